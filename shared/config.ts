@@ -1,0 +1,136 @@
+/**
+ * The one place the environment is read. Each process calls `loadConfig()` once at its edge and passes the typed
+ * result down; nothing below reads `process.env`.
+ */
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/** Repository root, resolved from this file so processes spawned from any cwd (desktop clients) find their files. */
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const port = z.coerce.number().int().min(1).max(65535);
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+const hostPort = z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'expected host:port, for example 127.0.0.1:7233');
+
+/** Every variable, its default and its check. `.env.example` documents each one. */
+export const configSchema = z.object({
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_FINANCE_NAMESPACE: z.string().min(1).default('finance-namespace'),
+  TEMPORAL_IT_NAMESPACE: z.string().min(1).default('it-namespace'),
+  TEMPORAL_API_KEY: optionalString,
+  TEMPORAL_TLS: flag.optional(),
+  TEMPORAL_TLS_CERT_PATH: optionalString,
+  TEMPORAL_TLS_KEY_PATH: optionalString,
+  TEMPORAL_TLS_CA_PATH: optionalString,
+  TEMPORAL_TLS_SERVER_NAME: optionalString,
+
+  TEMPORAL_CLI: optionalString,
+  TEMPORAL_CLI_CACHE_DIR: optionalString,
+  TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_DATA_DIR: optionalString,
+});
+
+type RawConfig = z.infer<typeof configSchema>;
+
+export interface TemporalConfig {
+  address: string;
+  namespaces: { orchestrator: string; finance: string; it: string };
+  apiKey?: string;
+  /** undefined: plain TCP; otherwise TLS (server-verified, optionally with an mTLS client pair). */
+  tls?: { clientCertPath?: string; clientKeyPath?: string; serverCaPath?: string; serverName?: string };
+}
+
+export interface DevServerSettings {
+  cliPath?: string;
+  cliCacheDir: string;
+  uiPort: number;
+  dataDir: string;
+}
+
+export interface AppConfig {
+  logLevel: RawConfig['LOG_LEVEL'];
+  temporal: TemporalConfig;
+  devServer: DevServerSettings;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** One line per problem, each naming the variable: `FINANCE_MCP_PORT: Too big: expected number to be <=65535`. */
+function describeIssues(error: z.ZodError, env: Record<string, string | undefined>): string {
+  return error.issues
+    .map((issue) => {
+      const name = String(issue.path[0] ?? '(environment)');
+      const got = env[name];
+      return `${name}: ${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(name.includes('KEY') || name.includes('TOKEN') ? '***' : got)})`}`;
+    })
+    .join('; ');
+}
+
+/** Loads `<repo>/.env` (or ENV_FILE) into `env` without overriding variables already set. */
+export function loadEnvFile(): void {
+  const file = process.env.ENV_FILE ?? path.join(projectRoot, '.env');
+  if (existsSync(file)) process.loadEnvFile(file);
+}
+
+export function parseConfig(env: Record<string, string | undefined>): AppConfig {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(`Invalid configuration: ${describeIssues(parsed.error, env)}`);
+  const c = parsed.data;
+
+  const anyTlsFile = c.TEMPORAL_TLS_CERT_PATH ?? c.TEMPORAL_TLS_KEY_PATH ?? c.TEMPORAL_TLS_CA_PATH;
+  // TLS defaults on when something only a secured cluster needs is configured (API key, certificates).
+  const tlsOn = c.TEMPORAL_TLS ?? Boolean(c.TEMPORAL_API_KEY ?? anyTlsFile);
+  if (Boolean(c.TEMPORAL_TLS_CERT_PATH) !== Boolean(c.TEMPORAL_TLS_KEY_PATH)) {
+    throw new ConfigError(
+      'Invalid configuration: TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH: set both for mTLS, or neither',
+    );
+  }
+  if (!tlsOn && anyTlsFile) {
+    throw new ConfigError('Invalid configuration: TEMPORAL_TLS: is false but TLS certificate paths are set');
+  }
+
+  return {
+    logLevel: c.LOG_LEVEL,
+    temporal: {
+      address: c.TEMPORAL_ADDRESS,
+      namespaces: { orchestrator: c.TEMPORAL_NAMESPACE, finance: c.TEMPORAL_FINANCE_NAMESPACE, it: c.TEMPORAL_IT_NAMESPACE },
+      apiKey: c.TEMPORAL_API_KEY,
+      tls: tlsOn
+        ? {
+            clientCertPath: c.TEMPORAL_TLS_CERT_PATH,
+            clientKeyPath: c.TEMPORAL_TLS_KEY_PATH,
+            serverCaPath: c.TEMPORAL_TLS_CA_PATH,
+            serverName: c.TEMPORAL_TLS_SERVER_NAME,
+          }
+        : undefined,
+    },
+    devServer: {
+      cliPath: c.TEMPORAL_CLI,
+      cliCacheDir:
+        c.TEMPORAL_CLI_CACHE_DIR ??
+        path.join(env.XDG_CACHE_HOME || path.join(env.HOME || homedir(), '.cache'), 'durable-mcp-agents', 'temporal-cli'),
+      uiPort: c.TEMPORAL_UI_PORT,
+      dataDir: path.resolve(projectRoot, c.TEMPORAL_DATA_DIR ?? 'data'),
+    },
+  };
+}
+
+/** The process edge: `.env`, then the environment, parsed once. */
+export function loadConfig(): AppConfig {
+  loadEnvFile();
+  return parseConfig(process.env);
+}

@@ -1,0 +1,116 @@
+/**
+ * The local Temporal service: check whether one already answers, or start `temporal server start-dev` with SQLite
+ * persistence and the project's namespaces registered.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
+import type { TemporalConfig } from '../config';
+import { temporalConnectionOptions } from './connection';
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+export function splitAddress(address: string): { host: string; port: number } {
+  const at = address.lastIndexOf(':');
+  return { host: address.slice(0, at), port: Number(address.slice(at + 1)) };
+}
+
+export function isLoopbackAddress(address: string): boolean {
+  return LOOPBACK.has(splitAddress(address).host);
+}
+
+/** True when a Temporal frontend answers at the configured address within `timeoutMs`. */
+export async function isTemporalServing(cfg: TemporalConfig, timeoutMs = 2000): Promise<boolean> {
+  let connection: Connection | undefined;
+  try {
+    connection = await Connection.connect({ ...temporalConnectionOptions(cfg), connectTimeout: timeoutMs });
+    await connection.withDeadline(Date.now() + timeoutMs, () => connection!.workflowService.getSystemInfo({}));
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await connection?.close().catch(() => undefined);
+  }
+}
+
+/** Registers any of `namespaces` the server does not know yet (a dev server someone else started, say). */
+export async function ensureNamespaces(cfg: TemporalConfig, namespaces: string[]): Promise<string[]> {
+  const connection = await Connection.connect(temporalConnectionOptions(cfg));
+  const created: string[] = [];
+  try {
+    for (const namespace of namespaces) {
+      try {
+        await connection.workflowService.describeNamespace({ namespace });
+      } catch (err) {
+        if ((err as { code?: number }).code !== 5 /* NOT_FOUND */) throw err;
+        await connection.workflowService.registerNamespace({
+          namespace,
+          workflowExecutionRetentionPeriod: msToTs('3 days'),
+        });
+        created.push(namespace);
+      }
+    }
+  } finally {
+    await connection.close();
+  }
+  return created;
+}
+
+export interface DevServerOptions {
+  cliPath: string;
+  address: string;
+  uiPort: number;
+  /** SQLite file; its folder is created. */
+  dbFile: string;
+  namespaces: string[];
+  /** Where the server's own output goes; defaults to this process's stderr. */
+  stdio?: 'inherit-stderr' | 'ignore';
+}
+
+export interface RunningDevServer {
+  process: ChildProcess;
+  /** Resolves with the exit code once the server has stopped. */
+  exited: Promise<number | null>;
+  stop(): Promise<void>;
+}
+
+export function spawnDevServer(opts: DevServerOptions): RunningDevServer {
+  const { host, port } = splitAddress(opts.address);
+  mkdirSync(path.dirname(opts.dbFile), { recursive: true });
+  const args = [
+    'server', 'start-dev',
+    '--ip', host === 'localhost' ? '127.0.0.1' : host.replace(/^\[|\]$/g, ''),
+    '--port', String(port),
+    '--ui-port', String(opts.uiPort),
+    '--db-filename', opts.dbFile,
+    '--log-level', 'warn',
+    ...opts.namespaces.flatMap((ns) => ['--namespace', ns]),
+  ];
+  const stderrFd = opts.stdio === 'ignore' ? 'ignore' : 2;
+  // The server's banner goes to our stderr too: stdout may be a protocol channel.
+  const child = spawn(opts.cliPath, args, { stdio: ['ignore', stderrFd, stderrFd] });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    process: child,
+    exited,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Polls until the server answers; fails early if it exits first. */
+export async function waitUntilServing(cfg: TemporalConfig, server: RunningDevServer, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exited = false;
+  void server.exited.then(() => (exited = true));
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`the Temporal dev server exited with code ${server.process.exitCode} before it answered`);
+    if (await isTemporalServing(cfg, 1000)) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the Temporal dev server did not answer at ${cfg.address} within ${timeoutMs / 1000} s`);
+}

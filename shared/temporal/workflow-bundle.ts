@@ -1,0 +1,30 @@
+/**
+ * How each part's workflow code is bundled. Workers pass a spec to `Worker.create` (bundling at start); the test run
+ * bundles every spec once in its global setup and shares the result with all tests.
+ */
+import { bundleWorkflowCode, type BundleOptions, type WorkerOptions } from '@temporalio/worker';
+
+export interface WorkflowBundleSpec {
+  /** A short name, also the key tests use to find the prebuilt bundle. */
+  name: string;
+  workflowsPath: string;
+  webpackConfigHook?: BundleOptions['webpackConfigHook'];
+}
+
+/** Worker options that bundle at start, or load a prebuilt bundle when one is given. */
+export function workflowSourceOptions(
+  spec: WorkflowBundleSpec,
+  prebuiltCodePath?: string,
+): Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle' | 'bundlerOptions'> {
+  if (prebuiltCodePath) return { workflowBundle: { codePath: prebuiltCodePath } };
+  return { workflowsPath: spec.workflowsPath, bundlerOptions: { webpackConfigHook: spec.webpackConfigHook } };
+}
+
+export async function bundleWorkflows(spec: WorkflowBundleSpec): Promise<string> {
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: spec.workflowsPath,
+    webpackConfigHook: spec.webpackConfigHook,
+    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: (m, meta) => process.stderr.write(`${m} ${JSON.stringify(meta ?? {})}\n`), log() {} },
+  });
+  return code;
+}

@@ -1,0 +1,5 @@
+/** Every workflow bundle the tests use; the global setup builds each once per run. */
+import type { WorkflowBundleSpec } from '../shared/temporal/workflow-bundle';
+import { harnessWorkflowBundle } from './harness/bundle';
+
+export const testWorkflowBundles: WorkflowBundleSpec[] = [harnessWorkflowBundle];

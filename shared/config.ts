@@ -40,6 +40,19 @@ export const configSchema = z.object({
   TEMPORAL_CLI_CACHE_DIR: optionalString,
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_DATA_DIR: optionalString,
+
+  MCP_HOST: z.string().min(1).default('127.0.0.1'),
+  FINANCE_MCP_PORT: port.default(8001),
+  IT_MCP_PORT: port.default(8002),
+  MCP_ALLOWED_ORIGINS: optionalString,
+  MCP_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  MCP_TOOL_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+
+  FINANCE_TASK_QUEUE: z.string().min(1).default('finance-tools'),
+  QUOTE_PROVIDER: z.enum(['sample', 'alphavantage']).default('sample'),
+  ALPHAVANTAGE_API_KEY: optionalString,
+  ALPHAVANTAGE_BASE_URL: z.url().default('https://www.alphavantage.co'),
+  QUOTE_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(5000),
 });
 
 type RawConfig = z.infer<typeof configSchema>;
@@ -59,10 +72,30 @@ export interface DevServerSettings {
   dataDir: string;
 }
 
+export interface McpHttpConfig {
+  host: string;
+  financePort: number;
+  itPort: number;
+  /** Origins allowed besides loopback ones; a request with any other Origin gets 403. */
+  allowedOrigins: string[];
+  maxBodyBytes: number;
+  /** How long a tool call waits for its workflow before answering with a tool error. */
+  toolTimeoutMs: number;
+}
+
+export interface FinanceConfig {
+  taskQueue: string;
+  quoteProvider: RawConfig['QUOTE_PROVIDER'];
+  alphaVantage: { apiKey: string; baseUrl: string };
+  quoteTimeoutMs: number;
+}
+
 export interface AppConfig {
   logLevel: RawConfig['LOG_LEVEL'];
   temporal: TemporalConfig;
   devServer: DevServerSettings;
+  mcp: McpHttpConfig;
+  finance: FinanceConfig;
 }
 
 export class ConfigError extends Error {
@@ -103,6 +136,10 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     throw new ConfigError('Invalid configuration: TEMPORAL_TLS: is false but TLS certificate paths are set');
   }
 
+  if (c.QUOTE_PROVIDER === 'alphavantage' && !c.ALPHAVANTAGE_API_KEY) {
+    throw new ConfigError('Invalid configuration: ALPHAVANTAGE_API_KEY: required when QUOTE_PROVIDER=alphavantage');
+  }
+
   return {
     logLevel: c.LOG_LEVEL,
     temporal: {
@@ -125,6 +162,20 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
         path.join(env.XDG_CACHE_HOME || path.join(env.HOME || homedir(), '.cache'), 'durable-mcp-agents', 'temporal-cli'),
       uiPort: c.TEMPORAL_UI_PORT,
       dataDir: path.resolve(projectRoot, c.TEMPORAL_DATA_DIR ?? 'data'),
+    },
+    mcp: {
+      host: c.MCP_HOST,
+      financePort: c.FINANCE_MCP_PORT,
+      itPort: c.IT_MCP_PORT,
+      allowedOrigins: (c.MCP_ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+      maxBodyBytes: c.MCP_MAX_BODY_BYTES,
+      toolTimeoutMs: c.MCP_TOOL_TIMEOUT_MS,
+    },
+    finance: {
+      taskQueue: c.FINANCE_TASK_QUEUE,
+      quoteProvider: c.QUOTE_PROVIDER,
+      alphaVantage: { apiKey: c.ALPHAVANTAGE_API_KEY ?? '', baseUrl: c.ALPHAVANTAGE_BASE_URL },
+      quoteTimeoutMs: c.QUOTE_TIMEOUT_MS,
     },
   };
 }

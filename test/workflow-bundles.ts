@@ -1,5 +1,6 @@
 /** Every workflow bundle the tests use; the global setup builds each once per run. */
 import type { WorkflowBundleSpec } from '../shared/temporal/workflow-bundle';
+import { financeWorkflowBundle } from '../tool-workers/finance/bundle';
 import { harnessWorkflowBundle } from './harness/bundle';
 
-export const testWorkflowBundles: WorkflowBundleSpec[] = [harnessWorkflowBundle];
+export const testWorkflowBundles: WorkflowBundleSpec[] = [harnessWorkflowBundle, financeWorkflowBundle];

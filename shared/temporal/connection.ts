@@ -26,6 +26,11 @@ export function connectClient(cfg: TemporalConfig): Promise<Connection> {
   return Connection.connect(temporalConnectionOptions(cfg));
 }
 
+/** A client connection that dials on first use: a server process can start (and report) while Temporal is down. */
+export function lazyClientConnection(cfg: TemporalConfig): Connection {
+  return Connection.lazy(temporalConnectionOptions(cfg));
+}
+
 /** A worker connection. Close it after the worker has shut down. */
 export function connectWorker(cfg: TemporalConfig): Promise<NativeConnection> {
   const { address, tls } = temporalConnectionOptions(cfg);
@@ -34,4 +39,14 @@ export function connectWorker(cfg: TemporalConfig): Promise<NativeConnection> {
 
 export async function createTemporalClient(cfg: TemporalConfig, namespace: string): Promise<Client> {
   return new Client({ connection: await connectClient(cfg), namespace });
+}
+
+/** Whether the server behind an open connection answers now (for /healthz and readiness checks). */
+export async function temporalReachable(connection: Connection, timeoutMs = 2000): Promise<{ reachable: boolean; error?: string }> {
+  try {
+    await connection.withDeadline(Date.now() + timeoutMs, () => connection.workflowService.getSystemInfo({}));
+    return { reachable: true };
+  } catch (err) {
+    return { reachable: false, error: (err as Error).message };
+  }
 }

@@ -1,0 +1,14 @@
+/** `npm run mcp:finance [-- --transport stdio]`: the Finance MCP server. */
+import { runMcpServerProcess } from '../shared/entrypoint';
+import { createFinanceServer } from './server';
+import { ToolWorkflowRunner } from './tool-workflows';
+
+runMcpServerProcess({
+  name: 'mcp:finance',
+  namespace: (config) => config.temporal.namespaces.finance,
+  port: (config) => config.mcp.financePort,
+  async setup({ config, client }) {
+    const workflows = new ToolWorkflowRunner({ client, taskQueue: config.finance.taskQueue, timeoutMs: config.mcp.toolTimeoutMs });
+    return { createServer: () => createFinanceServer({ workflows }) };
+  },
+});

@@ -1,0 +1,75 @@
+/**
+ * The process edge shared by both MCP servers: parse `--transport`, load config once, open the Temporal client,
+ * then serve over streamable HTTP (default) or stdio. In stdio mode nothing but protocol frames reaches stdout.
+ */
+import { parseArgs } from 'node:util';
+import { Client } from '@temporalio/client';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { loadConfig, type AppConfig } from '../../shared/config';
+import { createLogger, type Logger } from '../../shared/logger';
+import { runMain } from '../../shared/main';
+import { lazyClientConnection, temporalReachable } from '../../shared/temporal/connection';
+import { startMcpHttpServer, type SessionStore } from '../transports/http';
+import { serveStdio } from '../transports/stdio';
+
+export interface McpServerParts {
+  createServer(context: { sessionId?: string }): McpServer;
+  /** Stateful servers only. */
+  sessions?: SessionStore;
+  /** Stateful servers only: the one session a stdio process serves. */
+  stdioSessionId?(): Promise<string>;
+}
+
+export interface McpProcessSpec {
+  name: string;
+  namespace(config: AppConfig): string;
+  port(config: AppConfig): number;
+  setup(deps: { config: AppConfig; client: Client; log: Logger; transport: 'http' | 'stdio' }): Promise<McpServerParts>;
+}
+
+export function runMcpServerProcess(spec: McpProcessSpec): void {
+  runMain(spec.name, async () => {
+    const { values } = parseArgs({
+      options: { transport: { type: 'string', default: 'http' } },
+      strict: true,
+    });
+    const transport = values.transport;
+    if (transport !== 'http' && transport !== 'stdio') {
+      throw new Error(`--transport must be "http" or "stdio" (got ${JSON.stringify(transport)})`);
+    }
+    const config = loadConfig();
+    const log = createLogger(spec.name, config.logLevel);
+    const connection = lazyClientConnection(config.temporal);
+    const client = new Client({ connection, namespace: spec.namespace(config) });
+    const parts = await spec.setup({ config, client, log, transport });
+
+    if (transport === 'stdio') {
+      const sessionId = await parts.stdioSessionId?.();
+      log.info({ namespace: spec.namespace(config), sessionId }, `${spec.name} serving MCP over stdio`);
+      await serveStdio(parts.createServer({ sessionId }));
+      await connection.close();
+      return;
+    }
+
+    const http = await startMcpHttpServer({
+      name: spec.name,
+      host: config.mcp.host,
+      port: spec.port(config),
+      allowedOrigins: config.mcp.allowedOrigins,
+      maxBodyBytes: config.mcp.maxBodyBytes,
+      createServer: parts.createServer,
+      sessions: parts.sessions,
+      health: async () => {
+        const temporal = await temporalReachable(connection);
+        return { ok: temporal.reachable, temporal: { address: config.temporal.address, namespace: spec.namespace(config), ...temporal } };
+      },
+      log,
+    });
+    await new Promise<void>((resolve) => {
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+    });
+    log.info('shutting down');
+    await http.close();
+    await connection.close();
+  });
+}

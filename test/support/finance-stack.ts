@@ -1,0 +1,81 @@
+/**
+ * The real finance path for tests: the finance worker (in this process, on a task queue of its own, with the
+ * prebuilt bundle) and the Finance MCP server over real HTTP on a free loopback port.
+ */
+import { Client } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import { createLogger } from '../../shared/logger';
+import { connectClient, connectWorker, temporalReachable } from '../../shared/temporal/connection';
+import { createFinanceServer } from '../../mcp-servers/finance/server';
+import { ToolWorkflowRunner } from '../../mcp-servers/finance/tool-workflows';
+import { startMcpHttpServer, type RunningHttpServer } from '../../mcp-servers/transports/http';
+import type { QuoteProvider } from '../../tool-workers/finance/quotes/provider';
+import { SampleQuoteProvider } from '../../tool-workers/finance/quotes/sample';
+import { createFinanceWorker } from '../../tool-workers/finance/worker';
+import { prebuiltBundle, testConfig, uniqueTaskQueue } from './temporal';
+
+export interface FinanceStack {
+  url: string;
+  taskQueue: string;
+  client: Client;
+  http: RunningHttpServer;
+  worker: Worker;
+  /** Every quote the provider was asked for, in order (to prove work ran once). */
+  quoteCalls: string[];
+  close(): Promise<void>;
+}
+
+export async function startFinanceStack(opts: { quotes?: QuoteProvider; toolTimeoutMs?: number; maxBodyBytes?: number } = {}): Promise<FinanceStack> {
+  const config = testConfig();
+  const taskQueue = uniqueTaskQueue('finance');
+  const namespace = config.temporal.namespaces.finance;
+  const inner = opts.quotes ?? new SampleQuoteProvider();
+  const quoteCalls: string[] = [];
+  const quotes: QuoteProvider = {
+    name: inner.name,
+    quote: (symbol) => {
+      quoteCalls.push(symbol);
+      return inner.quote(symbol);
+    },
+  };
+
+  const workerConnection = await connectWorker(config.temporal);
+  const worker = await createFinanceWorker({
+    connection: workerConnection,
+    namespace,
+    taskQueue,
+    deps: { quotes },
+    workflowBundlePath: prebuiltBundle('finance'),
+  });
+  const running = worker.run();
+
+  const clientConnection = await connectClient(config.temporal);
+  const client = new Client({ connection: clientConnection, namespace });
+  const workflows = new ToolWorkflowRunner({ client, taskQueue, timeoutMs: opts.toolTimeoutMs ?? 30_000 });
+  const http = await startMcpHttpServer({
+    name: 'finance-test',
+    host: '127.0.0.1',
+    port: 0,
+    allowedOrigins: ['https://allowed.example'],
+    maxBodyBytes: opts.maxBodyBytes ?? config.mcp.maxBodyBytes,
+    createServer: () => createFinanceServer({ workflows }),
+    health: async () => ({ ok: (await temporalReachable(clientConnection)).reachable }),
+    log: createLogger('finance-test', 'warn'),
+  });
+
+  return {
+    url: http.url,
+    taskQueue,
+    client,
+    http,
+    worker,
+    quoteCalls,
+    async close() {
+      await http.close();
+      worker.shutdown();
+      await running;
+      await clientConnection.close();
+      await workerConnection.close();
+    },
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * Finance activities: the only place finance work touches the outside world. Input is validated here, against the
+ * same schema the MCP server advertises, so any client that starts the workflows gets the same checks.
+ */
+import { ApplicationFailure } from '@temporalio/activity';
+import type { z } from 'zod';
+import { QuoteProviderError, UnknownSymbolError, type QuoteProvider } from './quotes/provider';
+import { compoundGrowth } from './roi';
+import { roiInputSchema, stockPriceInputSchema, type RoiInput, type RoiResult, type StockPriceInput, type StockQuote } from './shared';
+
+export interface FinanceDeps {
+  quotes: QuoteProvider;
+}
+
+/** `principal: principal must be greater than 0; years: ...` — every problem, each naming its field. */
+export function describeInvalidInput(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
+}
+
+function validated<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw ApplicationFailure.nonRetryable(describeInvalidInput(parsed.error), 'InvalidInput');
+  return parsed.data;
+}
+
+export function createFinanceActivities({ quotes }: FinanceDeps) {
+  return {
+    async fetchStockQuote(input: StockPriceInput): Promise<StockQuote> {
+      const { symbol } = validated(stockPriceInputSchema, input);
+      try {
+        return await quotes.quote(symbol.toUpperCase());
+      } catch (err) {
+        if (err instanceof UnknownSymbolError) throw ApplicationFailure.nonRetryable(err.message, 'UnknownSymbol');
+        if (err instanceof QuoteProviderError) {
+          throw ApplicationFailure.retryable(err.message, err.kind === 'timeout' ? 'QuoteProviderTimeout' : 'QuoteProviderError');
+        }
+        throw err;
+      }
+    },
+
+    async computeRoi(input: RoiInput): Promise<RoiResult> {
+      const args = validated(roiInputSchema, input);
+      try {
+        return compoundGrowth(args);
+      } catch (err) {
+        throw ApplicationFailure.nonRetryable((err as Error).message, 'InvalidInput');
+      }
+    },
+  };
+}
+
+export type FinanceActivities = ReturnType<typeof createFinanceActivities>;

@@ -120,7 +120,9 @@ export function loadEnvFile(): void {
 }
 
 export function parseConfig(env: Record<string, string | undefined>): AppConfig {
-  const parsed = configSchema.safeParse(env);
+  // An empty value (`TEMPORAL_TLS=` as in .env.example) means "use the default", like an unset one.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = configSchema.safeParse(present);
   if (!parsed.success) throw new ConfigError(`Invalid configuration: ${describeIssues(parsed.error, env)}`);
   const c = parsed.data;
 

@@ -50,3 +50,16 @@ describe('config', () => {
     expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^temporal: Invalid configuration: TEMPORAL_ADDRESS: /)]);
   });
 });
+
+describe('.env.example', () => {
+  it('parses as is (every documented default is valid), and documents every variable of the schema', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { parseEnv } = await import('node:util');
+    const { configSchema } = await import('../../shared/config');
+    const example = readFileSync(`${projectRoot}/.env.example`, 'utf8');
+    const env = parseEnv(example) as Record<string, string>;
+    expect(() => parseConfig(env)).not.toThrow();
+    expect(Object.keys(env).sort()).toEqual(Object.keys(configSchema.shape).sort());
+    expect(parseConfig(env).mcp.financePort).toBe(8001);
+  });
+});

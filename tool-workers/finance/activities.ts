@@ -32,6 +32,7 @@ export function createFinanceActivities({ quotes }: FinanceDeps) {
       } catch (err) {
         if (err instanceof UnknownSymbolError) throw ApplicationFailure.nonRetryable(err.message, 'UnknownSymbol');
         if (err instanceof QuoteProviderError) {
+          if (err.kind === 'rejected') throw ApplicationFailure.nonRetryable(err.message, 'QuoteProviderRejected');
           throw ApplicationFailure.retryable(err.message, err.kind === 'timeout' ? 'QuoteProviderTimeout' : 'QuoteProviderError');
         }
         throw err;

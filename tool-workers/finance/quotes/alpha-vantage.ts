@@ -56,8 +56,11 @@ export class AlphaVantageQuoteProvider implements QuoteProvider {
 
   private parse(symbol: string, body: unknown): StockQuote {
     const doc = (body ?? {}) as Record<string, unknown>;
-    const complaint = doc['Error Message'] ?? doc['Information'] ?? doc['Note'];
-    if (typeof complaint === 'string') throw new QuoteProviderError(`Alpha Vantage refused the request: ${complaint}`, 'rejected');
+    // "Error Message" is a bad request or key (retrying cannot help); "Information"/"Note" is the rate limit.
+    const refusal = doc['Error Message'];
+    if (typeof refusal === 'string') throw new QuoteProviderError(`Alpha Vantage refused the request: ${refusal}`, 'rejected');
+    const limit = doc['Information'] ?? doc['Note'];
+    if (typeof limit === 'string') throw new QuoteProviderError(`Alpha Vantage refused the request: ${limit}`, 'unavailable');
     const quote = doc['Global Quote'] as Record<string, string> | undefined;
     if (!quote || typeof quote !== 'object') throw new QuoteProviderError('Alpha Vantage answered without a "Global Quote" object');
     if (Object.keys(quote).length === 0) throw new UnknownSymbolError(`Alpha Vantage has no quote for ${symbol}`);

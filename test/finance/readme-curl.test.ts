@@ -1,0 +1,31 @@
+/** The curl commands the README shows, run as written (only the port changes) against a real server. */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../../shared/config';
+import { startFinanceStack, type FinanceStack } from '../support/finance-stack';
+
+const commands = [...readFileSync(`${projectRoot}/README.md`, 'utf8').matchAll(/<!-- readme-curl:finance -->\n```bash\n([\s\S]*?)```/g)].map(
+  (m) => m[1]!,
+);
+
+let stack: FinanceStack;
+beforeAll(async () => {
+  stack = await startFinanceStack();
+});
+afterAll(() => stack?.close());
+
+describe('README curl commands for the Finance server', () => {
+  it('are there to test', () => expect(commands.length).toBe(4));
+
+  it('each answers as the README says', () => {
+    const port = new URL(stack.url).port;
+    const outputs = commands.map((cmd) =>
+      JSON.parse(execFileSync('bash', ['-c', cmd.replaceAll('127.0.0.1:8001', `127.0.0.1:${port}`)], { encoding: 'utf8' })),
+    );
+    expect(outputs[0].result.tools.map((t: { name: string }) => t.name).sort()).toEqual(['calculate_roi', 'stock_price']);
+    expect(outputs[1].result.structuredContent).toMatchObject({ symbol: 'AAPL', source: expect.stringMatching(/sample data/) });
+    expect(outputs[2].result.structuredContent.final_value).toBe(16288.95);
+    expect(outputs[3]).toMatchObject({ status: 'ok' });
+  });
+});

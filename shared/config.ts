@@ -53,6 +53,17 @@ export const configSchema = z.object({
   ALPHAVANTAGE_API_KEY: optionalString,
   ALPHAVANTAGE_BASE_URL: z.url().default('https://www.alphavantage.co'),
   QUOTE_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(5000),
+
+  IT_TASK_QUEUE: z.string().min(1).default('it-tools'),
+  IT_SESSION_ID: z.string().regex(/^[\x21-\x7e]{1,128}$/, 'expected 1 to 128 visible ASCII characters').optional(),
+  IT_SESSION_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(365 * 24 * 3600 * 1000).default(7 * 24 * 3600 * 1000),
+  JIRA_PROVIDER: z.enum(['sample', 'cloud']).default('sample'),
+  JIRA_BASE_URL: z.url().optional(),
+  JIRA_EMAIL: optionalString,
+  JIRA_API_TOKEN: optionalString,
+  JIRA_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(10_000),
+  IP_LOOKUP_URL: z.url().optional(),
+  IP_LOOKUP_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(3000),
 });
 
 type RawConfig = z.infer<typeof configSchema>;
@@ -90,12 +101,26 @@ export interface FinanceConfig {
   quoteTimeoutMs: number;
 }
 
+export interface ItConfig {
+  taskQueue: string;
+  /** stdio: the one session this process serves; unset means a fresh one per process. */
+  stdioSessionId?: string;
+  sessionIdleTimeoutMs: number;
+  jiraProvider: RawConfig['JIRA_PROVIDER'];
+  jiraCloud: { baseUrl: string; email: string; apiToken: string };
+  jiraTimeoutMs: number;
+  /** Public-IP service (ipify's JSON or plain-text format); unset: the host's primary interface only. */
+  ipLookupUrl?: string;
+  ipLookupTimeoutMs: number;
+}
+
 export interface AppConfig {
   logLevel: RawConfig['LOG_LEVEL'];
   temporal: TemporalConfig;
   devServer: DevServerSettings;
   mcp: McpHttpConfig;
   finance: FinanceConfig;
+  it: ItConfig;
 }
 
 export class ConfigError extends Error {
@@ -142,6 +167,12 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     throw new ConfigError('Invalid configuration: ALPHAVANTAGE_API_KEY: required when QUOTE_PROVIDER=alphavantage');
   }
 
+  if (c.JIRA_PROVIDER === 'cloud') {
+    for (const name of ['JIRA_BASE_URL', 'JIRA_EMAIL', 'JIRA_API_TOKEN'] as const) {
+      if (!c[name]) throw new ConfigError(`Invalid configuration: ${name}: required when JIRA_PROVIDER=cloud`);
+    }
+  }
+
   return {
     logLevel: c.LOG_LEVEL,
     temporal: {
@@ -178,6 +209,16 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
       quoteProvider: c.QUOTE_PROVIDER,
       alphaVantage: { apiKey: c.ALPHAVANTAGE_API_KEY ?? '', baseUrl: c.ALPHAVANTAGE_BASE_URL },
       quoteTimeoutMs: c.QUOTE_TIMEOUT_MS,
+    },
+    it: {
+      taskQueue: c.IT_TASK_QUEUE,
+      stdioSessionId: c.IT_SESSION_ID,
+      sessionIdleTimeoutMs: c.IT_SESSION_IDLE_TIMEOUT_MS,
+      jiraProvider: c.JIRA_PROVIDER,
+      jiraCloud: { baseUrl: c.JIRA_BASE_URL ?? '', email: c.JIRA_EMAIL ?? '', apiToken: c.JIRA_API_TOKEN ?? '' },
+      jiraTimeoutMs: c.JIRA_TIMEOUT_MS,
+      ipLookupUrl: c.IP_LOOKUP_URL,
+      ipLookupTimeoutMs: c.IP_LOOKUP_TIMEOUT_MS,
     },
   };
 }

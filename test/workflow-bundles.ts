@@ -1,6 +1,7 @@
 /** Every workflow bundle the tests use; the global setup builds each once per run. */
 import type { WorkflowBundleSpec } from '../shared/temporal/workflow-bundle';
 import { financeWorkflowBundle } from '../tool-workers/finance/bundle';
+import { itWorkflowBundle } from '../tool-workers/it/bundle';
 import { harnessWorkflowBundle } from './harness/bundle';
 
-export const testWorkflowBundles: WorkflowBundleSpec[] = [harnessWorkflowBundle, financeWorkflowBundle];
+export const testWorkflowBundles: WorkflowBundleSpec[] = [harnessWorkflowBundle, financeWorkflowBundle, itWorkflowBundle];

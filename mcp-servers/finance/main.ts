@@ -1,7 +1,7 @@
 /** `npm run mcp:finance [-- --transport stdio]`: the Finance MCP server. */
 import { runMcpServerProcess } from '../shared/entrypoint';
 import { createFinanceServer } from './server';
-import { ToolWorkflowRunner } from './tool-workflows';
+import { ToolWorkflowRunner } from '../shared/tool-workflows';
 
 runMcpServerProcess({
   name: 'mcp:finance',

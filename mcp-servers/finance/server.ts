@@ -8,7 +8,7 @@ import type { CallToolResult, ServerNotification, ServerRequest } from '@modelco
 import { roiInput, roiOutput, stockPriceInput, stockQuoteOutput, type RoiResult, type StockQuote } from '../../tool-workers/finance/shared';
 import { describeFailure, structuredResult, toolError } from '../shared/tool-results';
 import { answerUnknownToolsWithProtocolError } from '../shared/unknown-tool-error';
-import { IDEMPOTENCY_META_KEY, IdempotencyConflict, validateIdempotencyKey, type ToolWorkflowRunner } from './tool-workflows';
+import { IDEMPOTENCY_META_KEY, IdempotencyConflict, validateIdempotencyKey, type ToolWorkflowRunner } from '../shared/tool-workflows';
 
 export const financeServerInfo = { name: 'finance-mcp', title: 'Finance tools (Temporal-backed)', version: '0.1.0' };
 export const financeToolNames = ['stock_price', 'calculate_roi'] as const;

@@ -7,7 +7,7 @@ import type { Worker } from '@temporalio/worker';
 import { createLogger } from '../../shared/logger';
 import { connectClient, connectWorker, temporalReachable } from '../../shared/temporal/connection';
 import { createFinanceServer } from '../../mcp-servers/finance/server';
-import { ToolWorkflowRunner } from '../../mcp-servers/finance/tool-workflows';
+import { ToolWorkflowRunner } from '../../mcp-servers/shared/tool-workflows';
 import { startMcpHttpServer, type RunningHttpServer } from '../../mcp-servers/transports/http';
 import type { QuoteProvider } from '../../tool-workers/finance/quotes/provider';
 import { SampleQuoteProvider } from '../../tool-workers/finance/quotes/sample';

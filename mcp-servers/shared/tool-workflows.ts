@@ -1,5 +1,5 @@
 /**
- * Runs one finance tool call as one workflow in the finance namespace. An idempotency key from the caller becomes
+ * Runs one tool call as one short workflow (finance tools, IT lookups). An idempotency key from the caller becomes
  * the workflow id, so a repeated call attaches to (or returns the result of) the execution the first call started.
  */
 import { randomUUID, createHash } from 'node:crypto';

@@ -1,0 +1,24 @@
+/** `npm run mcp:it [-- --transport stdio]`: the IT MCP server. */
+import { runMcpServerProcess } from '../shared/entrypoint';
+import { ToolWorkflowRunner } from '../shared/tool-workflows';
+import { createItServer } from './server';
+import { ItSessions } from './sessions';
+
+runMcpServerProcess({
+  name: 'mcp:it',
+  namespace: (config) => config.temporal.namespaces.it,
+  port: (config) => config.mcp.itPort,
+  async setup({ config, client }) {
+    const sessions = new ItSessions({ client, taskQueue: config.it.taskQueue, idleTimeoutMs: config.it.sessionIdleTimeoutMs });
+    const lookups = new ToolWorkflowRunner({ client, taskQueue: config.it.taskQueue, timeoutMs: config.mcp.toolTimeoutMs });
+    return {
+      createServer: ({ sessionId }) => {
+        if (!sessionId) throw new Error('the IT server needs a session');
+        return createItServer({ sessionId, sessions, lookups });
+      },
+      sessions,
+      // One stdio process is one session: IT_SESSION_ID keeps it across restarts of the desktop client.
+      stdioSessionId: () => sessions.open(config.it.stdioSessionId),
+    };
+  },
+});

@@ -1,0 +1,48 @@
+/**
+ * Determinism guard: a recorded session history (committed under fixtures/) must replay against the current
+ * workflow code. Re-record after an intended, versioned change with RECORD_HISTORIES=1.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { itSessionWorkflowId } from '../../tool-workers/it/shared';
+import { startItStack, type ItStack } from '../support/it-stack';
+import { prebuiltBundle } from '../support/temporal';
+
+const fixture = new URL('./fixtures/it-session-history.json', import.meta.url);
+let stack: ItStack;
+
+beforeAll(async () => {
+  stack = await startItStack({ maxHistoryEvents: 10_000 });
+});
+afterAll(() => stack?.close());
+
+/** A session with every kind of message, ended by delete, as history JSON (the format the Temporal CLI writes). */
+async function recordSession(): Promise<string> {
+  const sessionId = await stack.sessions.open();
+  await stack.sessions.setJiraProject(sessionId, 'DEMO', 'r1');
+  await stack.sessions.recordIp(sessionId, { ip: '192.0.2.10', source: 'local-interface', detail: 'recorded' }, 'r2');
+  await stack.sessions.setJiraProject(sessionId, 'DEMO', 'r1'); // redelivered
+  await stack.sessions.state(sessionId);
+  await stack.sessions.recordIp(sessionId, { ip: '192.0.2.11', source: 'public-ip-service', detail: 'recorded' }, 'r3');
+  await stack.sessions.close(sessionId);
+  const handle = stack.client.workflow.getHandle(itSessionWorkflowId(sessionId));
+  await handle.result();
+  return historyToJSON(await handle.fetchHistory());
+}
+
+describe('IT session workflow replay', () => {
+  it('replays the recorded history against the current code', async () => {
+    if (process.env.RECORD_HISTORIES === '1') writeFileSync(fixture, await recordSession());
+    expect(existsSync(fixture), 'fixtures/it-session-history.json is missing: run with RECORD_HISTORIES=1').toBe(true);
+    const history = JSON.parse(readFileSync(fixture, 'utf8'));
+    expect(history.events.length).toBeGreaterThan(10);
+    await Worker.runReplayHistory({ workflowBundle: { codePath: prebuiltBundle('it') } }, history, 'recorded-session');
+  });
+
+  it('replays a fresh history too (the code is deterministic today)', async () => {
+    const history = JSON.parse(await recordSession());
+    await Worker.runReplayHistory({ workflowBundle: { codePath: prebuiltBundle('it') } }, history, 'fresh-session');
+  });
+});

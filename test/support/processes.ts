@@ -1,0 +1,58 @@
+/** Real subprocesses of our entry points, for crash/restart tests: spawn, wait until ready, kill -9. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { projectRoot } from '../../shared/config';
+
+export interface Spawned {
+  child: ChildProcess;
+  output(): string;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export function spawnEntry(entry: string, env: Record<string, string>, args: string[] = []): Spawned {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+    cwd: projectRoot,
+    env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ENV_FILE: '/nonexistent', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    child,
+    output: () => out,
+    async kill(signal = 'SIGKILL') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}
+
+export async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const { port } = srv.address() as { port: number };
+  await new Promise((resolve) => srv.close(resolve));
+  return port;
+}
+
+/** Polls until `check` passes (or throws after `timeoutMs` with the process output for context). */
+export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000, proc?: Spawned): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await Promise.resolve(check()).catch(() => false)) return;
+    if (proc && proc.child.exitCode !== null) throw new Error(`${what}: process exited early:\n${proc.output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what}: not ready after ${timeoutMs} ms${proc ? `:\n${proc.output()}` : ''}`);
+}
+
+/** Starts an MCP server entry on a port and waits for /healthz. */
+export async function spawnMcpServer(entry: string, portVar: string, env: Record<string, string>, port?: number) {
+  const p = port ?? (await freePort());
+  const proc = spawnEntry(entry, { ...env, [portVar]: String(p) });
+  const base = `http://127.0.0.1:${p}`;
+  await waitFor(`${entry} on ${p}`, async () => (await fetch(`${base}/healthz`)).ok, 30_000, proc);
+  return { proc, port: p, url: `${base}/mcp` };
+}

@@ -1,0 +1,32 @@
+/** IT activities: the Jira and IP lookups, the only I/O of the IT tools. */
+import { ApplicationFailure } from '@temporalio/activity';
+import type { IpLookup, IpObservation } from './ip/lookup';
+import { JiraProviderError, UnknownProjectError, type JiraMetrics, type JiraProvider } from './jira/provider';
+
+export interface ItDeps {
+  jira: JiraProvider;
+  ip: Pick<IpLookup, 'lookup'>;
+}
+
+export function createItActivities({ jira, ip }: ItDeps) {
+  return {
+    async lookupIp(): Promise<IpObservation> {
+      return ip.lookup();
+    },
+
+    async fetchJiraMetrics({ project }: { project: string }): Promise<JiraMetrics> {
+      try {
+        return await jira.metrics(project);
+      } catch (err) {
+        if (err instanceof UnknownProjectError) throw ApplicationFailure.nonRetryable(err.message, 'UnknownProject');
+        if (err instanceof JiraProviderError) {
+          if (err.kind === 'rejected') throw ApplicationFailure.nonRetryable(err.message, 'JiraRejected');
+          throw ApplicationFailure.retryable(err.message, err.kind === 'timeout' ? 'JiraTimeout' : 'JiraUnavailable');
+        }
+        throw err;
+      }
+    },
+  };
+}
+
+export type ItActivities = ReturnType<typeof createItActivities>;

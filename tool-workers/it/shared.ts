@@ -1,0 +1,48 @@
+/**
+ * The IT session's contract: state shape and the messages of the session workflow. Imported by the workflow (types
+ * and message definitions only: this file must stay free of Node APIs), the MCP server and tests.
+ */
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+
+export interface IpRecord {
+  ip: string;
+  source: 'public-ip-service' | 'local-interface';
+  detail: string;
+  tracked_at: string;
+}
+
+export interface ItSessionState {
+  session_id: string;
+  jira_project: string | null;
+  ip_history: IpRecord[];
+  /** How many IPs were ever tracked; ip_history keeps the newest MAX_IP_HISTORY of them. */
+  ip_history_total: number;
+  created_at: string;
+  last_used_at: string;
+  /** Writes applied so far, across continue-as-new. */
+  operations: number;
+  /** Ids of recent writes, so a redelivered signal is applied once. */
+  recent_request_ids: string[];
+}
+
+export interface ItSessionInput {
+  sessionId: string;
+  /** The session ends after this long without a write (or a touch). */
+  idleTimeoutMs: number;
+  /** Continue-as-new once the history has this many events (the server may suggest it earlier). */
+  maxHistoryEvents?: number;
+  /** Carried over by continue-as-new. */
+  state?: ItSessionState;
+}
+
+export const MAX_IP_HISTORY = 1000;
+export const RECENT_REQUEST_IDS = 256;
+
+export const setJiraProjectSignal = defineSignal<[{ project: string; requestId: string }]>('setJiraProject');
+export const recordIpSignal = defineSignal<[{ observation: Omit<IpRecord, 'tracked_at'>; requestId: string }]>('recordIp');
+/** Marks the session used (reads are queries and cannot). */
+export const touchSignal = defineSignal('touch');
+export const endSessionSignal = defineSignal<[{ reason: string }]>('endSession');
+export const sessionStateQuery = defineQuery<ItSessionState>('sessionState');
+
+export const itSessionWorkflowId = (sessionId: string) => `it-session-${sessionId}`;

@@ -1,0 +1,97 @@
+/**
+ * IT workflows.
+ * - `itSessionWorkflow`: one per session, long-running. Writes arrive as Signals, reads are Queries; it keeps its
+ *   history bounded with continue-as-new and ends when idle or when its session is deleted.
+ * - `ipLookupWorkflow`, `jiraMetricsWorkflow`: one short workflow per lookup, whose activity does the I/O.
+ */
+import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { ItActivities } from './activities';
+import {
+  endSessionSignal,
+  MAX_IP_HISTORY,
+  RECENT_REQUEST_IDS,
+  recordIpSignal,
+  sessionStateQuery,
+  setJiraProjectSignal,
+  touchSignal,
+  type ItSessionInput,
+  type ItSessionState,
+} from './shared';
+
+const DEFAULT_MAX_HISTORY_EVENTS = 2000;
+
+const { lookupIp, fetchJiraMetrics } = proxyActivities<ItActivities>({
+  startToCloseTimeout: '15 seconds',
+  scheduleToCloseTimeout: '45 seconds',
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds', maximumAttempts: 3 },
+});
+
+export async function ipLookupWorkflow(): ReturnType<ItActivities['lookupIp']> {
+  return lookupIp();
+}
+
+export async function jiraMetricsWorkflow(input: { project: string }): ReturnType<ItActivities['fetchJiraMetrics']> {
+  return fetchJiraMetrics(input);
+}
+
+export type ItSessionEnd = { reason: 'idle' | 'deleted'; state: ItSessionState };
+
+export async function itSessionWorkflow(input: ItSessionInput): Promise<ItSessionEnd> {
+  const now = () => new Date().toISOString(); // workflow time: deterministic on replay
+  const state: ItSessionState = input.state ?? {
+    session_id: input.sessionId,
+    jira_project: null,
+    ip_history: [],
+    ip_history_total: 0,
+    created_at: now(),
+    last_used_at: now(),
+    operations: 0,
+    recent_request_ids: [],
+  };
+  let activity = 0;
+  let ended: string | undefined;
+
+  /** Applies a write once per request id, however often its signal is delivered. */
+  function write(requestId: string | undefined, apply: () => void): void {
+    activity++;
+    state.last_used_at = now();
+    if (requestId !== undefined) {
+      if (state.recent_request_ids.includes(requestId)) return;
+      state.recent_request_ids.push(requestId);
+      if (state.recent_request_ids.length > RECENT_REQUEST_IDS) state.recent_request_ids.shift();
+    }
+    apply();
+    state.operations++;
+  }
+
+  setHandler(setJiraProjectSignal, ({ project, requestId }) => write(requestId, () => (state.jira_project = project)));
+  setHandler(recordIpSignal, ({ observation, requestId }) =>
+    write(requestId, () => {
+      state.ip_history.push({ ...observation, tracked_at: now() });
+      state.ip_history_total++;
+      if (state.ip_history.length > MAX_IP_HISTORY) state.ip_history.splice(0, state.ip_history.length - MAX_IP_HISTORY);
+    }),
+  );
+  setHandler(touchSignal, () => {
+    activity++;
+    state.last_used_at = now();
+  });
+  setHandler(endSessionSignal, ({ reason }) => {
+    ended = reason;
+  });
+  setHandler(sessionStateQuery, () => state);
+
+  const maxEvents = input.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS;
+  for (;;) {
+    const seen = activity;
+    const active = await condition(() => activity !== seen || ended !== undefined, input.idleTimeoutMs);
+    if (ended !== undefined) return { reason: 'deleted', state };
+    if (!active) return { reason: 'idle', state };
+    const info = workflowInfo();
+    if (info.continueAsNewSuggested || info.historyLength >= maxEvents) {
+      // Let signal handlers finish, then start afresh with the state carried over.
+      await condition(allHandlersFinished);
+      return continueAsNew<typeof itSessionWorkflow>({ ...input, state });
+    }
+  }
+}

@@ -4,6 +4,7 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import type { z } from 'zod';
+import { providerFailure } from '../../shared/providers';
 import { QuoteProviderError, UnknownSymbolError, type QuoteProvider } from './quotes/provider';
 import { compoundGrowth } from './roi';
 import { roiInputSchema, stockPriceInputSchema, type RoiInput, type RoiResult, type StockPriceInput, type StockQuote } from './shared';
@@ -31,10 +32,7 @@ export function createFinanceActivities({ quotes }: FinanceDeps) {
         return await quotes.quote(symbol.toUpperCase());
       } catch (err) {
         if (err instanceof UnknownSymbolError) throw ApplicationFailure.nonRetryable(err.message, 'UnknownSymbol');
-        if (err instanceof QuoteProviderError) {
-          if (err.kind === 'rejected') throw ApplicationFailure.nonRetryable(err.message, 'QuoteProviderRejected');
-          throw ApplicationFailure.retryable(err.message, err.kind === 'timeout' ? 'QuoteProviderTimeout' : 'QuoteProviderError');
-        }
+        if (err instanceof QuoteProviderError) throw providerFailure(err, 'QuoteProvider');
         throw err;
       }
     },

@@ -1,5 +1,6 @@
 /** IT activities: the Jira and IP lookups, the only I/O of the IT tools. */
 import { ApplicationFailure } from '@temporalio/activity';
+import { providerFailure } from '../../shared/providers';
 import type { IpLookup, IpObservation } from './ip/lookup';
 import { JiraProviderError, UnknownProjectError, type JiraMetrics, type JiraProvider } from './jira/provider';
 
@@ -19,10 +20,7 @@ export function createItActivities({ jira, ip }: ItDeps) {
         return await jira.metrics(project);
       } catch (err) {
         if (err instanceof UnknownProjectError) throw ApplicationFailure.nonRetryable(err.message, 'UnknownProject');
-        if (err instanceof JiraProviderError) {
-          if (err.kind === 'rejected') throw ApplicationFailure.nonRetryable(err.message, 'JiraRejected');
-          throw ApplicationFailure.retryable(err.message, err.kind === 'timeout' ? 'JiraTimeout' : 'JiraUnavailable');
-        }
+        if (err instanceof JiraProviderError) throw providerFailure(err, 'Jira');
         throw err;
       }
     },

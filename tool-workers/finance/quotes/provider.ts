@@ -1,3 +1,4 @@
+import { ProviderError } from '../../../shared/providers';
 import type { StockQuote } from '../shared';
 
 /** Where stock quotes come from. Implementations throw the errors below so activities can tell retryable from not. */
@@ -11,13 +12,7 @@ export class UnknownSymbolError extends Error {
   override name = 'UnknownSymbol';
 }
 
-/** The provider failed or did not answer in time: worth a retry. */
-export class QuoteProviderError extends Error {
+/** The provider failed, refused, or did not answer in time. */
+export class QuoteProviderError extends ProviderError {
   override name = 'QuoteProviderError';
-  constructor(
-    message: string,
-    readonly kind: 'timeout' | 'unavailable' | 'rejected' = 'unavailable',
-  ) {
-    super(message);
-  }
 }

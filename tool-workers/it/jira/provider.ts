@@ -1,4 +1,6 @@
 /** Where Jira metrics come from. Implementations throw the errors below so activities can tell retryable from not. */
+import { ProviderError } from '../../../shared/providers';
+
 export interface JiraMetrics {
   project: string;
   project_name: string;
@@ -25,14 +27,8 @@ export class UnknownProjectError extends Error {
 }
 
 /** Jira failed, refused, or did not answer in time. Only 'rejected' is not worth a retry. */
-export class JiraProviderError extends Error {
+export class JiraProviderError extends ProviderError {
   override name = 'JiraProviderError';
-  constructor(
-    message: string,
-    readonly kind: 'timeout' | 'unavailable' | 'rejected' = 'unavailable',
-  ) {
-    super(message);
-  }
 }
 
 /** Jira's default project key rule: an uppercase letter, then letters, digits or underscores; 2 to 10 long. */

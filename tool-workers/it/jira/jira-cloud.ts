@@ -9,7 +9,7 @@
  */
 import { Agent, request } from 'undici';
 import { z } from 'zod';
-import { JiraProviderError, UnknownProjectError, projectKeyOf, type JiraMetrics, type JiraProvider } from './provider';
+import { JiraProviderError, requireProjectKey, UnknownProjectError, type JiraMetrics, type JiraProvider } from './provider';
 
 export interface JiraCloudOptions {
   baseUrl: string;
@@ -37,7 +37,7 @@ const PAGE_SIZE = 100;
 const MAX_PAGES = 5;
 const DAY_MS = 86_400_000;
 
-/** The four counts, each one JQL query. The key is validated by projectKeyOf, so quoting it is safe. */
+/** The four counts, each one JQL query. The key is validated by so quoting it is safe. */
 export const jiraQueries = (key: string) => ({
   open: `project = "${key}" AND statusCategory != Done`,
   inProgress: `project = "${key}" AND statusCategory = "In Progress"`,
@@ -68,12 +68,7 @@ export class JiraCloudProvider implements JiraProvider {
   }
 
   async metrics(project: string): Promise<JiraMetrics> {
-    let key: string;
-    try {
-      key = projectKeyOf(project);
-    } catch (err) {
-      throw new UnknownProjectError((err as Error).message);
-    }
+    const key = requireProjectKey(project);
     // The project first: an unknown key is then a clear 404 rather than four JQL errors.
     const info = projectBody.safeParse(
       await this.send('GET', `/rest/api/3/project/${encodeURIComponent(key)}`, undefined, `project ${key}`, (detail) =>

@@ -50,3 +50,12 @@ export function projectKeyOf(input: string): string {
   }
   return key;
 }
+
+/** `projectKeyOf` for providers: a malformed key names no project. */
+export function requireProjectKey(input: string): string {
+  try {
+    return projectKeyOf(input);
+  } catch (err) {
+    throw new UnknownProjectError((err as Error).message);
+  }
+}

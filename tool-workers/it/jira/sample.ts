@@ -2,7 +2,7 @@
  * The offline default: an embedded snapshot of a few projects' metrics, clearly labelled as sample data so nobody
  * mistakes it for a live Jira.
  */
-import { UnknownProjectError, projectKeyOf, type JiraMetrics, type JiraProvider } from './provider';
+import { requireProjectKey, UnknownProjectError, type JiraMetrics, type JiraProvider } from './provider';
 
 const SNAPSHOT_AS_OF = '2026-11-20T09:00:00.000Z';
 const SOURCE = 'sample data (embedded dataset; not a live Jira)';
@@ -21,12 +21,7 @@ export class SampleJiraProvider implements JiraProvider {
   readonly name = 'sample';
 
   async metrics(project: string): Promise<JiraMetrics> {
-    let key: string;
-    try {
-      key = projectKeyOf(project);
-    } catch (err) {
-      throw new UnknownProjectError((err as Error).message);
-    }
+    const key = requireProjectKey(project);
     const known = projects[key];
     if (!known) {
       throw new UnknownProjectError(

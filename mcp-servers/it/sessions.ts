@@ -111,8 +111,4 @@ export class ItSessions implements SessionStore {
     this.lastTouch.set(sessionId, now);
     this.handle(sessionId).signal(touchSignal).catch(() => this.lastTouch.delete(sessionId));
   }
-
-  forget(sessionId: string): void {
-    this.lastTouch.delete(sessionId);
-  }
 }

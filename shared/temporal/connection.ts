@@ -3,7 +3,7 @@
  * only in configuration (address, API key, TLS / mTLS), never in code.
  */
 import { readFileSync } from 'node:fs';
-import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
+import { Connection, type ConnectionOptions } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { TemporalConfig } from '../config';
 
@@ -35,10 +35,6 @@ export function lazyClientConnection(cfg: TemporalConfig): Connection {
 export function connectWorker(cfg: TemporalConfig): Promise<NativeConnection> {
   const { address, tls } = temporalConnectionOptions(cfg);
   return NativeConnection.connect({ address, tls, apiKey: cfg.apiKey });
-}
-
-export async function createTemporalClient(cfg: TemporalConfig, namespace: string): Promise<Client> {
-  return new Client({ connection: await connectClient(cfg), namespace });
 }
 
 /** Whether the server behind an open connection answers now (for /healthz and readiness checks). */

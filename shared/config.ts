@@ -64,6 +64,26 @@ export const configSchema = z.object({
   JIRA_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(10_000),
   IP_LOOKUP_URL: z.url().optional(),
   IP_LOOKUP_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(3000),
+
+  ORCHESTRATOR_TASK_QUEUE: z.string().min(1).default('orchestrator'),
+  FINANCE_MCP_URL: z.url().default('http://127.0.0.1:8001/mcp'),
+  IT_MCP_URL: z.url().default('http://127.0.0.1:8002/mcp'),
+  MCP_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  MCP_CALL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  LLM_MODEL: optionalString,
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: z.url().optional(),
+  OPENAI_API: z.enum(['responses', 'chat_completions']).optional(),
+  MODEL_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
+  CONTEXT_STRATEGY: z.enum(['window', 'summary']).default('window'),
+  CONTEXT_MAX_TURNS: z.coerce.number().int().min(1).max(1000).default(20),
+  CONTEXT_MAX_TOKENS: z.coerce.number().int().min(500).max(2_000_000).default(16_000),
+  CONVERSATION_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(365 * 24 * 3600 * 1000).default(7 * 24 * 3600 * 1000),
+  WEATHER_PROVIDER: z.enum(['sample', 'open-meteo']).default('sample'),
+  WEATHER_BASE_URL: z.url().default('https://api.open-meteo.com'),
+  WEATHER_GEOCODING_URL: z.url().default('https://geocoding-api.open-meteo.com'),
+  WEATHER_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(5000),
+  TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
 });
 
 type RawConfig = z.infer<typeof configSchema>;
@@ -114,6 +134,27 @@ export interface ItConfig {
   ipLookupTimeoutMs: number;
 }
 
+/** Which model answers: the offline planner, OpenAI, or any OpenAI-compatible endpoint. */
+export type LlmConfig =
+  | { kind: 'offline'; model: 'offline' }
+  | { kind: 'openai'; model: string; apiKey: string; api: 'responses' | 'chat_completions' }
+  | { kind: 'openai-compatible'; model: string; baseUrl: string; apiKey?: string; api: 'responses' | 'chat_completions' };
+
+export interface OrchestratorConfig {
+  taskQueue: string;
+  /** MCP servers the agent reaches over streamable HTTP, by the name workflows use. */
+  mcpServers: { finance: string; it: string };
+  /** One MCP call activity: its start-to-close timeout and attempts before the model hears of the failure. */
+  mcpCallTimeoutMs: number;
+  mcpCallMaxAttempts: number;
+  llm: LlmConfig;
+  modelTimeoutMs: number;
+  context: { strategy: 'window' | 'summary'; maxTurns: number; maxTokens: number };
+  idleTimeoutMs: number;
+  weather: { provider: 'sample' | 'open-meteo'; baseUrl: string; geocodingUrl: string; timeoutMs: number };
+  temporalUiUrl: string;
+}
+
 export interface AppConfig {
   logLevel: RawConfig['LOG_LEVEL'];
   temporal: TemporalConfig;
@@ -121,6 +162,7 @@ export interface AppConfig {
   mcp: McpHttpConfig;
   finance: FinanceConfig;
   it: ItConfig;
+  orchestrator: OrchestratorConfig;
 }
 
 export class ConfigError extends Error {
@@ -173,6 +215,8 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     }
   }
 
+  const llm = resolveLlm(c);
+
   return {
     logLevel: c.LOG_LEVEL,
     temporal: {
@@ -220,7 +264,37 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
       ipLookupUrl: c.IP_LOOKUP_URL,
       ipLookupTimeoutMs: c.IP_LOOKUP_TIMEOUT_MS,
     },
+    orchestrator: {
+      taskQueue: c.ORCHESTRATOR_TASK_QUEUE,
+      mcpServers: { finance: c.FINANCE_MCP_URL, it: c.IT_MCP_URL },
+      mcpCallTimeoutMs: c.MCP_CALL_TIMEOUT_MS,
+      mcpCallMaxAttempts: c.MCP_CALL_MAX_ATTEMPTS,
+      llm,
+      modelTimeoutMs: c.MODEL_TIMEOUT_MS,
+      context: { strategy: c.CONTEXT_STRATEGY, maxTurns: c.CONTEXT_MAX_TURNS, maxTokens: c.CONTEXT_MAX_TOKENS },
+      idleTimeoutMs: c.CONVERSATION_IDLE_TIMEOUT_MS,
+      weather: { provider: c.WEATHER_PROVIDER, baseUrl: c.WEATHER_BASE_URL, geocodingUrl: c.WEATHER_GEOCODING_URL, timeoutMs: c.WEATHER_TIMEOUT_MS },
+      temporalUiUrl: c.TEMPORAL_UI_URL.replace(/\/+$/, ''),
+    },
   };
+}
+
+/**
+ * LLM_MODEL=offline, or no OPENAI_API_KEY and no OPENAI_BASE_URL: the offline planner. OPENAI_BASE_URL: any
+ * OpenAI-compatible endpoint (LiteLLM, Ollama, vLLM), Chat Completions by default since that is what they all speak.
+ * OPENAI_API_KEY alone: OpenAI itself, Responses API by default.
+ */
+function resolveLlm(c: RawConfig): LlmConfig {
+  if (c.LLM_MODEL === 'offline') return { kind: 'offline', model: 'offline' };
+  if (c.OPENAI_BASE_URL) {
+    if (!c.LLM_MODEL) throw new ConfigError('Invalid configuration: LLM_MODEL: required with OPENAI_BASE_URL (the model name the endpoint serves, e.g. llama3.1)');
+    return { kind: 'openai-compatible', model: c.LLM_MODEL, baseUrl: c.OPENAI_BASE_URL, apiKey: c.OPENAI_API_KEY, api: c.OPENAI_API ?? 'chat_completions' };
+  }
+  if (c.OPENAI_API_KEY) return { kind: 'openai', model: c.LLM_MODEL ?? 'gpt-4o-mini', apiKey: c.OPENAI_API_KEY, api: c.OPENAI_API ?? 'responses' };
+  if (c.LLM_MODEL) {
+    throw new ConfigError(`Invalid configuration: LLM_MODEL: ${c.LLM_MODEL} needs OPENAI_API_KEY or OPENAI_BASE_URL; use LLM_MODEL=offline for the offline planner`);
+  }
+  return { kind: 'offline', model: 'offline' };
 }
 
 /** The process edge: `.env`, then the environment, parsed once. */

@@ -1,7 +1,8 @@
 /** Every workflow bundle the tests use; the global setup builds each once per run. */
 import type { WorkflowBundleSpec } from '../shared/temporal/workflow-bundle';
+import { orchestratorWorkflowBundle } from '../orchestrator/bundle';
 import { financeWorkflowBundle } from '../tool-workers/finance/bundle';
 import { itWorkflowBundle } from '../tool-workers/it/bundle';
 import { harnessWorkflowBundle } from './harness/bundle';
 
-export const testWorkflowBundles: WorkflowBundleSpec[] = [harnessWorkflowBundle, financeWorkflowBundle, itWorkflowBundle];
+export const testWorkflowBundles: WorkflowBundleSpec[] = [harnessWorkflowBundle, financeWorkflowBundle, itWorkflowBundle, orchestratorWorkflowBundle];

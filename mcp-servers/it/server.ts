@@ -10,7 +10,7 @@ import type { IpObservation } from '../../tool-workers/it/ip/lookup';
 import type { JiraMetrics } from '../../tool-workers/it/jira/provider';
 import { projectKeyOf } from '../../tool-workers/it/jira/provider';
 import { describeFailure, structuredResult, toolError } from '../shared/tool-results';
-import type { ToolWorkflowRunner } from '../shared/tool-workflows';
+import { IDEMPOTENCY_META_KEY, validateIdempotencyKey, type ToolWorkflowRunner } from '../shared/tool-workflows';
 import { answerUnknownToolsWithProtocolError } from '../shared/unknown-tool-error';
 import type { ItSessions } from './sessions';
 
@@ -123,10 +123,17 @@ export function createItServer({ sessionId, sessions, lookups }: ItServerDeps): 
       outputSchema: { ...ipRecord.shape, history_length: z.number().describe('IPs tracked in this session so far') },
       annotations: { readOnlyHint: false, idempotentHint: false, destructiveHint: false, openWorldHint: true },
     },
-    () =>
+    (_args, extra) =>
       guarded('track_ip', async () => {
-        const observation = await lookups.run<IpObservation>('track_ip', 'ipLookupWorkflow', {});
-        await sessions.recordIp(sessionId, observation, randomUUID());
+        let key: string | undefined;
+        try {
+          key = validateIdempotencyKey(extra._meta?.[IDEMPOTENCY_META_KEY]);
+        } catch (err) {
+          return toolError((err as Error).message);
+        }
+        // With a key, a repeated call reuses the first lookup and the session applies the write once.
+        const observation = await lookups.run<IpObservation>('track_ip', 'ipLookupWorkflow', {}, key && `${sessionId}-${key}`);
+        await sessions.recordIp(sessionId, observation, key ?? randomUUID());
         const state = await sessions.state(sessionId);
         const last = state.ip_history.at(-1)!;
         return structuredResult(

@@ -9,6 +9,8 @@ export interface WorkflowBundleSpec {
   name: string;
   workflowsPath: string;
   webpackConfigHook?: BundleOptions['webpackConfigHook'];
+  /** Plugins that shape the bundle (the OpenAI Agents plugin adds polyfills and interceptors); workers pass theirs. */
+  plugins?: () => BundleOptions['plugins'];
 }
 
 /** Worker options that bundle at start, or load a prebuilt bundle when one is given. */
@@ -24,6 +26,7 @@ export async function bundleWorkflows(spec: WorkflowBundleSpec): Promise<string>
   const { code } = await bundleWorkflowCode({
     workflowsPath: spec.workflowsPath,
     webpackConfigHook: spec.webpackConfigHook,
+    plugins: spec.plugins?.(),
     logger: { trace() {}, debug() {}, info() {}, warn() {}, error: (m, meta) => process.stderr.write(`${m} ${JSON.stringify(meta ?? {})}\n`), log() {} },
   });
   return code;

@@ -1,0 +1,111 @@
+/**
+ * The conversation's contract: workflow input, the turn Update, the transcript Query and the types they carry.
+ * Imported by the workflow (so: message definitions and types only, no Node APIs), the worker, the chat and tests.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { AgentInputItem } from '@openai/agents-core';
+
+/** The MCP servers a conversation reaches, by the names the worker maps to URLs (FINANCE_MCP_URL, IT_MCP_URL). */
+export const mcpServerNames = ['finance', 'it'] as const;
+export type McpServerName = (typeof mcpServerNames)[number];
+
+export interface McpToolDescriptor {
+  server: McpServerName;
+  name: string;
+  title?: string;
+  description: string;
+  /** The tool's JSON Schema input, as the server lists it. */
+  inputSchema: Record<string, unknown>;
+}
+
+export interface ContextPolicy {
+  /** window: drop the oldest turns; summary: replace them with a short digest of what was asked and answered. */
+  strategy: 'window' | 'summary';
+  /** Turns (a user message and everything after it) kept in the model's context. */
+  maxTurns: number;
+  /** Rough token budget of the kept items (4 characters a token). */
+  maxTokens: number;
+}
+
+export interface ToolCallPolicy {
+  /** Start-to-close timeout of one MCP or local tool call activity. */
+  timeoutMs: number;
+  /** Attempts before the model is told the tool failed. */
+  maxAttempts: number;
+}
+
+export interface ToolCallRecord {
+  tool: string;
+  /** finance, it, or local (calculator, weather). */
+  server: McpServerName | 'local';
+  arguments: unknown;
+  ok: boolean;
+  /** The first line of what the tool answered (or why it failed). */
+  summary: string;
+}
+
+export type TranscriptEntry =
+  | { kind: 'user'; turn: number; text: string; at: string }
+  | { kind: 'assistant'; turn: number; text: string; at: string; toolCalls: ToolCallRecord[] }
+  | { kind: 'notice'; text: string; at: string };
+
+export interface ConversationState {
+  /** The model's memory (Agents SDK items), already trimmed to the context policy. */
+  items: AgentInputItem[];
+  transcript: TranscriptEntry[];
+  turns: number;
+  /** The conversation's one IT session (Mcp-Session-Id), kept across worker restarts and continue-as-new. */
+  itSessionId?: string;
+  /** Tools discovered on the MCP servers, cached for the conversation. */
+  catalog: McpToolDescriptor[];
+  /** Servers that could not be reached at discovery, with why; discovery is retried on the next turn. */
+  unavailable: Partial<Record<McpServerName, string>>;
+  /** Digest of turns dropped from the model's context (summary strategy). */
+  summary?: string;
+  startedAt: string;
+}
+
+export interface ConversationInput {
+  /** Model name the worker's provider resolves: `offline` for the planner, or an OpenAI(-compatible) model. */
+  model: string;
+  context: ContextPolicy;
+  toolCalls: ToolCallPolicy;
+  /** The conversation ends after this long without a turn. */
+  idleTimeoutMs: number;
+  /** Continue-as-new once the history has this many events (Temporal may suggest it earlier). */
+  maxHistoryEvents?: number;
+  /** Carried over by continue-as-new. */
+  state?: ConversationState;
+}
+
+export interface TurnRequest {
+  text: string;
+}
+
+export interface TurnReply {
+  turn: number;
+  reply: string;
+  toolCalls: ToolCallRecord[];
+  /** Things the user should know about this turn (context trimmed, a server unavailable, a session renewed). */
+  notices: string[];
+}
+
+export interface TranscriptView {
+  conversationId: string;
+  model: string;
+  turns: number;
+  itSessionId: string | null;
+  tools: string[];
+  unavailableServers: Partial<Record<McpServerName, string>>;
+  entries: TranscriptEntry[];
+}
+
+export const MAX_MESSAGE_CHARS = 8000;
+/** Transcript entries kept in workflow state (older ones are summarised by a notice). */
+export const MAX_TRANSCRIPT_ENTRIES = 500;
+
+export const sendMessageUpdate = defineUpdate<TurnReply, [TurnRequest]>('sendMessage');
+export const transcriptQuery = defineQuery<TranscriptView>('transcript');
+export const endConversationSignal = defineSignal<[{ reason: string }]>('endConversation');
+
+export const conversationWorkflowId = (id: string) => `conversation-${id}`;

@@ -1,0 +1,30 @@
+/**
+ * The orchestrator worker: conversation workflows, the model activity (through the OpenAI Agents plugin) and the
+ * tool activities, on their own task queue. Scale it by running more copies; conversations survive any of them dying.
+ */
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { OpenAIAgentsPlugin } from '@temporalio/openai-agents';
+import { workflowSourceOptions } from '../shared/temporal/workflow-bundle';
+import { createOrchestratorActivities, type OrchestratorDeps } from './activities';
+import { orchestratorWorkflowBundle } from './bundle';
+
+export interface OrchestratorWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  deps: OrchestratorDeps;
+  plugin: OpenAIAgentsPlugin;
+  /** A prebuilt workflow bundle (tests); otherwise the workflows are bundled at start. */
+  workflowBundlePath?: string;
+}
+
+export function createOrchestratorWorker(opts: OrchestratorWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue,
+    activities: createOrchestratorActivities(opts.deps),
+    plugins: [opts.plugin],
+    ...workflowSourceOptions(orchestratorWorkflowBundle, opts.workflowBundlePath),
+  });
+}

@@ -1,0 +1,377 @@
+/**
+ * One workflow per conversation. Each user turn is an Update that runs the OpenAI Agents SDK loop through
+ * `TemporalOpenAIRunner` (every model call an activity) and returns the reply; the transcript is a Query. Memory is
+ * a `WorkflowSafeMemorySession` carried across continue-as-new, trimmed to the context policy before each turn.
+ *
+ * Tools: every tool the MCP servers list (discovered once, cached in state) and the local calculator and weather,
+ * each call an activity. Workflow code only: no I/O, no Node APIs, activity types only.
+ */
+import { Agent, tool, type AgentInputItem, type FunctionTool } from '@openai/agents-core';
+import { TemporalOpenAIRunner, WorkflowSafeMemorySession } from '@temporalio/openai-agents/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  TemporalFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  log,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { OrchestratorActivities, ToolOutcome } from './activities';
+import { fitToContext } from './context-window';
+import {
+  MAX_MESSAGE_CHARS,
+  MAX_TRANSCRIPT_ENTRIES,
+  endConversationSignal,
+  mcpServerNames,
+  sendMessageUpdate,
+  transcriptQuery,
+  type ConversationInput,
+  type ConversationState,
+  type McpServerName,
+  type McpToolDescriptor,
+  type ToolCallRecord,
+  type TranscriptEntry,
+  type TurnReply,
+} from './shared';
+
+/** Model round trips within one user turn (tool calls and the answer). */
+const MAX_AGENT_TURNS = 10;
+
+const calculatorSchema = {
+  type: 'object' as const,
+  properties: { expression: { type: 'string', description: 'Arithmetic expression, for example (15 * 23) / 4 or sqrt(144)' } },
+  required: ['expression'],
+  additionalProperties: false as const,
+};
+const weatherSchema = {
+  type: 'object' as const,
+  properties: { city: { type: 'string', description: 'City name, for example New York or Paris' } },
+  required: ['city'],
+  additionalProperties: false as const,
+};
+
+export interface ConversationResult {
+  turns: number;
+  endedBecause: string;
+}
+
+function now(): string {
+  return new Date().toISOString(); // Temporal's deterministic clock inside a workflow
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n').find((l) => l.trim()) ?? '';
+  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+}
+
+/** The innermost message of a failure chain: what actually went wrong, for the model and the user. */
+function reasonOf(err: unknown): string {
+  let cur: unknown = err;
+  let deepest = err instanceof Error ? err.message : String(err);
+  while (cur instanceof TemporalFailure) {
+    if (cur instanceof ApplicationFailure || !(cur instanceof ActivityFailure)) deepest = cur.message || deepest;
+    cur = cur.cause;
+  }
+  return deepest;
+}
+
+function failureType(err: unknown): string | undefined {
+  let cur: unknown = err;
+  while (cur instanceof TemporalFailure) {
+    if (cur instanceof ApplicationFailure) return cur.type ?? undefined;
+    cur = cur.cause;
+  }
+  return undefined;
+}
+
+/** MCP input schemas as the Agents SDK takes them (non-strict JSON Schema objects). */
+function toolParameters(schema: Record<string, unknown>) {
+  const { $schema: _ignored, ...rest } = schema;
+  return { ...rest, type: 'object' as const, properties: (rest.properties as Record<string, unknown>) ?? {} } as never;
+}
+
+export async function conversationWorkflow(input: ConversationInput): Promise<ConversationResult> {
+  const { workflowId } = workflowInfo();
+  const state: ConversationState = input.state ?? {
+    items: [],
+    transcript: [],
+    turns: 0,
+    catalog: [],
+    unavailable: {},
+    startedAt: now(),
+  };
+  const session = new WorkflowSafeMemorySession({ initialItems: state.items });
+  const runner = new TemporalOpenAIRunner();
+
+  const retry = { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds' };
+  const nonRetryableErrorTypes = ['McpRequestRejected', 'McpSessionNotFound'];
+  const toolActivities = proxyActivities<OrchestratorActivities>({
+    startToCloseTimeout: input.toolCalls.timeoutMs,
+    retry: { ...retry, maximumAttempts: input.toolCalls.maxAttempts, nonRetryableErrorTypes },
+  });
+  // Discovery must not hold a turn up long: a server that is down now is asked again next turn.
+  const discoveryActivities = proxyActivities<OrchestratorActivities>({
+    startToCloseTimeout: Math.min(input.toolCalls.timeoutMs, 15_000),
+    retry: { ...retry, maximumAttempts: Math.min(2, input.toolCalls.maxAttempts), nonRetryableErrorTypes },
+  });
+
+  let busy = false;
+  let pokes = 0;
+  let endedBecause: string | undefined;
+
+  function addTranscript(entry: TranscriptEntry): void {
+    state.transcript.push(entry);
+    const excess = state.transcript.length - MAX_TRANSCRIPT_ENTRIES;
+    if (excess > 0) {
+      state.transcript.splice(0, excess + 1, { kind: 'notice', at: now(), text: `${excess + 1} older transcript entries were archived out of the workflow state.` });
+    }
+  }
+
+  function noteFor(notices: string[], text: string): void {
+    notices.push(text);
+    addTranscript({ kind: 'notice', text, at: now() });
+  }
+
+  let discovery: Promise<void> | undefined;
+  /** One discovery at a time: a turn that arrives while the start-up discovery runs waits for it (one IT session). */
+  function discoverTools(notices: string[]): Promise<void> {
+    discovery ??= discoverMissingTools(notices).finally(() => (discovery = undefined));
+    return discovery;
+  }
+
+  /** Discovers the tools of every server not yet in the catalog; remembers the IT session the discovery opened. */
+  async function discoverMissingTools(notices: string[]): Promise<void> {
+    const missing = mcpServerNames.filter((server) => !state.catalog.some((t) => t.server === server));
+    await Promise.all(
+      missing.map(async (server) => {
+        try {
+          const sessionId = server === 'it' ? state.itSessionId : undefined;
+          const found = await discoveryActivities.discoverMcpTools.executeWithOptions({ summary: `discover ${server} tools` }, [{ server, sessionId }]);
+          state.catalog = [...state.catalog.filter((t) => t.server !== server), ...found.tools];
+          if (found.sessionId && server === 'it') state.itSessionId = found.sessionId;
+          if (state.unavailable[server]) noteFor(notices, `The ${server} tool server is reachable again.`);
+          delete state.unavailable[server];
+        } catch (err) {
+          if (server === 'it' && state.itSessionId && failureType(err) === 'McpSessionNotFound') {
+            state.itSessionId = undefined;
+            noteFor(notices, 'The IT session of this conversation had ended; a new one will be opened.');
+            return;
+          }
+          const reason = reasonOf(err);
+          if (state.unavailable[server] === undefined) noteFor(notices, `The ${server} tool server is unavailable (${reason}); its tools are missing until it is back.`);
+          state.unavailable[server] = reason;
+        }
+      }),
+    );
+  }
+
+  /** The IT session ended under us (idle expiry, deleted): open a new one and say so. */
+  async function renewItSession(notices: string[]): Promise<void> {
+    state.itSessionId = undefined;
+    state.catalog = state.catalog.filter((t) => t.server !== 'it');
+    noteFor(notices, 'The IT session of this conversation had ended (idle or deleted); a new, empty one was opened.');
+    await discoverTools(notices);
+  }
+
+  function recordCall(calls: ToolCallRecord[], call: Omit<ToolCallRecord, 'summary' | 'ok'>, outcome: ToolOutcome): string {
+    calls.push({ ...call, ok: outcome.ok, summary: firstLine(outcome.text) });
+    return outcome.text;
+  }
+
+  function mcpTool(descriptor: McpToolDescriptor, calls: ToolCallRecord[], notices: string[]): FunctionTool<any, any, string> {
+    return tool({
+      name: descriptor.name,
+      description: descriptor.description,
+      parameters: toolParameters(descriptor.inputSchema),
+      strict: false,
+      execute: async (args: unknown) => {
+        const callArgs = (args && typeof args === 'object' ? args : {}) as Record<string, unknown>;
+        const call = { tool: descriptor.name, server: descriptor.server, arguments: callArgs };
+        const attempt = () =>
+          toolActivities.callMcpTool.executeWithOptions({ summary: `${descriptor.name} ${JSON.stringify(callArgs).slice(0, 120)}` }, [
+            { server: descriptor.server, tool: descriptor.name, arguments: callArgs, sessionId: descriptor.server === 'it' ? state.itSessionId : undefined },
+          ]);
+        try {
+          return recordCall(calls, call, await attempt());
+        } catch (err) {
+          if (descriptor.server === 'it' && failureType(err) === 'McpSessionNotFound') {
+            await renewItSession(notices);
+            try {
+              return recordCall(calls, call, await attempt());
+            } catch (retryErr) {
+              err = retryErr;
+            }
+          }
+          const attempts = failureType(err) === 'McpServerUnavailable' ? ` (gave up after ${input.toolCalls.maxAttempts} attempts)` : '';
+          return recordCall(calls, call, { ok: false, text: `Error: ${descriptor.name} failed: ${reasonOf(err)}${attempts}` });
+        }
+      },
+    });
+  }
+
+  function localTool(
+    name: 'calculator' | 'weather',
+    description: string,
+    parameters: typeof calculatorSchema | typeof weatherSchema,
+    run: (args: Record<string, unknown>) => Promise<ToolOutcome>,
+    calls: ToolCallRecord[],
+  ): FunctionTool<any, any, string> {
+    return tool({
+      name,
+      description,
+      parameters: parameters as never,
+      strict: false,
+      execute: async (args: unknown) => {
+        const callArgs = (args && typeof args === 'object' ? args : {}) as Record<string, unknown>;
+        const call = { tool: name, server: 'local' as const, arguments: callArgs };
+        try {
+          return recordCall(calls, call, await run(callArgs));
+        } catch (err) {
+          return recordCall(calls, call, { ok: false, text: `Error: ${name} failed: ${reasonOf(err)}` });
+        }
+      },
+    });
+  }
+
+  function buildAgent(calls: ToolCallRecord[], notices: string[]): Agent {
+    const seen = new Set<string>(['calculator', 'weather']);
+    const remote = state.catalog.filter((t) => !seen.has(t.name) && seen.add(t.name)).map((t) => mcpTool(t, calls, notices));
+    const unavailable = Object.entries(state.unavailable).map(([server, why]) => `${server} (${why})`);
+    const instructions = [
+      'You are a helpful assistant. Use the tools for facts, numbers and actions; never guess a price, a metric or an address.',
+      'Finance tools give stock prices and investment growth; IT tools keep a Jira project and an IP history in this conversation\'s own session.',
+      'Answer briefly and say which data is sample data when the tool says so. When a tool fails, tell the user plainly what failed.',
+      state.summary ? `Earlier turns of this conversation, summarised:\n${state.summary}` : '',
+      unavailable.length ? `Unavailable tool servers: ${unavailable.join('; ')}` : '',
+    ]
+      .filter(Boolean)
+      .join('\n\n');
+    return new Agent({
+      name: 'Assistant',
+      instructions,
+      model: input.model,
+      tools: [
+        localTool(
+          'calculator',
+          'Evaluates an arithmetic expression exactly (+ - * / ^, parentheses, sqrt, percentages) and returns the result.',
+          calculatorSchema,
+          (args) => toolActivities.calculate.executeWithOptions({ summary: `calculator ${String(args.expression).slice(0, 120)}` }, [{ expression: String(args.expression ?? '') }]),
+          calls,
+        ),
+        localTool(
+          'weather',
+          'Current weather in a city: temperature, conditions, humidity and wind.',
+          weatherSchema,
+          (args) => toolActivities.currentWeather.executeWithOptions({ summary: `weather ${String(args.city).slice(0, 80)}` }, [{ city: String(args.city ?? '') }]),
+          calls,
+        ),
+        ...remote,
+      ],
+    });
+  }
+
+  async function runTurn(text: string): Promise<TurnReply> {
+    const turn = ++state.turns;
+    const notices: string[] = [];
+    const calls: ToolCallRecord[] = [];
+    addTranscript({ kind: 'user', turn, text, at: now() });
+    await discoverTools(notices);
+
+    const fitted = fitToContext(await session.getItems(), input.context, state.summary, { role: 'user', content: text });
+    if (fitted.droppedTurns > 0) {
+      await session.clearSession();
+      await session.addItems(fitted.items);
+      state.summary = fitted.summary;
+      const how = input.context.strategy === 'summary' ? 'summarised' : 'dropped from the model\'s context';
+      noteFor(notices, `${fitted.droppedTurns} earlier turn(s) were ${how} to stay within ${input.context.maxTurns} turns / ~${input.context.maxTokens} tokens.`);
+    }
+
+    const before = await session.getItems();
+    let reply: string;
+    try {
+      const result = await runner.run(buildAgent(calls, notices), text, { session, maxTurns: MAX_AGENT_TURNS });
+      reply = String(result.finalOutput ?? '').trim() || '(the model returned no answer)';
+    } catch (err) {
+      // The model failed after its own retries (or looped): the conversation lives on, with an honest reply.
+      reply = `Sorry, I could not finish this turn: ${reasonOf(err)}`;
+      log.warn('turn failed', { turn, error: reasonOf(err) });
+      const assistant: AgentInputItem = { type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: reply }] };
+      await session.clearSession();
+      await session.addItems([...before, { role: 'user', content: text }, assistant]);
+    }
+    addTranscript({ kind: 'assistant', turn, text: reply, at: now(), toolCalls: calls });
+    return { turn, reply, toolCalls: calls, notices };
+  }
+
+  setHandler(
+    sendMessageUpdate,
+    async ({ text }) => {
+      await condition(() => !busy); // turns run one at a time, in arrival order
+      busy = true;
+      pokes += 1;
+      try {
+        return await runTurn(text.trim());
+      } finally {
+        busy = false;
+        pokes += 1;
+      }
+    },
+    {
+      validator: (request) => {
+        const text = (request as { text?: unknown } | undefined)?.text;
+        if (typeof text !== 'string' || text.trim() === '') throw new Error('text must be a non-empty string');
+        if (text.length > MAX_MESSAGE_CHARS) throw new Error(`text must be at most ${MAX_MESSAGE_CHARS} characters (got ${text.length})`);
+        if (endedBecause) throw new Error(`this conversation has ended (${endedBecause}); start a new one`);
+      },
+    },
+  );
+
+  setHandler(transcriptQuery, () => ({
+    conversationId: workflowId,
+    model: input.model,
+    turns: state.turns,
+    itSessionId: state.itSessionId ?? null,
+    tools: ['calculator', 'weather', ...state.catalog.map((t) => t.name)],
+    unavailableServers: state.unavailable,
+    entries: state.transcript,
+  }));
+
+  setHandler(endConversationSignal, ({ reason }) => {
+    endedBecause = reason || 'ended';
+  });
+
+  const historyTooLong = () =>
+    workflowInfo().continueAsNewSuggested || (input.maxHistoryEvents !== undefined && workflowInfo().historyLength >= input.maxHistoryEvents);
+
+  // Tools are discovered when the conversation starts, so the first turn finds them ready.
+  if (!input.state) await discoverTools([]);
+
+  for (;;) {
+    const seen = pokes;
+    const stirred = await condition(() => pokes !== seen || endedBecause !== undefined || (!busy && historyTooLong()), input.idleTimeoutMs);
+    if (endedBecause) break;
+    if (!stirred && !busy) {
+      endedBecause = `idle for ${input.idleTimeoutMs} ms`;
+      break;
+    }
+    if (!busy && historyTooLong()) {
+      await condition(() => allHandlersFinished() && !busy);
+      state.items = await session.getItems();
+      await continueAsNew<typeof conversationWorkflow>({ ...input, state });
+    }
+  }
+
+  await condition(() => allHandlersFinished() && !busy);
+  addTranscript({ kind: 'notice', at: now(), text: `Conversation ended: ${endedBecause}.` });
+  if (state.itSessionId) {
+    await discoveryActivities.closeMcpSession({ server: 'it', sessionId: state.itSessionId }).catch((err: unknown) => {
+      log.warn('could not close the IT session', { error: reasonOf(err) });
+    });
+  }
+  return { turns: state.turns, endedBecause };
+}
+

@@ -1,0 +1,155 @@
+/**
+ * The conversation workflow with a scripted model, through real Temporal, the real orchestrator worker and the real
+ * Finance and IT MCP servers over HTTP: routing (tool calls reach the right server with the model's arguments),
+ * memory (later turns see earlier ones), the context window, continue-as-new, and the transcript.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ScriptedModelProvider, callTool, say, seenTexts } from '../fakes/scripted-model';
+import { startOrchestratorStack, type OrchestratorStack } from '../support/orchestrator-stack';
+import { Conversations, conversationInput } from '../../orchestrator/conversations';
+import { testConfig } from '../support/temporal';
+
+let stack: OrchestratorStack;
+const provider = new ScriptedModelProvider();
+const model = provider.model;
+
+beforeAll(async () => {
+  stack = await startOrchestratorStack({ modelProvider: provider, input: { model: 'scripted-model' } });
+});
+afterAll(() => stack?.close());
+
+/** Conversations with other input settings on the same stack. */
+function conversationsWith(overrides: Parameters<typeof conversationInput>[1]) {
+  const config = { ...testConfig().orchestrator, taskQueue: stack.taskQueue };
+  return new Conversations(stack.client, stack.taskQueue, conversationInput(config, { model: 'scripted-model', ...overrides }));
+}
+
+describe('conversation workflow (scripted model)', () => {
+  it('routes tool calls to the MCP servers and local tools, and remembers earlier turns', async () => {
+    const conversation = await stack.conversations.start();
+    model.push(callTool('stock_price', { symbol: 'MSFT' }), say('MSFT trades at the price above.'));
+    const first = await stack.conversations.send(conversation, 'What does MSFT trade at?');
+    expect(first.reply).toBe('MSFT trades at the price above.');
+    expect(first.toolCalls).toEqual([expect.objectContaining({ tool: 'stock_price', server: 'finance', arguments: { symbol: 'MSFT' }, ok: true })]);
+    expect(first.toolCalls[0]!.summary).toMatch(/^MSFT: .* USD/);
+    expect(stack.finance.quoteCalls).toContain('MSFT');
+    expect(provider.modelNames).toContain('scripted-model');
+
+    // The tool result went back to the model, and the tools it was offered came from both servers plus local ones.
+    const afterTool = model.requests.at(-1)!;
+    expect(seenTexts(afterTool).some((t) => t.includes('MSFT:'))).toBe(true);
+    const offered = afterTool.tools.map((t) => t.name).sort();
+    expect(offered).toEqual(['calculate_roi', 'calculator', 'get_ip', 'get_ip_history', 'get_jira_metrics', 'set_jira_project', 'stock_price', 'track_ip', 'weather']);
+
+    model.push(callTool('set_jira_project', { project: 'OPS' }), callTool('calculator', { expression: '6 * 7' }), say('Done.'));
+    const second = await stack.conversations.send(conversation, 'Use the OPS project, and what is 6 * 7?');
+    expect(second.toolCalls.map((c) => [c.tool, c.server, c.ok])).toEqual([
+      ['set_jira_project', 'it', true],
+      ['calculator', 'local', true],
+    ]);
+    expect(second.toolCalls[1]!.summary).toBe('6 * 7 = 42');
+    // Memory: the second turn's first model request carries the first turn.
+    const secondTurnFirstRequest = model.requests.at(-3)!;
+    expect(seenTexts(secondTurnFirstRequest)).toEqual(expect.arrayContaining(['What does MSFT trade at?', 'Use the OPS project, and what is 6 * 7?']));
+
+    // The conversation's IT session holds the project: the metrics tool defaults to it.
+    model.push(callTool('get_jira_metrics', {}), say('Metrics shown.'));
+    const third = await stack.conversations.send(conversation, 'Metrics please');
+    expect(third.toolCalls[0]).toMatchObject({ tool: 'get_jira_metrics', ok: true });
+    expect(third.toolCalls[0]!.summary).toMatch(/^OPS \(/);
+
+    const transcript = await stack.conversations.transcript(conversation);
+    expect(transcript.turns).toBe(3);
+    expect(transcript.itSessionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(transcript.entries.filter((e) => e.kind === 'user').map((e) => (e as { text: string }).text)).toEqual([
+      'What does MSFT trade at?',
+      'Use the OPS project, and what is 6 * 7?',
+      'Metrics please',
+    ]);
+    const state = await stack.it.sessions.state(transcript.itSessionId!);
+    expect(state.jira_project).toBe('OPS');
+  });
+
+  it('a tool error reaches the model as text, and the turn still answers', async () => {
+    const conversation = await stack.conversations.start();
+    model.push(callTool('calculate_roi', { principal: -5, annual_rate: 0.05, years: 10 }), say('That principal is not valid.'));
+    const reply = await stack.conversations.send(conversation, 'ROI of -5 dollars');
+    expect(reply.toolCalls[0]).toMatchObject({ tool: 'calculate_roi', ok: false });
+    expect(reply.toolCalls[0]!.summary).toMatch(/^Error: .*principal/);
+    expect(seenTexts(model.requests.at(-1)!).some((t) => t.startsWith('Error:') && t.includes('principal'))).toBe(true);
+  });
+
+  it('rejects an empty message without touching the conversation', async () => {
+    const conversation = await stack.conversations.start();
+    await expect(stack.conversations.send(conversation, '   ')).rejects.toMatchObject({ cause: { message: expect.stringMatching(/non-empty/) } });
+    expect((await stack.conversations.transcript(conversation)).turns).toBe(0);
+  });
+
+  it('keeps the model context within the window, and the transcript says so', async () => {
+    const conversations = conversationsWith({ context: { strategy: 'window', maxTurns: 2, maxTokens: 100_000 } });
+    const conversation = await conversations.start();
+    for (const n of [1, 2, 3]) {
+      model.push(say(`answer ${n}`));
+      await conversations.send(conversation, `question ${n}`);
+    }
+    // The third turn's request holds only turns 2 and 3.
+    expect(seenTexts(model.requests.at(-1)!).filter((t) => t.startsWith('question'))).toEqual(['question 2', 'question 3']);
+    const reply = await (async () => {
+      model.push(say('answer 4'));
+      return conversations.send(conversation, 'question 4');
+    })();
+    expect(reply.notices.join(' ')).toMatch(/1 earlier turn\(s\) were dropped/);
+    const { entries } = await conversations.transcript(conversation);
+    // Turns 3 and 4 each pushed one turn out.
+    expect(entries.filter((e) => e.kind === 'notice' && /dropped/.test(e.text))).toHaveLength(2);
+    // The transcript itself keeps every turn.
+    expect(entries.filter((e) => e.kind === 'user')).toHaveLength(4);
+  });
+
+  it('summarises dropped turns when configured, and the model sees the summary', async () => {
+    const conversations = conversationsWith({ context: { strategy: 'summary', maxTurns: 1, maxTokens: 100_000 } });
+    const conversation = await conversations.start();
+    model.push(say('Paris is the capital of France.'));
+    await conversations.send(conversation, 'What is the capital of France?');
+    model.push(say('ok'));
+    const reply = await conversations.send(conversation, 'And of Italy?');
+    expect(reply.notices.join(' ')).toMatch(/summarised/);
+    const request = model.requests.at(-1)!;
+    expect(seenTexts(request).filter((t) => /capital of France\?/.test(t))).toHaveLength(0);
+    expect(request.systemInstructions).toContain('User: What is the capital of France? → Assistant: Paris is the capital of France.');
+  });
+
+  it('carries memory, transcript and the IT session across continue-as-new', async () => {
+    const conversations = conversationsWith({ maxHistoryEvents: 40 });
+    const conversation = await conversations.start();
+    const firstRunId = (await conversation.describe()).runId;
+    model.push(callTool('set_jira_project', { project: 'WEB' }), say('Project set.'));
+    await conversations.send(conversation, 'Set project WEB');
+    const sessionBefore = (await conversations.transcript(conversation)).itSessionId;
+    for (let n = 0; n < 6; n++) {
+      model.push(callTool('calculator', { expression: `${n} + 1` }), say(`${n + 1}`));
+      await conversations.send(conversation, `what is ${n} + 1`);
+    }
+    const described = await stack.client.workflow.getHandle(conversation.workflowId).describe();
+    expect(described.runId).not.toBe(firstRunId);
+
+    model.push(say('Still here.'));
+    await conversations.send(conversation, 'Do you remember the project?');
+    expect(seenTexts(model.requests.at(-1)!)).toContain('Set project WEB');
+    const transcript = await conversations.transcript(conversation);
+    expect(transcript.turns).toBe(8);
+    expect(transcript.itSessionId).toBe(sessionBefore);
+    expect((await stack.it.sessions.state(sessionBefore!)).jira_project).toBe('WEB');
+  });
+
+  it('ending a conversation ends its IT session too', async () => {
+    const conversation = await stack.conversations.start();
+    model.push(say('hi'));
+    await stack.conversations.send(conversation, 'hello');
+    const { itSessionId } = await stack.conversations.transcript(conversation);
+    expect(await stack.it.sessions.exists(itSessionId!)).toBe(true);
+    await stack.conversations.end(conversation);
+    expect(await conversation.result()).toEqual({ turns: 1, endedBecause: 'ended by the user' });
+    expect(await stack.it.sessions.exists(itSessionId!)).toBe(false);
+  });
+});

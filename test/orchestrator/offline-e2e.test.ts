@@ -1,0 +1,61 @@
+/**
+ * The offline planner end to end: real Temporal, the real orchestrator worker, the real Finance and IT MCP servers
+ * over HTTP and their workers. Every sample question of the README, in one conversation, in order.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TurnReply } from '../../orchestrator/shared';
+import { startOrchestratorStack, type OrchestratorStack } from '../support/orchestrator-stack';
+import type { ConversationHandle } from '../../orchestrator/conversations';
+
+let stack: OrchestratorStack;
+let conversation: ConversationHandle;
+beforeAll(async () => {
+  stack = await startOrchestratorStack({ input: { model: 'offline' } });
+  conversation = await stack.conversations.start();
+});
+afterAll(() => stack?.close());
+
+const ask = (text: string): Promise<TurnReply> => stack.conversations.send(conversation, text);
+const IPV4 = /\b\d{1,3}(\.\d{1,3}){3}\b/;
+
+describe('offline planner, every sample question', () => {
+  it.each([
+    ['Calculate 15 * 23', 'calculator', { expression: '15 * 23' }, /345/],
+    ["What's the weather in New York?", 'weather', { city: 'New York' }, /New York.*°C.*sample data/],
+    ['What is my IP address?', 'get_ip', {}, IPV4],
+    ['What is the stock price of AAPL?', 'stock_price', { symbol: 'AAPL' }, /AAPL: [\d,.]+ USD.*sample data/],
+    ['Calculate the ROI for $10000 invested at 5% for 10 years', 'calculate_roi', { principal: 10000, annual_rate: 0.05, years: 10 }, /16,288\.95/],
+    ['Set the JIRA project to DEMO-123', 'set_jira_project', { project: 'DEMO-123' }, /DEMO/],
+    ['Get JIRA metrics', 'get_jira_metrics', {}, /DEMO \(.*open/],
+    ['Track my IP address', 'track_ip', {}, IPV4],
+    ['Show me the IP history', 'get_ip_history', {}, /1\. .*tracked at/],
+  ])('%s → %s', async (question, tool, args, answer) => {
+    const reply = await ask(question);
+    expect(reply.toolCalls).toEqual([expect.objectContaining({ tool, arguments: args, ok: true })]);
+    expect(reply.reply).toMatch(answer);
+  });
+
+  it('understands rephrasings', async () => {
+    expect((await ask('how much is MSFT trading at?')).toolCalls[0]).toMatchObject({ tool: 'stock_price', arguments: { symbol: 'MSFT' } });
+    expect((await ask("what's 2 plus 2 times 3")).reply).toMatch(/\b8\b/);
+    expect((await ask('is it raining in paris')).toolCalls[0]).toMatchObject({ tool: 'weather', arguments: { city: 'Paris' } });
+    expect((await ask('switch the jira project to OPS')).toolCalls[0]).toMatchObject({ tool: 'set_jira_project', arguments: { project: 'OPS' } });
+    expect((await ask('which IPs have I tracked?')).toolCalls[0]).toMatchObject({ tool: 'get_ip_history' });
+  });
+
+  it('says plainly when it cannot help, and that it is the offline planner', async () => {
+    const reply = await ask('Write me a poem about the sea');
+    expect(reply.toolCalls).toEqual([]);
+    expect(reply.reply).toMatch(/offline planner/i);
+    expect(reply.reply).toMatch(/stock_price/);
+  });
+
+  it('the transcript holds every turn with the tools it called', async () => {
+    const transcript = await stack.conversations.transcript(conversation);
+    const assistant = transcript.entries.filter((e) => e.kind === 'assistant');
+    expect(assistant.length).toBe(transcript.turns);
+    expect(assistant.flatMap((e) => (e.kind === 'assistant' ? e.toolCalls.map((c) => c.tool) : []))).toEqual(
+      expect.arrayContaining(['calculator', 'weather', 'get_ip', 'stock_price', 'calculate_roi', 'set_jira_project', 'get_jira_metrics', 'track_ip', 'get_ip_history']),
+    );
+  });
+});

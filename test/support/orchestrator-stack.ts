@@ -1,0 +1,107 @@
+/**
+ * The whole agent path for tests: real Finance and IT stacks (workers + MCP servers over HTTP on free ports), the
+ * orchestrator worker (in this process with the prebuilt bundle, or a subprocess for crash tests) and a client with
+ * the OpenAI Agents plugin, all against the run's Temporal server on task queues of their own.
+ */
+import type { ModelProvider } from '@openai/agents-core';
+import { Client } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import { connectClient, connectWorker } from '../../shared/temporal/connection';
+import type { RunningHttpServer } from '../../mcp-servers/transports/http';
+import { McpClientPool } from '../../orchestrator/mcp/client-pool';
+import { Conversations, conversationInput } from '../../orchestrator/conversations';
+import { createAgentsPlugin } from '../../orchestrator/plugin';
+import type { ConversationInput } from '../../orchestrator/shared';
+import { SampleWeatherProvider } from '../../orchestrator/tools/weather';
+import { createOrchestratorWorker } from '../../orchestrator/worker';
+import type { QuoteProvider } from '../../tool-workers/finance/quotes/provider';
+import { startFinanceStack, type FinanceStack } from './finance-stack';
+import { startItStack, type ItStack } from './it-stack';
+import { prebuiltBundle, testConfig, uniqueTaskQueue } from './temporal';
+
+export interface OrchestratorStack {
+  finance: FinanceStack;
+  it: ItStack;
+  itHttp: RunningHttpServer;
+  taskQueue: string;
+  client: Client;
+  conversations: Conversations;
+  mcp: McpClientPool;
+  /** Env for an orchestrator worker subprocess that joins this stack. */
+  env: Record<string, string>;
+  startWorker(): Promise<void>;
+  stopWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OrchestratorStackOptions {
+  modelProvider?: ModelProvider;
+  input?: Partial<ConversationInput>;
+  quotes?: QuoteProvider;
+  /** Override the MCP server URLs the orchestrator reaches (a closed port, say). */
+  servers?: Partial<Record<'finance' | 'it', string>>;
+  inProcessWorker?: boolean;
+}
+
+export async function startOrchestratorStack(opts: OrchestratorStackOptions = {}): Promise<OrchestratorStack> {
+  const config = testConfig();
+  const finance = await startFinanceStack({ quotes: opts.quotes });
+  const it = await startItStack();
+  const itHttp = await it.startHttp();
+  const servers = { finance: opts.servers?.finance ?? finance.url, it: opts.servers?.it ?? itHttp.url };
+  const taskQueue = uniqueTaskQueue('orchestrator');
+  const namespace = config.temporal.namespaces.orchestrator;
+  const orchestratorConfig = { ...config.orchestrator, mcpServers: servers, taskQueue };
+  const plugin = () => createAgentsPlugin(orchestratorConfig, opts.modelProvider);
+
+  const clientConnection = await connectClient(config.temporal);
+  const client = new Client({ connection: clientConnection, namespace, plugins: [plugin()] });
+  const input = conversationInput(orchestratorConfig, { toolCalls: { timeoutMs: 10_000, maxAttempts: 3 }, ...opts.input });
+  const conversations = new Conversations(client, taskQueue, input);
+  const mcp = new McpClientPool({ servers, requestTimeoutMs: 10_000 });
+  const workerConnection = await connectWorker(config.temporal);
+  let worker: { worker: Worker; running: Promise<void> } | undefined;
+
+  const stack: OrchestratorStack = {
+    finance,
+    it,
+    itHttp,
+    taskQueue,
+    client,
+    conversations,
+    mcp,
+    env: {
+      TEMPORAL_ADDRESS: config.temporal.address,
+      ORCHESTRATOR_TASK_QUEUE: taskQueue,
+      FINANCE_MCP_URL: servers.finance,
+      IT_MCP_URL: servers.it,
+      MCP_CALL_TIMEOUT_MS: String(input.toolCalls.timeoutMs),
+    },
+    async startWorker() {
+      const w = await createOrchestratorWorker({
+        connection: workerConnection,
+        namespace,
+        taskQueue,
+        deps: { mcp, weather: new SampleWeatherProvider() },
+        plugin: plugin(),
+        workflowBundlePath: prebuiltBundle('orchestrator'),
+      });
+      worker = { worker: w, running: w.run() };
+    },
+    async stopWorker() {
+      worker?.worker.shutdown();
+      await worker?.running;
+      worker = undefined;
+    },
+    async close() {
+      await stack.stopWorker();
+      await mcp.close();
+      await clientConnection.close();
+      await workerConnection.close();
+      await it.close();
+      await finance.close();
+    },
+  };
+  if (opts.inProcessWorker !== false) await stack.startWorker();
+  return stack;
+}

@@ -64,7 +64,7 @@ function respond(request: ModelRequest): ModelResponse {
     output = [assistantMessage(composeAnswer(conversation.results))];
   } else {
     const planner = new Planner(tools);
-    const calls = planner.plan(conversation.userText, conversation.previousCall);
+    const calls = planner.plan(conversation.userText, conversation.previousCalls);
     if (calls.length > 0) {
       phase = 'plan';
       output = calls.map((call, n) => functionCall(call, conversation.itemCount, n));

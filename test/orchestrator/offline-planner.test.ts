@@ -269,6 +269,21 @@ describe('offline planner: follow-ups reuse the previous tool', () => {
     ]);
   });
 
+  it('"and MSFT?" still finds the stock_price call when other tools ran after it', async () => {
+    const later: AgentInputItem[] = [
+      ...stockExchange,
+      user('Track my IP address'),
+      call('track_ip', {}, 'call_5_0_track_ip'),
+      result('track_ip', 'call_5_0_track_ip', 'Tracked 192.0.2.2 (local-interface).'),
+      assistant('Tracked 192.0.2.2 (local-interface).'),
+      user('Show me the IP history'),
+      call('get_ip_history', {}, 'call_9_0_get_ip_history'),
+      result('get_ip_history', 'call_9_0_get_ip_history', 'IP history:\n1. 192.0.2.2'),
+      assistant('IP history:\n1. 192.0.2.2'),
+    ];
+    expect(callsOf(await model.getResponse(request([...later, user('and MSFT?')])))).toMatchObject([{ name: 'stock_price', args: { symbol: 'MSFT' } }]);
+  });
+
   it('"what about Paris?" after a weather call; "and for 20 years?" keeps the other ROI arguments', async () => {
     const weatherTurn = [
       user("What's the weather in New York?"),

@@ -1,6 +1,6 @@
 /**
  * Reads the conversation the SDK sends: the latest user message, the tool calls and results since it, and the last
- * tool call before it (for follow-ups such as "and MSFT?").
+ * tool calls before it (for follow-ups such as "and MSFT?").
  */
 import type { AgentInputItem, FunctionCallItem, FunctionCallResultItem } from '@openai/agents-core';
 
@@ -15,12 +15,12 @@ export interface Conversation {
   userText: string;
   /** Results answering calls made after the latest user message: present means it is time to answer. */
   results: FunctionCallResultItem[];
-  /** The last tool call made before the latest user message. */
-  previousCall?: PreviousCall;
+  /** Tool calls made before the latest user message, most recent first, one per tool. */
+  previousCalls: PreviousCall[];
 }
 
 export function readConversation(input: string | AgentInputItem[]): Conversation {
-  if (typeof input === 'string') return { itemCount: 1, userText: input, results: [] };
+  if (typeof input === 'string') return { itemCount: 1, userText: input, results: [], previousCalls: [] };
   const userIndex = findLastIndex(input, isUserMessage);
   const latest = input[userIndex];
   const userText = latest && isUserMessage(latest) ? messageText(latest.content) : '';
@@ -28,13 +28,11 @@ export function readConversation(input: string | AgentInputItem[]): Conversation
   const callIds = new Set(after.filter(isFunctionCall).map((c) => c.callId));
   const results = after.filter((i): i is FunctionCallResultItem => i.type === 'function_call_result' && callIds.has(i.callId));
   const before = userIndex < 0 ? [] : input.slice(0, userIndex);
-  const lastCall = before.filter(isFunctionCall).at(-1);
-  return {
-    itemCount: input.length,
-    userText,
-    results,
-    ...(lastCall ? { previousCall: { name: lastCall.name, args: parseArgs(lastCall.arguments) } } : {}),
-  };
+  const previousCalls: PreviousCall[] = [];
+  for (const call of before.filter(isFunctionCall).reverse()) {
+    if (!previousCalls.some((p) => p.name === call.name)) previousCalls.push({ name: call.name, args: parseArgs(call.arguments) });
+  }
+  return { itemCount: input.length, userText, results, previousCalls };
 }
 
 type UserMessage = Extract<AgentInputItem, { role: 'user' }>;

@@ -31,12 +31,13 @@ export class Planner {
     this.vocabulary = new Vocabulary(tools);
   }
 
-  plan(text: string, previous?: PreviousCall): PlannedCall[] {
+  plan(text: string, previous: readonly PreviousCall[] = []): PlannedCall[] {
     const clauses = this.planClauses(text);
     if (clauses) return clauses;
     const single = this.planSingle(text);
     if (single) return [single];
-    const followUp = this.planFollowUp(text, previous);
+    // The most recent earlier call that the new words complete ("and MSFT?" after a price, even if other tools ran since).
+    const followUp = previous.map((call) => this.planFollowUp(text, call)).find((call) => call !== undefined);
     return followUp ? [followUp] : [];
   }
 

@@ -112,7 +112,7 @@ runMain('chat', async () => {
       else if (line === '/history') printTranscript((await conversations.transcript(conversation)).entries);
       else if (line.startsWith('/')) out(`Unknown command ${line}. ${HELP}`);
       else {
-        const spinner = ora({ text: 'thinking…', stream: process.stderr, isEnabled: interactive }).start();
+        const spinner = ora({ text: 'thinking…', stream: process.stderr, isSilent: !interactive }).start();
         const slow = setTimeout(() => {
           spinner.text = 'still working… (is `npm run worker:orchestrator` running?)';
         }, SLOW_TURN_MS);

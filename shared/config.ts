@@ -83,7 +83,7 @@ export const configSchema = z.object({
   WEATHER_BASE_URL: z.url().default('https://api.open-meteo.com'),
   WEATHER_GEOCODING_URL: z.url().default('https://geocoding-api.open-meteo.com'),
   WEATHER_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(5000),
-  TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
+  TEMPORAL_UI_URL: z.url().optional(),
 });
 
 type RawConfig = z.infer<typeof configSchema>;
@@ -274,7 +274,7 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
       context: { strategy: c.CONTEXT_STRATEGY, maxTurns: c.CONTEXT_MAX_TURNS, maxTokens: c.CONTEXT_MAX_TOKENS },
       idleTimeoutMs: c.CONVERSATION_IDLE_TIMEOUT_MS,
       weather: { provider: c.WEATHER_PROVIDER, baseUrl: c.WEATHER_BASE_URL, geocodingUrl: c.WEATHER_GEOCODING_URL, timeoutMs: c.WEATHER_TIMEOUT_MS },
-      temporalUiUrl: c.TEMPORAL_UI_URL.replace(/\/+$/, ''),
+      temporalUiUrl: (c.TEMPORAL_UI_URL ?? `http://127.0.0.1:${c.TEMPORAL_UI_PORT}`).replace(/\/+$/, ''),
     },
   };
 }

@@ -3,7 +3,7 @@
  * persistence and the project's namespaces registered.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
@@ -65,8 +65,10 @@ export interface DevServerOptions {
   /** SQLite file; its folder is created. */
   dbFile: string;
   namespaces: string[];
-  /** Where the server's own output goes; defaults to this process's stderr. */
-  stdio?: 'inherit-stderr' | 'ignore';
+  /** Where the server's own output goes: this process's stderr (default), nowhere, or appended to a file. */
+  stdio?: 'inherit-stderr' | 'ignore' | { logFile: string };
+  /** In a process group of its own, so a terminal's Ctrl-C reaches only the launcher, which stops it last. */
+  detached?: boolean;
 }
 
 export interface RunningDevServer {
@@ -88,9 +90,9 @@ export function spawnDevServer(opts: DevServerOptions): RunningDevServer {
     '--log-level', 'warn',
     ...opts.namespaces.flatMap((ns) => ['--namespace', ns]),
   ];
-  const stderrFd = opts.stdio === 'ignore' ? 'ignore' : 2;
+  const stderrFd = opts.stdio === 'ignore' ? 'ignore' : typeof opts.stdio === 'object' ? openSync(opts.stdio.logFile, 'a') : 2;
   // The server's banner goes to our stderr too: stdout may be a protocol channel.
-  const child = spawn(opts.cliPath, args, { stdio: ['ignore', stderrFd, stderrFd] });
+  const child = spawn(opts.cliPath, args, { stdio: ['ignore', stderrFd, stderrFd], detached: opts.detached ?? false });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     process: child,

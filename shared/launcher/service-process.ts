@@ -1,0 +1,115 @@
+/**
+ * One long-running part of the system (a worker, an MCP server) as a child process of the launcher: its output
+ * prefixed with its name, readiness detected from a log line or an HTTP check, and a stop that escalates from SIGTERM
+ * to SIGKILL. Each child gets a process group of its own, so a terminal's Ctrl-C reaches only the launcher, which
+ * stops the children in order.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { projectRoot } from '../config';
+
+export interface ServiceSpec {
+  name: string;
+  /** Entry point, relative to the repository root. */
+  entry: string;
+  args?: string[];
+  /** Ready once a log line's message contains this text, or once `check` passes. */
+  readyMessage?: string;
+  check?: () => Promise<boolean>;
+}
+
+const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+const HIDDEN_FIELDS = new Set(['level', 'time', 'pid', 'hostname', 'name', 'msg']);
+
+/** A pino JSON line made readable: `INFO finance worker ready namespace=finance-namespace`; other lines as they are. */
+export function formatLogLine(line: string): { text: string; level: number; msg?: string } {
+  if (!line.startsWith('{')) return { text: line, level: 30 };
+  try {
+    const entry = JSON.parse(line) as Record<string, unknown>;
+    const level = typeof entry.level === 'number' ? entry.level : 30;
+    const fields = Object.entries(entry)
+      .filter(([k]) => !HIDDEN_FIELDS.has(k))
+      .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+    const msg = typeof entry.msg === 'string' ? entry.msg : '';
+    return { text: [LEVELS[level] ?? level, msg, ...fields].filter(Boolean).join(' '), level, msg };
+  } catch {
+    return { text: line, level: 30 };
+  }
+}
+
+export class ServiceProcess {
+  readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
+  /** Lines below this pino level are not echoed (the chat quiets the services once it opens). */
+  echoLevel = 0;
+  private readyResolve!: () => void;
+  readonly ready: Promise<void>;
+  private tail: string[] = [];
+
+  constructor(
+    readonly spec: ServiceSpec,
+    env: NodeJS.ProcessEnv,
+    private readonly echo: (line: string) => void,
+  ) {
+    this.ready = new Promise((resolve) => (this.readyResolve = resolve));
+    this.child = spawn(process.execPath, ['--import', 'tsx', spec.entry, ...(spec.args ?? [])], {
+      cwd: projectRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))));
+    for (const stream of [this.child.stdout!, this.child.stderr!]) {
+      createInterface({ input: stream }).on('line', (line) => this.onLine(line));
+    }
+  }
+
+  private onLine(line: string): void {
+    const { text, level, msg } = formatLogLine(line);
+    this.tail.push(text);
+    if (this.tail.length > 20) this.tail.shift();
+    if (level >= this.echoLevel) this.echo(`[${this.spec.name}] ${text}`);
+    if (this.spec.readyMessage && msg?.includes(this.spec.readyMessage)) this.readyResolve();
+  }
+
+  /** Resolves when ready; rejects if the process exits first or the time runs out. */
+  async waitUntilReady(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let exited = false;
+    void this.exited.then(() => (exited = true));
+    let ready = false;
+    void this.ready.then(() => (ready = true));
+    while (!ready) {
+      if (exited) throw new Error(`${this.spec.name} exited (code ${this.child.exitCode}) before it was ready:\n${this.tail.join('\n')}`);
+      if (Date.now() > deadline) throw new Error(`${this.spec.name} was not ready within ${timeoutMs / 1000} s:\n${this.tail.join('\n')}`);
+      if (this.spec.check && (await this.spec.check().catch(() => false))) this.readyResolve();
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** SIGTERM (workers drain, servers close), then SIGKILL after `graceMs`. */
+  async stop(graceMs = 10_000): Promise<void> {
+    if (!this.running) return;
+    this.signal('SIGTERM');
+    const timer = setTimeout(() => this.signal('SIGKILL'), graceMs);
+    await this.exited;
+    clearTimeout(timer);
+  }
+
+  /** Last resort when the launcher itself is going down: no waiting. */
+  killNow(): void {
+    if (this.running) this.signal('SIGKILL');
+  }
+
+  private signal(signal: NodeJS.Signals): void {
+    try {
+      process.kill(-this.child.pid!, signal); // the whole group: the child and anything it started
+    } catch {
+      this.child.kill(signal);
+    }
+  }
+}

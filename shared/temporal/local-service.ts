@@ -1,0 +1,68 @@
+/**
+ * The local Temporal service for `npm run temporal` and `npm start`: reuse the server at TEMPORAL_ADDRESS when one
+ * answers (registering the project's namespaces if missing), otherwise start `temporal server start-dev` there
+ * (loopback only) persisting to SQLite under the data folder.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { AppConfig } from '../config';
+import type { Logger } from '../logger';
+import { findTemporalCli } from './cli-binary';
+import { ensureNamespaces, isLoopbackAddress, isTemporalServing, spawnDevServer, waitUntilServing, type RunningDevServer } from './dev-server';
+
+export interface LocalTemporal {
+  /** The dev server this process started; undefined when an existing server was reused. */
+  server?: RunningDevServer;
+  webUi: string;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Own process group: a terminal's Ctrl-C reaches only the launcher, which stops the server last. */
+  detached?: boolean;
+  /** Send the server's own output to `<data dir>/temporal-dev-server.log` instead of stderr. */
+  logToFile?: boolean;
+}
+
+export async function startOrReuseTemporal(config: AppConfig, log: Logger, opts: StartOptions = {}): Promise<LocalTemporal> {
+  const { temporal, devServer } = config;
+  const namespaces = [temporal.namespaces.orchestrator, temporal.namespaces.finance, temporal.namespaces.it];
+  const webUi = config.orchestrator.temporalUiUrl;
+
+  if (await isTemporalServing(temporal)) {
+    const created = await ensureNamespaces(temporal, namespaces).catch((err: Error) => {
+      log.warn({ err: err.message }, 'could not check or register namespaces; register them yourself if they are missing');
+      return [];
+    });
+    log.info({ address: temporal.address, created }, 'a Temporal server already answers at TEMPORAL_ADDRESS; starting nothing');
+    return { webUi, stop: async () => undefined };
+  }
+  if (!isLoopbackAddress(temporal.address)) {
+    throw new Error(`no Temporal server answers at TEMPORAL_ADDRESS=${temporal.address}, and a dev server is only started on loopback`);
+  }
+
+  const cliPath = await findTemporalCli({ explicitPath: devServer.cliPath, cacheDir: devServer.cliCacheDir });
+  const dbFile = path.join(devServer.dataDir, 'temporal.db');
+  mkdirSync(devServer.dataDir, { recursive: true });
+  const logFile = path.join(devServer.dataDir, 'temporal-dev-server.log');
+  const server = spawnDevServer({
+    cliPath,
+    address: temporal.address,
+    uiPort: devServer.uiPort,
+    dbFile,
+    namespaces,
+    detached: opts.detached,
+    stdio: opts.logToFile ? { logFile } : 'inherit-stderr',
+  });
+  try {
+    await waitUntilServing(temporal, server);
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+  log.info(
+    { address: temporal.address, webUi: `http://127.0.0.1:${devServer.uiPort}`, dbFile, namespaces, cli: cliPath, ...(opts.logToFile ? { log: logFile } : {}) },
+    'Temporal dev server is up',
+  );
+  return { server, webUi: `http://127.0.0.1:${devServer.uiPort}`, stop: () => server.stop() };
+}

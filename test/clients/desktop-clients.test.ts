@@ -10,23 +10,14 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claudeDesktopServers, gooseExtensions, type StdioEntry } from '../../shared/desktop-configs';
-import type { RunningHttpServer } from '../../mcp-servers/transports/http';
-import { startFinanceStack, type FinanceStack } from '../support/finance-stack';
-import { startItStack, type ItStack } from '../support/it-stack';
 import { testConfig } from '../support/temporal';
+import { startToolServers, type ToolServers } from '../support/tool-servers';
 
-let finance: FinanceStack;
-let it2: ItStack;
-let itHttp: RunningHttpServer;
+let servers: ToolServers;
 beforeAll(async () => {
-  finance = await startFinanceStack();
-  it2 = await startItStack();
-  itHttp = await it2.startHttp();
+  servers = await startToolServers();
 });
-afterAll(async () => {
-  await it2?.close();
-  await finance?.close();
-});
+afterAll(() => servers?.close());
 
 const toolCalls: Record<string, { name: string; arguments: Record<string, unknown>; expect: RegExp }> = {
   finance: { name: 'calculate_roi', arguments: { principal: 10000, annual_rate: 0.05, years: 10 }, expect: /16,288\.95/ },
@@ -36,8 +27,8 @@ const toolCalls: Record<string, { name: string; arguments: Record<string, unknow
 function testRunEnv(): Record<string, string> {
   return {
     TEMPORAL_ADDRESS: testConfig().temporal.address,
-    FINANCE_TASK_QUEUE: finance.taskQueue,
-    IT_TASK_QUEUE: it2.taskQueue,
+    FINANCE_TASK_QUEUE: servers.finance.taskQueue,
+    IT_TASK_QUEUE: servers.it.taskQueue,
     ENV_FILE: '/nonexistent',
   };
 }
@@ -69,11 +60,11 @@ async function exercise(transport: Transport, server: 'finance' | 'it'): Promise
 }
 
 describe('claude_desktop_config.example.json', () => {
-  const servers = claudeDesktopServers();
+  const entries = claudeDesktopServers();
 
   it('lists both servers over stdio, with absolute paths once filled in', () => {
-    expect(Object.keys(servers).sort()).toEqual(['finance', 'it']);
-    for (const entry of Object.values(servers)) {
+    expect(Object.keys(entries).sort()).toEqual(['finance', 'it']);
+    for (const entry of Object.values(entries)) {
       expect(entry.command).toBe(process.execPath);
       expect(entry.args[0]).toMatch(/^\/.*\/bin\/mcp-(finance|it)\.mjs$/);
       expect(entry.args.slice(1)).toEqual(['--transport', 'stdio']);
@@ -81,7 +72,7 @@ describe('claude_desktop_config.example.json', () => {
   });
 
   it.each(['finance', 'it'] as const)('%s: initialize, tools/list and tools/call over stdio, spawned from /', async (server) => {
-    await exercise(stdioTransport(servers[server]!), server);
+    await exercise(stdioTransport(entries[server]!), server);
   });
 });
 
@@ -110,7 +101,7 @@ describe('goose_config.example.yaml', () => {
     expect(documented.port).toBe(server === 'finance' ? '8001' : '8002');
     expect(documented.pathname).toBe('/mcp');
     const url = new URL(ext.uri);
-    url.port = new URL(server === 'finance' ? finance.url : itHttp.url).port;
+    url.port = new URL(server === 'finance' ? servers.finance.url : servers.itHttp.url).port;
     await exercise(new StreamableHTTPClientTransport(url), server);
   });
 });

@@ -4,23 +4,19 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { McpCallError, McpClientPool } from '../../orchestrator/mcp/client-pool';
-import { startFinanceStack, type FinanceStack } from '../support/finance-stack';
-import { startItStack, type ItStack } from '../support/it-stack';
+import type { FinanceStack } from '../support/finance-stack';
 import { freePort } from '../support/processes';
+import { startToolServers, type ToolServers } from '../support/tool-servers';
 import type { RunningHttpServer } from '../../mcp-servers/transports/http';
 
+let servers: ToolServers;
 let finance: FinanceStack;
-let it2: ItStack;
 let itHttp: RunningHttpServer;
 beforeAll(async () => {
-  finance = await startFinanceStack();
-  it2 = await startItStack();
-  itHttp = await it2.startHttp();
+  servers = await startToolServers();
+  ({ finance, itHttp } = servers);
 });
-afterAll(async () => {
-  await it2?.close();
-  await finance?.close();
-});
+afterAll(() => servers?.close());
 
 describe('McpClientPool', () => {
   it('reuses one keep-alive connection for many calls', async () => {

@@ -63,3 +63,16 @@ describe('.env.example', () => {
     expect(parseConfig(env).mcp.financePort).toBe(8001);
   });
 });
+
+describe('README configuration table', () => {
+  it('lists every variable of the schema with the default .env.example gives it', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { parseEnv } = await import('node:util');
+    const { configSchema } = await import('../../shared/config');
+    const readme = readFileSync(`${projectRoot}/README.md`, 'utf8');
+    const env = parseEnv(readFileSync(`${projectRoot}/.env.example`, 'utf8')) as Record<string, string>;
+    const rows = new Map([...readme.matchAll(/^\| `([A-Z0-9_]+)` \| (`([^`]*)`|—) \|/gm)].map((m) => [m[1]!, m[3] ?? '']));
+    expect([...rows.keys()].sort()).toEqual(Object.keys(configSchema.shape).sort());
+    for (const [name, value] of rows) expect(value, name).toBe(env[name] ?? '');
+  });
+});

@@ -15,8 +15,9 @@ import type { ConversationInput } from '../../orchestrator/shared';
 import { SampleWeatherProvider } from '../../orchestrator/tools/weather';
 import { createOrchestratorWorker } from '../../orchestrator/worker';
 import type { QuoteProvider } from '../../tool-workers/finance/quotes/provider';
-import { startFinanceStack, type FinanceStack } from './finance-stack';
-import { startItStack, type ItStack } from './it-stack';
+import type { FinanceStack } from './finance-stack';
+import type { ItStack } from './it-stack';
+import { startToolServers } from './tool-servers';
 import { prebuiltBundle, testConfig, uniqueTaskQueue } from './temporal';
 
 export interface OrchestratorStack {
@@ -45,9 +46,8 @@ export interface OrchestratorStackOptions {
 
 export async function startOrchestratorStack(opts: OrchestratorStackOptions = {}): Promise<OrchestratorStack> {
   const config = testConfig();
-  const finance = await startFinanceStack({ quotes: opts.quotes });
-  const it = await startItStack();
-  const itHttp = await it.startHttp();
+  const tools = await startToolServers({ quotes: opts.quotes });
+  const { finance, it, itHttp } = tools;
   const servers = { finance: opts.servers?.finance ?? finance.url, it: opts.servers?.it ?? itHttp.url };
   const taskQueue = uniqueTaskQueue('orchestrator');
   const namespace = config.temporal.namespaces.orchestrator;
@@ -98,8 +98,7 @@ export async function startOrchestratorStack(opts: OrchestratorStackOptions = {}
       await mcp.close();
       await clientConnection.close();
       await workerConnection.close();
-      await it.close();
-      await finance.close();
+      await tools.close();
     },
   };
   if (opts.inProcessWorker !== false) await stack.startWorker();

@@ -1,0 +1,27 @@
+/** Both tool stacks at once: the Finance stack and the IT stack with one IT MCP HTTP server, closed together. */
+import type { RunningHttpServer } from '../../mcp-servers/transports/http';
+import type { QuoteProvider } from '../../tool-workers/finance/quotes/provider';
+import { startFinanceStack, type FinanceStack } from './finance-stack';
+import { startItStack, type ItStack } from './it-stack';
+
+export interface ToolServers {
+  finance: FinanceStack;
+  it: ItStack;
+  itHttp: RunningHttpServer;
+  close(): Promise<void>;
+}
+
+export async function startToolServers(opts: { quotes?: QuoteProvider } = {}): Promise<ToolServers> {
+  const finance = await startFinanceStack({ quotes: opts.quotes });
+  const it = await startItStack();
+  const itHttp = await it.startHttp();
+  return {
+    finance,
+    it,
+    itHttp,
+    async close() {
+      await it.close();
+      await finance.close();
+    },
+  };
+}

@@ -8,6 +8,7 @@ import { McpClientPool } from './mcp/client-pool';
 import { createAgentsPlugin } from './plugin';
 import { createWeatherProvider } from './tools/weather';
 import { createOrchestratorWorker } from './worker';
+import { announceReady } from '../shared/ready';
 
 runMain('worker:orchestrator', async () => {
   const config = loadConfig();
@@ -36,6 +37,7 @@ runMain('worker:orchestrator', async () => {
       },
       'orchestrator worker ready',
     );
+    announceReady();
     await worker.run(); // returns after SIGINT/SIGTERM have drained it
   } finally {
     await mcp.close();

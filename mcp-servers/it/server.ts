@@ -77,11 +77,11 @@ export function createItServer({ sessionId, sessions, lookups }: ItServerDeps): 
         } catch (err) {
           return toolError((err as Error).message);
         }
+        // The signal is acknowledged once durable, and the answer is fully known: no read-back round trip.
         await sessions.setJiraProject(sessionId, key);
-        const state = await sessions.state(sessionId);
         return structuredResult(
-          { session_id: sessionId, jira_project: state.jira_project ?? key, last_used_at: state.last_used_at },
-          `Jira project set to ${state.jira_project}.`,
+          { session_id: sessionId, jira_project: key, last_used_at: new Date().toISOString() },
+          `Jira project set to ${key}.`,
         );
       }),
   );

@@ -8,6 +8,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { loadConfig, type AppConfig } from '../../shared/config';
 import { createLogger, type Logger } from '../../shared/logger';
 import { runMain } from '../../shared/main';
+import { announceReady } from '../../shared/ready';
 import { lazyClientConnection, temporalReachable } from '../../shared/temporal/connection';
 import { startMcpHttpServer, type SessionStore } from '../transports/http';
 import { serveStdio } from '../transports/stdio';
@@ -65,6 +66,7 @@ export function runMcpServerProcess(spec: McpProcessSpec): void {
       },
       log,
     });
+    announceReady();
     await new Promise<void>((resolve) => {
       for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
     });

@@ -9,27 +9,12 @@ import { parseArgs } from 'node:util';
 import { loadConfig, projectRoot, type AppConfig } from '../config';
 import { createLogger } from '../logger';
 import { runMain } from '../main';
-import { ServiceProcess, type ServiceSpec } from '../launcher/service-process';
+import { ServiceProcess } from '../launcher/service-process';
+import { systemServices } from '../launcher/services';
 import { startOrReuseTemporal } from '../temporal/local-service';
 
 const READY_TIMEOUT_MS = 300_000; // the first start bundles three workflow packages on a small machine
 const WARN = 40;
-
-function healthCheck(host: string, port: number): () => Promise<boolean> {
-  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-  return async () => (await fetch(`http://${reachable}:${port}/healthz`, { signal: AbortSignal.timeout(2000) })).ok;
-}
-
-function services(config: AppConfig): ServiceSpec[] {
-  const { host, financePort, itPort } = config.mcp;
-  return [
-    { name: 'worker:finance', entry: 'tool-workers/finance/main.ts', readyMessage: 'finance worker ready' },
-    { name: 'worker:it', entry: 'tool-workers/it/main.ts', readyMessage: 'IT worker ready' },
-    { name: 'mcp:finance', entry: 'mcp-servers/finance/main.ts', check: healthCheck(host, financePort) },
-    { name: 'mcp:it', entry: 'mcp-servers/it/main.ts', check: healthCheck(host, itPort) },
-    { name: 'worker:orchestrator', entry: 'orchestrator/main.ts', readyMessage: 'orchestrator worker ready' },
-  ];
-}
 
 runMain('start', async () => {
   const { values } = parseArgs({
@@ -67,7 +52,7 @@ runMain('start', async () => {
   }
 
   try {
-    for (const spec of services(config)) started.push(new ServiceProcess(spec, process.env, echo));
+    for (const spec of systemServices(config)) started.push(new ServiceProcess(spec, process.env, echo));
     await Promise.all(started.map((s) => s.waitUntilReady(READY_TIMEOUT_MS)));
   } catch (err) {
     await stopAll('a service failed to start');

@@ -1,6 +1,6 @@
 /**
  * One long-running part of the system (a worker, an MCP server) as a child process of the launcher: its output
- * prefixed with its name, readiness detected from a log line or an HTTP check, and a stop that escalates from SIGTERM
+ * prefixed with its name, readiness announced over IPC (and, for servers, a passing health check), and a stop that escalates from SIGTERM
  * to SIGKILL. Each child gets a process group of its own, so a terminal's Ctrl-C reaches only the launcher, which
  * stops the children in order.
  */
@@ -13,8 +13,7 @@ export interface ServiceSpec {
   /** Entry point, relative to the repository root. */
   entry: string;
   args?: string[];
-  /** Ready once a log line's message contains this text, or once `check` passes. */
-  readyMessage?: string;
+  /** Besides the process's own ready message (IPC), a check that must pass, such as an HTTP health check. */
   check?: () => Promise<boolean>;
 }
 
@@ -45,6 +44,7 @@ export class ServiceProcess {
   private readyResolve!: () => void;
   readonly ready: Promise<void>;
   private tail: string[] = [];
+  private announced = false;
 
   constructor(
     readonly spec: ServiceSpec,
@@ -55,8 +55,13 @@ export class ServiceProcess {
     this.child = spawn(process.execPath, ['--import', 'tsx', spec.entry, ...(spec.args ?? [])], {
       cwd: projectRoot,
       env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // The IPC channel carries the child's "ready" (shared/ready.ts), whatever its LOG_LEVEL.
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       detached: true,
+    });
+    this.child.on('message', (message: { type?: string }) => {
+      if (message?.type === 'ready') this.announced = true;
+      if (this.announced && !spec.check) this.readyResolve();
     });
     this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))));
     for (const stream of [this.child.stdout!, this.child.stderr!]) {
@@ -65,11 +70,10 @@ export class ServiceProcess {
   }
 
   private onLine(line: string): void {
-    const { text, level, msg } = formatLogLine(line);
+    const { text, level } = formatLogLine(line);
     this.tail.push(text);
     if (this.tail.length > 20) this.tail.shift();
     if (level >= this.echoLevel) this.echo(`[${this.spec.name}] ${text}`);
-    if (this.spec.readyMessage && msg?.includes(this.spec.readyMessage)) this.readyResolve();
   }
 
   /** Resolves when ready; rejects if the process exits first or the time runs out. */
@@ -82,7 +86,7 @@ export class ServiceProcess {
     while (!ready) {
       if (exited) throw new Error(`${this.spec.name} exited (code ${this.child.exitCode}) before it was ready:\n${this.tail.join('\n')}`);
       if (Date.now() > deadline) throw new Error(`${this.spec.name} was not ready within ${timeoutMs / 1000} s:\n${this.tail.join('\n')}`);
-      if (this.spec.check && (await this.spec.check().catch(() => false))) this.readyResolve();
+      if (this.announced && this.spec.check && (await this.spec.check().catch(() => false))) this.readyResolve();
       await new Promise((r) => setTimeout(r, 200));
     }
   }

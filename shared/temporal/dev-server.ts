@@ -62,8 +62,8 @@ export interface DevServerOptions {
   cliPath: string;
   address: string;
   uiPort: number;
-  /** SQLite file; its folder is created. */
-  dbFile: string;
+  /** SQLite file (its folder is created); undefined keeps everything in memory (benchmarks). */
+  dbFile?: string;
   namespaces: string[];
   /** Where the server's own output goes: this process's stderr (default), nowhere, or appended to a file. */
   stdio?: 'inherit-stderr' | 'ignore' | { logFile: string };
@@ -80,13 +80,13 @@ export interface RunningDevServer {
 
 export function spawnDevServer(opts: DevServerOptions): RunningDevServer {
   const { host, port } = splitAddress(opts.address);
-  mkdirSync(path.dirname(opts.dbFile), { recursive: true });
+  if (opts.dbFile) mkdirSync(path.dirname(opts.dbFile), { recursive: true });
   const args = [
     'server', 'start-dev',
     '--ip', host === 'localhost' ? '127.0.0.1' : host.replace(/^\[|\]$/g, ''),
     '--port', String(port),
     '--ui-port', String(opts.uiPort),
-    '--db-filename', opts.dbFile,
+    ...(opts.dbFile ? ['--db-filename', opts.dbFile] : []),
     '--log-level', 'warn',
     ...opts.namespaces.flatMap((ns) => ['--namespace', ns]),
   ];

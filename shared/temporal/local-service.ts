@@ -22,6 +22,8 @@ export interface StartOptions {
   detached?: boolean;
   /** Send the server's own output to `<data dir>/temporal-dev-server.log` instead of stderr. */
   logToFile?: boolean;
+  /** Keep the server's data in memory instead of SQLite on disk (benchmarks: no fsync noise). */
+  inMemory?: boolean;
 }
 
 export async function startOrReuseTemporal(config: AppConfig, log: Logger, opts: StartOptions = {}): Promise<LocalTemporal> {
@@ -42,7 +44,7 @@ export async function startOrReuseTemporal(config: AppConfig, log: Logger, opts:
   }
 
   const cliPath = await findTemporalCli({ explicitPath: devServer.cliPath, cacheDir: devServer.cliCacheDir });
-  const dbFile = path.join(devServer.dataDir, 'temporal.db');
+  const dbFile = opts.inMemory ? undefined : path.join(devServer.dataDir, 'temporal.db');
   mkdirSync(devServer.dataDir, { recursive: true });
   const logFile = path.join(devServer.dataDir, 'temporal-dev-server.log');
   const server = spawnDevServer({

@@ -5,6 +5,7 @@ import { connectWorker } from '../../shared/temporal/connection';
 import { installTemporalRuntime } from '../../shared/temporal/runtime';
 import { createQuoteProvider } from './quotes';
 import { createFinanceWorker } from './worker';
+import { announceReady } from '../../shared/ready';
 
 runMain('worker:finance', async () => {
   const config = loadConfig();
@@ -23,6 +24,7 @@ runMain('worker:finance', async () => {
       { namespace: config.temporal.namespaces.finance, taskQueue: config.finance.taskQueue, quotes: quotes.name },
       'finance worker ready',
     );
+    announceReady();
     await worker.run(); // returns after SIGINT/SIGTERM have drained it
   } finally {
     await connection.close();

@@ -7,6 +7,7 @@ import { installTemporalRuntime } from '../../shared/temporal/runtime';
 import { IpLookup } from './ip/lookup';
 import { createJiraProvider } from './jira';
 import { createItWorker } from './worker';
+import { announceReady } from '../../shared/ready';
 
 runMain('worker:it', async () => {
   const config = loadConfig();
@@ -26,6 +27,7 @@ runMain('worker:it', async () => {
       { namespace: config.temporal.namespaces.it, taskQueue: config.it.taskQueue, jira: jira.name, ipLookup: config.it.ipLookupUrl ?? 'local interface' },
       'IT worker ready',
     );
+    announceReady();
     await worker.run();
   } finally {
     await ip.close();

@@ -201,7 +201,7 @@ runMain('bench', async () => {
       });
     }
 
-    // 5. IT server memory with 1,000 open sessions, and after they are deleted (twice: growth would show).
+    // 5. IT server memory with 1,000 open sessions, and after they are deleted (three rounds: growth would show).
     say('bench: 5/6 IT server memory');
     const itPid = services.get('mcp:it')!.child.pid!;
     const sessions = N(1000);
@@ -231,17 +231,17 @@ runMain('bench', async () => {
       );
       return { open, after: rssMiB(itPid) };
     }
+    // RSS only settles once V8's heap has grown to its working size: three rounds, and the last two must match.
     const idle = rssMiB(itPid);
-    const round1 = await openAndDelete();
-    const round2 = await openAndDelete();
-    const growth = round2.after - round1.after;
+    const rounds = [await openAndDelete(), await openAndDelete(), await openAndDelete()];
+    const growth = rounds[2]!.after - rounds[1]!.after;
     rows.push({
       goal: `5 IT server RSS, ${sessions} sessions`,
       baseline: `${idle.toFixed(1)} MiB idle`,
-      ours: `open ${round1.open.toFixed(1)} → deleted ${round1.after.toFixed(1)}; again ${round2.open.toFixed(1)} → ${round2.after.toFixed(1)} MiB`,
+      ours: rounds.map((r, i) => `round ${i + 1}: open ${r.open.toFixed(0)} → deleted ${r.after.toFixed(0)}`).join('; ') + ' MiB',
       target: 'no growth left behind',
-      met: growth < 10,
-      note: `growth between rounds ${growth.toFixed(1)} MiB`,
+      met: Math.abs(growth) <= rounds[1]!.after * 0.1,
+      note: `round 3 vs round 2 after deletion: ${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MiB`,
     });
 
     // 6. One orchestrator turn (offline planner, one MCP tool call): where the time goes.

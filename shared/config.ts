@@ -47,6 +47,13 @@ export const configSchema = z.object({
   MCP_ALLOWED_ORIGINS: optionalString,
   MCP_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
   MCP_TOOL_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  MCP_AUTH_TOKENS: optionalString,
+  MCP_AUTH_JWT_ISSUER: z.url().optional(),
+  MCP_AUTH_JWT_AUDIENCE: optionalString,
+  MCP_AUTH_JWKS_URL: z.url().optional(),
+  MCP_AUTH_JWT_PUBLIC_KEY_FILE: optionalString,
+  FINANCE_MCP_PUBLIC_URL: z.url().optional(),
+  IT_MCP_PUBLIC_URL: z.url().optional(),
 
   FINANCE_TASK_QUEUE: z.string().min(1).default('finance-tools'),
   QUOTE_PROVIDER: z.enum(['sample', 'alphavantage']).default('sample'),
@@ -103,6 +110,17 @@ export interface DevServerSettings {
   dataDir: string;
 }
 
+export interface StaticToken {
+  subject: string;
+  token: string;
+  scopes: string[];
+}
+
+export interface McpAuthConfig {
+  staticTokens: StaticToken[];
+  jwt?: { issuer: string; audience?: string; jwksUrl?: string; publicKeyFile?: string };
+}
+
 export interface McpHttpConfig {
   host: string;
   financePort: number;
@@ -112,6 +130,10 @@ export interface McpHttpConfig {
   maxBodyBytes: number;
   /** How long a tool call waits for its workflow before answering with a tool error. */
   toolTimeoutMs: number;
+  /** Bearer auth on /mcp; undefined: none (only allowed on loopback). */
+  auth?: McpAuthConfig;
+  /** The URLs clients use (the resource in Protected Resource Metadata); default http://host:port/mcp. */
+  publicUrls: { finance?: string; it?: string };
 }
 
 export interface FinanceConfig {
@@ -175,7 +197,8 @@ function describeIssues(error: z.ZodError, env: Record<string, string | undefine
     .map((issue) => {
       const name = String(issue.path[0] ?? '(environment)');
       const got = env[name];
-      return `${name}: ${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(name.includes('KEY') || name.includes('TOKEN') ? '***' : got)})`}`;
+      const secret = /KEY|TOKEN|SECRET/.test(name);
+      return `${name}: ${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(secret ? '***' : got)})`}`;
     })
     .join('; ');
 }
@@ -247,6 +270,8 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
       allowedOrigins: (c.MCP_ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
       maxBodyBytes: c.MCP_MAX_BODY_BYTES,
       toolTimeoutMs: c.MCP_TOOL_TIMEOUT_MS,
+      auth: parseMcpAuth(c),
+      publicUrls: { finance: c.FINANCE_MCP_PUBLIC_URL, it: c.IT_MCP_PUBLIC_URL },
     },
     finance: {
       taskQueue: c.FINANCE_TASK_QUEUE,
@@ -277,6 +302,33 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
       temporalUiUrl: (c.TEMPORAL_UI_URL ?? `http://127.0.0.1:${c.TEMPORAL_UI_PORT}`).replace(/\/+$/, ''),
     },
   };
+}
+
+/**
+ * MCP_AUTH_TOKENS is `subject:token:scope scope;subject:token:scope`, for example
+ * `alice:tok_7Hq2…:tools.read tools.write;ci-bot:tok_Zp9…:tools.read`. Tokens are at least 16 visible characters.
+ */
+function parseMcpAuth(c: RawConfig): McpAuthConfig | undefined {
+  const staticTokens: StaticToken[] = [];
+  for (const entry of (c.MCP_AUTH_TOKENS ?? '').split(';').map((e) => e.trim()).filter(Boolean)) {
+    const [subject, token, scopes, ...rest] = entry.split(':');
+    if (!subject || !token || rest.length > 0 || !/^[\x21-\x7e]{16,}$/.test(token)) {
+      throw new ConfigError(
+        'Invalid configuration: MCP_AUTH_TOKENS: each entry must be subject:token:scopes with a token of at least 16 visible characters (entries separated by ;)',
+      );
+    }
+    staticTokens.push({ subject, token, scopes: (scopes ?? '').split(' ').filter(Boolean) });
+  }
+  if (c.MCP_AUTH_JWT_ISSUER && !c.MCP_AUTH_JWKS_URL && !c.MCP_AUTH_JWT_PUBLIC_KEY_FILE) {
+    throw new ConfigError('Invalid configuration: MCP_AUTH_JWKS_URL: set it (or MCP_AUTH_JWT_PUBLIC_KEY_FILE) with MCP_AUTH_JWT_ISSUER');
+  }
+  if (!c.MCP_AUTH_JWT_ISSUER && (c.MCP_AUTH_JWKS_URL || c.MCP_AUTH_JWT_PUBLIC_KEY_FILE || c.MCP_AUTH_JWT_AUDIENCE)) {
+    throw new ConfigError('Invalid configuration: MCP_AUTH_JWT_ISSUER: required when JWT keys or an audience are configured');
+  }
+  const jwt = c.MCP_AUTH_JWT_ISSUER
+    ? { issuer: c.MCP_AUTH_JWT_ISSUER, audience: c.MCP_AUTH_JWT_AUDIENCE, jwksUrl: c.MCP_AUTH_JWKS_URL, publicKeyFile: c.MCP_AUTH_JWT_PUBLIC_KEY_FILE }
+    : undefined;
+  return staticTokens.length || jwt ? { staticTokens, jwt } : undefined;
 }
 
 /**

@@ -8,6 +8,7 @@ import type { CallToolResult, ServerNotification, ServerRequest } from '@modelco
 import { roiInput, roiOutput, stockPriceInput, stockQuoteOutput, type RoiResult, type StockQuote } from '../../tool-workers/finance/shared';
 import { describeFailure, structuredResult, toolError } from '../shared/tool-results';
 import { answerUnknownToolsWithProtocolError } from '../shared/unknown-tool-error';
+import { subjectOf } from '../transports/auth';
 import { IDEMPOTENCY_META_KEY, IdempotencyConflict, validateIdempotencyKey, type ToolWorkflowRunner } from '../shared/tool-workflows';
 
 export const financeServerInfo = { name: 'finance-mcp', title: 'Finance tools (Temporal-backed)', version: '0.1.0' };
@@ -35,7 +36,7 @@ export function createFinanceServer({ workflows }: FinanceServerDeps): McpServer
   ): Promise<CallToolResult> {
     try {
       const key = validateIdempotencyKey(extra._meta?.[IDEMPOTENCY_META_KEY]);
-      const result = await workflows.run<R>(tool, workflowType, args, key);
+      const result = await workflows.run<R>(tool, workflowType, args, key, subjectOf(extra.authInfo));
       return structuredResult(result, summarize(result));
     } catch (err) {
       if (err instanceof IdempotencyConflict) return toolError(err.message);

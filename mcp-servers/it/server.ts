@@ -12,10 +12,13 @@ import { projectKeyOf } from '../../tool-workers/it/jira/provider';
 import { describeFailure, structuredResult, toolError } from '../shared/tool-results';
 import { IDEMPOTENCY_META_KEY, validateIdempotencyKey, type ToolWorkflowRunner } from '../shared/tool-workflows';
 import { answerUnknownToolsWithProtocolError } from '../shared/unknown-tool-error';
+import { subjectOf } from '../transports/auth';
 import type { ItSessions } from './sessions';
 
 export const itServerInfo = { name: 'it-mcp', title: 'IT tools (stateful, Temporal-backed)', version: '0.1.0' };
 export const itToolNames = ['set_jira_project', 'get_jira_metrics', 'track_ip', 'get_ip_history', 'get_ip'] as const;
+/** The tools that change session state: with auth on, they need the write scope. */
+export const itWriteTools = ['set_jira_project', 'track_ip'] as const;
 
 export interface ItServerDeps {
   sessionId: string;
@@ -69,7 +72,7 @@ export function createItServer({ sessionId, sessions, lookups }: ItServerDeps): 
       },
       annotations: { readOnlyHint: false, idempotentHint: true, destructiveHint: false, openWorldHint: false },
     },
-    ({ project }) =>
+    ({ project }, extra) =>
       guarded('set_jira_project', async () => {
         let key: string;
         try {
@@ -78,7 +81,7 @@ export function createItServer({ sessionId, sessions, lookups }: ItServerDeps): 
           return toolError((err as Error).message);
         }
         // The signal is acknowledged once durable, and the answer is fully known: no read-back round trip.
-        await sessions.setJiraProject(sessionId, key);
+        await sessions.setJiraProject(sessionId, key, undefined, subjectOf(extra.authInfo));
         return structuredResult(
           { session_id: sessionId, jira_project: key, last_used_at: new Date().toISOString() },
           `Jira project set to ${key}.`,
@@ -95,7 +98,7 @@ export function createItServer({ sessionId, sessions, lookups }: ItServerDeps): 
       outputSchema: jiraMetricsOutput,
       annotations: { readOnlyHint: true, idempotentHint: true, destructiveHint: false, openWorldHint: true },
     },
-    ({ project }) =>
+    ({ project }, extra) =>
       guarded('get_jira_metrics', async () => {
         const chosen = project ?? (await sessions.state(sessionId)).jira_project;
         if (!chosen) return toolError('No Jira project is set for this session: call set_jira_project first, or pass project.');
@@ -105,7 +108,7 @@ export function createItServer({ sessionId, sessions, lookups }: ItServerDeps): 
         } catch (err) {
           return toolError((err as Error).message);
         }
-        const metrics = await lookups.run<JiraMetrics>('get_jira_metrics', 'jiraMetricsWorkflow', { project: key });
+        const metrics = await lookups.run<JiraMetrics>('get_jira_metrics', 'jiraMetricsWorkflow', { project: key }, undefined, subjectOf(extra.authInfo));
         return structuredResult(
           metrics as unknown as Record<string, unknown>,
           `${metrics.project} (${metrics.project_name}): ${metrics.open_issues} open, ${metrics.in_progress} in progress, ` +
@@ -132,8 +135,9 @@ export function createItServer({ sessionId, sessions, lookups }: ItServerDeps): 
           return toolError((err as Error).message);
         }
         // With a key, a repeated call reuses the first lookup and the session applies the write once.
-        const observation = await lookups.run<IpObservation>('track_ip', 'ipLookupWorkflow', {}, key && `${sessionId}-${key}`);
-        await sessions.recordIp(sessionId, observation, key ?? randomUUID());
+        const caller = subjectOf(extra.authInfo);
+        const observation = await lookups.run<IpObservation>('track_ip', 'ipLookupWorkflow', {}, key && `${sessionId}-${key}`, caller);
+        await sessions.recordIp(sessionId, observation, key ?? randomUUID(), caller);
         const state = await sessions.state(sessionId);
         const last = state.ip_history.at(-1)!;
         return structuredResult(
@@ -176,9 +180,9 @@ export function createItServer({ sessionId, sessions, lookups }: ItServerDeps): 
       outputSchema: ipObservation,
       annotations: { readOnlyHint: true, idempotentHint: true, destructiveHint: false, openWorldHint: true },
     },
-    () =>
+    (_args, extra) =>
       guarded('get_ip', async () => {
-        const observation = await lookups.run<IpObservation>('get_ip', 'ipLookupWorkflow', {});
+        const observation = await lookups.run<IpObservation>('get_ip', 'ipLookupWorkflow', {}, undefined, subjectOf(extra.authInfo));
         return structuredResult(observation as unknown as Record<string, unknown>, `Current IP: ${observation.ip} (${observation.source}).`);
       }),
   );

@@ -39,34 +39,37 @@ export class ItSessions implements SessionStore {
     return this.opts.client.workflow.getHandle<typeof itSessionWorkflow>(itSessionWorkflowId(sessionId));
   }
 
-  private input(sessionId: string): ItSessionInput {
-    return { sessionId, idleTimeoutMs: this.opts.idleTimeoutMs, maxHistoryEvents: this.opts.maxHistoryEvents };
+  private input(sessionId: string, owner?: string): ItSessionInput {
+    return { sessionId, idleTimeoutMs: this.opts.idleTimeoutMs, maxHistoryEvents: this.opts.maxHistoryEvents, ...(owner ? { owner } : {}) };
   }
 
   /** Signal-with-start: the first message to a session creates its workflow. */
-  private async signal<Args extends any[]>(sessionId: string, signal: SignalDefinition<Args>, args: Args): Promise<void> {
+  private async signal<Args extends any[]>(sessionId: string, signal: SignalDefinition<Args>, args: Args, owner?: string): Promise<void> {
     // The SDK's conditional option types cannot follow a generic Args; the definitions above fix each signal's shape.
     await this.opts.client.workflow.signalWithStart<typeof itSessionWorkflow, [unknown]>('itSessionWorkflow', {
       workflowId: itSessionWorkflowId(sessionId),
       taskQueue: this.opts.taskQueue,
-      args: [this.input(sessionId)],
+      args: [this.input(sessionId, owner)],
       signal: signal.name,
       signalArgs: args as unknown as [unknown],
-      staticSummary: `IT session ${sessionId}`,
+      // The owner is set when the session starts and never changes: it binds the session to one identity.
+      memo: { owner: owner ?? null },
+      staticSummary: `IT session ${sessionId}${owner ? ` of ${owner}` : ''}`,
     });
   }
 
-  async open(sessionId: string = randomUUID()): Promise<string> {
-    await this.signal(sessionId, touchSignal, []);
+  async open(sessionId: string = randomUUID(), owner?: string): Promise<string> {
+    await this.signal(sessionId, touchSignal, [], owner);
     this.lastTouch.set(sessionId, Date.now());
     return sessionId;
   }
 
-  async exists(sessionId: string): Promise<boolean> {
+  /** Live and owned by `owner` (sessions opened without auth have no owner, and match only callers without one). */
+  async exists(sessionId: string, owner?: string): Promise<boolean> {
     if (sessionId.length > MAX_SESSION_ID_LENGTH) return false;
     try {
-      const { status } = await this.handle(sessionId).describe();
-      return status.name === 'RUNNING';
+      const { status, memo } = await this.handle(sessionId).describe();
+      return status.name === 'RUNNING' && (memo?.owner ?? null) === (owner ?? null);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return false;
       throw err;
@@ -77,8 +80,8 @@ export class ItSessions implements SessionStore {
    * Ends the session and waits until its workflow has closed, so every replica answers 404 from then on. The
    * workflow ends itself on the signal; if no worker does that in time, the session is terminated instead.
    */
-  async close(sessionId: string): Promise<boolean> {
-    if (!(await this.exists(sessionId))) return false;
+  async close(sessionId: string, owner?: string): Promise<boolean> {
+    if (!(await this.exists(sessionId, owner))) return false;
     const handle = this.handle(sessionId);
     await handle.signal(endSessionSignal, { reason: 'deleted' });
     this.lastTouch.delete(sessionId);
@@ -90,12 +93,12 @@ export class ItSessions implements SessionStore {
     return true;
   }
 
-  async setJiraProject(sessionId: string, project: string, requestId: string = randomUUID()): Promise<void> {
-    await this.signal(sessionId, setJiraProjectSignal, [{ project, requestId }]);
+  async setJiraProject(sessionId: string, project: string, requestId: string = randomUUID(), caller?: string): Promise<void> {
+    await this.signal(sessionId, setJiraProjectSignal, [{ project, requestId, ...(caller ? { caller } : {}) }], caller);
   }
 
-  async recordIp(sessionId: string, observation: Omit<IpRecord, 'tracked_at'>, requestId: string = randomUUID()): Promise<void> {
-    await this.signal(sessionId, recordIpSignal, [{ observation, requestId }]);
+  async recordIp(sessionId: string, observation: Omit<IpRecord, 'tracked_at'>, requestId: string = randomUUID(), caller?: string): Promise<void> {
+    await this.signal(sessionId, recordIpSignal, [{ observation, requestId, ...(caller ? { caller } : {}) }], caller);
   }
 
   /** Strongly consistent: a query after a signal's acknowledgement sees that signal. */

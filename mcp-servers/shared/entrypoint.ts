@@ -11,6 +11,7 @@ import { runMain } from '../../shared/main';
 import { announceReady } from '../../shared/ready';
 import { lazyClientConnection, temporalReachable } from '../../shared/temporal/connection';
 import { startMcpHttpServer, type SessionStore } from '../transports/http';
+import { isLoopbackHost } from '../transports/origins';
 import { serveStdio } from '../transports/stdio';
 
 export interface McpServerParts {
@@ -25,6 +26,10 @@ export interface McpProcessSpec {
   name: string;
   namespace(config: AppConfig): string;
   port(config: AppConfig): number;
+  /** The URL clients use (the Protected Resource Metadata `resource`), when configured. */
+  publicUrl(config: AppConfig): string | undefined;
+  /** Tools that change state: with auth on, calling one needs the write scope. */
+  writeTools: readonly string[];
   setup(deps: { config: AppConfig; client: Client; log: Logger; transport: 'http' | 'stdio' }): Promise<McpServerParts>;
 }
 
@@ -52,6 +57,12 @@ export function runMcpServerProcess(spec: McpProcessSpec): void {
       return;
     }
 
+    // Off loopback, anyone who can reach the port could call the tools: refuse to serve without authentication.
+    if (!isLoopbackHost(config.mcp.host) && !config.mcp.auth) {
+      throw new Error(
+        `refusing to serve on MCP_HOST=${config.mcp.host} without authentication: set MCP_AUTH_TOKENS or MCP_AUTH_JWT_ISSUER, or bind to 127.0.0.1`,
+      );
+    }
     const http = await startMcpHttpServer({
       name: spec.name,
       host: config.mcp.host,
@@ -60,6 +71,7 @@ export function runMcpServerProcess(spec: McpProcessSpec): void {
       maxBodyBytes: config.mcp.maxBodyBytes,
       createServer: parts.createServer,
       sessions: parts.sessions,
+      auth: config.mcp.auth && { config: config.mcp.auth, resource: spec.publicUrl(config), writeTools: spec.writeTools },
       health: async () => {
         const temporal = await temporalReachable(connection);
         return { ok: temporal.reachable, temporal: { address: config.temporal.address, namespace: spec.namespace(config), ...temporal } };

@@ -37,7 +37,8 @@ export class ToolWorkflowRunner {
   constructor(private readonly opts: ToolWorkflowRunnerOptions) {}
 
   /** Workflow ids read well in the Web UI: `stock_price-<key>` or `stock_price-<uuid>`. */
-  async run<R>(toolName: string, workflowType: string, args: object, idempotencyKey?: string): Promise<R> {
+  /** `caller` (the token subject, when the server authenticates) is recorded in the workflow's memo and summary. */
+  async run<R>(toolName: string, workflowType: string, args: object, idempotencyKey?: string, caller?: string): Promise<R> {
     const { client } = this.opts;
     const workflowId = `${toolName}-${idempotencyKey ?? randomUUID()}`;
     const digest = argumentsDigest(args);
@@ -49,8 +50,8 @@ export class ToolWorkflowRunner {
         workflowExecutionTimeout: this.opts.timeoutMs,
         // A key names one execution forever (within retention): a closed one is not started again.
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        memo: { tool: toolName, argumentsDigest: digest },
-        staticSummary: `${toolName} ${JSON.stringify(args).slice(0, 200)}`,
+        memo: { tool: toolName, argumentsDigest: digest, caller: caller ?? null },
+        staticSummary: `${toolName} ${JSON.stringify(args).slice(0, 200)}${caller ? ` by ${caller}` : ''}`,
       });
       return (await handle.result()) as R;
     } catch (err) {

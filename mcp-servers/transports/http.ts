@@ -13,15 +13,27 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { hostHeaderValidation } from '@modelcontextprotocol/sdk/server/middleware/hostHeaderValidation.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Logger } from '../../shared/logger';
+import { requireBearerAuth } from '@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js';
+import { getOAuthProtectedResourceMetadataUrl } from '@modelcontextprotocol/sdk/server/auth/router.js';
+import type { McpAuthConfig } from '../../shared/config';
+import { createTokenVerifier, protectedResourceMetadata, READ_SCOPE, subjectOf, WRITE_SCOPE } from './auth';
 import { isAllowedOrigin, isLoopbackHost } from './origins';
 
 export interface SessionStore {
-  /** Creates a session for an initialize request; returns its id (visible ASCII, per the spec). */
-  open(): Promise<string>;
-  /** Whether the id names a live session. */
-  exists(sessionId: string): Promise<boolean>;
-  /** Ends the session; false when there was none. */
-  close(sessionId: string): Promise<boolean>;
+  /** Creates a session for an initialize request, bound to the caller (when authenticated); returns its id. */
+  open(sessionId?: string, owner?: string): Promise<string>;
+  /** Whether the id names a live session that belongs to this caller. */
+  exists(sessionId: string, owner?: string): Promise<boolean>;
+  /** Ends the caller's session; false when there was none. */
+  close(sessionId: string, owner?: string): Promise<boolean>;
+}
+
+export interface McpHttpAuth {
+  config: McpAuthConfig;
+  /** The endpoint's public URL (the PRM `resource`); default: http://<Host header>/mcp. */
+  resource?: string;
+  /** Tools that change state: calling one needs the write scope too. */
+  writeTools: readonly string[];
 }
 
 export interface HealthReport {
@@ -40,6 +52,8 @@ export interface McpHttpOptions {
   sessions?: SessionStore;
   health(): Promise<HealthReport>;
   log: Logger;
+  /** Bearer auth on /mcp; without it the server must be bound to loopback (the entry point enforces that). */
+  auth?: McpHttpAuth;
 }
 
 const SESSION_HEADER = 'mcp-session-id';
@@ -73,6 +87,27 @@ export function createMcpHttpApp(opts: McpHttpOptions): express.Express {
     next();
   });
 
+  const resourceOf = (req: Request) => opts.auth?.resource ?? `http://${req.headers.host ?? `${opts.host}:${opts.port}`}/mcp`;
+  const metadataUrlOf = (req: Request) => getOAuthProtectedResourceMetadataUrl(new URL(resourceOf(req)));
+  if (opts.auth) {
+    const auth = opts.auth;
+    // RFC 9728: the path-suffixed well-known URL, and the bare one for clients that look there first.
+    app.get(['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource'], (req, res) => {
+      res.json(protectedResourceMetadata(auth.config, resourceOf(req)));
+    });
+    const verifiers = new Map<string, ReturnType<typeof requireBearerAuth>>();
+    app.use('/mcp', (req, res, next) => {
+      const resource = resourceOf(req);
+      let check = verifiers.get(resource);
+      if (!check) {
+        check = requireBearerAuth({ verifier: createTokenVerifier(auth.config, resource), requiredScopes: [READ_SCOPE], resourceMetadataUrl: metadataUrlOf(req) });
+        verifiers.set(resource, check);
+      }
+      void check(req, res, next);
+    });
+  }
+  const ownerOf = (req: Request) => subjectOf((req as Request & { auth?: Parameters<typeof subjectOf>[0] }).auth);
+
   const allow = sessions ? 'POST, DELETE' : 'POST';
   app.get('/mcp', (_req, res) => jsonRpcError(res, 405, -32000, 'Method Not Allowed: this server offers no SSE stream; POST requests', { Allow: allow }));
 
@@ -83,7 +118,7 @@ export function createMcpHttpApp(opts: McpHttpOptions): express.Express {
     }
     const sessionId = req.header(SESSION_HEADER);
     if (!sessionId) return jsonRpcError(res, 400, -32000, 'Bad Request: Mcp-Session-Id header is required');
-    if (!(await sessions.close(sessionId))) return jsonRpcError(res, 404, -32001, 'Session not found');
+    if (!(await sessions.close(sessionId, ownerOf(req)))) return jsonRpcError(res, 404, -32001, 'Session not found');
     log.info({ sessionId }, 'session deleted');
     res.status(200).end();
   });
@@ -102,18 +137,27 @@ export function createMcpHttpApp(opts: McpHttpOptions): express.Express {
       if (Array.isArray(body)) {
         return jsonRpcError(res, 400, -32600, 'Invalid Request: JSON-RPC batches are not supported (removed in MCP 2025-06-18); send one message per request');
       }
+      const call = body as { method?: unknown; params?: { name?: unknown } } | null;
+      if (opts.auth && call?.method === 'tools/call' && opts.auth.writeTools.includes(String(call.params?.name))) {
+        const scopes = (req as Request & { auth?: { scopes: string[] } }).auth?.scopes ?? [];
+        if (!scopes.includes(WRITE_SCOPE)) {
+          // MCP 2025-11-25 scope challenge: 403 naming the scopes that would do, so a client can step up.
+          const challenge = `Bearer error="insufficient_scope", scope="${READ_SCOPE} ${WRITE_SCOPE}", resource_metadata="${metadataUrlOf(req)}", error_description="${String(call.params?.name)} changes state and needs the ${WRITE_SCOPE} scope"`;
+          return jsonRpcError(res, 403, -32000, `Forbidden: ${String(call.params?.name)} needs the ${WRITE_SCOPE} scope`, { 'WWW-Authenticate': challenge });
+        }
+      }
       let sessionId: string | undefined;
       if (sessions) {
         const isInitialize = (body as { method?: unknown } | null)?.method === 'initialize';
         sessionId = req.header(SESSION_HEADER);
         if (isInitialize) {
           if (sessionId) return jsonRpcError(res, 400, -32600, 'Invalid Request: initialize must not carry an Mcp-Session-Id; start a new session without it');
-          sessionId = await sessions.open();
+          sessionId = await sessions.open(undefined, ownerOf(req));
           res.setHeader(SESSION_HEADER, sessionId);
           log.info({ sessionId }, 'session opened');
         } else if (!sessionId) {
           return jsonRpcError(res, 400, -32000, 'Bad Request: Mcp-Session-Id header is required (initialize first)');
-        } else if (!(await sessions.exists(sessionId))) {
+        } else if (!(await sessions.exists(sessionId, ownerOf(req)))) {
           return jsonRpcError(res, 404, -32001, 'Session not found');
         }
       }

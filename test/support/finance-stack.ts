@@ -8,7 +8,7 @@ import { createLogger } from '../../shared/logger';
 import { connectClient, connectWorker, temporalReachable } from '../../shared/temporal/connection';
 import { createFinanceServer } from '../../mcp-servers/finance/server';
 import { ToolWorkflowRunner } from '../../mcp-servers/shared/tool-workflows';
-import { startMcpHttpServer, type RunningHttpServer } from '../../mcp-servers/transports/http';
+import { startMcpHttpServer, type McpHttpAuth, type RunningHttpServer } from '../../mcp-servers/transports/http';
 import type { QuoteProvider } from '../../tool-workers/finance/quotes/provider';
 import { SampleQuoteProvider } from '../../tool-workers/finance/quotes/sample';
 import { createFinanceWorker } from '../../tool-workers/finance/worker';
@@ -25,7 +25,7 @@ export interface FinanceStack {
   close(): Promise<void>;
 }
 
-export async function startFinanceStack(opts: { quotes?: QuoteProvider; toolTimeoutMs?: number; maxBodyBytes?: number } = {}): Promise<FinanceStack> {
+export async function startFinanceStack(opts: { quotes?: QuoteProvider; toolTimeoutMs?: number; maxBodyBytes?: number; auth?: McpHttpAuth } = {}): Promise<FinanceStack> {
   const config = testConfig();
   const taskQueue = uniqueTaskQueue('finance');
   const namespace = config.temporal.namespaces.finance;
@@ -61,6 +61,7 @@ export async function startFinanceStack(opts: { quotes?: QuoteProvider; toolTime
     createServer: () => createFinanceServer({ workflows }),
     health: async () => ({ ok: (await temporalReachable(clientConnection)).reachable }),
     log: createLogger('finance-test', 'warn'),
+    auth: opts.auth,
   });
 
   return {

@@ -9,7 +9,7 @@ import { connectClient, connectWorker, temporalReachable } from '../../shared/te
 import { createItServer } from '../../mcp-servers/it/server';
 import { ItSessions } from '../../mcp-servers/it/sessions';
 import { ToolWorkflowRunner } from '../../mcp-servers/shared/tool-workflows';
-import { startMcpHttpServer, type RunningHttpServer } from '../../mcp-servers/transports/http';
+import { startMcpHttpServer, type McpHttpAuth, type RunningHttpServer } from '../../mcp-servers/transports/http';
 import type { ItDeps } from '../../tool-workers/it/activities';
 import { IpLookup } from '../../tool-workers/it/ip/lookup';
 import { SampleJiraProvider } from '../../tool-workers/it/jira/sample';
@@ -24,7 +24,7 @@ export interface ItStack {
   env: Record<string, string>;
   startWorker(): Promise<void>;
   stopWorker(): Promise<void>;
-  startHttp(opts?: { idleTimeoutMs?: number }): Promise<RunningHttpServer>;
+  startHttp(opts?: { idleTimeoutMs?: number; auth?: McpHttpAuth }): Promise<RunningHttpServer>;
   close(): Promise<void>;
 }
 
@@ -69,6 +69,7 @@ export async function startItStack(opts: { deps?: Partial<ItDeps>; idleTimeoutMs
         sessions: own,
         health: async () => ({ ok: (await temporalReachable(clientConnection)).reachable }),
         log: createLogger('it-test', 'warn'),
+        auth: httpOpts.auth,
       });
       servers.push(http);
       return http;

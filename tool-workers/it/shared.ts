@@ -31,6 +31,8 @@ export interface ItSessionInput {
   idleTimeoutMs: number;
   /** Continue-as-new once the history has this many events (the server may suggest it earlier). */
   maxHistoryEvents?: number;
+  /** The identity the session belongs to (the token subject that opened it), when the server authenticates. */
+  owner?: string;
   /** Carried over by continue-as-new. */
   state?: ItSessionState;
 }
@@ -38,8 +40,9 @@ export interface ItSessionInput {
 export const MAX_IP_HISTORY = 1000;
 export const RECENT_REQUEST_IDS = 256;
 
-export const setJiraProjectSignal = defineSignal<[{ project: string; requestId: string }]>('setJiraProject');
-export const recordIpSignal = defineSignal<[{ observation: Omit<IpRecord, 'tracked_at'>; requestId: string }]>('recordIp');
+/** `caller`: who asked for the write (the token subject), recorded in the signal for the Web UI. */
+export const setJiraProjectSignal = defineSignal<[{ project: string; requestId: string; caller?: string }]>('setJiraProject');
+export const recordIpSignal = defineSignal<[{ observation: Omit<IpRecord, 'tracked_at'>; requestId: string; caller?: string }]>('recordIp');
 /** Marks the session used (reads are queries and cannot). */
 export const touchSignal = defineSignal('touch');
 export const endSessionSignal = defineSignal<[{ reason: string }]>('endSession');

@@ -4,7 +4,7 @@
  *   history bounded with continue-as-new and ends when idle or when its session is deleted.
  * - `ipLookupWorkflow`, `jiraMetricsWorkflow`: one short workflow per lookup, whose activity does the I/O.
  */
-import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, makeContinueAsNewFunc, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { ItActivities } from './activities';
 import {
   endSessionSignal,
@@ -91,7 +91,8 @@ export async function itSessionWorkflow(input: ItSessionInput): Promise<ItSessio
     if (info.continueAsNewSuggested || info.historyLength >= maxEvents) {
       // Let signal handlers finish, then start afresh with the state carried over.
       await condition(allHandlersFinished);
-      return continueAsNew<typeof itSessionWorkflow>({ ...input, state });
+      // The owner memo binds the session to its identity; it must survive into the next run.
+      return makeContinueAsNewFunc<typeof itSessionWorkflow>({ memo: { owner: input.owner ?? null } })({ ...input, state });
     }
   }
 }

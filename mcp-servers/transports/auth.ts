@@ -1,0 +1,87 @@
+/**
+ * Bearer-token authentication for the MCP HTTP endpoints (MCP 2025-11-25, basic/authorization): static tokens from
+ * config, each with a subject and scopes, and JWTs verified with `jose` against a configured issuer, audience and
+ * keys (a JWKS URL or a public key file). The SDK's `requireBearerAuth` answers 401/403 with WWW-Authenticate.
+ */
+import { readFileSync } from 'node:fs';
+import { createPublicKey, timingSafeEqual } from 'node:crypto';
+import { InvalidTokenError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
+import type { OAuthTokenVerifier } from '@modelcontextprotocol/sdk/server/auth/provider.js';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type KeyObject } from 'jose';
+import type { McpAuthConfig } from '../../shared/config';
+
+/** Reading tools needs the first; tools that change state need the second as well. */
+export const READ_SCOPE = 'tools.read';
+export const WRITE_SCOPE = 'tools.write';
+
+/** Static tokens never expire on their own; the SDK wants an expiry, so they get one far ahead. */
+const STATIC_TOKEN_LIFETIME_S = 365 * 24 * 3600;
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function scopesOf(payload: JWTPayload): string[] {
+  const scope = payload.scope ?? payload.scp;
+  if (typeof scope === 'string') return scope.split(' ').filter(Boolean);
+  if (Array.isArray(scope)) return scope.filter((s): s is string => typeof s === 'string');
+  return [];
+}
+
+export function createTokenVerifier(auth: McpAuthConfig, resource: string): OAuthTokenVerifier {
+  let keys: JWTVerifyGetKey | KeyObject | undefined;
+  if (auth.jwt?.jwksUrl) keys = createRemoteJWKSet(new URL(auth.jwt.jwksUrl));
+  else if (auth.jwt?.publicKeyFile) keys = createPublicKey(readFileSync(auth.jwt.publicKeyFile)) as unknown as KeyObject;
+
+  return {
+    async verifyAccessToken(token: string): Promise<AuthInfo> {
+      const known = auth.staticTokens.find((t) => sameSecret(t.token, token));
+      if (known) {
+        return {
+          token,
+          clientId: known.subject,
+          scopes: known.scopes,
+          expiresAt: Math.floor(Date.now() / 1000) + STATIC_TOKEN_LIFETIME_S,
+          extra: { subject: known.subject, kind: 'static' },
+        };
+      }
+      if (!auth.jwt || !keys) throw new InvalidTokenError('Unknown token');
+      try {
+        const { payload } = await jwtVerify(token, keys as JWTVerifyGetKey, {
+          issuer: auth.jwt.issuer,
+          audience: auth.jwt.audience ?? resource,
+          requiredClaims: ['sub', 'exp'],
+        });
+        return {
+          token,
+          clientId: String(payload.client_id ?? payload.azp ?? payload.sub),
+          scopes: scopesOf(payload),
+          expiresAt: payload.exp,
+          extra: { subject: payload.sub, kind: 'jwt' },
+        };
+      } catch (err) {
+        throw new InvalidTokenError(`Invalid token: ${(err as Error).message}`);
+      }
+    },
+  };
+}
+
+/** Who is calling, for the records in Temporal: the token's subject. */
+export function subjectOf(authInfo: AuthInfo | undefined): string | undefined {
+  const subject = authInfo?.extra?.subject;
+  return typeof subject === 'string' ? subject : undefined;
+}
+
+/** RFC 9728 Protected Resource Metadata for one MCP endpoint. */
+export function protectedResourceMetadata(auth: McpAuthConfig, resource: string) {
+  return {
+    resource,
+    ...(auth.jwt ? { authorization_servers: [auth.jwt.issuer] } : {}),
+    scopes_supported: [READ_SCOPE, WRITE_SCOPE],
+    bearer_methods_supported: ['header'],
+    resource_name: 'durable-mcp-agents',
+  };
+}

@@ -80,11 +80,11 @@ export function createOrchestratorActivities({ mcp, weather }: OrchestratorDeps)
       }
     },
 
-    async callMcpTool(input: { server: McpServerName; tool: string; arguments: Record<string, unknown>; sessionId?: string }): Promise<ToolOutcome> {
+    async callMcpTool(input: { server: McpServerName; tool: string; arguments: Record<string, unknown>; sessionId?: string; onBehalfOf?: string }): Promise<ToolOutcome> {
       try {
         const result = await mcp.callTool(
           input.server,
-          { name: input.tool, arguments: input.arguments, idempotencyKey: idempotencyKeyOfCurrentActivity() },
+          { name: input.tool, arguments: input.arguments, idempotencyKey: idempotencyKeyOfCurrentActivity(), onBehalfOf: input.onBehalfOf },
           input.sessionId,
         );
         return { ok: !result.isError, text: toolResultText(result) };

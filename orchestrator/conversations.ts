@@ -21,6 +21,7 @@ export type ConversationHandle = WorkflowHandle<typeof conversationWorkflow>;
 export function conversationInput(config: OrchestratorConfig, overrides: Partial<ConversationInput> = {}): ConversationInput {
   return {
     model: config.llm.model,
+    user: config.chatUser,
     context: config.context,
     toolCalls: { timeoutMs: config.mcpCallTimeoutMs, maxAttempts: config.mcpCallMaxAttempts },
     idleTimeoutMs: config.idleTimeoutMs,
@@ -40,7 +41,7 @@ export class Conversations {
       taskQueue: this.taskQueue,
       workflowId: conversationWorkflowId(id),
       args: [this.input],
-      staticSummary: `conversation (model ${this.input.model})`,
+      staticSummary: `conversation of ${this.input.user ?? 'an unnamed user'} (model ${this.input.model})`,
     });
   }
 

@@ -16,7 +16,7 @@ runMain('worker:orchestrator', async () => {
   const log = createLogger('worker:orchestrator', config.logLevel);
   installTemporalRuntime(log);
   const connection = await connectWorker(config.temporal);
-  const mcp = new McpClientPool({ servers: orchestrator.mcpServers, requestTimeoutMs: orchestrator.mcpCallTimeoutMs });
+  const mcp = new McpClientPool({ servers: orchestrator.mcpServers, requestTimeoutMs: orchestrator.mcpCallTimeoutMs, token: orchestrator.mcpToken });
   const weather = createWeatherProvider(orchestrator.weather);
   try {
     const worker = await createOrchestratorWorker({

@@ -68,6 +68,8 @@ export interface ConversationState {
 export interface ConversationInput {
   /** Model name the worker's provider resolves: `offline` for the planner, or an OpenAI(-compatible) model. */
   model: string;
+  /** Who is chatting: an identity, never a credential; tools hear it as the user the agent acts for. */
+  user?: string;
   context: ContextPolicy;
   toolCalls: ToolCallPolicy;
   /** The conversation ends after this long without a turn. */

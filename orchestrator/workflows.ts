@@ -193,7 +193,13 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
         const call = { tool: descriptor.name, server: descriptor.server, arguments: callArgs };
         const attempt = () =>
           toolActivities.callMcpTool.executeWithOptions({ summary: `${descriptor.name} ${JSON.stringify(callArgs).slice(0, 120)}` }, [
-            { server: descriptor.server, tool: descriptor.name, arguments: callArgs, sessionId: descriptor.server === 'it' ? state.itSessionId : undefined },
+            {
+              server: descriptor.server,
+              tool: descriptor.name,
+              arguments: callArgs,
+              sessionId: descriptor.server === 'it' ? state.itSessionId : undefined,
+              ...(input.user ? { onBehalfOf: input.user } : {}),
+            },
           ]);
         try {
           return recordCall(calls, call, await attempt());

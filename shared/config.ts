@@ -76,6 +76,8 @@ export const configSchema = z.object({
   FINANCE_MCP_URL: z.url().default('http://127.0.0.1:8001/mcp'),
   IT_MCP_URL: z.url().default('http://127.0.0.1:8002/mcp'),
   MCP_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  ORCHESTRATOR_MCP_TOKEN: optionalString,
+  CHAT_USER: z.string().regex(/^[\x21-\x7e]{1,128}$/, 'expected 1 to 128 visible ASCII characters').optional(),
   MCP_CALL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   LLM_MODEL: optionalString,
   OPENAI_API_KEY: optionalString,
@@ -166,6 +168,10 @@ export interface OrchestratorConfig {
   taskQueue: string;
   /** MCP servers the agent reaches over streamable HTTP, by the name workflows use. */
   mcpServers: { finance: string; it: string };
+  /** The orchestrator's own bearer token for the MCP servers (never a user's); stays in the worker process. */
+  mcpToken?: string;
+  /** Who is chatting: recorded with the conversation and passed to the tools as the user on whose behalf it acts. */
+  chatUser: string;
   /** One MCP call activity: its start-to-close timeout and attempts before the model hears of the failure. */
   mcpCallTimeoutMs: number;
   mcpCallMaxAttempts: number;
@@ -292,6 +298,8 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     orchestrator: {
       taskQueue: c.ORCHESTRATOR_TASK_QUEUE,
       mcpServers: { finance: c.FINANCE_MCP_URL, it: c.IT_MCP_URL },
+      mcpToken: c.ORCHESTRATOR_MCP_TOKEN,
+      chatUser: c.CHAT_USER ?? (env.USER || env.USERNAME || 'local-user'),
       mcpCallTimeoutMs: c.MCP_CALL_TIMEOUT_MS,
       mcpCallMaxAttempts: c.MCP_CALL_MAX_ATTEMPTS,
       llm,

@@ -9,7 +9,7 @@ import { roiInput, roiOutput, stockPriceInput, stockQuoteOutput, type RoiResult,
 import { describeFailure, structuredResult, toolError } from '../shared/tool-results';
 import { answerUnknownToolsWithProtocolError } from '../shared/unknown-tool-error';
 import { subjectOf } from '../transports/auth';
-import { IDEMPOTENCY_META_KEY, IdempotencyConflict, validateIdempotencyKey, type ToolWorkflowRunner } from '../shared/tool-workflows';
+import { IDEMPOTENCY_META_KEY, IdempotencyConflict, onBehalfOfFrom, validateIdempotencyKey, type ToolWorkflowRunner } from '../shared/tool-workflows';
 
 export const financeServerInfo = { name: 'finance-mcp', title: 'Finance tools (Temporal-backed)', version: '0.1.0' };
 export const financeToolNames = ['stock_price', 'calculate_roi'] as const;
@@ -36,7 +36,7 @@ export function createFinanceServer({ workflows }: FinanceServerDeps): McpServer
   ): Promise<CallToolResult> {
     try {
       const key = validateIdempotencyKey(extra._meta?.[IDEMPOTENCY_META_KEY]);
-      const result = await workflows.run<R>(tool, workflowType, args, key, subjectOf(extra.authInfo));
+      const result = await workflows.run<R>(tool, workflowType, args, key, { caller: subjectOf(extra.authInfo), onBehalfOf: onBehalfOfFrom(extra._meta) });
       return structuredResult(result, summarize(result));
     } catch (err) {
       if (err instanceof IdempotencyConflict) return toolError(err.message);

@@ -93,12 +93,12 @@ export class ItSessions implements SessionStore {
     return true;
   }
 
-  async setJiraProject(sessionId: string, project: string, requestId: string = randomUUID(), caller?: string): Promise<void> {
-    await this.signal(sessionId, setJiraProjectSignal, [{ project, requestId, ...(caller ? { caller } : {}) }], caller);
+  async setJiraProject(sessionId: string, project: string, requestId: string = randomUUID(), caller?: string, onBehalfOf?: string): Promise<void> {
+    await this.signal(sessionId, setJiraProjectSignal, [{ project, requestId, ...(caller ? { caller } : {}), ...(onBehalfOf ? { onBehalfOf } : {}) }], caller);
   }
 
-  async recordIp(sessionId: string, observation: Omit<IpRecord, 'tracked_at'>, requestId: string = randomUUID(), caller?: string): Promise<void> {
-    await this.signal(sessionId, recordIpSignal, [{ observation, requestId, ...(caller ? { caller } : {}) }], caller);
+  async recordIp(sessionId: string, observation: Omit<IpRecord, 'tracked_at'>, requestId: string = randomUUID(), caller?: string, onBehalfOf?: string): Promise<void> {
+    await this.signal(sessionId, recordIpSignal, [{ observation, requestId, ...(caller ? { caller } : {}), ...(onBehalfOf ? { onBehalfOf } : {}) }], caller);
   }
 
   /** Strongly consistent: a query after a signal's acknowledgement sees that signal. */

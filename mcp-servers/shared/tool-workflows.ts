@@ -6,6 +6,19 @@ import { randomUUID, createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 
 export const IDEMPOTENCY_META_KEY = 'idempotencyKey';
+/** An agent acting for a person names them here; recorded beside the authenticated caller, never trusted as one. */
+export const ON_BEHALF_OF_META_KEY = 'onBehalfOf';
+
+export function onBehalfOfFrom(meta: Record<string, unknown> | undefined): string | undefined {
+  const value = meta?.[ON_BEHALF_OF_META_KEY];
+  return typeof value === 'string' && /^[\x21-\x7e]{1,128}$/.test(value) ? value : undefined;
+}
+
+/** Who asked for a tool call: the token's subject, and the person an agent said it acts for. */
+export interface CallerIdentity {
+  caller?: string;
+  onBehalfOf?: string;
+}
 const MAX_KEY_LENGTH = 200;
 
 export class IdempotencyConflict extends Error {
@@ -38,7 +51,8 @@ export class ToolWorkflowRunner {
 
   /** Workflow ids read well in the Web UI: `stock_price-<key>` or `stock_price-<uuid>`. */
   /** `caller` (the token subject, when the server authenticates) is recorded in the workflow's memo and summary. */
-  async run<R>(toolName: string, workflowType: string, args: object, idempotencyKey?: string, caller?: string): Promise<R> {
+  async run<R>(toolName: string, workflowType: string, args: object, idempotencyKey?: string, who: CallerIdentity = {}): Promise<R> {
+    const { caller, onBehalfOf } = who;
     const { client } = this.opts;
     const workflowId = `${toolName}-${idempotencyKey ?? randomUUID()}`;
     const digest = argumentsDigest(args);
@@ -50,8 +64,8 @@ export class ToolWorkflowRunner {
         workflowExecutionTimeout: this.opts.timeoutMs,
         // A key names one execution forever (within retention): a closed one is not started again.
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        memo: { tool: toolName, argumentsDigest: digest, caller: caller ?? null },
-        staticSummary: `${toolName} ${JSON.stringify(args).slice(0, 200)}${caller ? ` by ${caller}` : ''}`,
+        memo: { tool: toolName, argumentsDigest: digest, caller: caller ?? null, onBehalfOf: onBehalfOf ?? null },
+        staticSummary: `${toolName} ${JSON.stringify(args).slice(0, 200)}${caller ? ` by ${caller}` : ''}${onBehalfOf ? ` for ${onBehalfOf}` : ''}`,
       });
       return (await handle.result()) as R;
     } catch (err) {

@@ -29,6 +29,8 @@ export interface McpClientPoolOptions {
   requestTimeoutMs: number;
   /** Most clients kept; the least recently used is closed beyond it (one per live IT session). */
   maxClients?: number;
+  /** The orchestrator's own bearer token, sent on every request. */
+  token?: string;
 }
 
 interface PooledClient {
@@ -93,12 +95,19 @@ export class McpClientPool {
 
   async callTool(
     server: string,
-    call: { name: string; arguments: Record<string, unknown>; idempotencyKey?: string },
+    call: { name: string; arguments: Record<string, unknown>; idempotencyKey?: string; onBehalfOf?: string },
     sessionId?: string,
   ): Promise<CallToolResult> {
     return this.withClient(server, sessionId, async (client) => {
       const result = await client.callTool(
-        { name: call.name, arguments: call.arguments, ...(call.idempotencyKey ? { _meta: { idempotencyKey: call.idempotencyKey } } : {}) },
+        {
+          name: call.name,
+          arguments: call.arguments,
+          _meta: {
+            ...(call.idempotencyKey ? { idempotencyKey: call.idempotencyKey } : {}),
+            ...(call.onBehalfOf ? { onBehalfOf: call.onBehalfOf } : {}),
+          },
+        },
         undefined,
         { timeout: this.opts.requestTimeoutMs },
       );
@@ -153,6 +162,7 @@ export class McpClientPool {
     const transport = new StreamableHTTPClientTransport(new URL(this.url(server)), {
       fetch: this.fetch,
       sessionId: fresh ? undefined : sessionId,
+      ...(this.opts.token ? { requestInit: { headers: { authorization: `Bearer ${this.opts.token}` } } } : {}),
     });
     const client = new Client(orchestratorClientInfo);
     // Re-attaching to an existing session skips initialize; say which protocol we speak, as initialize would have.

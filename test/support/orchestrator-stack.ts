@@ -4,6 +4,7 @@
  * the OpenAI Agents plugin, all against the run's Temporal server on task queues of their own.
  */
 import type { ModelProvider } from '@openai/agents-core';
+import type { McpAuthConfig } from '../../shared/config';
 import { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { connectClient, connectWorker } from '../../shared/temporal/connection';
@@ -42,11 +43,14 @@ export interface OrchestratorStackOptions {
   /** Override the MCP server URLs the orchestrator reaches (a closed port, say). */
   servers?: Partial<Record<'finance' | 'it', string>>;
   inProcessWorker?: boolean;
+  /** Bearer auth on both MCP servers, and the orchestrator's own token for them. */
+  auth?: McpAuthConfig;
+  mcpToken?: string;
 }
 
 export async function startOrchestratorStack(opts: OrchestratorStackOptions = {}): Promise<OrchestratorStack> {
   const config = testConfig();
-  const tools = await startToolServers({ quotes: opts.quotes });
+  const tools = await startToolServers({ quotes: opts.quotes, auth: opts.auth });
   const { finance, it, itHttp } = tools;
   const servers = { finance: opts.servers?.finance ?? finance.url, it: opts.servers?.it ?? itHttp.url };
   const taskQueue = uniqueTaskQueue('orchestrator');
@@ -58,7 +62,7 @@ export async function startOrchestratorStack(opts: OrchestratorStackOptions = {}
   const client = new Client({ connection: clientConnection, namespace, plugins: [plugin()] });
   const input = conversationInput(orchestratorConfig, { toolCalls: { timeoutMs: 10_000, maxAttempts: 3 }, ...opts.input });
   const conversations = new Conversations(client, taskQueue, input);
-  const mcp = new McpClientPool({ servers, requestTimeoutMs: 10_000 });
+  const mcp = new McpClientPool({ servers, requestTimeoutMs: 10_000, token: opts.mcpToken });
   const workerConnection = await connectWorker(config.temporal);
   let worker: { worker: Worker; running: Promise<void> } | undefined;
 

@@ -1,4 +1,6 @@
 /** Both tool stacks at once: the Finance stack and the IT stack with one IT MCP HTTP server, closed together. */
+import type { McpAuthConfig } from '../../shared/config';
+import { itWriteTools } from '../../mcp-servers/it/server';
 import type { RunningHttpServer } from '../../mcp-servers/transports/http';
 import type { QuoteProvider } from '../../tool-workers/finance/quotes/provider';
 import { startFinanceStack, type FinanceStack } from './finance-stack';
@@ -11,10 +13,10 @@ export interface ToolServers {
   close(): Promise<void>;
 }
 
-export async function startToolServers(opts: { quotes?: QuoteProvider } = {}): Promise<ToolServers> {
-  const finance = await startFinanceStack({ quotes: opts.quotes });
+export async function startToolServers(opts: { quotes?: QuoteProvider; auth?: McpAuthConfig } = {}): Promise<ToolServers> {
+  const finance = await startFinanceStack({ quotes: opts.quotes, auth: opts.auth && { config: opts.auth, writeTools: [] } });
   const it = await startItStack();
-  const itHttp = await it.startHttp();
+  const itHttp = await it.startHttp({ auth: opts.auth && { config: opts.auth, writeTools: itWriteTools } });
   return {
     finance,
     it,

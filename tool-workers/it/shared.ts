@@ -40,9 +40,9 @@ export interface ItSessionInput {
 export const MAX_IP_HISTORY = 1000;
 export const RECENT_REQUEST_IDS = 256;
 
-/** `caller`: who asked for the write (the token subject), recorded in the signal for the Web UI. */
-export const setJiraProjectSignal = defineSignal<[{ project: string; requestId: string; caller?: string }]>('setJiraProject');
-export const recordIpSignal = defineSignal<[{ observation: Omit<IpRecord, 'tracked_at'>; requestId: string; caller?: string }]>('recordIp');
+/** `caller`: who asked for the write (the token subject); `onBehalfOf`: the person an agent acts for. Both for the Web UI. */
+export const setJiraProjectSignal = defineSignal<[{ project: string; requestId: string; caller?: string; onBehalfOf?: string }]>('setJiraProject');
+export const recordIpSignal = defineSignal<[{ observation: Omit<IpRecord, 'tracked_at'>; requestId: string; caller?: string; onBehalfOf?: string }]>('recordIp');
 /** Marks the session used (reads are queries and cannot). */
 export const touchSignal = defineSignal('touch');
 export const endSessionSignal = defineSignal<[{ reason: string }]>('endSession');

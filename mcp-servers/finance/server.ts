@@ -3,6 +3,7 @@
  * server per HTTP request costs little, and any number of replicas can serve.
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import { roiInput, roiOutput, stockPriceInput, stockQuoteOutput, type RoiResult, type StockQuote } from '../../tool-workers/finance/shared';
@@ -51,7 +52,8 @@ export function createFinanceServer({ workflows }: FinanceServerDeps): McpServer
       description:
         'Latest price of a stock ticker, with its currency, the time it was observed and its source. ' +
         'The source says "sample data" when the server runs on its offline dataset.',
-      inputSchema: stockPriceInput,
+      // Strict: an unknown argument is refused by name rather than silently dropped.
+      inputSchema: z.strictObject(stockPriceInput),
       outputSchema: stockQuoteOutput,
       annotations: { readOnlyHint: true, idempotentHint: true, destructiveHint: false, openWorldHint: true },
     },
@@ -68,7 +70,7 @@ export function createFinanceServer({ workflows }: FinanceServerDeps): McpServer
       description:
         'Compound growth of an investment: final value, gain and ROI percent for a principal, an annual rate ' +
         '(a decimal: 0.05 means 5%) and a number of years, compounded yearly unless told otherwise.',
-      inputSchema: roiInput,
+      inputSchema: z.strictObject(roiInput),
       outputSchema: roiOutput,
       annotations: { readOnlyHint: true, idempotentHint: true, destructiveHint: false, openWorldHint: false },
     },

@@ -64,7 +64,8 @@ export function createItServer({ sessionId, sessions, lookups }: ItServerDeps): 
     {
       title: 'Set Jira project',
       description: 'Sets the Jira project of this session; later get_jira_metrics calls use it by default. An issue key such as DEMO-123 selects its project (DEMO).',
-      inputSchema: { project: z.string().min(1).max(64).describe('Jira project key (for example DEMO) or an issue key of it (DEMO-123)') },
+      // Strict schemas: an unknown argument is refused by name rather than silently dropped.
+      inputSchema: z.strictObject({ project: z.string().min(1).max(64).describe('Jira project key (for example DEMO) or an issue key of it (DEMO-123)') }),
       outputSchema: {
         session_id: z.string().describe('This session'),
         jira_project: z.string().describe('The session project now set'),
@@ -94,7 +95,7 @@ export function createItServer({ sessionId, sessions, lookups }: ItServerDeps): 
     {
       title: 'Jira metrics',
       description: "Issue metrics of a Jira project: open, in progress, done in the last 30 days, open bugs, cycle time. Defaults to the session's project.",
-      inputSchema: { project: z.string().min(1).max(64).optional().describe("Jira project key; defaults to the session's project (set_jira_project)") },
+      inputSchema: z.strictObject({ project: z.string().min(1).max(64).optional().describe("Jira project key; defaults to the session's project (set_jira_project)") }),
       outputSchema: jiraMetricsOutput,
       annotations: { readOnlyHint: true, idempotentHint: true, destructiveHint: false, openWorldHint: true },
     },
@@ -122,7 +123,7 @@ export function createItServer({ sessionId, sessions, lookups }: ItServerDeps): 
     {
       title: 'Track my IP',
       description: "Looks up this machine's current IP address and records it, with a timestamp, in the session's IP history.",
-      inputSchema: {},
+      inputSchema: z.strictObject({}),
       outputSchema: { ...ipRecord.shape, history_length: z.number().describe('IPs tracked in this session so far') },
       annotations: { readOnlyHint: false, idempotentHint: false, destructiveHint: false, openWorldHint: true },
     },
@@ -152,7 +153,7 @@ export function createItServer({ sessionId, sessions, lookups }: ItServerDeps): 
     {
       title: 'IP history',
       description: 'The IP addresses tracked in this session, oldest first, with when each was tracked.',
-      inputSchema: {},
+      inputSchema: z.strictObject({}),
       outputSchema: {
         session_id: z.string().describe('This session'),
         entries: z.array(ipRecord).describe('Tracked IPs, oldest first (the newest 1000 are kept)'),
@@ -176,7 +177,7 @@ export function createItServer({ sessionId, sessions, lookups }: ItServerDeps): 
     {
       title: 'My IP',
       description: "This machine's current IP address (not recorded; use track_ip to record it).",
-      inputSchema: {},
+      inputSchema: z.strictObject({}),
       outputSchema: ipObservation,
       annotations: { readOnlyHint: true, idempotentHint: true, destructiveHint: false, openWorldHint: true },
     },

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConversationModelProvider } from '../../orchestrator/model/provider';
 import { historyText } from '../support/history';
 import { startOpenAiChatFake, type OpenAiChatFake } from '../fakes/openai-chat';
+import { startOpenAiResponsesFake } from '../fakes/openai-responses';
 import { startOrchestratorStack, type OrchestratorStack } from '../support/orchestrator-stack';
 
 const API_KEY = 'sk-test-compatible-0123456789abcdef';
@@ -53,3 +54,31 @@ describe('OpenAI-compatible model endpoint', () => {
     expect(history).not.toContain(API_KEY);
   });
 });
+
+describe('OpenAI Responses API (the default of the openai provider; OPENAI_API=responses with a base URL)', () => {
+  let responses: Awaited<ReturnType<typeof startOpenAiResponsesFake>>;
+  let responsesStack: OrchestratorStack;
+  beforeAll(async () => {
+    responses = await startOpenAiResponsesFake();
+    const provider = new ConversationModelProvider({ kind: 'openai-compatible', model: 'fake-gpt', baseUrl: `${responses.url}/v1`, apiKey: API_KEY, api: 'responses' });
+    responsesStack = await startOrchestratorStack({ modelProvider: provider, input: { model: 'fake-gpt' } });
+  });
+  afterAll(async () => {
+    await responsesStack?.close();
+    await responses?.close();
+  });
+
+  it('runs the tool the model asked for through the Responses wire format', async () => {
+    const conversation = await responsesStack.conversations.start();
+    responses.plan = { tool: 'calculate_roi', arguments: { principal: 10000, annual_rate: 0.05, years: 10 } };
+    const reply = await responsesStack.conversations.send(conversation, 'ROI of $10000 at 5% for 10 years?');
+    expect(reply.toolCalls).toEqual([expect.objectContaining({ tool: 'calculate_roi', ok: true })]);
+    expect(reply.reply).toMatch(/^From the tool: .*final value 16,288\.95/);
+    const [ask, answer] = responses.bodies;
+    expect(ask!.model).toBe('fake-gpt');
+    expect(ask!.tools!.map((t) => t.name)).toEqual(expect.arrayContaining(['calculate_roi', 'get_jira_metrics', 'weather']));
+    expect(answer!.input.at(-1)).toMatchObject({ type: 'function_call_output', call_id: 'call_fake_1' });
+    expect(responses.requests[0]!.headers.authorization).toBe(`Bearer ${API_KEY}`);
+  });
+});
+

@@ -59,7 +59,7 @@ export function createFinanceServer({ workflows }: FinanceServerDeps): McpServer
     },
     (args, extra) =>
       runTool<StockQuote>('stock_price', 'stockPriceWorkflow', args, extra, (q) =>
-        `${q.symbol}: ${money(q.price)} ${q.currency} as of ${q.as_of} (${q.source})`,
+        `${q.symbol}: ${money(q.price)} ${q.currency} as of ${q.as_of}, source: ${q.source}`,
       ),
   );
 

@@ -14,6 +14,7 @@ import { StatelessMCPServerProvider } from '@temporalio/openai-agents';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { Agent, request } from 'undici';
 import { parseConfig, projectRoot } from '../shared/config';
+import { freePort } from '../shared/free-port';
 import { createLogger } from '../shared/logger';
 import { runMain } from '../shared/main';
 import { ServiceProcess } from '../shared/launcher/service-process';
@@ -38,15 +39,6 @@ interface Row {
   target: string;
   met?: boolean;
   note?: string;
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const { port } = srv.address() as { port: number };
-  await new Promise((resolve) => srv.close(resolve));
-  return port;
 }
 
 function rssMiB(pid: number): number {

@@ -9,9 +9,6 @@
 import { Agent, tool, type AgentInputItem, type FunctionTool } from '@openai/agents-core';
 import { TemporalOpenAIRunner, WorkflowSafeMemorySession } from '@temporalio/openai-agents/workflow';
 import {
-  ActivityFailure,
-  ApplicationFailure,
-  TemporalFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -20,6 +17,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import { describeFailure, failureType } from '../shared/temporal/failures';
 import type { OrchestratorActivities, ToolOutcome } from './activities';
 import { fitToContext } from './context-window';
 import {
@@ -31,7 +29,6 @@ import {
   transcriptQuery,
   type ConversationInput,
   type ConversationState,
-  type McpServerName,
   type McpToolDescriptor,
   type ToolCallRecord,
   type TranscriptEntry,
@@ -66,26 +63,6 @@ function now(): string {
 function firstLine(text: string): string {
   const line = text.split('\n').find((l) => l.trim()) ?? '';
   return line.length > 200 ? `${line.slice(0, 199)}…` : line;
-}
-
-/** The innermost message of a failure chain: what actually went wrong, for the model and the user. */
-function reasonOf(err: unknown): string {
-  let cur: unknown = err;
-  let deepest = err instanceof Error ? err.message : String(err);
-  while (cur instanceof TemporalFailure) {
-    if (cur instanceof ApplicationFailure || !(cur instanceof ActivityFailure)) deepest = cur.message || deepest;
-    cur = cur.cause;
-  }
-  return deepest;
-}
-
-function failureType(err: unknown): string | undefined {
-  let cur: unknown = err;
-  while (cur instanceof TemporalFailure) {
-    if (cur instanceof ApplicationFailure) return cur.type ?? undefined;
-    cur = cur.cause;
-  }
-  return undefined;
 }
 
 /** MCP input schemas as the Agents SDK takes them (non-strict JSON Schema objects). */
@@ -161,7 +138,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
             noteFor(notices, 'The IT session of this conversation had ended; a new one will be opened.');
             return;
           }
-          const reason = reasonOf(err);
+          const reason = describeFailure(err);
           if (state.unavailable[server] === undefined) noteFor(notices, `The ${server} tool server is unavailable (${reason}); its tools are missing until it is back.`);
           state.unavailable[server] = reason;
         }
@@ -213,7 +190,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
             }
           }
           const attempts = failureType(err) === 'McpServerUnavailable' ? ` (gave up after ${input.toolCalls.maxAttempts} attempts)` : '';
-          return recordCall(calls, call, { ok: false, text: `Error: ${descriptor.name} failed: ${reasonOf(err)}${attempts}` });
+          return recordCall(calls, call, { ok: false, text: `Error: ${descriptor.name} failed: ${describeFailure(err)}${attempts}` });
         }
       },
     });
@@ -237,7 +214,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
         try {
           return recordCall(calls, call, await run(callArgs));
         } catch (err) {
-          return recordCall(calls, call, { ok: false, text: `Error: ${name} failed: ${reasonOf(err)}` });
+          return recordCall(calls, call, { ok: false, text: `Error: ${name} failed: ${describeFailure(err)}` });
         }
       },
     });
@@ -303,8 +280,8 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
       reply = String(result.finalOutput ?? '').trim() || '(the model returned no answer)';
     } catch (err) {
       // The model failed after its own retries (or looped): the conversation lives on, with an honest reply.
-      reply = `Sorry, I could not finish this turn: ${reasonOf(err)}`;
-      log.warn('turn failed', { turn, error: reasonOf(err) });
+      reply = `Sorry, I could not finish this turn: ${describeFailure(err)}`;
+      log.warn('turn failed', { turn, error: describeFailure(err) });
       const assistant: AgentInputItem = { type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: reply }] };
       await session.clearSession();
       await session.addItems([...before, { role: 'user', content: text }, assistant]);
@@ -375,7 +352,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
   addTranscript({ kind: 'notice', at: now(), text: `Conversation ended: ${endedBecause}.` });
   if (state.itSessionId) {
     await discoveryActivities.closeMcpSession({ server: 'it', sessionId: state.itSessionId }).catch((err: unknown) => {
-      log.warn('could not close the IT session', { error: reasonOf(err) });
+      log.warn('could not close the IT session', { error: describeFailure(err) });
     });
   }
   return { turns: state.turns, endedBecause };

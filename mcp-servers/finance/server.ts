@@ -7,10 +7,10 @@ import { z } from 'zod';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import { roiInput, roiOutput, stockPriceInput, stockQuoteOutput, type RoiResult, type StockQuote } from '../../tool-workers/finance/shared';
-import { describeFailure, structuredResult, toolError } from '../shared/tool-results';
+import { describeFailure } from '../../shared/temporal/failures';
+import { structuredResult, toolError } from '../shared/tool-results';
 import { answerUnknownToolsWithProtocolError } from '../shared/unknown-tool-error';
-import { subjectOf } from '../transports/auth';
-import { IDEMPOTENCY_META_KEY, IdempotencyConflict, onBehalfOfFrom, validateIdempotencyKey, type ToolWorkflowRunner } from '../shared/tool-workflows';
+import { IDEMPOTENCY_META_KEY, IdempotencyConflict, callerOf, validateIdempotencyKey, type ToolWorkflowRunner } from '../shared/tool-workflows';
 
 export const financeServerInfo = { name: 'finance-mcp', title: 'Finance tools (Temporal-backed)', version: '0.1.0' };
 export const financeToolNames = ['stock_price', 'calculate_roi'] as const;
@@ -37,7 +37,7 @@ export function createFinanceServer({ workflows }: FinanceServerDeps): McpServer
   ): Promise<CallToolResult> {
     try {
       const key = validateIdempotencyKey(extra._meta?.[IDEMPOTENCY_META_KEY]);
-      const result = await workflows.run<R>(tool, workflowType, args, key, { caller: subjectOf(extra.authInfo), onBehalfOf: onBehalfOfFrom(extra._meta) });
+      const result = await workflows.run<R>(tool, workflowType, args, key, callerOf(extra));
       return structuredResult(result, summarize(result));
     } catch (err) {
       if (err instanceof IdempotencyConflict) return toolError(err.message);

@@ -9,10 +9,10 @@ import { z } from 'zod';
 import type { IpObservation } from '../../tool-workers/it/ip/lookup';
 import type { JiraMetrics } from '../../tool-workers/it/jira/provider';
 import { projectKeyOf } from '../../tool-workers/it/jira/provider';
-import { describeFailure, structuredResult, toolError } from '../shared/tool-results';
-import { IDEMPOTENCY_META_KEY, onBehalfOfFrom, validateIdempotencyKey, type ToolWorkflowRunner } from '../shared/tool-workflows';
+import { describeFailure } from '../../shared/temporal/failures';
+import { structuredResult, toolError } from '../shared/tool-results';
+import { IDEMPOTENCY_META_KEY, callerOf, validateIdempotencyKey, type ToolWorkflowRunner } from '../shared/tool-workflows';
 import { answerUnknownToolsWithProtocolError } from '../shared/unknown-tool-error';
-import { subjectOf } from '../transports/auth';
 import type { ItSessions } from './sessions';
 
 export const itServerInfo = { name: 'it-mcp', title: 'IT tools (stateful, Temporal-backed)', version: '0.1.0' };
@@ -82,7 +82,7 @@ export function createItServer({ sessionId, sessions, lookups }: ItServerDeps): 
           return toolError((err as Error).message);
         }
         // The signal is acknowledged once durable, and the answer is fully known: no read-back round trip.
-        await sessions.setJiraProject(sessionId, key, undefined, subjectOf(extra.authInfo), onBehalfOfFrom(extra._meta));
+        await sessions.setJiraProject(sessionId, key, undefined, callerOf(extra));
         return structuredResult(
           { session_id: sessionId, jira_project: key, last_used_at: new Date().toISOString() },
           `Jira project set to ${key}.`,
@@ -109,7 +109,7 @@ export function createItServer({ sessionId, sessions, lookups }: ItServerDeps): 
         } catch (err) {
           return toolError((err as Error).message);
         }
-        const metrics = await lookups.run<JiraMetrics>('get_jira_metrics', 'jiraMetricsWorkflow', { project: key }, undefined, { caller: subjectOf(extra.authInfo), onBehalfOf: onBehalfOfFrom(extra._meta) });
+        const metrics = await lookups.run<JiraMetrics>('get_jira_metrics', 'jiraMetricsWorkflow', { project: key }, undefined, callerOf(extra));
         return structuredResult(
           metrics as unknown as Record<string, unknown>,
           `${metrics.project} (${metrics.project_name}): ${metrics.open_issues} open, ${metrics.in_progress} in progress, ` +
@@ -136,9 +136,9 @@ export function createItServer({ sessionId, sessions, lookups }: ItServerDeps): 
           return toolError((err as Error).message);
         }
         // With a key, a repeated call reuses the first lookup and the session applies the write once.
-        const who = { caller: subjectOf(extra.authInfo), onBehalfOf: onBehalfOfFrom(extra._meta) };
+        const who = callerOf(extra);
         const observation = await lookups.run<IpObservation>('track_ip', 'ipLookupWorkflow', {}, key && `${sessionId}-${key}`, who);
-        await sessions.recordIp(sessionId, observation, key ?? randomUUID(), who.caller, who.onBehalfOf);
+        await sessions.recordIp(sessionId, observation, key ?? randomUUID(), who);
         const state = await sessions.state(sessionId);
         const last = state.ip_history.at(-1)!;
         return structuredResult(
@@ -183,7 +183,7 @@ export function createItServer({ sessionId, sessions, lookups }: ItServerDeps): 
     },
     (_args, extra) =>
       guarded('get_ip', async () => {
-        const observation = await lookups.run<IpObservation>('get_ip', 'ipLookupWorkflow', {}, undefined, { caller: subjectOf(extra.authInfo), onBehalfOf: onBehalfOfFrom(extra._meta) });
+        const observation = await lookups.run<IpObservation>('get_ip', 'ipLookupWorkflow', {}, undefined, callerOf(extra));
         return structuredResult(observation as unknown as Record<string, unknown>, `Current IP: ${observation.ip} (${observation.source}).`);
       }),
   );

@@ -17,7 +17,13 @@ import {
   type ItSessionState,
 } from '../../tool-workers/it/shared';
 import type { itSessionWorkflow } from '../../tool-workers/it/workflows';
+import type { CallerIdentity } from '../shared/tool-workflows';
 import type { SessionStore } from '../transports/http';
+
+/** Caller fields that are set, so a signal without an identity carries no empty keys. */
+function definedOnly(who: CallerIdentity): CallerIdentity {
+  return Object.fromEntries(Object.entries(who).filter(([, v]) => v !== undefined));
+}
 
 export interface ItSessionsOptions {
   client: Client;
@@ -93,12 +99,12 @@ export class ItSessions implements SessionStore {
     return true;
   }
 
-  async setJiraProject(sessionId: string, project: string, requestId: string = randomUUID(), caller?: string, onBehalfOf?: string): Promise<void> {
-    await this.signal(sessionId, setJiraProjectSignal, [{ project, requestId, ...(caller ? { caller } : {}), ...(onBehalfOf ? { onBehalfOf } : {}) }], caller);
+  async setJiraProject(sessionId: string, project: string, requestId: string = randomUUID(), who: CallerIdentity = {}): Promise<void> {
+    await this.signal(sessionId, setJiraProjectSignal, [{ project, requestId, ...definedOnly(who) }], who.caller);
   }
 
-  async recordIp(sessionId: string, observation: Omit<IpRecord, 'tracked_at'>, requestId: string = randomUUID(), caller?: string, onBehalfOf?: string): Promise<void> {
-    await this.signal(sessionId, recordIpSignal, [{ observation, requestId, ...(caller ? { caller } : {}), ...(onBehalfOf ? { onBehalfOf } : {}) }], caller);
+  async recordIp(sessionId: string, observation: Omit<IpRecord, 'tracked_at'>, requestId: string = randomUUID(), who: CallerIdentity = {}): Promise<void> {
+    await this.signal(sessionId, recordIpSignal, [{ observation, requestId, ...definedOnly(who) }], who.caller);
   }
 
   /** Strongly consistent: a query after a signal's acknowledgement sees that signal. */

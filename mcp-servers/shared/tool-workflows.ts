@@ -3,7 +3,9 @@
  * the workflow id, so a repeated call attaches to (or returns the result of) the execution the first call started.
  */
 import { randomUUID, createHash } from 'node:crypto';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { subjectOf } from '../transports/auth';
 
 export const IDEMPOTENCY_META_KEY = 'idempotencyKey';
 /** An agent acting for a person names them here; recorded beside the authenticated caller, never trusted as one. */
@@ -19,6 +21,12 @@ export interface CallerIdentity {
   caller?: string;
   onBehalfOf?: string;
 }
+
+/** The identity of the request a tool handler serves (its `extra`). */
+export function callerOf(extra: { authInfo?: AuthInfo; _meta?: Record<string, unknown> }): CallerIdentity {
+  return { caller: subjectOf(extra.authInfo), onBehalfOf: onBehalfOfFrom(extra._meta) };
+}
+
 const MAX_KEY_LENGTH = 200;
 
 export class IdempotencyConflict extends Error {
@@ -49,8 +57,10 @@ export function validateIdempotencyKey(key: unknown): string | undefined {
 export class ToolWorkflowRunner {
   constructor(private readonly opts: ToolWorkflowRunnerOptions) {}
 
-  /** Workflow ids read well in the Web UI: `stock_price-<key>` or `stock_price-<uuid>`. */
-  /** `caller` (the token subject, when the server authenticates) is recorded in the workflow's memo and summary. */
+  /**
+   * Workflow ids read well in the Web UI: `stock_price-<key>` or `stock_price-<uuid>`. Who called is recorded in the
+   * workflow's memo and summary.
+   */
   async run<R>(toolName: string, workflowType: string, args: object, idempotencyKey?: string, who: CallerIdentity = {}): Promise<R> {
     const { caller, onBehalfOf } = who;
     const { client } = this.opts;

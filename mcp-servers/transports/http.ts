@@ -15,6 +15,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import type { Logger } from '../../shared/logger';
 import { requireBearerAuth } from '@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js';
 import { getOAuthProtectedResourceMetadataUrl } from '@modelcontextprotocol/sdk/server/auth/router.js';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { McpAuthConfig } from '../../shared/config';
 import { createTokenVerifier, protectedResourceMetadata, READ_SCOPE, subjectOf, WRITE_SCOPE } from './auth';
 import { isAllowedOrigin, isLoopbackHost } from './origins';
@@ -30,7 +31,7 @@ export interface SessionStore {
 
 export interface McpHttpAuth {
   config: McpAuthConfig;
-  /** The endpoint's public URL (the PRM `resource`); default: http://<Host header>/mcp. */
+  /** The endpoint's public URL (the PRM `resource` and the default JWT audience); default: the URL it listens on. */
   resource?: string;
   /** Tools that change state: calling one needs the write scope too. */
   writeTools: readonly string[];
@@ -58,8 +59,16 @@ export interface McpHttpOptions {
 
 const SESSION_HEADER = 'mcp-session-id';
 
+/** `requireBearerAuth` leaves the verified token here. */
+type AuthedRequest = Request & { auth?: AuthInfo };
+
 function jsonRpcError(res: Response, status: number, code: number, message: string, headers: Record<string, string> = {}) {
   res.status(status).set(headers).json({ jsonrpc: '2.0', error: { code, message }, id: null });
+}
+
+/** A host as it stands in a URL (IPv6 literals in brackets). */
+function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 function isJsonContentType(value: string | undefined): boolean {
@@ -87,26 +96,27 @@ export function createMcpHttpApp(opts: McpHttpOptions): express.Express {
     next();
   });
 
-  const resourceOf = (req: Request) => opts.auth?.resource ?? `http://${req.headers.host ?? `${opts.host}:${opts.port}`}/mcp`;
-  const metadataUrlOf = (req: Request) => getOAuthProtectedResourceMetadataUrl(new URL(resourceOf(req)));
+  /** Answers 403 and returns true when the caller may not call this tool; without auth, everyone may. */
+  let refuseWrite: (tool: string, req: Request, res: Response) => boolean = () => false;
   if (opts.auth) {
     const auth = opts.auth;
+    const resource = auth.resource ?? `http://${urlHost(opts.host)}:${opts.port}/mcp`;
+    const resourceMetadataUrl = getOAuthProtectedResourceMetadataUrl(new URL(resource));
     // RFC 9728: the path-suffixed well-known URL, and the bare one for clients that look there first.
-    app.get(['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource'], (req, res) => {
-      res.json(protectedResourceMetadata(auth.config, resourceOf(req)));
+    app.get(['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource'], (_req, res) => {
+      res.json(protectedResourceMetadata(auth.config, resource));
     });
-    const verifiers = new Map<string, ReturnType<typeof requireBearerAuth>>();
-    app.use('/mcp', (req, res, next) => {
-      const resource = resourceOf(req);
-      let check = verifiers.get(resource);
-      if (!check) {
-        check = requireBearerAuth({ verifier: createTokenVerifier(auth.config, resource), requiredScopes: [READ_SCOPE], resourceMetadataUrl: metadataUrlOf(req) });
-        verifiers.set(resource, check);
-      }
-      void check(req, res, next);
-    });
+    app.use('/mcp', requireBearerAuth({ verifier: createTokenVerifier(auth.config, resource), requiredScopes: [READ_SCOPE], resourceMetadataUrl }));
+    // MCP 2025-11-25 scope challenge: 403 naming the scopes that would do, so a client can step up.
+    refuseWrite = (tool, req, res) => {
+      const scopes = (req as AuthedRequest).auth?.scopes ?? [];
+      if (!auth.writeTools.includes(tool) || scopes.includes(WRITE_SCOPE)) return false;
+      const challenge = `Bearer error="insufficient_scope", scope="${READ_SCOPE} ${WRITE_SCOPE}", resource_metadata="${resourceMetadataUrl}", error_description="${tool} changes state and needs the ${WRITE_SCOPE} scope"`;
+      jsonRpcError(res, 403, -32000, `Forbidden: ${tool} needs the ${WRITE_SCOPE} scope`, { 'WWW-Authenticate': challenge });
+      return true;
+    };
   }
-  const ownerOf = (req: Request) => subjectOf((req as Request & { auth?: Parameters<typeof subjectOf>[0] }).auth);
+  const ownerOf = (req: Request) => subjectOf((req as AuthedRequest).auth);
 
   const allow = sessions ? 'POST, DELETE' : 'POST';
   app.get('/mcp', (_req, res) => jsonRpcError(res, 405, -32000, 'Method Not Allowed: this server offers no SSE stream; POST requests', { Allow: allow }));
@@ -137,18 +147,11 @@ export function createMcpHttpApp(opts: McpHttpOptions): express.Express {
       if (Array.isArray(body)) {
         return jsonRpcError(res, 400, -32600, 'Invalid Request: JSON-RPC batches are not supported (removed in MCP 2025-06-18); send one message per request');
       }
-      const call = body as { method?: unknown; params?: { name?: unknown } } | null;
-      if (opts.auth && call?.method === 'tools/call' && opts.auth.writeTools.includes(String(call.params?.name))) {
-        const scopes = (req as Request & { auth?: { scopes: string[] } }).auth?.scopes ?? [];
-        if (!scopes.includes(WRITE_SCOPE)) {
-          // MCP 2025-11-25 scope challenge: 403 naming the scopes that would do, so a client can step up.
-          const challenge = `Bearer error="insufficient_scope", scope="${READ_SCOPE} ${WRITE_SCOPE}", resource_metadata="${metadataUrlOf(req)}", error_description="${String(call.params?.name)} changes state and needs the ${WRITE_SCOPE} scope"`;
-          return jsonRpcError(res, 403, -32000, `Forbidden: ${String(call.params?.name)} needs the ${WRITE_SCOPE} scope`, { 'WWW-Authenticate': challenge });
-        }
-      }
+      const message = body as { method?: unknown; params?: { name?: unknown } } | null;
+      if (message?.method === 'tools/call' && refuseWrite(String(message.params?.name), req, res)) return;
       let sessionId: string | undefined;
       if (sessions) {
-        const isInitialize = (body as { method?: unknown } | null)?.method === 'initialize';
+        const isInitialize = message?.method === 'initialize';
         sessionId = req.header(SESSION_HEADER);
         if (isInitialize) {
           if (sessionId) return jsonRpcError(res, 400, -32600, 'Invalid Request: initialize must not carry an Mcp-Session-Id; start a new session without it');
@@ -200,14 +203,15 @@ export interface RunningHttpServer {
 
 /** Listens on host:port (port 0 picks a free one, for tests) and resolves once it accepts connections. */
 export async function startMcpHttpServer(opts: McpHttpOptions): Promise<RunningHttpServer> {
-  const server = createServer(createMcpHttpApp(opts));
+  const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-  const url = `http://${host}:${port}/mcp`;
+  const url = `http://${urlHost(opts.host)}:${port}/mcp`;
+  // The app is built once the port is known: with auth, the endpoint's own URL is the token audience and PRM resource.
+  server.on('request', createMcpHttpApp({ ...opts, port, auth: opts.auth && { ...opts.auth, resource: opts.auth.resource ?? url } }));
   opts.log.info({ url }, `${opts.name} MCP server listening`);
   return {
     url,

@@ -1,7 +1,7 @@
 /**
  * One long-running part of the system (a worker, an MCP server) as a child process of the launcher: its output
- * prefixed with its name, readiness announced over IPC (and, for servers, a passing health check), and a stop that escalates from SIGTERM
- * to SIGKILL. Each child gets a process group of its own, so a terminal's Ctrl-C reaches only the launcher, which
+ * prefixed with its name, readiness announced over IPC (and, for servers, a passing health check), and a stop that
+ * escalates from SIGTERM to SIGKILL. Each child gets a process group of its own, so a terminal's Ctrl-C reaches only the launcher, which
  * stops the children in order.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -12,7 +12,6 @@ export interface ServiceSpec {
   name: string;
   /** Entry point, relative to the repository root. */
   entry: string;
-  args?: string[];
   /** Besides the process's own ready message (IPC), a check that must pass, such as an HTTP health check. */
   check?: () => Promise<boolean>;
 }
@@ -21,7 +20,7 @@ const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 4
 const HIDDEN_FIELDS = new Set(['level', 'time', 'pid', 'hostname', 'name', 'msg']);
 
 /** A pino JSON line made readable: `INFO finance worker ready namespace=finance-namespace`; other lines as they are. */
-export function formatLogLine(line: string): { text: string; level: number; msg?: string } {
+export function formatLogLine(line: string): { text: string; level: number } {
   if (!line.startsWith('{')) return { text: line, level: 30 };
   try {
     const entry = JSON.parse(line) as Record<string, unknown>;
@@ -30,7 +29,7 @@ export function formatLogLine(line: string): { text: string; level: number; msg?
       .filter(([k]) => !HIDDEN_FIELDS.has(k))
       .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
     const msg = typeof entry.msg === 'string' ? entry.msg : '';
-    return { text: [LEVELS[level] ?? level, msg, ...fields].filter(Boolean).join(' '), level, msg };
+    return { text: [LEVELS[level] ?? level, msg, ...fields].filter(Boolean).join(' '), level };
   } catch {
     return { text: line, level: 30 };
   }
@@ -41,9 +40,8 @@ export class ServiceProcess {
   readonly exited: Promise<number | null>;
   /** Lines below this pino level are not echoed (the chat quiets the services once it opens). */
   echoLevel = 0;
-  private readyResolve!: () => void;
-  readonly ready: Promise<void>;
   private tail: string[] = [];
+  /** The child said it is ready (shared/ready.ts). */
   private announced = false;
 
   constructor(
@@ -51,8 +49,7 @@ export class ServiceProcess {
     env: NodeJS.ProcessEnv,
     private readonly echo: (line: string) => void,
   ) {
-    this.ready = new Promise((resolve) => (this.readyResolve = resolve));
-    this.child = spawn(process.execPath, ['--import', 'tsx', spec.entry, ...(spec.args ?? [])], {
+    this.child = spawn(process.execPath, ['--import', 'tsx', spec.entry], {
       cwd: projectRoot,
       env,
       // The IPC channel carries the child's "ready" (shared/ready.ts), whatever its LOG_LEVEL.
@@ -61,7 +58,6 @@ export class ServiceProcess {
     });
     this.child.on('message', (message: { type?: string }) => {
       if (message?.type === 'ready') this.announced = true;
-      if (this.announced && !spec.check) this.readyResolve();
     });
     this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))));
     for (const stream of [this.child.stdout!, this.child.stderr!]) {
@@ -79,15 +75,11 @@ export class ServiceProcess {
   /** Resolves when ready; rejects if the process exits first or the time runs out. */
   async waitUntilReady(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    let exited = false;
-    void this.exited.then(() => (exited = true));
-    let ready = false;
-    void this.ready.then(() => (ready = true));
-    while (!ready) {
-      if (exited) throw new Error(`${this.spec.name} exited (code ${this.child.exitCode}) before it was ready:\n${this.tail.join('\n')}`);
+    for (;;) {
+      if (this.announced && (!this.spec.check || (await this.spec.check().catch(() => false)))) return;
+      if (!this.running) throw new Error(`${this.spec.name} exited (code ${this.child.exitCode}) before it was ready:\n${this.tail.join('\n')}`);
       if (Date.now() > deadline) throw new Error(`${this.spec.name} was not ready within ${timeoutMs / 1000} s:\n${this.tail.join('\n')}`);
-      if (this.announced && this.spec.check && (await this.spec.check().catch(() => false))) this.readyResolve();
-      await new Promise((r) => setTimeout(r, 200));
+      await new Promise((r) => setTimeout(r, 100));
     }
   }
 

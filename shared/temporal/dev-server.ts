@@ -3,7 +3,7 @@
  * persistence and the project's namespaces registered.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
@@ -90,9 +90,11 @@ export function spawnDevServer(opts: DevServerOptions): RunningDevServer {
     '--log-level', 'warn',
     ...opts.namespaces.flatMap((ns) => ['--namespace', ns]),
   ];
-  const stderrFd = opts.stdio === 'ignore' ? 'ignore' : typeof opts.stdio === 'object' ? openSync(opts.stdio.logFile, 'a') : 2;
+  const logFd = typeof opts.stdio === 'object' ? openSync(opts.stdio.logFile, 'a') : undefined;
+  const stderrFd = opts.stdio === 'ignore' ? 'ignore' : (logFd ?? 2);
   // The server's banner goes to our stderr too: stdout may be a protocol channel.
   const child = spawn(opts.cliPath, args, { stdio: ['ignore', stderrFd, stderrFd], detached: opts.detached ?? false });
+  if (logFd !== undefined) closeSync(logFd); // the child holds its own copy
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     process: child,

@@ -1,7 +1,9 @@
 /** Real subprocesses of our entry points, for crash/restart tests: spawn, wait until ready, kill -9. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { projectRoot } from '../../shared/config';
+import { freePort } from '../../shared/free-port';
+
+export { freePort };
 
 export interface Spawned {
   child: ChildProcess;
@@ -27,14 +29,6 @@ export function spawnEntry(entry: string, env: Record<string, string>, args: str
       await exited;
     },
   };
-}
-
-export async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const { port } = srv.address() as { port: number };
-  await new Promise((resolve) => srv.close(resolve));
-  return port;
 }
 
 /** Polls until `check` passes (or throws after `timeoutMs` with the process output for context). */

@@ -26,7 +26,8 @@ import { Conversations, conversationInput } from '../orchestrator/conversations'
 import { McpClientPool } from '../orchestrator/mcp/client-pool';
 import { createAgentsPlugin } from '../orchestrator/plugin';
 import { SampleWeatherProvider } from '../orchestrator/tools/weather';
-import { itSessionWorkflowId, sessionStateQuery, setJiraProjectSignal } from '../tool-workers/it/shared';
+import { sessionStateQuery, setJiraProjectSignal } from '../tool-workers/it/shared';
+import { itSessionWorkflowId } from '../mcp-servers/it/sessions';
 import { interleaved, summarize, throughput, type Summary } from './stats';
 
 interface Row {

@@ -5,10 +5,10 @@
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/client';
 import { ProviderError, providerFailure } from '../shared/providers';
 import { McpCallError, type McpClientPool } from './mcp/client-pool';
-import type { McpServerName, McpToolDescriptor } from './shared';
+import { itSessionContract, type McpServerName, type McpToolDescriptor } from './shared';
 import { calculate, CalculatorInputError } from './tools/calculator';
 import { describeWeather, type WeatherProvider } from './tools/weather';
 
@@ -23,9 +23,22 @@ export interface ToolOutcome {
   text: string;
 }
 
+export interface McpToolOutcome extends ToolOutcome {
+  /** The session handle the result names (`structuredContent.session_id`), for the workflow to keep. */
+  sessionId?: string;
+  /** The handle sent was unknown, ended or not the caller's: the server's `session_not_found` error. */
+  sessionNotFound?: boolean;
+}
+
+export interface McpDiscovery {
+  tools: McpToolDescriptor[];
+  /** How long the list may be reused (the server's `ttlMs`); absent: ask again next time. */
+  ttlMs?: number;
+  cacheScope?: 'public' | 'private';
+}
+
 const failureType: Record<McpCallError['kind'], string> = {
   unreachable: 'McpServerUnavailable',
-  'session-not-found': 'McpSessionNotFound',
   rejected: 'McpRequestRejected',
 };
 
@@ -55,52 +68,76 @@ export function toolResultText(result: CallToolResult): string {
   return result.isError ? `Error: ${text}` : text;
 }
 
+function sessionErrorOf(result: CallToolResult): string | undefined {
+  const kind = (result._meta as Record<string, unknown> | undefined)?.[itSessionContract.errorMetaKey];
+  return typeof kind === 'string' ? kind : undefined;
+}
+
+function sessionHandleOf(result: CallToolResult): string | undefined {
+  const content = result.structuredContent as Record<string, unknown> | undefined;
+  const handle = content && typeof content === 'object' ? content[itSessionContract.handleArgument] : undefined;
+  return typeof handle === 'string' && handle !== '' ? handle : undefined;
+}
+
 export function createOrchestratorActivities({ mcp, weather }: OrchestratorDeps) {
   return {
-    /**
-     * Lists a server's tools. Without a session id this connects afresh; a stateful server (IT) then opens the
-     * conversation's session, and its id comes back to be kept in workflow state.
-     */
-    async discoverMcpTools(input: { server: McpServerName; sessionId?: string }): Promise<{ tools: McpToolDescriptor[]; sessionId?: string }> {
+    /** Lists a server's tools, with how long the list may be kept (the workflow keeps it in its catalog). */
+    async discoverMcpTools(input: { server: McpServerName }): Promise<McpDiscovery> {
       try {
-        const sessionId = input.sessionId ?? (await mcp.connectFresh(input.server));
-        const tools = await mcp.listTools(input.server, sessionId);
+        const list = await mcp.listTools(input.server);
         return {
-          sessionId,
-          tools: tools.map((t) => ({
+          tools: list.tools.map((t) => ({
             server: input.server,
             name: t.name,
             title: t.title ?? t.annotations?.title,
             description: t.description ?? t.title ?? t.name,
             inputSchema: t.inputSchema as Record<string, unknown>,
           })),
+          ...(list.ttlMs !== undefined ? { ttlMs: list.ttlMs } : {}),
+          ...(list.cacheScope ? { cacheScope: list.cacheScope } : {}),
         };
       } catch (err) {
         return mcpFailure(err);
       }
     },
 
-    async callMcpTool(input: { server: McpServerName; tool: string; arguments: Record<string, unknown>; sessionId?: string; onBehalfOf?: string }): Promise<ToolOutcome> {
+    /** One tool call; the arguments are sent as given (the workflow has already put the session handle in). */
+    async callMcpTool(input: { server: McpServerName; tool: string; arguments: Record<string, unknown>; onBehalfOf?: string }): Promise<McpToolOutcome> {
       try {
-        const result = await mcp.callTool(
-          input.server,
-          { name: input.tool, arguments: input.arguments, idempotencyKey: idempotencyKeyOfCurrentActivity(), onBehalfOf: input.onBehalfOf },
-          input.sessionId,
-        );
-        return { ok: !result.isError, text: toolResultText(result) };
+        const result = await mcp.callTool(input.server, {
+          name: input.tool,
+          arguments: input.arguments,
+          idempotencyKey: idempotencyKeyOfCurrentActivity(),
+          onBehalfOf: input.onBehalfOf,
+        });
+        const sessionId = sessionHandleOf(result);
+        return {
+          ok: !result.isError,
+          text: toolResultText(result),
+          ...(sessionId ? { sessionId } : {}),
+          ...(result.isError && sessionErrorOf(result) === itSessionContract.notFound ? { sessionNotFound: true } : {}),
+        };
       } catch (err) {
         return mcpFailure(err);
       }
     },
 
-    /** Ends the conversation's MCP session on the server (its IT session workflow ends with it). */
-    async closeMcpSession(input: { server: McpServerName; sessionId: string }): Promise<void> {
+    /** Ends the conversation's IT session with the server's close tool (its session workflow ends with it). */
+    async closeMcpSession(input: { server: McpServerName; sessionId: string; onBehalfOf?: string }): Promise<void> {
+      let result: CallToolResult;
       try {
-        await mcp.closeSession(input.server, input.sessionId);
+        result = await mcp.callTool(input.server, {
+          name: itSessionContract.closeTool,
+          arguments: { [itSessionContract.handleArgument]: input.sessionId },
+          idempotencyKey: idempotencyKeyOfCurrentActivity(),
+          onBehalfOf: input.onBehalfOf,
+        });
       } catch (err) {
-        if (err instanceof McpCallError && err.kind === 'session-not-found') return;
         return mcpFailure(err);
       }
+      // Already ended (idle expiry, or closed by an earlier attempt of this activity): nothing left to do.
+      if (!result.isError || sessionErrorOf(result) === itSessionContract.notFound) return;
+      throw ApplicationFailure.nonRetryable(`closing the ${input.server} session failed: ${toolResultText(result)}`, 'McpRequestRejected');
     },
 
     async calculate(input: { expression: string }): Promise<ToolOutcome> {

@@ -9,6 +9,19 @@ import type { AgentInputItem } from '@openai/agents-core';
 export const mcpServerNames = ['finance', 'it'] as const;
 export type McpServerName = (typeof mcpServerNames)[number];
 
+/**
+ * The IT server's session contract (MCP 2026-07-28 has no protocol sessions): the server mints a handle, returned in
+ * `structuredContent.session_id` by the first state-changing call made without one, and every session-using tool
+ * takes it back as the `session_id` argument. The conversation keeps the handle, so the model never sees it.
+ */
+export const itSessionContract = {
+  handleArgument: 'session_id',
+  closeTool: 'close_session',
+  /** `_meta` key of a tool error a program must tell apart, and its value for a handle that is gone. */
+  errorMetaKey: 'durable-mcp-agents/error',
+  notFound: 'session_not_found',
+} as const;
+
 export interface McpToolDescriptor {
   server: McpServerName;
   name: string;
@@ -54,10 +67,15 @@ export interface ConversationState {
   items: AgentInputItem[];
   transcript: TranscriptEntry[];
   turns: number;
-  /** The conversation's one IT session (Mcp-Session-Id), kept across worker restarts and continue-as-new. */
+  /**
+   * The handle of the conversation's one IT session, kept across worker restarts and continue-as-new. Taken from the
+   * first IT result that names one; in runs from before the `mcp-2026-handles` patch, an Mcp-Session-Id.
+   */
   itSessionId?: string;
-  /** Tools discovered on the MCP servers, cached for the conversation. */
+  /** Tools discovered on the MCP servers. */
   catalog: McpToolDescriptor[];
+  /** Per server, until when (workflow time, epoch ms) its part of the catalog may be used: the list's `ttlMs`. */
+  catalogExpiresAt?: Partial<Record<McpServerName, number>>;
   /** Servers that could not be reached at discovery, with why; discovery is retried on the next turn. */
   unavailable: Partial<Record<McpServerName, string>>;
   /** Digest of turns dropped from the model's context (summary strategy). */

@@ -3,8 +3,9 @@
  * `TemporalOpenAIRunner` (every model call an activity) and returns the reply; the transcript is a Query. Memory is
  * a `WorkflowSafeMemorySession` carried across continue-as-new, trimmed to the context policy before each turn.
  *
- * Tools: every tool the MCP servers list (discovered once, cached in state) and the local calculator and weather,
- * each call an activity. Workflow code only: no I/O, no Node APIs, activity types only.
+ * Tools: every tool the MCP servers list (kept in state for as long as each list's `ttlMs` allows) and the local
+ * calculator and weather, each call an activity. The IT session's handle is conversation state too: the model never
+ * sees it. Workflow code only: no I/O, no Node APIs, activity types only.
  */
 import { Agent, tool, type AgentInputItem, type FunctionTool } from '@openai/agents-core';
 import { TemporalOpenAIRunner, WorkflowSafeMemorySession } from '@temporalio/openai-agents/workflow';
@@ -13,17 +14,19 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import { describeFailure, failureType } from '../shared/temporal/failures';
-import type { OrchestratorActivities, ToolOutcome } from './activities';
+import type { McpToolOutcome, OrchestratorActivities, ToolOutcome } from './activities';
 import { fitToContext } from './context-window';
 import {
   MAX_MESSAGE_CHARS,
   MAX_TRANSCRIPT_ENTRIES,
   endConversationSignal,
+  itSessionContract,
   mcpServerNames,
   sendMessageUpdate,
   transcriptQuery,
@@ -37,6 +40,13 @@ import {
 
 /** Model round trips within one user turn (tool calls and the answer). */
 const MAX_AGENT_TURNS = 10;
+/** A server cannot make a conversation keep its tool list longer than this (the MCP SDK's own cap on `ttlMs`). */
+const MAX_LIST_TTL_MS = 86_400_000;
+/**
+ * MCP 2026-07-28: tool lists kept for their `ttlMs`, the IT handle taken from results, IT calls serialized until a
+ * handle exists. Runs recorded before it replay the old command sequence (test/orchestrator/conversation-replay.test.ts).
+ */
+const MCP_2026_PATCH = 'mcp-2026-handles';
 
 const calculatorSchema = {
   type: 'object' as const,
@@ -65,10 +75,25 @@ function firstLine(text: string): string {
   return line.length > 200 ? `${line.slice(0, 199)}…` : line;
 }
 
-/** MCP input schemas as the Agents SDK takes them (non-strict JSON Schema objects). */
-function toolParameters(schema: Record<string, unknown>) {
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** MCP input schemas as the Agents SDK takes them (non-strict JSON Schema objects), minus what the workflow supplies. */
+function toolParameters(schema: Record<string, unknown>, hidden: readonly string[]) {
   const { $schema: _ignored, ...rest } = schema;
-  return { ...rest, type: 'object' as const, properties: (rest.properties as Record<string, unknown>) ?? {} } as never;
+  const properties = isRecord(rest.properties) ? { ...rest.properties } : {};
+  for (const name of hidden) delete properties[name];
+  const required = Array.isArray(rest.required) ? { required: rest.required.filter((r) => !hidden.includes(r as string)) } : {};
+  return { ...rest, ...required, type: 'object' as const, properties } as never;
+}
+
+/** An IT tool that works in the conversation's session: it takes the handle as an argument. */
+function usesItSession(descriptor: McpToolDescriptor): boolean {
+  return descriptor.server === 'it' && isRecord(descriptor.inputSchema.properties) && itSessionContract.handleArgument in descriptor.inputSchema.properties;
+}
+
+/** Tools the conversation uses itself and does not offer the model: it closes its session when it ends. */
+function offeredToModel(descriptor: McpToolDescriptor): boolean {
+  return !(descriptor.server === 'it' && descriptor.name === itSessionContract.closeTool);
 }
 
 export async function conversationWorkflow(input: ConversationInput): Promise<ConversationResult> {
@@ -114,44 +139,97 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
   }
 
   let discovery: Promise<void> | undefined;
-  /** One discovery at a time: a turn that arrives while the start-up discovery runs waits for it (one IT session). */
+  /** One discovery at a time: a turn that arrives while the start-up discovery runs waits for it. */
   function discoverTools(notices: string[]): Promise<void> {
-    discovery ??= discoverMissingTools(notices).finally(() => (discovery = undefined));
+    discovery ??= discoverDueTools(notices).finally(() => (discovery = undefined));
     return discovery;
   }
 
-  /** Discovers the tools of every server not yet in the catalog; remembers the IT session the discovery opened. */
-  async function discoverMissingTools(notices: string[]): Promise<void> {
-    const missing = mcpServerNames.filter((server) => !state.catalog.some((t) => t.server === server));
+  /**
+   * Lists the tools of every server missing from the catalog or whose list has expired. The catalog lives in workflow
+   * state and expires by workflow time, not in a worker-process cache: a turn then needs no activity while the list is
+   * fresh, the decision is deterministic on replay, and it survives worker restarts and continue-as-new. A 'private'
+   * list (`cacheScope`) stays within this one conversation, so either scope may be kept here.
+   */
+  async function discoverDueTools(notices: string[]): Promise<void> {
+    const honourTtl = patched(MCP_2026_PATCH);
+    const askedAt = Date.now(); // before the request: the list is never kept past what the server allowed
+    const due = mcpServerNames.filter(
+      (server) => !state.catalog.some((t) => t.server === server) || (honourTtl && askedAt >= (state.catalogExpiresAt?.[server] ?? 0)),
+    );
     await Promise.all(
-      missing.map(async (server) => {
+      due.map(async (server) => {
+        const known = state.catalog.some((t) => t.server === server);
         try {
-          const sessionId = server === 'it' ? state.itSessionId : undefined;
-          const found = await discoveryActivities.discoverMcpTools.executeWithOptions({ summary: `discover ${server} tools` }, [{ server, sessionId }]);
+          const found = await discoveryActivities.discoverMcpTools.executeWithOptions({ summary: `discover ${server} tools` }, [{ server }]);
           state.catalog = [...state.catalog.filter((t) => t.server !== server), ...found.tools];
-          if (found.sessionId && server === 'it') state.itSessionId = found.sessionId;
+          const ttlMs = Math.min(Math.max(0, found.ttlMs ?? 0), MAX_LIST_TTL_MS);
+          state.catalogExpiresAt = { ...state.catalogExpiresAt, [server]: askedAt + ttlMs };
+          // Recorded before the patch: discovery opened the IT session and returned its Mcp-Session-Id.
+          const legacySessionId = (found as { sessionId?: string }).sessionId;
+          if (legacySessionId && server === 'it') state.itSessionId = legacySessionId;
           if (state.unavailable[server]) noteFor(notices, `The ${server} tool server is reachable again.`);
           delete state.unavailable[server];
         } catch (err) {
           if (server === 'it' && state.itSessionId && failureType(err) === 'McpSessionNotFound') {
-            state.itSessionId = undefined;
+            state.itSessionId = undefined; // recorded before the patch only
             noteFor(notices, 'The IT session of this conversation had ended; a new one will be opened.');
             return;
           }
           const reason = describeFailure(err);
-          if (state.unavailable[server] === undefined) noteFor(notices, `The ${server} tool server is unavailable (${reason}); its tools are missing until it is back.`);
+          // An expired list is still the best one there is: its tools stay offered, and the list is asked for again next turn.
+          const consequence = known ? 'its tools may fail' : 'its tools are missing';
+          if (state.unavailable[server] === undefined) noteFor(notices, `The ${server} tool server is unavailable (${reason}); ${consequence} until it is back.`);
           state.unavailable[server] = reason;
         }
       }),
     );
   }
 
-  /** The IT session ended under us (idle expiry, deleted): open a new one and say so. */
+  /** Recorded before the patch only: the IT session ended under us, so a new one was opened by a discovery. */
   async function renewItSession(notices: string[]): Promise<void> {
     state.itSessionId = undefined;
     state.catalog = state.catalog.filter((t) => t.server !== 'it');
     noteFor(notices, 'The IT session of this conversation had ended (idle or deleted); a new, empty one was opened.');
     await discoverTools(notices);
+  }
+
+  let openingItSession = false;
+  /**
+   * Runs an IT call in the conversation's session. Without a handle yet, such calls go one at a time: the first
+   * state-changing one opens the session and those after it use its handle, rather than parallel calls of one turn
+   * each opening a session of their own.
+   */
+  async function inItSession(attempt: (handle: string | undefined) => Promise<McpToolOutcome>): Promise<{ outcome: McpToolOutcome; handle?: string }> {
+    if (state.itSessionId === undefined && patched(MCP_2026_PATCH)) {
+      while (state.itSessionId === undefined && openingItSession) await condition(() => !openingItSession);
+      if (state.itSessionId === undefined) {
+        openingItSession = true;
+        try {
+          const outcome = await attempt(undefined);
+          state.itSessionId ??= outcome.sessionId;
+          return { outcome };
+        } finally {
+          openingItSession = false;
+        }
+      }
+    }
+    const handle = state.itSessionId;
+    const outcome = await attempt(handle);
+    state.itSessionId ??= outcome.sessionId;
+    return { outcome, handle };
+  }
+
+  /** An IT call; when its handle is gone (idle expiry, closed), the handle is dropped and the call made once more. */
+  async function callInItSession(attempt: (handle: string | undefined) => Promise<McpToolOutcome>, notices: string[]): Promise<McpToolOutcome> {
+    const first = await inItSession(attempt);
+    if (!first.outcome.sessionNotFound || first.handle === undefined) return first.outcome;
+    // A parallel call may already have dropped it (and a newer handle may be in place): one notice per lost session.
+    if (state.itSessionId === first.handle) {
+      state.itSessionId = undefined;
+      noteFor(notices, 'The IT session of this conversation had ended (idle or closed); its data is gone and a new, empty session is used from now on.');
+    }
+    return (await inItSession(attempt)).outcome;
   }
 
   function recordCall(calls: ToolCallRecord[], call: Omit<ToolCallRecord, 'summary' | 'ok'>, outcome: ToolOutcome): string {
@@ -160,31 +238,34 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
   }
 
   function mcpTool(descriptor: McpToolDescriptor, calls: ToolCallRecord[], notices: string[]): FunctionTool<any, any, string> {
+    const inSession = usesItSession(descriptor);
+    const hidden = inSession ? [itSessionContract.handleArgument] : [];
     return tool({
       name: descriptor.name,
       description: descriptor.description,
-      parameters: toolParameters(descriptor.inputSchema),
+      parameters: toolParameters(descriptor.inputSchema, hidden),
       strict: false,
       execute: async (args: unknown) => {
-        const callArgs = (args && typeof args === 'object' ? args : {}) as Record<string, unknown>;
-        const call = { tool: descriptor.name, server: descriptor.server, arguments: callArgs };
-        const attempt = () =>
-          toolActivities.callMcpTool.executeWithOptions({ summary: `${descriptor.name} ${JSON.stringify(callArgs).slice(0, 120)}` }, [
+        const modelArgs = { ...((args && typeof args === 'object' ? args : {}) as Record<string, unknown>) };
+        for (const name of hidden) delete modelArgs[name]; // the conversation's handle, never the model's guess
+        const call = { tool: descriptor.name, server: descriptor.server, arguments: modelArgs };
+        const attempt = (handle?: string) =>
+          toolActivities.callMcpTool.executeWithOptions({ summary: `${descriptor.name} ${JSON.stringify(modelArgs).slice(0, 120)}` }, [
             {
               server: descriptor.server,
               tool: descriptor.name,
-              arguments: callArgs,
-              sessionId: descriptor.server === 'it' ? state.itSessionId : undefined,
+              arguments: handle ? { ...modelArgs, [itSessionContract.handleArgument]: handle } : modelArgs,
               ...(input.user ? { onBehalfOf: input.user } : {}),
             },
           ]);
         try {
-          return recordCall(calls, call, await attempt());
+          return recordCall(calls, call, inSession ? await callInItSession(attempt, notices) : await attempt());
         } catch (err) {
+          // Recorded before the patch only: an ended Mcp-Session-Id failed the call, and a discovery opened a new one.
           if (descriptor.server === 'it' && failureType(err) === 'McpSessionNotFound') {
             await renewItSession(notices);
             try {
-              return recordCall(calls, call, await attempt());
+              return recordCall(calls, call, await attempt(state.itSessionId));
             } catch (retryErr) {
               err = retryErr;
             }
@@ -222,7 +303,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
 
   function buildAgent(calls: ToolCallRecord[], notices: string[]): Agent {
     const seen = new Set<string>(['calculator', 'weather']);
-    const remote = state.catalog.filter((t) => !seen.has(t.name) && seen.add(t.name)).map((t) => mcpTool(t, calls, notices));
+    const remote = state.catalog.filter((t) => offeredToModel(t) && !seen.has(t.name) && seen.add(t.name)).map((t) => mcpTool(t, calls, notices));
     const unavailable = Object.entries(state.unavailable).map(([server, why]) => `${server} (${why})`);
     const instructions = [
       'You are a helpful assistant. Use the tools for facts, numbers and actions; never guess a price, a metric or an address.',
@@ -318,7 +399,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
     model: input.model,
     turns: state.turns,
     itSessionId: state.itSessionId ?? null,
-    tools: ['calculator', 'weather', ...state.catalog.map((t) => t.name)],
+    tools: ['calculator', 'weather', ...state.catalog.filter(offeredToModel).map((t) => t.name)],
     unavailableServers: state.unavailable,
     entries: state.transcript,
   }));
@@ -351,7 +432,8 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
   await condition(() => allHandlersFinished() && !busy);
   addTranscript({ kind: 'notice', at: now(), text: `Conversation ended: ${endedBecause}.` });
   if (state.itSessionId) {
-    await discoveryActivities.closeMcpSession({ server: 'it', sessionId: state.itSessionId }).catch((err: unknown) => {
+    const close = { server: 'it' as const, sessionId: state.itSessionId, ...(input.user ? { onBehalfOf: input.user } : {}) };
+    await discoveryActivities.closeMcpSession(close).catch((err: unknown) => {
       log.warn('could not close the IT session', { error: describeFailure(err) });
     });
   }

@@ -9,7 +9,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { TestProject } from 'vitest/node';
 import { parseConfig } from '../shared/config';
 import { findTemporalCli } from '../shared/temporal/cli-binary';
-import { ensureNamespaces } from '../shared/temporal/dev-server';
+import { devServerDynamicConfigArgs, ensureNamespaces } from '../shared/temporal/dev-server';
 import { bundleWorkflows } from '../shared/temporal/workflow-bundle';
 import { testWorkflowBundles } from './workflow-bundles';
 
@@ -45,7 +45,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       server: {
         executable: { type: 'existing-path', path: cliPath },
         ip: '127.0.0.1',
-        extraArgs: TOOL_NAMESPACES.flatMap((ns) => ['--namespace', ns]),
+        // The same dynamic config as `npm run temporal` (see DEV_SERVER_DYNAMIC_CONFIG): tests run at its latency.
+        extraArgs: [...devServerDynamicConfigArgs(), ...TOOL_NAMESPACES.flatMap((ns) => ['--namespace', ns])],
         log: { format: 'pretty', level: 'error' },
       },
     });

@@ -8,7 +8,6 @@ runMcpServerProcess({
   namespace: (config) => config.temporal.namespaces.finance,
   port: (config) => config.mcp.financePort,
   publicUrl: (config) => config.mcp.publicUrls.finance,
-  writeTools: [], // both finance tools only read
   async setup({ config, client }) {
     const workflows = new ToolWorkflowRunner({ client, taskQueue: config.finance.taskQueue, timeoutMs: config.mcp.toolTimeoutMs });
     return { createServer: () => createFinanceServer({ workflows }) };

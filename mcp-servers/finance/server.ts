@@ -2,20 +2,18 @@
  * The Finance MCP server: `stock_price` and `calculate_roi`, each call one Temporal workflow. Stateless: a fresh
  * server per HTTP request costs little, and any number of replicas can serve.
  */
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { McpServer, type CallToolResult, type ServerContext } from '@modelcontextprotocol/server';
 import { z } from 'zod';
-import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
-import { roiInput, roiOutput, stockPriceInput, stockQuoteOutput, type RoiResult, type StockQuote } from '../../tool-workers/finance/shared';
+import { roiInput, roiOutput, stockPriceInput, stockQuoteOutput } from '../../tool-workers/finance/shared';
+import { calculateRoiWorkflow, stockPriceWorkflow } from '../../tool-workers/finance/workflows';
 import { describeFailure } from '../../shared/temporal/failures';
+import { callerOf } from '../shared/caller';
+import { LIST_CACHE_HINTS } from '../shared/list-cache';
 import { structuredResult, toolError } from '../shared/tool-results';
-import { answerUnknownToolsWithProtocolError } from '../shared/unknown-tool-error';
-import { IDEMPOTENCY_META_KEY, IdempotencyConflict, callerOf, validateIdempotencyKey, type ToolWorkflowRunner } from '../shared/tool-workflows';
+import { IDEMPOTENCY_META_KEY, IdempotencyConflict, validateIdempotencyKey, type ToolWorkflowRunner } from '../shared/tool-workflows';
 
-export const financeServerInfo = { name: 'finance-mcp', title: 'Finance tools (Temporal-backed)', version: '0.1.0' };
+export const financeServerInfo = { name: 'finance-mcp', title: 'Finance tools (Temporal-backed)', version: '0.2.0' };
 export const financeToolNames = ['stock_price', 'calculate_roi'] as const;
-
-type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
 export interface FinanceServerDeps {
   workflows: ToolWorkflowRunner;
@@ -26,18 +24,20 @@ const money = (x: number) => x.toLocaleString('en-US', { minimumFractionDigits: 
 export function createFinanceServer({ workflows }: FinanceServerDeps): McpServer {
   const server = new McpServer(financeServerInfo, {
     instructions: 'Stock quotes and investment growth. Each call runs as a durable Temporal workflow; pass _meta.idempotencyKey to make a call safe to repeat.',
+    cacheHints: LIST_CACHE_HINTS,
   });
 
-  async function runTool<R extends Record<string, unknown>>(
-    tool: string,
-    workflowType: string,
-    args: object,
-    extra: Extra,
-    summarize: (r: R) => string,
+  /** One tool call: validate the key, run the workflow in the caller's scope, answer a failure as a tool error. */
+  async function call<W extends typeof stockPriceWorkflow | typeof calculateRoiWorkflow>(
+    tool: (typeof financeToolNames)[number],
+    workflow: W,
+    args: Parameters<W>[0],
+    ctx: ServerContext,
+    summarize: (r: Awaited<ReturnType<W>>) => string,
   ): Promise<CallToolResult> {
     try {
-      const key = validateIdempotencyKey(extra._meta?.[IDEMPOTENCY_META_KEY]);
-      const result = await workflows.run<R>(tool, workflowType, args, key, callerOf(extra));
+      const key = validateIdempotencyKey(ctx.mcpReq._meta?.[IDEMPOTENCY_META_KEY]);
+      const result = await workflows.run(tool, workflow, args, key, callerOf(ctx));
       return structuredResult(result, summarize(result));
     } catch (err) {
       if (err instanceof IdempotencyConflict) return toolError(err.message);
@@ -54,13 +54,11 @@ export function createFinanceServer({ workflows }: FinanceServerDeps): McpServer
         'The source says "sample data" when the server runs on its offline dataset.',
       // Strict: an unknown argument is refused by name rather than silently dropped.
       inputSchema: z.strictObject(stockPriceInput),
-      outputSchema: stockQuoteOutput,
+      outputSchema: z.object(stockQuoteOutput),
       annotations: { readOnlyHint: true, idempotentHint: true, destructiveHint: false, openWorldHint: true },
     },
-    (args, extra) =>
-      runTool<StockQuote>('stock_price', 'stockPriceWorkflow', args, extra, (q) =>
-        `${q.symbol}: ${money(q.price)} ${q.currency} as of ${q.as_of}, source: ${q.source}`,
-      ),
+    (args, ctx) =>
+      call('stock_price', stockPriceWorkflow, args, ctx, (q) => `${q.symbol}: ${money(q.price)} ${q.currency} as of ${q.as_of}, source: ${q.source}`),
   );
 
   server.registerTool(
@@ -71,16 +69,20 @@ export function createFinanceServer({ workflows }: FinanceServerDeps): McpServer
         'Compound growth of an investment: final value, gain and ROI percent for a principal, an annual rate ' +
         '(a decimal: 0.05 means 5%) and a number of years, compounded yearly unless told otherwise.',
       inputSchema: z.strictObject(roiInput),
-      outputSchema: roiOutput,
+      outputSchema: z.object(roiOutput),
       annotations: { readOnlyHint: true, idempotentHint: true, destructiveHint: false, openWorldHint: false },
     },
-    (args, extra) =>
-      runTool<RoiResult>('calculate_roi', 'calculateRoiWorkflow', args, extra, (r) =>
-        `${money(r.principal)} at ${(r.annual_rate * 100).toFixed(2)}% for ${r.years} years, compounded ${r.compounding}: ` +
-        `final value ${money(r.final_value)}, gain ${money(r.gain)}, ROI ${r.roi_percent}%`,
+    (args, ctx) =>
+      call(
+        'calculate_roi',
+        calculateRoiWorkflow,
+        args,
+        ctx,
+        (r) =>
+          `${money(r.principal)} at ${(r.annual_rate * 100).toFixed(2)}% for ${r.years} years, compounded ${r.compounding}: ` +
+          `final value ${money(r.final_value)}, gain ${money(r.gain)}, ROI ${r.roi_percent}%`,
       ),
   );
 
-  answerUnknownToolsWithProtocolError(server, financeToolNames);
   return server;
 }

@@ -1,7 +1,7 @@
 /** `npm run mcp:it [-- --transport stdio]`: the IT MCP server. */
 import { runMcpServerProcess } from '../shared/entrypoint';
 import { ToolWorkflowRunner } from '../shared/tool-workflows';
-import { createItServer, itWriteTools } from './server';
+import { createItServer } from './server';
 import { ItSessions } from './sessions';
 
 runMcpServerProcess({
@@ -9,18 +9,14 @@ runMcpServerProcess({
   namespace: (config) => config.temporal.namespaces.it,
   port: (config) => config.mcp.itPort,
   publicUrl: (config) => config.mcp.publicUrls.it,
-  writeTools: itWriteTools,
   async setup({ config, client }) {
     const sessions = new ItSessions({ client, taskQueue: config.it.taskQueue, idleTimeoutMs: config.it.sessionIdleTimeoutMs });
     const lookups = new ToolWorkflowRunner({ client, taskQueue: config.it.taskQueue, timeoutMs: config.mcp.toolTimeoutMs });
     return {
-      createServer: ({ sessionId }) => {
-        if (!sessionId) throw new Error('the IT server needs a session');
-        return createItServer({ sessionId, sessions, lookups });
-      },
+      createServer: (context) => createItServer({ context, sessions, lookups }),
       sessions,
       // One stdio process is one session: IT_SESSION_ID keeps it across restarts of the desktop client.
-      stdioSessionId: () => sessions.open(config.it.stdioSessionId),
+      stdioSessionId: () => sessions.open(undefined, config.it.stdioSessionId),
     };
   },
 });

@@ -1,30 +1,49 @@
 /**
- * The IT MCP server: session tools whose state lives in one Temporal workflow per session. A server instance is
- * bound to one session id; the HTTP transport builds one per request, stdio one per process.
+ * The IT MCP server: session tools whose state lives in one Temporal workflow per session, named by a handle.
+ *
+ * Handles (2026-07-28 has no protocol sessions): a state-changing call without `session_id` opens a new session and
+ * returns its handle; every later call passes it back as `session_id`. On a 2025-era HTTP session, or over stdio,
+ * calls without `session_id` use that session (the Mcp-Session-Id, or IT_SESSION_ID), so those clients work as before.
  */
 import { randomUUID } from 'node:crypto';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { McpServer, requireScopes, type CallToolResult, type ServerContext } from '@modelcontextprotocol/server';
 import { z } from 'zod';
-import type { IpObservation } from '../../tool-workers/it/ip/lookup';
-import type { JiraMetrics } from '../../tool-workers/it/jira/provider';
 import { projectKeyOf } from '../../tool-workers/it/jira/provider';
+import { ipLookupWorkflow, jiraMetricsWorkflow } from '../../tool-workers/it/workflows';
 import { describeFailure } from '../../shared/temporal/failures';
+import { callerOf } from '../shared/caller';
+import { LIST_CACHE_HINTS } from '../shared/list-cache';
 import { structuredResult, toolError } from '../shared/tool-results';
-import { IDEMPOTENCY_META_KEY, callerOf, validateIdempotencyKey, type ToolWorkflowRunner } from '../shared/tool-workflows';
-import { answerUnknownToolsWithProtocolError } from '../shared/unknown-tool-error';
-import type { ItSessions } from './sessions';
+import { IDEMPOTENCY_META_KEY, validateIdempotencyKey, type ToolWorkflowRunner } from '../shared/tool-workflows';
+import { READ_SCOPE, WRITE_SCOPE } from '../transports/auth';
+import type { McpServeContext } from '../transports/http';
+import { SESSION_HANDLE_PATTERN, SessionNotFound, type ItSessions } from './sessions';
 
-export const itServerInfo = { name: 'it-mcp', title: 'IT tools (stateful, Temporal-backed)', version: '0.1.0' };
-export const itToolNames = ['set_jira_project', 'get_jira_metrics', 'track_ip', 'get_ip_history', 'get_ip'] as const;
+export const itServerInfo = { name: 'it-mcp', title: 'IT tools (stateful, Temporal-backed)', version: '0.2.0' };
+export const itToolNames = ['set_jira_project', 'get_jira_metrics', 'track_ip', 'get_ip_history', 'get_ip', 'close_session'] as const;
 /** The tools that change session state: with auth on, they need the write scope. */
-export const itWriteTools = ['set_jira_project', 'track_ip'] as const;
+export const itWriteTools = ['set_jira_project', 'track_ip', 'close_session'] as const;
+const needsWriteScope = requireScopes(READ_SCOPE, WRITE_SCOPE);
+
+/** Tool-error kinds a client program can act on (in the result's `_meta`), beside the text a model reads. */
+export const SESSION_NOT_FOUND = 'session_not_found';
+export const NO_SESSION = 'no_session';
 
 export interface ItServerDeps {
-  sessionId: string;
+  context: McpServeContext;
   sessions: ItSessions;
   lookups: ToolWorkflowRunner;
 }
+
+const sessionIdArg = z
+  .string()
+  .regex(SESSION_HANDLE_PATTERN, 'session_id must be a session handle returned by this server')
+  .optional()
+  .describe(
+    'Which IT session to use: the session_id an earlier set_jira_project or track_ip call returned. ' +
+      'Pass it on every call to keep the same Jira project and IP history; omit it to start a new session.',
+  );
+const sessionIdOut = z.string().describe('The IT session handle: pass it as session_id on later calls to keep using this session');
 
 const ipSource = z.enum(['public-ip-service', 'local-interface']).describe('public-ip-service, or local-interface when the public lookup is off or failed');
 const ipObservation = {
@@ -44,36 +63,81 @@ const jiraMetricsOutput = {
   avg_cycle_time_days: z.number().nullable().describe('Average days from created to resolved over the last 30 days; null when none'),
   as_of: z.string().describe('When the numbers were read, ISO 8601'),
   source: z.string().describe('Where the numbers came from; says "sample data" when not live'),
+  session_id: sessionIdOut.optional(),
 };
 
-async function guarded(tool: string, body: () => Promise<CallToolResult>): Promise<CallToolResult> {
-  try {
-    return await body();
-  } catch (err) {
-    return toolError(`${tool} failed: ${describeFailure(err)}`);
-  }
+const START_HINT = 'Call set_jira_project or track_ip without session_id to start a new session.';
+
+/** A session a call acts on, and whether the call may open it (a new handle, or stdio's own session). */
+interface SessionRef {
+  id: string;
+  open: boolean;
 }
 
-export function createItServer({ sessionId, sessions, lookups }: ItServerDeps): McpServer {
+export function createItServer({ context, sessions, lookups }: ItServerDeps): McpServer {
   const server = new McpServer(itServerInfo, {
-    instructions: 'Session-scoped IT tools. The session (Jira project, IP history) is a durable Temporal workflow that survives server restarts.',
+    instructions:
+      'Session-scoped IT tools. A session (Jira project, IP history) is a durable Temporal workflow that survives server restarts. ' +
+      'set_jira_project and track_ip return a session_id; pass it back on later calls to keep the same session.',
+    cacheHints: LIST_CACHE_HINTS,
   });
+
+  /** The session a call names, else this connection's default; writes without either open a new one. */
+  function sessionFor(explicit: string | undefined, write: boolean): SessionRef | undefined {
+    if (explicit) return { id: explicit, open: false };
+    if (context.sessionId) return { id: context.sessionId, open: context.reopenDefaultSession === true };
+    return write ? { id: sessions.mint(), open: true } : undefined;
+  }
+
+  async function readState(ref: SessionRef, owner: string | undefined) {
+    try {
+      return await sessions.state(ref.id, owner);
+    } catch (err) {
+      // stdio's own session outlives idle expiry: a desktop client cannot re-initialize.
+      if (!(err instanceof SessionNotFound) || !ref.open) throw err;
+      await sessions.open(owner, ref.id);
+      return sessions.state(ref.id, owner);
+    }
+  }
+
+  async function guarded(tool: string, body: () => Promise<CallToolResult>): Promise<CallToolResult> {
+    try {
+      return await body();
+    } catch (err) {
+      if (err instanceof SessionNotFound) {
+        return toolError(
+          `No open IT session ${JSON.stringify(err.handle)} for this caller: it ended (idle, or closed with close_session), or it never existed here. ${START_HINT}`,
+          SESSION_NOT_FOUND,
+        );
+      }
+      return toolError(`${tool} failed: ${describeFailure(err)}`);
+    }
+  }
+
+  const noSession = () =>
+    toolError(`This call names no IT session. Pass session_id (returned by set_jira_project or track_ip), or start one: ${START_HINT}`, NO_SESSION);
 
   server.registerTool(
     'set_jira_project',
     {
       title: 'Set Jira project',
-      description: 'Sets the Jira project of this session; later get_jira_metrics calls use it by default. An issue key such as DEMO-123 selects its project (DEMO).',
+      description:
+        'Sets the Jira project of an IT session; later get_jira_metrics calls use it by default. An issue key such as DEMO-123 ' +
+        'selects its project (DEMO). Without session_id it starts a new session and returns its session_id.',
       // Strict schemas: an unknown argument is refused by name rather than silently dropped.
-      inputSchema: z.strictObject({ project: z.string().min(1).max(64).describe('Jira project key (for example DEMO) or an issue key of it (DEMO-123)') }),
-      outputSchema: {
-        session_id: z.string().describe('This session'),
+      inputSchema: z.strictObject({
+        project: z.string().min(1).max(64).describe('Jira project key (for example DEMO) or an issue key of it (DEMO-123)'),
+        session_id: sessionIdArg,
+      }),
+      outputSchema: z.object({
+        session_id: sessionIdOut,
         jira_project: z.string().describe('The session project now set'),
         last_used_at: z.string().describe('When the session was last used, ISO 8601'),
-      },
+      }),
       annotations: { readOnlyHint: false, idempotentHint: true, destructiveHint: false, openWorldHint: false },
+      scopeChallenge: needsWriteScope,
     },
-    ({ project }, extra) =>
+    ({ project, session_id }, ctx) =>
       guarded('set_jira_project', async () => {
         let key: string;
         try {
@@ -81,11 +145,12 @@ export function createItServer({ sessionId, sessions, lookups }: ItServerDeps): 
         } catch (err) {
           return toolError((err as Error).message);
         }
+        const session = sessionFor(session_id, true)!;
         // The signal is acknowledged once durable, and the answer is fully known: no read-back round trip.
-        await sessions.setJiraProject(sessionId, key, undefined, callerOf(extra));
+        await sessions.setJiraProject(session.id, key, { who: callerOf(ctx), open: session.open });
         return structuredResult(
-          { session_id: sessionId, jira_project: key, last_used_at: new Date().toISOString() },
-          `Jira project set to ${key}.`,
+          { session_id: session.id, jira_project: key, last_used_at: new Date().toISOString() },
+          `Jira project set to ${key} (session_id ${session.id}).`,
         );
       }),
   );
@@ -94,24 +159,34 @@ export function createItServer({ sessionId, sessions, lookups }: ItServerDeps): 
     'get_jira_metrics',
     {
       title: 'Jira metrics',
-      description: "Issue metrics of a Jira project: open, in progress, done in the last 30 days, open bugs, cycle time. Defaults to the session's project.",
-      inputSchema: z.strictObject({ project: z.string().min(1).max(64).optional().describe("Jira project key; defaults to the session's project (set_jira_project)") }),
-      outputSchema: jiraMetricsOutput,
+      description:
+        "Issue metrics of a Jira project: open, in progress, done in the last 30 days, open bugs, cycle time. Defaults to the session's project.",
+      inputSchema: z.strictObject({
+        project: z.string().min(1).max(64).optional().describe("Jira project key; defaults to the session's project (set_jira_project)"),
+        session_id: sessionIdArg,
+      }),
+      outputSchema: z.object(jiraMetricsOutput),
       annotations: { readOnlyHint: true, idempotentHint: true, destructiveHint: false, openWorldHint: true },
     },
-    ({ project }, extra) =>
+    ({ project, session_id }, ctx) =>
       guarded('get_jira_metrics', async () => {
-        const chosen = project ?? (await sessions.state(sessionId)).jira_project;
-        if (!chosen) return toolError('No Jira project is set for this session: call set_jira_project first, or pass project.');
+        const who = callerOf(ctx);
+        const session = sessionFor(session_id, false);
+        let chosen = project;
+        if (!chosen) {
+          if (!session) return noSession();
+          chosen = (await readState(session, who.caller)).jira_project ?? undefined;
+          if (!chosen) return toolError('No Jira project is set for this session: call set_jira_project first, or pass project.');
+        }
         let key: string;
         try {
           key = projectKeyOf(chosen);
         } catch (err) {
           return toolError((err as Error).message);
         }
-        const metrics = await lookups.run<JiraMetrics>('get_jira_metrics', 'jiraMetricsWorkflow', { project: key }, undefined, callerOf(extra));
+        const metrics = await lookups.run('get_jira_metrics', jiraMetricsWorkflow, { project: key }, undefined, who);
         return structuredResult(
-          metrics as unknown as Record<string, unknown>,
+          { ...metrics, ...(session ? { session_id: session.id } : {}) },
           `${metrics.project} (${metrics.project_name}): ${metrics.open_issues} open, ${metrics.in_progress} in progress, ` +
             `${metrics.done_last_30_days} done in 30 days, ${metrics.open_bugs} open bugs [${metrics.source}]`,
         );
@@ -122,28 +197,32 @@ export function createItServer({ sessionId, sessions, lookups }: ItServerDeps): 
     'track_ip',
     {
       title: 'Track my IP',
-      description: "Looks up this machine's current IP address and records it, with a timestamp, in the session's IP history.",
-      inputSchema: z.strictObject({}),
-      outputSchema: { ...ipRecord.shape, history_length: z.number().describe('IPs tracked in this session so far') },
+      description:
+        "Looks up this machine's current IP address and records it, with a timestamp, in the session's IP history. " +
+        'Without session_id it starts a new session and returns its session_id.',
+      inputSchema: z.strictObject({ session_id: sessionIdArg }),
+      outputSchema: z.object({ ...ipRecord.shape, history_length: z.number().describe('IPs tracked in this session so far'), session_id: sessionIdOut }),
       annotations: { readOnlyHint: false, idempotentHint: false, destructiveHint: false, openWorldHint: true },
+      scopeChallenge: needsWriteScope,
     },
-    (_args, extra) =>
+    ({ session_id }, ctx) =>
       guarded('track_ip', async () => {
         let key: string | undefined;
         try {
-          key = validateIdempotencyKey(extra._meta?.[IDEMPOTENCY_META_KEY]);
+          key = validateIdempotencyKey(ctx.mcpReq._meta?.[IDEMPOTENCY_META_KEY]);
         } catch (err) {
           return toolError((err as Error).message);
         }
+        const who = callerOf(ctx);
+        const session = sessionFor(session_id, true)!;
         // With a key, a repeated call reuses the first lookup and the session applies the write once.
-        const who = callerOf(extra);
-        const observation = await lookups.run<IpObservation>('track_ip', 'ipLookupWorkflow', {}, key && `${sessionId}-${key}`, who);
-        await sessions.recordIp(sessionId, observation, key ?? randomUUID(), who);
-        const state = await sessions.state(sessionId);
+        const observation = await lookups.run('track_ip', ipLookupWorkflow, undefined, key && `${session.id}-${key}`, who);
+        await sessions.recordIp(session.id, observation, { requestId: key ?? randomUUID(), who, open: session.open });
+        const state = await sessions.state(session.id, who.caller);
         const last = state.ip_history.at(-1)!;
         return structuredResult(
-          { ...last, history_length: state.ip_history_total },
-          `Tracked ${last.ip} (${last.source}) at ${last.tracked_at}.`,
+          { ...last, history_length: state.ip_history_total, session_id: session.id },
+          `Tracked ${last.ip} (${last.source}) at ${last.tracked_at} (session_id ${session.id}).`,
         );
       }),
   );
@@ -152,21 +231,23 @@ export function createItServer({ sessionId, sessions, lookups }: ItServerDeps): 
     'get_ip_history',
     {
       title: 'IP history',
-      description: 'The IP addresses tracked in this session, oldest first, with when each was tracked.',
-      inputSchema: z.strictObject({}),
-      outputSchema: {
-        session_id: z.string().describe('This session'),
+      description: 'The IP addresses tracked in an IT session, oldest first, with when each was tracked.',
+      inputSchema: z.strictObject({ session_id: sessionIdArg }),
+      outputSchema: z.object({
+        session_id: sessionIdOut,
         entries: z.array(ipRecord).describe('Tracked IPs, oldest first (the newest 1000 are kept)'),
         total_tracked: z.number().describe('IPs ever tracked in this session'),
-      },
+      }),
       annotations: { readOnlyHint: true, idempotentHint: true, destructiveHint: false, openWorldHint: false },
     },
-    () =>
+    ({ session_id }, ctx) =>
       guarded('get_ip_history', async () => {
-        const state = await sessions.state(sessionId);
+        const session = sessionFor(session_id, false);
+        if (!session) return noSession();
+        const state = await readState(session, callerOf(ctx).caller);
         const lines = state.ip_history.map((r, i) => `${i + 1}. ${r.ip} (tracked at ${r.tracked_at}, ${r.source})`);
         return structuredResult(
-          { session_id: sessionId, entries: state.ip_history, total_tracked: state.ip_history_total },
+          { session_id: session.id, entries: state.ip_history, total_tracked: state.ip_history_total },
           lines.length ? `IP history:\n${lines.join('\n')}` : 'No IPs tracked in this session yet.',
         );
       }),
@@ -178,16 +259,34 @@ export function createItServer({ sessionId, sessions, lookups }: ItServerDeps): 
       title: 'My IP',
       description: "This machine's current IP address (not recorded; use track_ip to record it).",
       inputSchema: z.strictObject({}),
-      outputSchema: ipObservation,
+      outputSchema: z.object(ipObservation),
       annotations: { readOnlyHint: true, idempotentHint: true, destructiveHint: false, openWorldHint: true },
     },
-    (_args, extra) =>
+    (_args, ctx) =>
       guarded('get_ip', async () => {
-        const observation = await lookups.run<IpObservation>('get_ip', 'ipLookupWorkflow', {}, undefined, callerOf(extra));
-        return structuredResult(observation as unknown as Record<string, unknown>, `Current IP: ${observation.ip} (${observation.source}).`);
+        const observation = await lookups.run('get_ip', ipLookupWorkflow, undefined, undefined, callerOf(ctx));
+        return structuredResult(observation, `Current IP: ${observation.ip} (${observation.source}).`);
       }),
   );
 
-  answerUnknownToolsWithProtocolError(server, itToolNames);
+  server.registerTool(
+    'close_session',
+    {
+      title: 'Close IT session',
+      description: 'Ends an IT session: its Jira project and IP history are discarded and its session_id stops working.',
+      inputSchema: z.strictObject({ session_id: sessionIdArg.describe('The IT session to end (the session_id set_jira_project or track_ip returned)') }),
+      outputSchema: z.object({ session_id: sessionIdOut, closed: z.literal(true).describe('The session has ended') }),
+      annotations: { readOnlyHint: false, idempotentHint: true, destructiveHint: true, openWorldHint: false },
+      scopeChallenge: needsWriteScope,
+    },
+    ({ session_id }, ctx) =>
+      guarded('close_session', async () => {
+        const session = sessionFor(session_id, false);
+        if (!session) return noSession();
+        if (!(await sessions.close(session.id, callerOf(ctx).caller))) throw new SessionNotFound(session.id);
+        return structuredResult({ session_id: session.id, closed: true as const }, `IT session ${session.id} closed.`);
+      }),
+  );
+
   return server;
 }

@@ -1,13 +1,16 @@
 /**
- * IT sessions as Temporal workflows: the Mcp-Session-Id (or a stdio session key) names one long-running
- * `itSessionWorkflow`. Writes are signal-with-start, reads are queries, so every replica of the IT server sees the
- * same state and a restarted server keeps serving the sessions it never saw created.
+ * IT sessions as Temporal workflows. A session is named by a handle the server mints (128 random bits, base64url),
+ * and its workflow id is `it-session-<callerScope>-<handle>`: the handle names one session workflow on any replica and
+ * after any restart, and only inside its caller's scope, so another caller (or a forged handle) finds nothing.
+ *
+ * Writes are Signals (signal-with-start only when the session is being opened), reads are Queries that refuse closed
+ * runs. Both fail on an unknown or ended session by themselves: no describe on the tool path.
+ * A 2025-era Mcp-Session-Id is such a handle too; stdio's IT_SESSION_ID names its process's session.
  */
-import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, type Client, type SignalDefinition } from '@temporalio/client';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { QueryRejectedError, WorkflowClient, WorkflowNotFoundError, type Client, type SignalDefinition } from '@temporalio/client';
 import {
   endSessionSignal,
-  itSessionWorkflowId,
   recordIpSignal,
   sessionStateQuery,
   setJiraProjectSignal,
@@ -17,8 +20,23 @@ import {
   type ItSessionState,
 } from '../../tool-workers/it/shared';
 import type { itSessionWorkflow } from '../../tool-workers/it/workflows';
-import type { CallerIdentity } from '../shared/tool-workflows';
-import type { SessionStore } from '../transports/http';
+import { callerScope, type CallerIdentity } from '../shared/caller';
+import type { LegacySessionStore } from '../transports/http';
+
+/** Handles we mint are 22 characters; older UUID session ids and chosen stdio ids still fit. */
+export const SESSION_HANDLE_PATTERN = /^[A-Za-z0-9_-]{8,128}$/;
+
+export function itSessionWorkflowId(handle: string, owner?: string): string {
+  return `it-session-${callerScope(owner)}-${handle}`;
+}
+
+/** The handle names no open session of this caller: never existed, ended (idle or closed), or someone else's. */
+export class SessionNotFound extends Error {
+  override name = 'SessionNotFound';
+  constructor(readonly handle: string) {
+    super(`IT session ${JSON.stringify(handle)} not found`);
+  }
+}
 
 /** Caller fields that are set, so a signal without an identity carries no empty keys. */
 function definedOnly(who: CallerIdentity): CallerIdentity {
@@ -32,50 +50,75 @@ export interface ItSessionsOptions {
   maxHistoryEvents?: number;
 }
 
+/** How a write reaches its session: an existing one only, or opening it when it is new (or has ended). */
+export interface WriteOptions {
+  requestId?: string;
+  who?: CallerIdentity;
+  open?: boolean;
+}
+
 const TOUCH_EVERY_MS = 60_000;
-const MAX_SESSION_ID_LENGTH = 128;
 const CLOSE_WAIT_MS = 5_000;
 
-export class ItSessions implements SessionStore {
+export class ItSessions implements LegacySessionStore {
   private readonly lastTouch = new Map<string, number>();
+  /** Reads are refused by the server once a run has closed, so an ended session never answers with its old state. */
+  private readonly workflows: WorkflowClient;
 
-  constructor(private readonly opts: ItSessionsOptions) {}
+  constructor(private readonly opts: ItSessionsOptions) {
+    this.workflows = new WorkflowClient({ connection: opts.client.connection, namespace: opts.client.options.namespace, queryRejectCondition: 'NOT_OPEN' });
+  }
 
-  private handle(sessionId: string) {
-    return this.opts.client.workflow.getHandle<typeof itSessionWorkflow>(itSessionWorkflowId(sessionId));
+  /** A fresh, unguessable handle. */
+  mint(): string {
+    return randomBytes(16).toString('base64url');
+  }
+
+  private handle(sessionId: string, owner?: string) {
+    return this.workflows.getHandle<typeof itSessionWorkflow>(itSessionWorkflowId(sessionId, owner));
   }
 
   private input(sessionId: string, owner?: string): ItSessionInput {
     return { sessionId, idleTimeoutMs: this.opts.idleTimeoutMs, maxHistoryEvents: this.opts.maxHistoryEvents, ...(owner ? { owner } : {}) };
   }
 
-  /** Signal-with-start: the first message to a session creates its workflow. */
-  private async signal<Args extends any[]>(sessionId: string, signal: SignalDefinition<Args>, args: Args, owner?: string): Promise<void> {
-    // The SDK's conditional option types cannot follow a generic Args; the definitions above fix each signal's shape.
-    await this.opts.client.workflow.signalWithStart<typeof itSessionWorkflow, [unknown]>('itSessionWorkflow', {
-      workflowId: itSessionWorkflowId(sessionId),
+  private async signal<Args extends any[]>(sessionId: string, signal: SignalDefinition<Args>, args: Args, owner: string | undefined, open: boolean): Promise<void> {
+    if (!open) {
+      try {
+        await this.handle(sessionId, owner).signal(signal, ...args);
+        return;
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) throw new SessionNotFound(sessionId);
+        throw err;
+      }
+    }
+    // Signal-with-start: the first message to a session creates its workflow. The SDK's conditional option types
+    // cannot follow a generic Args; the definitions above fix each signal's shape.
+    await this.workflows.signalWithStart<typeof itSessionWorkflow, [unknown]>('itSessionWorkflow', {
+      workflowId: itSessionWorkflowId(sessionId, owner),
       taskQueue: this.opts.taskQueue,
       args: [this.input(sessionId, owner)],
       signal: signal.name,
       signalArgs: args as unknown as [unknown],
-      // The owner is set when the session starts and never changes: it binds the session to one identity.
+      // For people reading the Web UI; the binding itself is the caller scope in the workflow id.
       memo: { owner: owner ?? null },
       staticSummary: `IT session ${sessionId}${owner ? ` of ${owner}` : ''}`,
     });
   }
 
-  async open(sessionId: string = randomUUID(), owner?: string): Promise<string> {
-    await this.signal(sessionId, touchSignal, [], owner);
-    this.lastTouch.set(sessionId, Date.now());
+  /** Opens (or, for a chosen id such as IT_SESSION_ID, re-opens) a session and returns its handle. */
+  async open(owner?: string, sessionId: string = this.mint()): Promise<string> {
+    await this.signal(sessionId, touchSignal, [], owner, true);
+    this.lastTouch.set(itSessionWorkflowId(sessionId, owner), Date.now());
     return sessionId;
   }
 
-  /** Live and owned by `owner` (sessions opened without auth have no owner, and match only callers without one). */
+  /** Live and this caller's. The 2025-era leg asks this once per request; tool calls never do. */
   async exists(sessionId: string, owner?: string): Promise<boolean> {
-    if (sessionId.length > MAX_SESSION_ID_LENGTH) return false;
+    if (!SESSION_HANDLE_PATTERN.test(sessionId)) return false;
     try {
-      const { status, memo } = await this.handle(sessionId).describe();
-      return status.name === 'RUNNING' && (memo?.owner ?? null) === (owner ?? null);
+      const { status } = await this.handle(sessionId, owner).describe();
+      return status.name === 'RUNNING';
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return false;
       throw err;
@@ -83,14 +126,19 @@ export class ItSessions implements SessionStore {
   }
 
   /**
-   * Ends the session and waits until its workflow has closed, so every replica answers 404 from then on. The
+   * Ends the session and waits until its workflow has closed, so every replica answers not-found from then on. The
    * workflow ends itself on the signal; if no worker does that in time, the session is terminated instead.
    */
   async close(sessionId: string, owner?: string): Promise<boolean> {
-    if (!(await this.exists(sessionId, owner))) return false;
-    const handle = this.handle(sessionId);
-    await handle.signal(endSessionSignal, { reason: 'deleted' });
-    this.lastTouch.delete(sessionId);
+    if (!SESSION_HANDLE_PATTERN.test(sessionId)) return false;
+    const handle = this.handle(sessionId, owner);
+    try {
+      await handle.signal(endSessionSignal, { reason: 'deleted' });
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return false;
+      throw err;
+    }
+    this.lastTouch.delete(itSessionWorkflowId(sessionId, owner));
     const ended = await Promise.race([
       handle.result().then(() => true, () => true),
       new Promise<false>((resolve) => setTimeout(() => resolve(false), CLOSE_WAIT_MS).unref()),
@@ -99,25 +147,35 @@ export class ItSessions implements SessionStore {
     return true;
   }
 
-  async setJiraProject(sessionId: string, project: string, requestId: string = randomUUID(), who: CallerIdentity = {}): Promise<void> {
-    await this.signal(sessionId, setJiraProjectSignal, [{ project, requestId, ...definedOnly(who) }], who.caller);
+  async setJiraProject(sessionId: string, project: string, { requestId = randomUUID(), who = {}, open = false }: WriteOptions = {}): Promise<void> {
+    await this.signal(sessionId, setJiraProjectSignal, [{ project, requestId, ...definedOnly(who) }], who.caller, open);
   }
 
-  async recordIp(sessionId: string, observation: Omit<IpRecord, 'tracked_at'>, requestId: string = randomUUID(), who: CallerIdentity = {}): Promise<void> {
-    await this.signal(sessionId, recordIpSignal, [{ observation, requestId, ...definedOnly(who) }], who.caller);
+  async recordIp(sessionId: string, observation: Omit<IpRecord, 'tracked_at'>, { requestId = randomUUID(), who = {}, open = false }: WriteOptions = {}): Promise<void> {
+    await this.signal(sessionId, recordIpSignal, [{ observation, requestId, ...definedOnly(who) }], who.caller, open);
   }
 
   /** Strongly consistent: a query after a signal's acknowledgement sees that signal. */
-  async state(sessionId: string): Promise<ItSessionState> {
-    this.touchNowAndThen(sessionId);
-    return this.handle(sessionId).query(sessionStateQuery);
+  async state(sessionId: string, owner?: string): Promise<ItSessionState> {
+    if (!SESSION_HANDLE_PATTERN.test(sessionId)) throw new SessionNotFound(sessionId);
+    try {
+      const state = await this.handle(sessionId, owner).query(sessionStateQuery);
+      this.touchNowAndThen(sessionId, owner);
+      return state;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError || err instanceof QueryRejectedError) throw new SessionNotFound(sessionId);
+      throw err;
+    }
   }
 
   /** Reads count as use for the idle timer; one touch a minute per session is enough to say so. */
-  private touchNowAndThen(sessionId: string): void {
+  private touchNowAndThen(sessionId: string, owner?: string): void {
+    const id = itSessionWorkflowId(sessionId, owner);
     const now = Date.now();
-    if (now - (this.lastTouch.get(sessionId) ?? 0) < TOUCH_EVERY_MS) return;
-    this.lastTouch.set(sessionId, now);
-    this.handle(sessionId).signal(touchSignal).catch(() => this.lastTouch.delete(sessionId));
+    if (now - (this.lastTouch.get(id) ?? 0) < TOUCH_EVERY_MS) return;
+    this.lastTouch.set(id, now);
+    // Bounded: one entry per session this replica has served in the last minute or so.
+    if (this.lastTouch.size > 10_000) this.lastTouch.clear();
+    this.handle(sessionId, owner).signal(touchSignal).catch(() => this.lastTouch.delete(id));
   }
 }

@@ -4,20 +4,19 @@
  */
 import { parseArgs } from 'node:util';
 import { Client } from '@temporalio/client';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { loadConfig, type AppConfig } from '../../shared/config';
 import { createLogger, type Logger } from '../../shared/logger';
 import { runMain } from '../../shared/main';
 import { announceReady } from '../../shared/ready';
 import { lazyClientConnection, temporalReachable } from '../../shared/temporal/connection';
-import { startMcpHttpServer, type SessionStore } from '../transports/http';
+import { startMcpHttpServer, type LegacySessionStore, type McpServerFactory } from '../transports/http';
 import { isLoopbackHost } from '../transports/origins';
 import { serveStdio } from '../transports/stdio';
 
 export interface McpServerParts {
-  createServer(context: { sessionId?: string }): McpServer;
-  /** Stateful servers only. */
-  sessions?: SessionStore;
+  createServer: McpServerFactory;
+  /** Stateful servers only: the 2025-era Mcp-Session-Id lifecycle. */
+  sessions?: LegacySessionStore;
   /** Stateful servers only: the one session a stdio process serves. */
   stdioSessionId?(): Promise<string>;
 }
@@ -28,8 +27,6 @@ export interface McpProcessSpec {
   port(config: AppConfig): number;
   /** The URL clients use (the Protected Resource Metadata `resource`), when configured. */
   publicUrl(config: AppConfig): string | undefined;
-  /** Tools that change state: with auth on, calling one needs the write scope. */
-  writeTools: readonly string[];
   setup(deps: { config: AppConfig; client: Client; log: Logger; transport: 'http' | 'stdio' }): Promise<McpServerParts>;
 }
 
@@ -52,7 +49,7 @@ export function runMcpServerProcess(spec: McpProcessSpec): void {
     if (transport === 'stdio') {
       const sessionId = await parts.stdioSessionId?.();
       log.info({ namespace: spec.namespace(config), sessionId }, `${spec.name} serving MCP over stdio`);
-      await serveStdio(parts.createServer({ sessionId }));
+      await serveStdio(parts.createServer, sessionId);
       await connection.close();
       return;
     }
@@ -71,7 +68,7 @@ export function runMcpServerProcess(spec: McpProcessSpec): void {
       maxBodyBytes: config.mcp.maxBodyBytes,
       createServer: parts.createServer,
       sessions: parts.sessions,
-      auth: config.mcp.auth && { config: config.mcp.auth, resource: spec.publicUrl(config), writeTools: spec.writeTools },
+      auth: config.mcp.auth && { config: config.mcp.auth, resource: spec.publicUrl(config) },
       health: async () => {
         const temporal = await temporalReachable(connection);
         return { ok: temporal.reachable, temporal: { address: config.temporal.address, namespace: spec.namespace(config), ...temporal } };

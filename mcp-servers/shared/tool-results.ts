@@ -1,17 +1,20 @@
 /**
- * Tool results as MCP 2025-11-25 wants them: structured content plus the same data as text, and expected failures
- * as `isError` results a model can act on (never a stack trace).
+ * Tool results as MCP wants them: structured content plus the same data as text, and expected failures as `isError`
+ * results a model can act on (never a stack trace).
  */
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/server';
 
-export function structuredResult<T extends Record<string, unknown>>(data: T, summary?: string): CallToolResult {
+/** `_meta` key of a tool error that a program (not only a model) must tell apart, such as a handle that is gone. */
+export const TOOL_ERROR_META_KEY = 'durable-mcp-agents/error';
+
+export function structuredResult<T extends object>(data: T, summary?: string): CallToolResult {
   const json = JSON.stringify(data, null, 2);
   return {
-    structuredContent: data,
+    structuredContent: data as Record<string, unknown>,
     content: [{ type: 'text', text: summary ? `${summary}\n${json}` : json }],
   };
 }
 
-export function toolError(message: string): CallToolResult {
-  return { isError: true, content: [{ type: 'text', text: message }] };
+export function toolError(message: string, kind?: string): CallToolResult {
+  return { isError: true, content: [{ type: 'text', text: message }], ...(kind ? { _meta: { [TOOL_ERROR_META_KEY]: kind } } : {}) };
 }

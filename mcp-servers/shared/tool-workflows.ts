@@ -1,31 +1,13 @@
 /**
- * Runs one tool call as one short workflow (finance tools, IT lookups). An idempotency key from the caller becomes
- * the workflow id, so a repeated call attaches to (or returns the result of) the execution the first call started.
+ * Runs one tool call as one short workflow (finance tools, IT lookups). An idempotency key from the caller names the
+ * workflow inside the caller's scope (`<tool>-<callerScope>-<key>`), so a repeated call by the same caller attaches to
+ * (or returns the result of) the execution its first call started, and no other caller can reach, claim or learn of it.
  */
 import { randomUUID, createHash } from 'node:crypto';
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { subjectOf } from '../transports/auth';
+import { callerScope, type CallerIdentity } from './caller';
 
 export const IDEMPOTENCY_META_KEY = 'idempotencyKey';
-/** An agent acting for a person names them here; recorded beside the authenticated caller, never trusted as one. */
-export const ON_BEHALF_OF_META_KEY = 'onBehalfOf';
-
-export function onBehalfOfFrom(meta: Record<string, unknown> | undefined): string | undefined {
-  const value = meta?.[ON_BEHALF_OF_META_KEY];
-  return typeof value === 'string' && /^[\x21-\x7e]{1,128}$/.test(value) ? value : undefined;
-}
-
-/** Who asked for a tool call: the token's subject, and the person an agent said it acts for. */
-export interface CallerIdentity {
-  caller?: string;
-  onBehalfOf?: string;
-}
-
-/** The identity of the request a tool handler serves (its `extra`). */
-export function callerOf(extra: { authInfo?: AuthInfo; _meta?: Record<string, unknown> }): CallerIdentity {
-  return { caller: subjectOf(extra.authInfo), onBehalfOf: onBehalfOfFrom(extra._meta) };
-}
 
 const MAX_KEY_LENGTH = 200;
 
@@ -54,20 +36,32 @@ export function validateIdempotencyKey(key: unknown): string | undefined {
   return key;
 }
 
+/** The workflow id of a keyed call: the key only ever names an execution inside its caller's scope. */
+export function keyedWorkflowId(toolName: string, caller: string | undefined, idempotencyKey: string): string {
+  return `${toolName}-${callerScope(caller)}-${idempotencyKey}`;
+}
+
 export class ToolWorkflowRunner {
   constructor(private readonly opts: ToolWorkflowRunnerOptions) {}
 
   /**
-   * Workflow ids read well in the Web UI: `stock_price-<key>` or `stock_price-<uuid>`. Who called is recorded in the
-   * workflow's memo and summary.
+   * Workflow ids read well in the Web UI: `stock_price-<scope>-<key>` or `stock_price-<uuid>`. Who called is recorded
+   * in the workflow's memo and summary.
    */
-  async run<R>(toolName: string, workflowType: string, args: object, idempotencyKey?: string, who: CallerIdentity = {}): Promise<R> {
+  async run<W extends (input: any) => Promise<unknown>>(
+    toolName: string,
+    workflow: W,
+    args: Parameters<W>[0],
+    idempotencyKey?: string,
+    who: CallerIdentity = {},
+  ): Promise<Awaited<ReturnType<W>>> {
     const { caller, onBehalfOf } = who;
     const { client } = this.opts;
-    const workflowId = `${toolName}-${idempotencyKey ?? randomUUID()}`;
+    const workflowId = idempotencyKey ? keyedWorkflowId(toolName, caller, idempotencyKey) : `${toolName}-${randomUUID()}`;
     const digest = argumentsDigest(args);
     try {
-      const handle = await client.workflow.start(workflowType, {
+      // By the function's name: the compiler checks the workflow exists and takes these arguments.
+      const handle = await client.workflow.start(workflow.name, {
         taskQueue: this.opts.taskQueue,
         workflowId,
         args: [args],
@@ -77,7 +71,7 @@ export class ToolWorkflowRunner {
         memo: { tool: toolName, argumentsDigest: digest, caller: caller ?? null, onBehalfOf: onBehalfOf ?? null },
         staticSummary: `${toolName} ${JSON.stringify(args).slice(0, 200)}${caller ? ` by ${caller}` : ''}${onBehalfOf ? ` for ${onBehalfOf}` : ''}`,
       });
-      return (await handle.result()) as R;
+      return (await handle.result()) as Awaited<ReturnType<W>>;
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError) || !idempotencyKey) throw err;
       const existing = client.workflow.getHandle(workflowId);
@@ -87,7 +81,7 @@ export class ToolWorkflowRunner {
           `idempotency key ${JSON.stringify(idempotencyKey)} was already used for ${toolName} with different arguments`,
         );
       }
-      return (await existing.result()) as R;
+      return (await existing.result()) as Awaited<ReturnType<W>>;
     }
   }
 }

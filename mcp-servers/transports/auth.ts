@@ -1,13 +1,12 @@
 /**
  * Bearer-token authentication for the MCP HTTP endpoints (MCP 2025-11-25, basic/authorization): static tokens from
  * config, each with a subject and scopes, and JWTs verified with `jose` against a configured issuer, audience and
- * keys (a JWKS URL or a public key file). The SDK's `requireBearerAuth` answers 401/403 with WWW-Authenticate.
+ * keys (a JWKS URL or a public key file). The SDK's web-standard `requireBearerAuth` gate answers 401/403 with
+ * WWW-Authenticate; per-tool scope challenges come from each tool's `scopeChallenge`.
  */
 import { readFileSync } from 'node:fs';
 import { createPublicKey, timingSafeEqual } from 'node:crypto';
-import { InvalidTokenError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
-import type { OAuthTokenVerifier } from '@modelcontextprotocol/sdk/server/auth/provider.js';
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import { OAuthError, OAuthErrorCode, type AuthInfo, type OAuthTokenVerifier } from '@modelcontextprotocol/server';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type KeyObject } from 'jose';
 import type { McpAuthConfig } from '../../shared/config';
 
@@ -48,7 +47,7 @@ export function createTokenVerifier(auth: McpAuthConfig, resource: string): OAut
           extra: { subject: known.subject, kind: 'static' },
         };
       }
-      if (!auth.jwt || !keys) throw new InvalidTokenError('Unknown token');
+      if (!auth.jwt || !keys) throw new OAuthError(OAuthErrorCode.InvalidToken, 'Unknown token');
       try {
         const { payload } = await jwtVerify(token, keys as JWTVerifyGetKey, {
           issuer: auth.jwt.issuer,
@@ -63,7 +62,7 @@ export function createTokenVerifier(auth: McpAuthConfig, resource: string): OAut
           extra: { subject: payload.sub, kind: 'jwt' },
         };
       } catch (err) {
-        throw new InvalidTokenError(`Invalid token: ${(err as Error).message}`);
+        throw new OAuthError(OAuthErrorCode.InvalidToken, `Invalid token: ${(err as Error).message}`);
       }
     },
   };

@@ -1,29 +1,52 @@
 /**
- * Streamable HTTP for any of our MCP servers (MCP 2025-11-25, basic/transports), written once.
+ * Streamable HTTP for any of our MCP servers, written once, serving both protocol generations on one `/mcp`:
  *
- * Every POST gets a fresh McpServer and a stateless SDK transport, so no MCP state lives in this process. A stateful
- * server passes `sessions`: this module then owns the Mcp-Session-Id lifecycle (issue on initialize, 400 without
- * one, 404 for unknown or ended ones, DELETE to end) and the session store keeps the state elsewhere (Temporal), so
- * any replica can serve any session and a restarted process keeps serving old ones.
+ * - **2026-07-28** (the request carries the `_meta` envelope): the SDK's `createMcpHandler`, strict (`legacy:
+ *   'reject'`). No sessions; state a call needs travels in its arguments as handles.
+ * - **2025-era** (2025-11-25, 2025-06-18; classified by the SDK's own `isLegacyRequest`): our legacy leg. A stateful
+ *   server passes `sessions`, and this module owns the Mcp-Session-Id lifecycle (issue on initialize, 400 without one,
+ *   404 for unknown or ended ones, DELETE to end). The id is a handle like any other, kept in Temporal, so any replica
+ *   serves any session and a restarted process keeps serving old ones.
+ *
+ * Every request gets a fresh McpServer from one factory, so no MCP state lives in this process and the two eras can
+ * never drift apart. DNS-rebinding checks, bearer auth and the Content-Type check come first, for both eras.
  */
 import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:http';
-import express, { type NextFunction, type Request, type Response } from 'express';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { hostHeaderValidation } from '@modelcontextprotocol/sdk/server/middleware/hostHeaderValidation.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { toNodeHandler } from '@modelcontextprotocol/node';
+import {
+  createMcpHandler,
+  getOAuthProtectedResourceMetadataUrl,
+  hostHeaderValidationResponse,
+  isJsonContentType,
+  isLegacyRequest,
+  localhostAllowedHostnames,
+  requireBearerAuth,
+  WebStandardStreamableHTTPServerTransport,
+  type AuthInfo,
+  type McpServer,
+} from '@modelcontextprotocol/server';
 import type { Logger } from '../../shared/logger';
-import { requireBearerAuth } from '@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js';
-import { getOAuthProtectedResourceMetadataUrl } from '@modelcontextprotocol/sdk/server/auth/router.js';
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { McpAuthConfig } from '../../shared/config';
-import { createTokenVerifier, protectedResourceMetadata, READ_SCOPE, subjectOf, WRITE_SCOPE } from './auth';
+import { createTokenVerifier, protectedResourceMetadata, READ_SCOPE, subjectOf } from './auth';
 import { isAllowedOrigin, isLoopbackHost } from './origins';
 
-export interface SessionStore {
-  /** Creates a session for an initialize request, bound to the caller (when authenticated); returns its id. */
-  open(sessionId?: string, owner?: string): Promise<string>;
-  /** Whether the id names a live session that belongs to this caller. */
+/** What a server instance serves: the protocol era, and (2025-era stateful servers, stdio) its default session. */
+export interface McpServeContext {
+  era: 'legacy' | 'modern';
+  /** The session a call without an explicit handle uses: the Mcp-Session-Id, or the stdio process's session. */
+  sessionId?: string;
+  /** stdio only: the default session is re-opened when it has ended (the desktop client cannot re-initialize). */
+  reopenDefaultSession?: boolean;
+}
+
+export type McpServerFactory = (context: McpServeContext) => McpServer;
+
+/** The 2025-era session lifecycle of a stateful server; sessions are bound to the caller that opened them. */
+export interface LegacySessionStore {
+  /** Opens a new session for an initialize request; returns its id (a handle). */
+  open(owner?: string): Promise<string>;
+  /** Whether the id names a live session of this caller. */
   exists(sessionId: string, owner?: string): Promise<boolean>;
   /** Ends the caller's session; false when there was none. */
   close(sessionId: string, owner?: string): Promise<boolean>;
@@ -33,8 +56,6 @@ export interface McpHttpAuth {
   config: McpAuthConfig;
   /** The endpoint's public URL (the PRM `resource` and the default JWT audience); default: the URL it listens on. */
   resource?: string;
-  /** Tools that change state: calling one needs the write scope too. */
-  writeTools: readonly string[];
 }
 
 export interface HealthReport {
@@ -49,8 +70,8 @@ export interface McpHttpOptions {
   /** Origins allowed besides loopback ones. */
   allowedOrigins: string[];
   maxBodyBytes: number;
-  createServer(context: { sessionId?: string }): McpServer;
-  sessions?: SessionStore;
+  createServer: McpServerFactory;
+  sessions?: LegacySessionStore;
   health(): Promise<HealthReport>;
   log: Logger;
   /** Bearer auth on /mcp; without it the server must be bound to loopback (the entry point enforces that). */
@@ -59,11 +80,8 @@ export interface McpHttpOptions {
 
 const SESSION_HEADER = 'mcp-session-id';
 
-/** `requireBearerAuth` leaves the verified token here. */
-type AuthedRequest = Request & { auth?: AuthInfo };
-
-function jsonRpcError(res: Response, status: number, code: number, message: string, headers: Record<string, string> = {}) {
-  res.status(status).set(headers).json({ jsonrpc: '2.0', error: { code, message }, id: null });
+function jsonRpcError(status: number, code: number, message: string, headers: Record<string, string> = {}): Response {
+  return Response.json({ jsonrpc: '2.0', error: { code, message }, id: null }, { status, headers });
 }
 
 /** A host as it stands in a URL (IPv6 literals in brackets). */
@@ -71,127 +89,113 @@ function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
-function isJsonContentType(value: string | undefined): boolean {
-  return (value ?? '').split(';')[0]!.trim().toLowerCase() === 'application/json';
+/** The 2025-era leg: the session lifecycle (stateful servers), then one fresh server and transport for the request. */
+function createLegacyLeg(opts: McpHttpOptions) {
+  const { sessions, log } = opts;
+  const allow = sessions ? 'POST, DELETE' : 'POST';
+
+  return async (request: Request, authInfo: AuthInfo | undefined): Promise<Response> => {
+    const owner = subjectOf(authInfo);
+    const method = request.method.toUpperCase();
+    if (method === 'GET') return jsonRpcError(405, -32000, 'Method Not Allowed: this server offers no SSE stream; POST requests', { Allow: allow });
+    if (method === 'DELETE') {
+      if (!sessions) return jsonRpcError(405, -32000, 'Method Not Allowed: this server is stateless and has no sessions to delete', { Allow: allow });
+      const sessionId = request.headers.get(SESSION_HEADER);
+      if (!sessionId) return jsonRpcError(400, -32000, 'Bad Request: Mcp-Session-Id header is required');
+      if (!(await sessions.close(sessionId, owner))) return jsonRpcError(404, -32001, 'Session not found');
+      log.info({ sessionId }, 'session deleted');
+      return new Response(null, { status: 200 });
+    }
+    if (method !== 'POST') return jsonRpcError(405, -32000, `Method Not Allowed: ${method}`, { Allow: allow });
+
+    let body: unknown;
+    try {
+      body = JSON.parse(await request.text());
+    } catch {
+      return jsonRpcError(400, -32700, 'Parse error: the body is not valid JSON');
+    }
+    if (Array.isArray(body)) {
+      return jsonRpcError(400, -32600, 'Invalid Request: JSON-RPC batches are not supported (removed in MCP 2025-06-18); send one message per request');
+    }
+    const message = body as { method?: unknown } | null;
+    let sessionId: string | undefined;
+    let opened = false;
+    if (sessions) {
+      sessionId = request.headers.get(SESSION_HEADER) ?? undefined;
+      if (message?.method === 'initialize') {
+        if (sessionId) return jsonRpcError(400, -32600, 'Invalid Request: initialize must not carry an Mcp-Session-Id; start a new session without it');
+        sessionId = await sessions.open(owner);
+        opened = true;
+        log.info({ sessionId }, 'session opened');
+      } else if (!sessionId) {
+        return jsonRpcError(400, -32000, 'Bad Request: Mcp-Session-Id header is required (initialize first)');
+      } else if (!(await sessions.exists(sessionId, owner))) {
+        return jsonRpcError(404, -32001, 'Session not found');
+      }
+    }
+
+    const server = opts.createServer({ era: 'legacy', sessionId });
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: true,
+      maxRequestBodySize: opts.maxBodyBytes,
+    });
+    transport.onerror = (err) => log.debug({ err: err.message }, 'request refused by the MCP transport');
+    await server.connect(transport);
+    try {
+      const response = await transport.handleRequest(request, { parsedBody: body, ...(authInfo ? { authInfo } : {}) });
+      // JSON responses are complete here; the body is a buffered stream, so the instance can go.
+      if (!opened) return response;
+      const headers = new Headers(response.headers);
+      headers.set(SESSION_HEADER, sessionId!);
+      return new Response(response.body, { status: response.status, headers });
+    } finally {
+      void transport.close();
+      void server.close();
+    }
+  };
 }
 
-export function createMcpHttpApp(opts: McpHttpOptions): express.Express {
-  const { log, sessions } = opts;
-  const app = express();
-  app.disable('x-powered-by');
-
-  app.get('/healthz', async (_req, res) => {
-    const report = await opts.health().catch((err: Error) => ({ ok: false, error: err.message }));
-    res.status(report.ok ? 200 : 503).json({ status: report.ok ? 'ok' : 'unavailable', server: opts.name, ...report });
+/** The `/mcp` endpoint as a web-standard fetch handler (what the SDK's entry and adapters speak). */
+export function createMcpEndpoint(opts: McpHttpOptions): { fetch: (request: Request) => Promise<Response>; close: () => Promise<void> } {
+  const { log } = opts;
+  const modern = createMcpHandler((ctx) => opts.createServer({ era: ctx.era }), {
+    legacy: 'reject',
+    maxRequestBodySize: opts.maxBodyBytes,
+    onerror: (err) => log.debug({ err: err.message }, 'request refused by the MCP handler'),
   });
+  const legacy = createLegacyLeg(opts);
+  const checkHost = isLoopbackHost(opts.host) ? (request: Request) => hostHeaderValidationResponse(request, localhostAllowedHostnames()) : () => undefined;
+  const gate = opts.auth
+    ? requireBearerAuth({
+        verifier: createTokenVerifier(opts.auth.config, opts.auth.resource!),
+        requiredScopes: [READ_SCOPE],
+        resourceMetadataUrl: getOAuthProtectedResourceMetadataUrl(new URL(opts.auth.resource!)),
+      })
+    : undefined;
 
-  // DNS-rebinding protection: on loopback only loopback Host names are served, and a foreign Origin is refused.
-  if (isLoopbackHost(opts.host)) app.use('/mcp', hostHeaderValidation(['localhost', '127.0.0.1', '[::1]']));
-  app.use('/mcp', (req, res, next) => {
-    const origin = req.headers.origin;
-    if (origin !== undefined && !isAllowedOrigin(origin, opts.allowedOrigins)) {
-      jsonRpcError(res, 403, -32000, `Forbidden: Origin ${origin} is not allowed`);
-      return;
-    }
-    next();
-  });
+  return {
+    close: () => modern.close(),
+    async fetch(request) {
+      // DNS-rebinding protection: on loopback only loopback Host names are served, and a foreign Origin is refused.
+      const badHost = checkHost(request);
+      if (badHost) return badHost;
+      const origin = request.headers.get('origin');
+      if (origin !== null && !isAllowedOrigin(origin, opts.allowedOrigins)) return jsonRpcError(403, -32000, `Forbidden: Origin ${origin} is not allowed`);
 
-  /** Answers 403 and returns true when the caller may not call this tool; without auth, everyone may. */
-  let refuseWrite: (tool: string, req: Request, res: Response) => boolean = () => false;
-  if (opts.auth) {
-    const auth = opts.auth;
-    const resource = auth.resource ?? `http://${urlHost(opts.host)}:${opts.port}/mcp`;
-    const resourceMetadataUrl = getOAuthProtectedResourceMetadataUrl(new URL(resource));
-    // RFC 9728: the path-suffixed well-known URL, and the bare one for clients that look there first.
-    app.get(['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource'], (_req, res) => {
-      res.json(protectedResourceMetadata(auth.config, resource));
-    });
-    app.use('/mcp', requireBearerAuth({ verifier: createTokenVerifier(auth.config, resource), requiredScopes: [READ_SCOPE], resourceMetadataUrl }));
-    // MCP 2025-11-25 scope challenge: 403 naming the scopes that would do, so a client can step up.
-    refuseWrite = (tool, req, res) => {
-      const scopes = (req as AuthedRequest).auth?.scopes ?? [];
-      if (!auth.writeTools.includes(tool) || scopes.includes(WRITE_SCOPE)) return false;
-      const challenge = `Bearer error="insufficient_scope", scope="${READ_SCOPE} ${WRITE_SCOPE}", resource_metadata="${resourceMetadataUrl}", error_description="${tool} changes state and needs the ${WRITE_SCOPE} scope"`;
-      jsonRpcError(res, 403, -32000, `Forbidden: ${tool} needs the ${WRITE_SCOPE} scope`, { 'WWW-Authenticate': challenge });
-      return true;
-    };
-  }
-  const ownerOf = (req: Request) => subjectOf((req as AuthedRequest).auth);
-
-  const allow = sessions ? 'POST, DELETE' : 'POST';
-  app.get('/mcp', (_req, res) => jsonRpcError(res, 405, -32000, 'Method Not Allowed: this server offers no SSE stream; POST requests', { Allow: allow }));
-
-  app.delete('/mcp', async (req, res) => {
-    if (!sessions) {
-      jsonRpcError(res, 405, -32000, 'Method Not Allowed: this server is stateless and has no sessions to delete', { Allow: allow });
-      return;
-    }
-    const sessionId = req.header(SESSION_HEADER);
-    if (!sessionId) return jsonRpcError(res, 400, -32000, 'Bad Request: Mcp-Session-Id header is required');
-    if (!(await sessions.close(sessionId, ownerOf(req)))) return jsonRpcError(res, 404, -32001, 'Session not found');
-    log.info({ sessionId }, 'session deleted');
-    res.status(200).end();
-  });
-
-  app.post(
-    '/mcp',
-    (req, res, next) => {
-      if (!isJsonContentType(req.headers['content-type'])) {
-        return jsonRpcError(res, 415, -32000, 'Unsupported Media Type: Content-Type must be application/json');
+      let authInfo: AuthInfo | undefined;
+      if (gate) {
+        const verdict = await gate(request);
+        if (verdict instanceof Response) return verdict;
+        authInfo = verdict;
       }
-      next();
+      if (request.method.toUpperCase() === 'POST' && !isJsonContentType(request.headers.get('content-type'))) {
+        return jsonRpcError(415, -32000, 'Unsupported Media Type: Content-Type must be application/json');
+      }
+      if (await isLegacyRequest(request, undefined, { maxRequestBodySize: opts.maxBodyBytes })) return legacy(request, authInfo);
+      return modern.fetch(request, authInfo ? { authInfo } : undefined);
     },
-    express.json({ limit: opts.maxBodyBytes, strict: true, type: () => true }),
-    async (req, res) => {
-      const body: unknown = req.body;
-      if (Array.isArray(body)) {
-        return jsonRpcError(res, 400, -32600, 'Invalid Request: JSON-RPC batches are not supported (removed in MCP 2025-06-18); send one message per request');
-      }
-      const message = body as { method?: unknown; params?: { name?: unknown } } | null;
-      if (message?.method === 'tools/call' && refuseWrite(String(message.params?.name), req, res)) return;
-      let sessionId: string | undefined;
-      if (sessions) {
-        const isInitialize = message?.method === 'initialize';
-        sessionId = req.header(SESSION_HEADER);
-        if (isInitialize) {
-          if (sessionId) return jsonRpcError(res, 400, -32600, 'Invalid Request: initialize must not carry an Mcp-Session-Id; start a new session without it');
-          sessionId = await sessions.open(undefined, ownerOf(req));
-          res.setHeader(SESSION_HEADER, sessionId);
-          log.info({ sessionId }, 'session opened');
-        } else if (!sessionId) {
-          return jsonRpcError(res, 400, -32000, 'Bad Request: Mcp-Session-Id header is required (initialize first)');
-        } else if (!(await sessions.exists(sessionId, ownerOf(req)))) {
-          return jsonRpcError(res, 404, -32001, 'Session not found');
-        }
-      }
-
-      const server = opts.createServer({ sessionId });
-      const transport = new StreamableHTTPServerTransport({
-        sessionIdGenerator: undefined,
-        enableJsonResponse: true,
-        maxRequestBodySize: opts.maxBodyBytes,
-      });
-      transport.onerror = (err) => log.debug({ err: err.message }, 'request refused by the MCP transport');
-      res.on('close', () => {
-        void transport.close();
-        void server.close();
-      });
-      await server.connect(transport);
-      await transport.handleRequest(req, res, body);
-    },
-  );
-
-  // Body-parser failures become JSON-RPC errors with the right status; nothing else leaks a stack trace.
-  app.use((err: { type?: string; status?: number; message?: string }, _req: Request, res: Response, _next: NextFunction) => {
-    if (res.headersSent) return;
-    if (err.type === 'entity.too.large') return jsonRpcError(res, 413, -32000, `Payload Too Large: request body must not exceed ${opts.maxBodyBytes} bytes`);
-    if (err.type === 'entity.parse.failed') return jsonRpcError(res, 400, -32700, 'Parse error: the body is not valid JSON');
-    if (err.status && err.status >= 400 && err.status < 500) return jsonRpcError(res, err.status, -32000, err.message ?? 'Bad Request');
-    log.error({ err: err.message }, 'unexpected error while serving /mcp');
-    jsonRpcError(res, 500, -32603, 'Internal error');
-  });
-
-  return app;
+  };
 }
 
 export interface RunningHttpServer {
@@ -210,17 +214,49 @@ export async function startMcpHttpServer(opts: McpHttpOptions): Promise<RunningH
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${urlHost(opts.host)}:${port}/mcp`;
-  // The app is built once the port is known: with auth, the endpoint's own URL is the token audience and PRM resource.
-  server.on('request', createMcpHttpApp({ ...opts, port, auth: opts.auth && { ...opts.auth, resource: opts.auth.resource ?? url } }));
+  // Built once the port is known: with auth, the endpoint's own URL is the token audience and PRM resource.
+  const auth = opts.auth && { ...opts.auth, resource: opts.auth.resource ?? url };
+  const endpoint = createMcpEndpoint({ ...opts, port, auth });
+  const serveMcp = toNodeHandler(endpoint, {
+    // The adapter buffers the body; its bound sits just above ours so that our 413 (with its message) answers first.
+    maxRequestBodySize: opts.maxBodyBytes + 1,
+    onerror: (err) => opts.log.error({ err: err.message }, 'unexpected error while serving /mcp'),
+  });
+  const prmPaths = new Set(['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource']);
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/mcp') {
+      void serveMcp(req, res);
+    } else if (path === '/healthz' && req.method === 'GET') {
+      void opts
+        .health()
+        .catch((err: Error) => ({ ok: false, error: err.message }))
+        .then((report) => sendJson(res, report.ok ? 200 : 503, { status: report.ok ? 'ok' : 'unavailable', server: opts.name, ...report }));
+    } else if (auth && prmPaths.has(path!) && req.method === 'GET') {
+      // RFC 9728: the path-suffixed well-known URL, and the bare one for clients that look there first.
+      sendJson(res, 200, protectedResourceMetadata(auth.config, auth.resource));
+    } else {
+      sendJson(res, 404, { error: 'not found', endpoints: ['/mcp', '/healthz'] });
+    }
+  });
   opts.log.info({ url }, `${opts.name} MCP server listening`);
   return {
     url,
     port,
     server,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await endpoint.close();
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+    },
   };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
 }

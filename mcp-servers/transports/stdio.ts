@@ -1,17 +1,19 @@
 /**
- * MCP over stdio: stdout carries only protocol frames (the SDK transport writes them); every log goes to stderr.
- * Resolves when the client closes stdin, which is how desktop clients end a server.
+ * MCP over stdio, both generations: the SDK's `serveStdio` reads the opening exchange (a 2026-07-28 envelope, or a
+ * 2025-era initialize) and pins one instance from the same factory for the connection. stdout carries only protocol
+ * frames (the SDK transport writes them); every log goes to stderr. Resolves when the client closes stdin, which is
+ * how desktop clients end a server.
  */
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { serveStdio as serveStdioEntry } from '@modelcontextprotocol/server/stdio';
+import type { McpServerFactory } from './http';
 
-export async function serveStdio(server: McpServer): Promise<void> {
-  const transport = new StdioServerTransport();
+export async function serveStdio(createServer: McpServerFactory, sessionId?: string): Promise<void> {
   const closed = new Promise<void>((resolve) => {
-    transport.onclose = () => resolve();
     process.stdin.once('end', () => resolve());
+    process.stdin.once('close', () => resolve());
   });
-  await server.connect(transport);
+  // The stdio process's own session is every call's default, on either era, and outlives idle expiry.
+  const handle = serveStdioEntry((ctx) => createServer({ era: ctx.era, sessionId, reopenDefaultSession: sessionId !== undefined }));
   await closed;
-  await server.close();
+  await handle.close();
 }

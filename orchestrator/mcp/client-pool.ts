@@ -1,23 +1,33 @@
 /**
- * The orchestrator worker's MCP clients: the official SDK client over streamable HTTP, on one pooled keep-alive
- * undici agent, connected once and reused by every activity in this process (not a new connection per call).
+ * The orchestrator worker's MCP clients: the official SDK v2 client over streamable HTTP, pinned to MCP 2026-07-28,
+ * one per server, on one pooled keep-alive undici agent shared by every activity in this process.
  *
- * A stateless server (finance) gets one client. A stateful one (IT) gets one client per MCP session: a session
- * another process opened is re-attached by its id, without a new initialize, so a restarted worker carries on.
+ * 2026-07-28 has no protocol sessions: after one `server/discover` when a client first connects, every call is one
+ * self-contained HTTP request (protocol version and client capabilities ride in its `_meta`), so any worker can make
+ * any call. State that outlives a call (the IT session) is a handle passed as a tool argument, kept by the workflow.
  */
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { LATEST_PROTOCOL_VERSION, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import {
+  Client,
+  ProtocolError,
+  SdkError,
+  SdkErrorCode,
+  SdkHttpError,
+  StreamableHTTPClientTransport,
+  UnauthorizedError,
+  type CallToolResult,
+  type FetchLike,
+  type Tool,
+} from '@modelcontextprotocol/client';
 import { Agent, fetch as undiciFetch } from 'undici';
 
 export const orchestratorClientInfo = { name: 'durable-mcp-agents-orchestrator', version: '0.1.0' };
+export const MCP_PROTOCOL_VERSION = '2026-07-28';
 
 /** What went wrong reaching a server, classified for retries: unreachable is worth one, a refusal is not. */
 export class McpCallError extends Error {
   constructor(
     message: string,
-    readonly kind: 'unreachable' | 'session-not-found' | 'rejected',
+    readonly kind: 'unreachable' | 'rejected',
   ) {
     super(message);
   }
@@ -27,27 +37,25 @@ export interface McpClientPoolOptions {
   servers: Record<string, string>;
   /** Bounds one MCP request (the activity's own timeout bounds the whole call). */
   requestTimeoutMs: number;
-  /** Most clients kept; the least recently used is closed beyond it (one per live IT session). */
-  maxClients?: number;
   /** The orchestrator's own bearer token, sent on every request. */
   token?: string;
 }
 
-interface PooledClient {
-  client: Client;
-  transport: StreamableHTTPClientTransport;
+/** A server's tool list with the freshness it was served with (`ttlMs` absent or 0: stale at once). */
+export interface ToolList {
+  tools: Tool[];
+  ttlMs?: number;
+  cacheScope?: 'public' | 'private';
 }
 
 export class McpClientPool {
   private readonly agent: Agent;
   private readonly fetch: FetchLike;
-  private readonly clients = new Map<string, Promise<PooledClient>>();
-  private readonly maxClients: number;
-  /** HTTP requests this pool has sent (for tests and the benchmark: proof that connections are reused). */
+  private readonly clients = new Map<string, Promise<Client>>();
+  /** HTTP requests this pool has sent (for tests and the benchmark: proof of one request per call). */
   requestsSent = 0;
 
   constructor(private readonly opts: McpClientPoolOptions) {
-    this.maxClients = opts.maxClients ?? 256;
     this.agent = new Agent({ keepAliveTimeout: 30_000, connections: 16, connectTimeout: Math.min(opts.requestTimeoutMs, 10_000) });
     this.fetch = (url, init) => {
       this.requestsSent += 1;
@@ -62,44 +70,27 @@ export class McpClientPool {
     return url;
   }
 
-  /**
-   * Connects with a fresh initialize. A stateful server answers with an Mcp-Session-Id, which is returned and names
-   * the client from then on; a stateless server issues none and its client is shared by every call.
-   */
-  async connectFresh(server: string): Promise<string | undefined> {
-    let pooled: PooledClient;
-    try {
-      pooled = await this.connect(server, undefined, true);
-    } catch (err) {
-      throw this.classify(server, err);
-    }
-    const sessionId = pooled.transport.sessionId;
-    const key = this.key(server, sessionId);
-    if (this.clients.has(key)) await pooled.client.close().catch(() => undefined);
-    else this.remember(key, Promise.resolve(pooled));
-    return sessionId;
-  }
-
-  async listTools(server: string, sessionId?: string): Promise<Tool[]> {
-    return this.withClient(server, sessionId, async (client) => {
-      const tools: Tool[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await client.listTools(cursor ? { cursor } : {}, { timeout: this.opts.requestTimeoutMs });
-        tools.push(...page.tools);
-        cursor = page.nextCursor;
-      } while (cursor);
-      return tools;
+  /** Always asks the server: the caller keeps the list for as long as `ttlMs` allows (see the workflow's catalog). */
+  async listTools(server: string): Promise<ToolList> {
+    return this.withClient(server, async (client) => {
+      // 'refresh' still writes the client's own copy, which callTool uses to check structured output.
+      const result = await client.listTools(undefined, { timeout: this.opts.requestTimeoutMs, cacheMode: 'refresh' });
+      // Cache hints pass through the SDK's loose result schema untyped.
+      const { ttlMs, cacheScope } = result as { ttlMs?: unknown; cacheScope?: unknown };
+      return {
+        tools: result.tools,
+        ...(typeof ttlMs === 'number' ? { ttlMs } : {}),
+        ...(cacheScope === 'public' || cacheScope === 'private' ? { cacheScope } : {}),
+      };
     });
   }
 
   async callTool(
     server: string,
     call: { name: string; arguments: Record<string, unknown>; idempotencyKey?: string; onBehalfOf?: string },
-    sessionId?: string,
   ): Promise<CallToolResult> {
-    return this.withClient(server, sessionId, async (client) => {
-      const result = await client.callTool(
+    return this.withClient(server, (client) =>
+      client.callTool(
         {
           name: call.name,
           arguments: call.arguments,
@@ -108,98 +99,84 @@ export class McpClientPool {
             ...(call.onBehalfOf ? { onBehalfOf: call.onBehalfOf } : {}),
           },
         },
-        undefined,
         { timeout: this.opts.requestTimeoutMs },
-      );
-      return result as CallToolResult;
-    });
-  }
-
-  /** DELETE the session on the server (ends the IT session workflow). */
-  async closeSession(server: string, sessionId: string): Promise<void> {
-    await this.withClient(server, sessionId, async (_client, pooled) => pooled.transport.terminateSession());
-    await this.drop(this.key(server, sessionId));
+      ),
+    );
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.clients.keys()].map((key) => this.drop(key)));
+    await Promise.all([...this.clients.keys()].map((server) => this.drop(server)));
     await this.agent.close();
   }
 
-  private key(server: string, sessionId?: string): string {
-    return `${server}\u0000${sessionId ?? ''}`;
-  }
-
-  private async withClient<T>(server: string, sessionId: string | undefined, use: (client: Client, pooled: PooledClient) => Promise<T>): Promise<T> {
-    const key = this.key(server, sessionId);
-    let pooled: PooledClient;
+  private async withClient<T>(server: string, use: (client: Client) => Promise<T>): Promise<T> {
+    let connecting = this.clients.get(server);
+    if (!connecting) {
+      connecting = this.connect(server);
+      this.clients.set(server, connecting);
+    }
+    let client: Client;
     try {
-      let connecting = this.clients.get(key);
-      if (!connecting) {
-        connecting = this.connect(server, sessionId, false);
-        this.remember(key, connecting);
-      } else {
-        // Most recently used goes last, so eviction takes the coldest.
-        this.clients.delete(key);
-        this.clients.set(key, connecting);
-      }
-      pooled = await connecting;
+      client = await connecting;
     } catch (err) {
-      this.clients.delete(key);
+      if (this.clients.get(server) === connecting) this.clients.delete(server);
       throw this.classify(server, err);
     }
     try {
-      return await use(pooled.client, pooled);
+      return await use(client);
     } catch (err) {
       const classified = this.classify(server, err);
-      // A broken connection or an ended session: the next call starts clean.
-      if (classified.kind !== 'rejected') await this.drop(key);
+      // Unreachable: discover again on the next call, in case what answers there now is another deployment.
+      if (classified.kind === 'unreachable' && this.clients.get(server) === connecting) await this.drop(server);
       throw classified;
     }
   }
 
-  private async connect(server: string, sessionId: string | undefined, fresh: boolean): Promise<PooledClient> {
+  private async connect(server: string): Promise<Client> {
+    const token = this.opts.token;
     const transport = new StreamableHTTPClientTransport(new URL(this.url(server)), {
       fetch: this.fetch,
-      sessionId: fresh ? undefined : sessionId,
-      ...(this.opts.token ? { requestInit: { headers: { authorization: `Bearer ${this.opts.token}` } } } : {}),
+      ...(token ? { authProvider: { token: async () => token } } : {}),
     });
-    const client = new Client(orchestratorClientInfo);
-    // Re-attaching to an existing session skips initialize; say which protocol we speak, as initialize would have.
-    if (!fresh && sessionId) transport.setProtocolVersion(LATEST_PROTOCOL_VERSION);
+    // Pinned: one server/discover at connect, never initialize, and a server that cannot speak 2026-07-28 fails loudly.
+    const client = new Client(orchestratorClientInfo, { versionNegotiation: { mode: { pin: MCP_PROTOCOL_VERSION } } });
     await client.connect(transport, { timeout: this.opts.requestTimeoutMs });
-    return { client, transport };
+    return client;
   }
 
-  private remember(key: string, client: Promise<PooledClient>): void {
-    this.clients.set(key, client);
-    while (this.clients.size > this.maxClients) {
-      const oldest = this.clients.keys().next().value as string;
-      void this.drop(oldest);
-    }
-  }
-
-  private async drop(key: string): Promise<void> {
-    const pooled = this.clients.get(key);
-    this.clients.delete(key);
-    // close() only ends the client side; it never deletes the server's session.
-    await pooled?.then((p) => p.client.close()).catch(() => undefined);
+  private async drop(server: string): Promise<void> {
+    const client = this.clients.get(server);
+    this.clients.delete(server);
+    await client?.then((c) => c.close()).catch(() => undefined);
   }
 
   private classify(server: string, err: unknown): McpCallError {
     if (err instanceof McpCallError) return err;
     const url = this.opts.servers[server];
-    if (err instanceof StreamableHTTPError && err.code !== undefined && err.code > 0) {
-      if (err.code === 404) return new McpCallError(`the ${server} MCP session is gone (HTTP 404 from ${url})`, 'session-not-found');
-      if (err.code >= 500) return new McpCallError(`the ${server} MCP server failed: HTTP ${err.code} from ${url}`, 'unreachable');
-      return new McpCallError(`the ${server} MCP server refused the request: ${err.message}`, 'rejected');
+    if (err instanceof SdkHttpError) {
+      if (err.status >= 500) return new McpCallError(`the ${server} MCP server failed: HTTP ${err.status} from ${url}`, 'unreachable');
+      return new McpCallError(`the ${server} MCP server refused the request (HTTP ${err.status}): ${err.message}`, 'rejected');
     }
-    const e = err as { message?: string; cause?: { code?: string; message?: string }; code?: number };
-    // McpError (a JSON-RPC error answer): the server is up and said no.
-    if (typeof e.code === 'number' && e.code < 0 && e.code !== -32001) {
-      return new McpCallError(`the ${server} MCP server answered an error: ${e.message}`, 'rejected');
+    if (err instanceof UnauthorizedError) return new McpCallError(`the ${server} MCP server refused the orchestrator's credentials: ${err.message}`, 'rejected');
+    // A JSON-RPC error answer: the server is up and said no.
+    if (err instanceof ProtocolError) return new McpCallError(`the ${server} MCP server answered an error: ${err.message}`, 'rejected');
+    if (err instanceof SdkError && err.code === SdkErrorCode.RequestTimeout) {
+      return new McpCallError(`the ${server} MCP server did not answer within ${this.opts.requestTimeoutMs} ms (${url})`, 'unreachable');
     }
-    const reason = e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
-    return new McpCallError(`the ${server} MCP server is unreachable at ${url}: ${reason}`, 'unreachable');
+    const reason = networkReason(err);
+    if (reason) return new McpCallError(`the ${server} MCP server is unreachable at ${url}: ${reason}`, 'unreachable');
+    // Anything else the SDK raises locally (a pinned version the server does not offer, an invalid result) will not
+    // change on a retry.
+    return new McpCallError(`the ${server} MCP server could not be used: ${err instanceof Error ? err.message : String(err)}`, 'rejected');
   }
+}
+
+/** The socket-level reason (ECONNREFUSED, …) somewhere in a fetch failure's cause chain, if it is one. */
+function networkReason(err: unknown): string | undefined {
+  let fetchFailed = false;
+  for (let cur = err as { message?: string; code?: unknown; cause?: unknown } | undefined, depth = 0; cur && depth < 6; cur = cur.cause as typeof cur, depth++) {
+    if (typeof cur.code === 'string' && /^(E[A-Z]+|UND_ERR_[A-Z_]+)$/.test(cur.code)) return cur.code;
+    if (cur.message === 'fetch failed' || cur.message === 'terminated' || cur.code === SdkErrorCode.ConnectionClosed) fetchFailed = true;
+  }
+  return fetchFailed ? 'the connection failed' : undefined;
 }

@@ -5,7 +5,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { itSessionWorkflowId } from '../../tool-workers/it/shared';
+import { itSessionWorkflowId } from '../../mcp-servers/it/sessions';
 import { connectHttpClient } from '../support/mcp-client';
 import { spawnEntry, spawnMcpServer, waitFor } from '../support/processes';
 import { startItStack, type ItStack } from '../support/it-stack';
@@ -118,12 +118,12 @@ describe('IT sessions are durable and shared', () => {
       await Promise.all(
         Array.from({ length: 50 }, (_, j) =>
           (i + j) % 2 === 0
-            ? stack.sessions.setJiraProject(sessionId, `K${i + j}`, `op-${i + j}`)
-            : stack.sessions.recordIp(sessionId, { ip: `10.0.${Math.floor((i + j) / 256)}.${(i + j) % 256}`, source: 'local-interface', detail: 'test' }, `op-${i + j}`),
+            ? stack.sessions.setJiraProject(sessionId, `K${i + j}`, { requestId: `op-${i + j}` })
+            : stack.sessions.recordIp(sessionId, { ip: `10.0.${Math.floor((i + j) / 256)}.${(i + j) % 256}`, source: 'local-interface', detail: 'test' }, { requestId: `op-${i + j}` }),
         ),
       );
       // Redelivered writes (same request id) apply once.
-      await stack.sessions.setJiraProject(sessionId, 'DUPLICATE', `op-${i}`);
+      await stack.sessions.setJiraProject(sessionId, 'DUPLICATE', { requestId: `op-${i}` });
     }
     const state = await stack.sessions.state(sessionId);
     expect(state.operations).toBe(N);

@@ -2,7 +2,7 @@ import type { Client as McpClient } from '@modelcontextprotocol/sdk/client/index
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { itSessionWorkflowId } from '../../tool-workers/it/shared';
+import { itSessionWorkflowId } from '../../mcp-servers/it/sessions';
 import { connectHttpClient, postMcp, toolCall } from '../support/mcp-client';
 import { startItStack, type ItStack } from '../support/it-stack';
 

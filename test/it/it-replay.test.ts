@@ -6,7 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { itSessionWorkflowId } from '../../tool-workers/it/shared';
+import { itSessionWorkflowId } from '../../mcp-servers/it/sessions';
 import { startItStack, type ItStack } from '../support/it-stack';
 import { prebuiltBundle } from '../support/temporal';
 
@@ -21,11 +21,11 @@ afterAll(() => stack?.close());
 /** A session with every kind of message, ended by delete, as history JSON (the format the Temporal CLI writes). */
 async function recordSession(): Promise<string> {
   const sessionId = await stack.sessions.open();
-  await stack.sessions.setJiraProject(sessionId, 'DEMO', 'r1');
-  await stack.sessions.recordIp(sessionId, { ip: '192.0.2.10', source: 'local-interface', detail: 'recorded' }, 'r2');
-  await stack.sessions.setJiraProject(sessionId, 'DEMO', 'r1'); // redelivered
+  await stack.sessions.setJiraProject(sessionId, 'DEMO', { requestId: 'r1' });
+  await stack.sessions.recordIp(sessionId, { ip: '192.0.2.10', source: 'local-interface', detail: 'recorded' }, { requestId: 'r2' });
+  await stack.sessions.setJiraProject(sessionId, 'DEMO', { requestId: 'r1' }); // redelivered
   await stack.sessions.state(sessionId);
-  await stack.sessions.recordIp(sessionId, { ip: '192.0.2.11', source: 'public-ip-service', detail: 'recorded' }, 'r3');
+  await stack.sessions.recordIp(sessionId, { ip: '192.0.2.11', source: 'public-ip-service', detail: 'recorded' }, { requestId: 'r3' });
   await stack.sessions.close(sessionId);
   const handle = stack.client.workflow.getHandle(itSessionWorkflowId(sessionId));
   await handle.result();

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig, projectRoot, type McpAuthConfig } from '../../shared/config';
 import { itWriteTools } from '../../mcp-servers/it/server';
 import type { RunningHttpServer } from '../../mcp-servers/transports/http';
-import { itSessionWorkflowId } from '../../tool-workers/it/shared';
+import { itSessionWorkflowId } from '../../mcp-servers/it/sessions';
 import { sendJson, startHttpFake, type HttpFake } from '../fakes/http-fake';
 import { startFinanceStack, type FinanceStack } from '../support/finance-stack';
 import { startItStack, type ItStack } from '../support/it-stack';
@@ -52,9 +52,9 @@ beforeAll(async () => {
     ],
     jwt: { issuer: ISSUER, jwksUrl: `${jwks.url}/.well-known/jwks.json` },
   };
-  finance = await startFinanceStack({ auth: { config: auth, writeTools: [] } });
+  finance = await startFinanceStack({ auth: { config: auth } });
   it2 = await startItStack();
-  itHttp = await it2.startHttp({ auth: { config: auth, writeTools: itWriteTools } });
+  itHttp = await it2.startHttp({ auth: { config: auth } });
 });
 afterAll(async () => {
   await it2?.close();

@@ -65,7 +65,7 @@ export async function startItStack(opts: { deps?: Partial<ItDeps>; idleTimeoutMs
         port: 0,
         allowedOrigins: [],
         maxBodyBytes: config.mcp.maxBodyBytes,
-        createServer: ({ sessionId }) => createItServer({ sessionId: sessionId!, sessions: own, lookups }),
+        createServer: (context) => createItServer({ context, sessions: own, lookups }),
         sessions: own,
         health: async () => ({ ok: (await temporalReachable(clientConnection)).reachable }),
         log: createLogger('it-test', 'warn'),

@@ -1,6 +1,5 @@
 /** Both tool stacks at once: the Finance stack and the IT stack with one IT MCP HTTP server, closed together. */
 import type { McpAuthConfig } from '../../shared/config';
-import { itWriteTools } from '../../mcp-servers/it/server';
 import type { RunningHttpServer } from '../../mcp-servers/transports/http';
 import type { QuoteProvider } from '../../tool-workers/finance/quotes/provider';
 import { startFinanceStack, type FinanceStack } from './finance-stack';
@@ -14,9 +13,9 @@ export interface ToolServers {
 }
 
 export async function startToolServers(opts: { quotes?: QuoteProvider; auth?: McpAuthConfig } = {}): Promise<ToolServers> {
-  const finance = await startFinanceStack({ quotes: opts.quotes, auth: opts.auth && { config: opts.auth, writeTools: [] } });
+  const finance = await startFinanceStack({ quotes: opts.quotes, auth: opts.auth && { config: opts.auth } });
   const it = await startItStack();
-  const itHttp = await it.startHttp({ auth: opts.auth && { config: opts.auth, writeTools: itWriteTools } });
+  const itHttp = await it.startHttp({ auth: opts.auth && { config: opts.auth } });
   return {
     finance,
     it,

@@ -47,5 +47,3 @@ export const recordIpSignal = defineSignal<[{ observation: Omit<IpRecord, 'track
 export const touchSignal = defineSignal('touch');
 export const endSessionSignal = defineSignal<[{ reason: string }]>('endSession');
 export const sessionStateQuery = defineQuery<ItSessionState>('sessionState');
-
-export const itSessionWorkflowId = (sessionId: string) => `it-session-${sessionId}`;

@@ -11,9 +11,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { QueryRejectedError, WorkflowClient, WorkflowNotFoundError, type Client, type SignalDefinition } from '@temporalio/client';
 import {
   endSessionSignal,
-  recordIpSignal,
   sessionStateQuery,
-  setJiraProjectSignal,
+  sessionWriteSignal,
   touchSignal,
   type IpRecord,
   type ItSessionInput,
@@ -148,11 +147,11 @@ export class ItSessions implements LegacySessionStore {
   }
 
   async setJiraProject(sessionId: string, project: string, { requestId = randomUUID(), who = {}, open = false }: WriteOptions = {}): Promise<void> {
-    await this.signal(sessionId, setJiraProjectSignal, [{ project, requestId, ...definedOnly(who) }], who.caller, open);
+    await this.signal(sessionId, sessionWriteSignal, [{ kind: 'set_jira_project', project, requestId, ...definedOnly(who) }], who.caller, open);
   }
 
   async recordIp(sessionId: string, observation: Omit<IpRecord, 'tracked_at'>, { requestId = randomUUID(), who = {}, open = false }: WriteOptions = {}): Promise<void> {
-    await this.signal(sessionId, recordIpSignal, [{ observation, requestId, ...definedOnly(who) }], who.caller, open);
+    await this.signal(sessionId, sessionWriteSignal, [{ kind: 'record_ip', observation, requestId, ...definedOnly(who) }], who.caller, open);
   }
 
   /** Strongly consistent: a query after a signal's acknowledgement sees that signal. */

@@ -23,7 +23,7 @@ export interface ToolWorkflowRunnerOptions {
 }
 
 export function argumentsDigest(args: unknown): string {
-  return createHash('sha256').update(JSON.stringify(args)).digest('hex').slice(0, 32);
+  return createHash('sha256').update(JSON.stringify(args ?? {})).digest('hex').slice(0, 32);
 }
 
 export function validateIdempotencyKey(key: unknown): string | undefined {
@@ -64,12 +64,12 @@ export class ToolWorkflowRunner {
       const handle = await client.workflow.start(workflow.name, {
         taskQueue: this.opts.taskQueue,
         workflowId,
-        args: [args],
+        args: args === undefined ? [] : [args],
         workflowExecutionTimeout: this.opts.timeoutMs,
         // A key names one execution forever (within retention): a closed one is not started again.
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         memo: { tool: toolName, argumentsDigest: digest, caller: caller ?? null, onBehalfOf: onBehalfOf ?? null },
-        staticSummary: `${toolName} ${JSON.stringify(args).slice(0, 200)}${caller ? ` by ${caller}` : ''}${onBehalfOf ? ` for ${onBehalfOf}` : ''}`,
+        staticSummary: `${toolName} ${JSON.stringify(args ?? {}).slice(0, 200)}${caller ? ` by ${caller}` : ''}${onBehalfOf ? ` for ${onBehalfOf}` : ''}`,
       });
       return (await handle.result()) as Awaited<ReturnType<W>>;
     } catch (err) {

@@ -60,10 +60,11 @@ export async function ensureNamespaces(cfg: TemporalConfig, namespaces: string[]
 
 /**
  * Dynamic config for every dev server this project starts (`npm run temporal`, `npm start`, the bench, the tests).
- * - The dev server has one history shard whose transfer-queue reader polls at most 20 times a second by default, so
- *   each task dispatch waited 30-40 ms: a one-activity workflow took ~150 ms, ~36 ms with the limit raised.
+ * - The dev server has one history shard whose transfer-queue reader polls at most 20 times a second by default;
+ *   once tasks come faster, each waits 30-40 ms for its read: one-activity workflows run back to back took ~150 ms
+ *   each, ~36-45 ms with the limit raised.
  * - Eager activity execution hands an activity back to the worker completing the workflow task that scheduled it,
- *   skipping a matching round trip: ~30 ms.
+ *   skipping a matching round trip: ~30-40 ms.
  * - The CLI forces a search-attribute cache refresh on every read by default; this project defines no search
  *   attributes, and keeping the cache cuts the server's CPU by 15-25 % under load.
  */

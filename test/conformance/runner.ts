@@ -107,7 +107,7 @@ export async function runSuite(url: string, revision: Revision, opts: { timeoutM
       try {
         results.set(scenario, JSON.parse(readFileSync(path.join(outputDir, entry, 'checks.json'), 'utf8')) as Check[]);
       } catch {
-        // a scenario directory without checks.json: left out, so the run is reported as incomplete
+        // no checks.json: the scenario threw, and the suite printed "Failed to run scenario …" instead
       }
     }
     return { url, revision, exitCode, output, durationMs: Date.now() - started, results };
@@ -120,6 +120,11 @@ export async function runSuite(url: string, revision: Revision, opts: { timeoutM
 export interface ServerFacts {
   capabilities: Record<string, unknown>;
   tools: { name: string; inputSchema?: { properties?: Record<string, Record<string, unknown>> } }[];
+  /** Names from prompts/list, when the server declares prompts. */
+  prompts: string[];
+  /** URIs from resources/list and URI templates from resources/templates/list, when the server declares resources. */
+  resources: string[];
+  resourceTemplates: string[];
   /** 2025 wire only: whether `initialize` was answered with an Mcp-Session-Id. */
   issuesSessions: boolean;
 }
@@ -149,30 +154,49 @@ async function exchange(url: string, body: { id?: number; method: string; params
   if (body.id !== undefined && !message?.result) {
     throw new Error(`${body.method}: HTTP ${res.status}, ${message?.error ? `error ${JSON.stringify(message.error)}` : `no result in ${JSON.stringify(text.slice(0, 300))}`}`);
   }
-  return { res, result: message?.result as Record<string, any> | undefined };
+  return { res, result: (message?.result ?? {}) as Record<string, any> };
 }
 
-/** Asks the server for its capabilities and tools the way a client of that revision would. */
+/**
+ * Asks the server for its capabilities, tools, prompts and resources the way a client of that revision would
+ * (2026-07-28: `server/discover` and per-request `_meta`; 2025-11-25: `initialize`, then the session if one is issued,
+ * deleted at the end).
+ */
 export async function probeServer(url: string, revision: Revision): Promise<ServerFacts> {
+  let id = 1;
+  let capabilities: Record<string, any>;
+  let call: (method: string) => Promise<Record<string, any>>;
+  let sessionHeaders: Record<string, string> | undefined;
+  let initialized: (() => Promise<unknown>) | undefined;
   if (revision === '2026-07-28') {
     const meta = {
       'io.modelcontextprotocol/protocolVersion': revision,
       'io.modelcontextprotocol/clientInfo': CLIENT_INFO,
       'io.modelcontextprotocol/clientCapabilities': {},
     };
-    const headers = (method: string) => ({ 'mcp-protocol-version': revision, 'mcp-method': method });
-    const discover = await exchange(url, { id: 1, method: 'server/discover', params: { _meta: meta } }, headers('server/discover'));
-    const list = await exchange(url, { id: 2, method: 'tools/list', params: { _meta: meta } }, headers('tools/list'));
-    return { capabilities: discover.result!.capabilities ?? {}, tools: list.result!.tools ?? [], issuesSessions: false };
+    call = async (method) => (await exchange(url, { id: id++, method, params: { _meta: meta } }, { 'mcp-protocol-version': revision, 'mcp-method': method })).result;
+    capabilities = (await call('server/discover')).capabilities ?? {};
+  } else {
+    const init = await exchange(url, { id: id++, method: 'initialize', params: { protocolVersion: revision, capabilities: {}, clientInfo: CLIENT_INFO } }, {});
+    const sessionId = init.res.headers.get('mcp-session-id');
+    const headers: Record<string, string> = { 'mcp-protocol-version': revision, ...(sessionId ? { 'mcp-session-id': sessionId } : {}) };
+    if (sessionId) sessionHeaders = headers;
+    call = async (method) => (await exchange(url, { id: id++, method, params: {} }, headers)).result;
+    capabilities = init.result.capabilities ?? {};
+    initialized = () => exchange(url, { method: 'notifications/initialized' }, headers);
   }
-  const init = await exchange(url, { id: 1, method: 'initialize', params: { protocolVersion: revision, capabilities: {}, clientInfo: CLIENT_INFO } }, {});
-  const sessionId = init.res.headers.get('mcp-session-id');
-  const headers: Record<string, string> = { 'mcp-protocol-version': revision, ...(sessionId ? { 'mcp-session-id': sessionId } : {}) };
   try {
-    await exchange(url, { method: 'notifications/initialized' }, headers);
-    const list = await exchange(url, { id: 2, method: 'tools/list', params: {} }, headers);
-    return { capabilities: init.result!.capabilities ?? {}, tools: list.result!.tools ?? [], issuesSessions: sessionId !== null };
+    await initialized?.();
+    const names = (items: unknown, key: string) => (Array.isArray(items) ? items.map((i: Record<string, unknown>) => String(i[key])) : []);
+    return {
+      capabilities,
+      tools: (await call('tools/list')).tools ?? [],
+      prompts: capabilities.prompts ? names((await call('prompts/list')).prompts, 'name') : [],
+      resources: capabilities.resources ? names((await call('resources/list')).resources, 'uri') : [],
+      resourceTemplates: capabilities.resources ? names((await call('resources/templates/list')).resourceTemplates, 'uriTemplate') : [],
+      issuesSessions: sessionHeaders !== undefined,
+    };
   } finally {
-    if (sessionId) await fetch(url, { method: 'DELETE', headers }).catch(() => undefined);
+    if (sessionHeaders) await fetch(url, { method: 'DELETE', headers: sessionHeaders }).catch(() => undefined);
   }
 }

@@ -2,6 +2,7 @@ import type { Client as McpClient } from '@modelcontextprotocol/sdk/client/index
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectHttpClient, postMcp, toolCall } from '../support/mcp-client';
 import { startFinanceStack, type FinanceStack } from '../support/finance-stack';
+import { keyedWorkflowId } from '../../mcp-servers/shared/tool-workflows';
 
 let stack: FinanceStack;
 let mcp: McpClient;
@@ -94,7 +95,7 @@ describe('idempotency keys', () => {
     expect(stack.quoteCalls.length - before).toBe(1);
 
     const runs = [];
-    for await (const wf of stack.client.workflow.list({ query: `WorkflowId = "stock_price-${key}"` })) runs.push(wf.runId);
+    for await (const wf of stack.client.workflow.list({ query: `WorkflowId = "${keyedWorkflowId('stock_price', undefined, key)}"` })) runs.push(wf.runId);
     expect(runs).toHaveLength(1);
   });
 
@@ -155,7 +156,7 @@ describe('bad input: a clear error, nothing crashes, the server keeps serving', 
     const res = await postMcp(stack.url, toolCall('buy_everything', {}));
     expect(res.status).toBe(200);
     expect(res.json.error.code).toBe(-32602);
-    expect(res.json.error.message).toMatch(/Unknown tool: buy_everything/);
+    expect(res.json.error.message).toMatch(/Tool buy_everything not found/);
     await stillServing();
   });
 

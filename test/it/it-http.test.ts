@@ -37,7 +37,7 @@ describe('IT MCP server over HTTP (MCP SDK client)', () => {
   });
 
   it('maps the MCP session to one running session workflow in it-namespace', async () => {
-    expect(sessionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(sessionId).toMatch(/^[A-Za-z0-9_-]{22}$/);
     const description = await stack.client.workflow.getHandle(itSessionWorkflowId(sessionId)).describe();
     expect(description.status.name).toBe('RUNNING');
     expect(description.type).toBe('itSessionWorkflow');

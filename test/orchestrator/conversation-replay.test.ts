@@ -1,7 +1,9 @@
 /**
- * Determinism guard: a recorded conversation (offline planner, MCP and local tool calls, a context trim, the end
- * signal) must replay against the current workflow code. Re-record after an intended, versioned change with
- * RECORD_HISTORIES=1.
+ * Determinism guard: recorded conversations (offline planner, MCP and local tool calls, a context trim, the end
+ * signal) must replay against the current workflow code. Two recordings: one from before the `mcp-2026-handles`
+ * patch (Mcp-Session-Id sessions, tools discovered once), which stands for conversations that were running when it
+ * was deployed and is never re-recorded; and one made since. Re-record the latter after an intended, versioned
+ * change with RECORD_HISTORIES=1.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
@@ -11,7 +13,8 @@ import { createAgentsPlugin } from '../../orchestrator/plugin';
 import { startOrchestratorStack, type OrchestratorStack } from '../support/orchestrator-stack';
 import { prebuiltBundle, testConfig } from '../support/temporal';
 
-const fixture = new URL('./fixtures/conversation-history.json', import.meta.url);
+const beforePatch = new URL('./fixtures/conversation-history.json', import.meta.url);
+const sincePatch = new URL('./fixtures/conversation-history-mcp-2026.json', import.meta.url);
 let stack: OrchestratorStack;
 
 beforeAll(async () => {
@@ -41,13 +44,35 @@ function replay(history: unknown, id: string) {
   return Worker.runReplayHistory({ workflowBundle: { codePath: prebuiltBundle('orchestrator') }, plugins: [plugin] }, history, id);
 }
 
+type RecordedHistory = { events: { markerRecordedEventAttributes?: { markerName?: string; details?: Record<string, { payloads?: { data?: string }[] }> } }[] };
+
+/** The ids of the patch markers `patched()` recorded. */
+function patchIds(history: RecordedHistory): string[] {
+  return history.events.flatMap(({ markerRecordedEventAttributes: marker }) => {
+    const data = marker?.markerName === 'core_patch' ? marker.details?.['patch-data']?.payloads?.[0]?.data : undefined;
+    return data ? [(JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as { id: string }).id] : [];
+  });
+}
+
+function load(fixture: URL): RecordedHistory {
+  expect(existsSync(fixture), `${fixture.pathname} is missing: run with RECORD_HISTORIES=1`).toBe(true);
+  const history = JSON.parse(readFileSync(fixture, 'utf8')) as RecordedHistory;
+  expect(history.events.length).toBeGreaterThan(50);
+  return history;
+}
+
 describe('conversation workflow replay', () => {
-  it('replays the recorded history against the current code', async () => {
-    if (process.env.RECORD_HISTORIES === '1') writeFileSync(fixture, await recordConversation());
-    expect(existsSync(fixture), 'fixtures/conversation-history.json is missing: run with RECORD_HISTORIES=1').toBe(true);
-    const history = JSON.parse(readFileSync(fixture, 'utf8'));
-    expect(history.events.length).toBeGreaterThan(50);
-    await replay(history, 'recorded-conversation');
+  it('replays a conversation recorded before the mcp-2026-handles patch', async () => {
+    const history = load(beforePatch);
+    expect(patchIds(history)).toEqual([]);
+    await replay(history, 'recorded-before-patch');
+  });
+
+  it('replays a conversation recorded since the patch', async () => {
+    if (process.env.RECORD_HISTORIES === '1') writeFileSync(sincePatch, await recordConversation());
+    const history = load(sincePatch);
+    expect(patchIds(history)).toEqual(['mcp-2026-handles']);
+    await replay(history, 'recorded-since-patch');
   });
 
   it('replays a fresh history too (the code is deterministic today)', async () => {

@@ -1,12 +1,18 @@
 /**
  * The conversation workflow with a scripted model, through real Temporal, the real orchestrator worker and the real
  * Finance and IT MCP servers over HTTP: routing (tool calls reach the right server with the model's arguments),
- * memory (later turns see earlier ones), the context window, continue-as-new, and the transcript.
+ * memory (later turns see earlier ones), the context window, continue-as-new, the transcript, the IT session handle
+ * the conversation keeps (opened by the first IT write, one per conversation, renewed when it ends, closed at the
+ * end), and tool lists kept for their ttlMs.
  */
+import type { CallToolResult } from '@modelcontextprotocol/client';
+import type { ModelResponse } from '@openai/agents-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScriptedModelProvider, callTool, say, seenTexts } from '../fakes/scripted-model';
+import { historyText } from '../support/history';
 import { startOrchestratorStack, type OrchestratorStack } from '../support/orchestrator-stack';
 import { Conversations, conversationInput } from '../../orchestrator/conversations';
+import { itSessionContract, type ConversationState, type McpToolDescriptor } from '../../orchestrator/shared';
 import { testConfig } from '../support/temporal';
 
 let stack: OrchestratorStack;
@@ -17,6 +23,20 @@ beforeAll(async () => {
   stack = await startOrchestratorStack({ modelProvider: provider, input: { model: 'scripted-model' } });
 });
 afterAll(() => stack?.close());
+
+const HANDLE = /^[A-Za-z0-9_-]{16,128}$/;
+
+/** One model response asking for several tools at once (the Agents SDK runs them in parallel). */
+function callTools(...responses: ModelResponse[]): ModelResponse {
+  return { output: responses.flatMap((r) => r.output), usage: responses[0]!.usage };
+}
+
+/** The IT session as the server sees it, asked over MCP with the conversation's handle. */
+async function itSession(handle: string): Promise<{ metrics: CallToolResult; history: CallToolResult }> {
+  const call = (name: string) => stack.mcp.callTool('it', { name, arguments: { [itSessionContract.handleArgument]: handle } });
+  return { metrics: await call('get_jira_metrics'), history: await call('get_ip_history') };
+}
+const errorKindOf = (result: CallToolResult) => (result._meta as Record<string, unknown> | undefined)?.[itSessionContract.errorMetaKey];
 
 /** Conversations with other input settings on the same stack. */
 function conversationsWith(overrides: Parameters<typeof conversationInput>[1]) {
@@ -39,7 +59,14 @@ describe('conversation workflow (scripted model)', () => {
     const afterTool = model.requests.at(-1)!;
     expect(seenTexts(afterTool).some((t) => t.includes('MSFT:'))).toBe(true);
     const offered = afterTool.tools.map((t) => t.name).sort();
+    // close_session is the conversation's own, and the session handle argument is filled in by the workflow.
     expect(offered).toEqual(['calculate_roi', 'calculator', 'get_ip', 'get_ip_history', 'get_jira_metrics', 'set_jira_project', 'stock_price', 'track_ip', 'weather']);
+    const setProject = afterTool.tools.find((t) => t.name === 'set_jira_project') as { parameters: { properties: Record<string, unknown>; required?: string[] } };
+    expect(Object.keys(setProject.parameters.properties)).toContain('project');
+    expect(Object.keys(setProject.parameters.properties)).not.toContain(itSessionContract.handleArgument);
+    expect(setProject.parameters.required ?? []).not.toContain(itSessionContract.handleArgument);
+    // No session before the first IT write.
+    expect((await stack.conversations.transcript(conversation)).itSessionId).toBeNull();
 
     model.push(callTool('set_jira_project', { project: 'OPS' }), callTool('calculator', { expression: '6 * 7' }), say('Done.'));
     const second = await stack.conversations.send(conversation, 'Use the OPS project, and what is 6 * 7?');
@@ -60,14 +87,75 @@ describe('conversation workflow (scripted model)', () => {
 
     const transcript = await stack.conversations.transcript(conversation);
     expect(transcript.turns).toBe(3);
-    expect(transcript.itSessionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(transcript.itSessionId).toMatch(HANDLE);
     expect(transcript.entries.filter((e) => e.kind === 'user').map((e) => (e as { text: string }).text)).toEqual([
       'What does MSFT trade at?',
       'Use the OPS project, and what is 6 * 7?',
       'Metrics please',
     ]);
-    const state = await stack.it.sessions.state(transcript.itSessionId!);
-    expect(state.jira_project).toBe('OPS');
+    expect((await itSession(transcript.itSessionId!)).metrics.structuredContent).toMatchObject({ project: 'OPS' });
+    // The workflow put the handle into the later call's arguments; the model's own arguments stay as it gave them.
+    expect(historyText(await conversation.fetchHistory())).toContain(`"${itSessionContract.handleArgument}":"${transcript.itSessionId}"`);
+    expect(third.toolCalls[0]!.arguments).toEqual({});
+  });
+
+  it('IT calls of one turn made before any session exists share the one session the first of them opens', async () => {
+    const conversation = await stack.conversations.start();
+    model.push(callTools(callTool('set_jira_project', { project: 'DATA' }), callTool('track_ip', {}), callTool('get_ip', {})), say('Done.'));
+    const reply = await stack.conversations.send(conversation, 'Use DATA and track my IP');
+    expect(reply.toolCalls.map((c) => [c.tool, c.ok]).sort()).toEqual([
+      ['get_ip', true],
+      ['set_jira_project', true],
+      ['track_ip', true],
+    ]);
+    const { itSessionId } = await stack.conversations.transcript(conversation);
+    expect(itSessionId).toMatch(HANDLE);
+    const session = await itSession(itSessionId!);
+    expect(session.metrics.structuredContent).toMatchObject({ project: 'DATA' });
+    expect((session.history.structuredContent as { entries: unknown[] }).entries).toHaveLength(1);
+    // Only one call went without a handle: the one that opened the session.
+    const text = historyText(await conversation.fetchHistory());
+    expect(text.split(`"${itSessionContract.handleArgument}":"${itSessionId}"`)).toHaveLength(2);
+  });
+
+  it('an IT session that ended is dropped: the call is made again without it, a new session opens, and the user is told', async () => {
+    const conversation = await stack.conversations.start();
+    model.push(callTool('set_jira_project', { project: 'OPS' }), say('Set.'));
+    await stack.conversations.send(conversation, 'Use the OPS project');
+    const ended = (await stack.conversations.transcript(conversation)).itSessionId!;
+    expect((await stack.mcp.callTool('it', { name: itSessionContract.closeTool, arguments: { [itSessionContract.handleArgument]: ended } })).isError).toBeFalsy();
+
+    model.push(callTool('set_jira_project', { project: 'WEB' }), say('Set again.'));
+    const reply = await stack.conversations.send(conversation, 'Use the WEB project');
+    expect(reply.toolCalls).toEqual([expect.objectContaining({ tool: 'set_jira_project', ok: true })]);
+    expect(reply.notices.join(' ')).toMatch(/The IT session of this conversation had ended/);
+    const renewed = (await stack.conversations.transcript(conversation)).itSessionId!;
+    expect(renewed).toMatch(HANDLE);
+    expect(renewed).not.toBe(ended);
+    expect((await itSession(renewed)).metrics.structuredContent).toMatchObject({ project: 'WEB' });
+  });
+
+  it('keeps each tool list for its ttlMs by workflow time, then lists that server again', async () => {
+    const stale = (server: 'finance' | 'it', name: string): McpToolDescriptor => ({ server, name, description: `${name} (listed earlier)`, inputSchema: { type: 'object', properties: {} } });
+    const state: ConversationState = {
+      items: [],
+      transcript: [],
+      turns: 0,
+      catalog: [stale('finance', 'kept_finance_tool'), stale('it', 'expired_it_tool')],
+      catalogExpiresAt: { finance: Date.now() + 3_600_000, it: Date.now() - 1 },
+      unavailable: {},
+      startedAt: new Date().toISOString(),
+    };
+    const conversation = await conversationsWith({ state }).start();
+    model.push(say('ok'));
+    await stack.conversations.send(conversation, 'hello');
+    const { tools } = await stack.conversations.transcript(conversation);
+    expect(tools).toContain('kept_finance_tool');
+    expect(tools).not.toContain('stock_price');
+    expect(tools).not.toContain('expired_it_tool');
+    expect(tools).toContain('track_ip');
+    const discoveries = (await conversation.fetchHistory()).events!.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'discoverMcpTools');
+    expect(discoveries).toHaveLength(1);
   });
 
   it('a tool error reaches the model as text, and the turn still answers', async () => {
@@ -138,18 +226,21 @@ describe('conversation workflow (scripted model)', () => {
     expect(seenTexts(model.requests.at(-1)!)).toContain('Set project WEB');
     const transcript = await conversations.transcript(conversation);
     expect(transcript.turns).toBe(8);
+    expect(sessionBefore).toMatch(HANDLE);
     expect(transcript.itSessionId).toBe(sessionBefore);
-    expect((await stack.it.sessions.state(sessionBefore!)).jira_project).toBe('WEB');
+    expect((await itSession(sessionBefore!)).metrics.structuredContent).toMatchObject({ project: 'WEB' });
   });
 
-  it('ending a conversation ends its IT session too', async () => {
+  it('ending a conversation closes its IT session', async () => {
     const conversation = await stack.conversations.start();
-    model.push(say('hi'));
-    await stack.conversations.send(conversation, 'hello');
+    model.push(callTool('track_ip', {}), say('Tracked.'));
+    await stack.conversations.send(conversation, 'Track my IP');
     const { itSessionId } = await stack.conversations.transcript(conversation);
-    expect(await stack.it.sessions.exists(itSessionId!)).toBe(true);
+    expect((await itSession(itSessionId!)).history.isError).toBeFalsy();
     await stack.conversations.end(conversation);
     expect(await conversation.result()).toEqual({ turns: 1, endedBecause: 'ended by the user' });
-    expect(await stack.it.sessions.exists(itSessionId!)).toBe(false);
+    const after = await itSession(itSessionId!);
+    expect(after.history.isError).toBe(true);
+    expect(errorKindOf(after.history)).toBe(itSessionContract.notFound);
   });
 });

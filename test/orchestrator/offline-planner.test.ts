@@ -51,10 +51,12 @@ const calculateRoi = mcp(
   roiInput,
 );
 
-// Names, descriptions and input shapes copied from mcp-servers/it/server.ts.
+// Names, descriptions and input shapes copied from mcp-servers/it/server.ts, as the model sees them: the workflow
+// supplies `session_id` itself and hides it, and keeps `close_session` to itself.
 const setJiraProject = mcp(
   'set_jira_project',
-  'Sets the Jira project of this session; later get_jira_metrics calls use it by default. An issue key such as DEMO-123 selects its project (DEMO).',
+  'Sets the Jira project of an IT session; later get_jira_metrics calls use it by default. An issue key such as DEMO-123 ' +
+    'selects its project (DEMO). Without session_id it starts a new session and returns its session_id.',
   { project: z.string().min(1).max(64).describe('Jira project key (for example DEMO) or an issue key of it (DEMO-123)') },
 );
 const getJiraMetrics = mcp(
@@ -62,8 +64,13 @@ const getJiraMetrics = mcp(
   "Issue metrics of a Jira project: open, in progress, done in the last 30 days, open bugs, cycle time. Defaults to the session's project.",
   { project: z.string().min(1).max(64).optional().describe("Jira project key; defaults to the session's project (set_jira_project)") },
 );
-const trackIp = mcp('track_ip', "Looks up this machine's current IP address and records it, with a timestamp, in the session's IP history.", {});
-const getIpHistory = mcp('get_ip_history', 'The IP addresses tracked in this session, oldest first, with when each was tracked.', {});
+const trackIp = mcp(
+  'track_ip',
+  "Looks up this machine's current IP address and records it, with a timestamp, in the session's IP history. " +
+    'Without session_id it starts a new session and returns its session_id.',
+  {},
+);
+const getIpHistory = mcp('get_ip_history', 'The IP addresses tracked in an IT session, oldest first, with when each was tracked.', {});
 const getIp = mcp('get_ip', "This machine's current IP address (not recorded; use track_ip to record it).", {});
 
 const ALL_TOOLS: SerializedTool[] = [calculator, weather, stockPrice, calculateRoi, setJiraProject, getJiraMetrics, trackIp, getIpHistory, getIp];
@@ -427,7 +434,7 @@ describe('offline planner: when no tool fits', () => {
     expect(text).toContain("couldn't match your request");
     expect(text).toContain('- calculator: Evaluates an arithmetic expression exactly (+ - * / ^, parentheses, sqrt, percentages) and returns the result.');
     expect(text).toContain('- stock_price: Latest price of a stock ticker, with its currency, the time it was observed and its source.');
-    expect(text).toContain('- set_jira_project: Sets the Jira project of this session; later get_jira_metrics calls use it by default.');
+    expect(text).toContain('- set_jira_project: Sets the Jira project of an IT session; later get_jira_metrics calls use it by default.');
     for (const tool of ALL_TOOLS) expect(text).toContain(`- ${(tool as FunctionToolDef).name}: `);
     expect(text).toMatch(/Try, for example: "calculator \(15 \* 23\) \/ 4" or "weather New York"\./);
     expect(text).not.toContain('Unavailable');

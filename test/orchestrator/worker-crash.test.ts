@@ -63,7 +63,8 @@ describe('orchestrator worker crash mid-turn', () => {
       runs.push(wf.workflowId);
     }
     expect(runs).toHaveLength(1);
-    expect(runs[0]).toMatch(new RegExp(`^stock_price-${conversation.workflowId}:`));
+    // Keyed by the idempotency key (the server may put the caller's scope before it).
+    expect(runs[0]).toMatch(new RegExp(`^stock_price-(?:.+-)?${conversation.workflowId}:`));
 
     // The MCP call activity was retried after the crash (same activity, attempt 2+), not scheduled twice.
     const history = await conversation.fetchHistory();

@@ -40,7 +40,19 @@ export interface ItSessionInput {
 export const MAX_IP_HISTORY = 1000;
 export const RECENT_REQUEST_IDS = 256;
 
-/** `caller`: who asked for the write (the token subject); `onBehalfOf`: the person an agent acts for. Both for the Web UI. */
+/**
+ * Every write is one Signal name, in order. Signals that reach a run before its handlers exist (a run's first
+ * activation, or a replay whose tasks were force-failed by a burst of over 100 buffered events) are buffered per
+ * name and drained name by name: with one name per write kind, writes of different kinds would be applied out of
+ * order, and a redelivered write could slip past the de-duplication window.
+ * `caller`: who asked for the write (the token subject); `onBehalfOf`: the person an agent acts for. Both for the Web UI.
+ */
+export type SessionWrite = (
+  | { kind: 'set_jira_project'; project: string }
+  | { kind: 'record_ip'; observation: Omit<IpRecord, 'tracked_at'> }
+) & { requestId: string; caller?: string; onBehalfOf?: string };
+export const sessionWriteSignal = defineSignal<[SessionWrite]>('sessionWrite');
+/** The per-kind write Signals of earlier versions: still handled, so sessions they wrote keep working and replaying. */
 export const setJiraProjectSignal = defineSignal<[{ project: string; requestId: string; caller?: string; onBehalfOf?: string }]>('setJiraProject');
 export const recordIpSignal = defineSignal<[{ observation: Omit<IpRecord, 'tracked_at'>; requestId: string; caller?: string; onBehalfOf?: string }]>('recordIp');
 /** Marks the session used (reads are queries and cannot). */

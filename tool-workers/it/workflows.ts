@@ -12,8 +12,10 @@ import {
   RECENT_REQUEST_IDS,
   recordIpSignal,
   sessionStateQuery,
+  sessionWriteSignal,
   setJiraProjectSignal,
   touchSignal,
+  type IpRecord,
   type ItSessionInput,
   type ItSessionState,
 } from './shared';
@@ -64,14 +66,15 @@ export async function itSessionWorkflow(input: ItSessionInput): Promise<ItSessio
     state.operations++;
   }
 
-  setHandler(setJiraProjectSignal, ({ project, requestId }) => write(requestId, () => (state.jira_project = project)));
-  setHandler(recordIpSignal, ({ observation, requestId }) =>
-    write(requestId, () => {
-      state.ip_history.push({ ...observation, tracked_at: now() });
-      state.ip_history_total++;
-      if (state.ip_history.length > MAX_IP_HISTORY) state.ip_history.splice(0, state.ip_history.length - MAX_IP_HISTORY);
-    }),
-  );
+  const setJiraProject = (project: string) => (state.jira_project = project);
+  const recordIp = (observation: Omit<IpRecord, 'tracked_at'>) => {
+    state.ip_history.push({ ...observation, tracked_at: now() });
+    state.ip_history_total++;
+    if (state.ip_history.length > MAX_IP_HISTORY) state.ip_history.splice(0, state.ip_history.length - MAX_IP_HISTORY);
+  };
+  setHandler(sessionWriteSignal, (w) => write(w.requestId, () => (w.kind === 'set_jira_project' ? setJiraProject(w.project) : recordIp(w.observation))));
+  setHandler(setJiraProjectSignal, ({ project, requestId }) => write(requestId, () => setJiraProject(project)));
+  setHandler(recordIpSignal, ({ observation, requestId }) => write(requestId, () => recordIp(observation)));
   setHandler(touchSignal, () => {
     activity++;
     state.last_used_at = now();

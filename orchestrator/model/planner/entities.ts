@@ -89,7 +89,11 @@ function placePhrase(rest: string, vocabulary: Vocabulary): string | undefined {
   }
   if (taken.length === 0 || taken.some((w) => /\d/.test(w))) return undefined;
   const first = taken[0] ?? '';
-  if (!/^[A-Za-z]/.test(first) || vocabulary.has(first) || taken.every((w) => vocabulary.has(w))) return undefined;
+  if (!/^[A-Za-z]/.test(first) || taken.every((w) => vocabulary.has(w))) return undefined;
+  // A known first word is no place, unless it opens a run of Capitalised Words: "New York" although a tool
+  // description says "a new session".
+  const capitalisedRun = taken.length > 1 && taken.every((w) => /^[A-Z]/.test(w));
+  if (vocabulary.has(first) && !capitalisedRun) return undefined;
   return taken.join(' ');
 }
 

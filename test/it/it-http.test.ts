@@ -25,9 +25,9 @@ afterAll(async () => {
 const data = (r: Awaited<ReturnType<McpClient['callTool']>>) => r.structuredContent as any;
 
 describe('IT MCP server over HTTP (MCP SDK client)', () => {
-  it('lists its five tools, fully described', async () => {
+  it('lists its six tools, fully described', async () => {
     const { tools } = await mcp.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['get_ip', 'get_ip_history', 'get_jira_metrics', 'set_jira_project', 'track_ip']);
+    expect(tools.map((t) => t.name).sort()).toEqual(['close_session', 'get_ip', 'get_ip_history', 'get_jira_metrics', 'set_jira_project', 'track_ip']);
     for (const tool of tools) {
       expect(tool.title && tool.description && tool.outputSchema && tool.annotations).toBeTruthy();
       for (const [field, schema] of Object.entries(tool.inputSchema.properties ?? {})) {

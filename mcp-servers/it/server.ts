@@ -6,7 +6,7 @@
  * calls without `session_id` use that session (the Mcp-Session-Id, or IT_SESSION_ID), so those clients work as before.
  */
 import { randomUUID } from 'node:crypto';
-import { McpServer, requireScopes, type CallToolResult, type ServerContext } from '@modelcontextprotocol/server';
+import { McpServer, type CallToolResult, type ScopeChallengeHandler } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { projectKeyOf } from '../../tool-workers/it/jira/provider';
 import { ipLookupWorkflow, jiraMetricsWorkflow } from '../../tool-workers/it/workflows';
@@ -23,7 +23,12 @@ export const itServerInfo = { name: 'it-mcp', title: 'IT tools (stateful, Tempor
 export const itToolNames = ['set_jira_project', 'get_jira_metrics', 'track_ip', 'get_ip_history', 'get_ip', 'close_session'] as const;
 /** The tools that change session state: with auth on, they need the write scope. */
 export const itWriteTools = ['set_jira_project', 'track_ip', 'close_session'] as const;
-const needsWriteScope = requireScopes(READ_SCOPE, WRITE_SCOPE);
+/** With auth on, a token without the write scope gets a 403 challenge naming the scopes that would do (step-up). */
+const needsWriteScope: ScopeChallengeHandler = ({ authInfo, request }) => {
+  if (!authInfo || authInfo.scopes.includes(WRITE_SCOPE)) return undefined;
+  const tool = String((request.params as { name?: unknown } | undefined)?.name);
+  return { scopes: [READ_SCOPE, WRITE_SCOPE], errorDescription: `${tool} changes state and needs the ${WRITE_SCOPE} scope` };
+};
 
 /** Tool-error kinds a client program can act on (in the result's `_meta`), beside the text a model reads. */
 export const SESSION_NOT_FOUND = 'session_not_found';

@@ -80,6 +80,10 @@ export interface McpHttpOptions {
 
 const SESSION_HEADER = 'mcp-session-id';
 
+/** A POST body read and parsed once per request (both eras and the classifier share it), or why it is none. */
+const NOT_JSON = Symbol('not JSON');
+type ParsedBody = unknown;
+
 function jsonRpcError(status: number, code: number, message: string, headers: Record<string, string> = {}): Response {
   return Response.json({ jsonrpc: '2.0', error: { code, message }, id: null }, { status, headers });
 }
@@ -94,7 +98,7 @@ function createLegacyLeg(opts: McpHttpOptions) {
   const { sessions, log } = opts;
   const allow = sessions ? 'POST, DELETE' : 'POST';
 
-  return async (request: Request, authInfo: AuthInfo | undefined): Promise<Response> => {
+  return async (request: Request, authInfo: AuthInfo | undefined, body: ParsedBody): Promise<Response> => {
     const owner = subjectOf(authInfo);
     const method = request.method.toUpperCase();
     if (method === 'GET') return jsonRpcError(405, -32000, 'Method Not Allowed: this server offers no SSE stream; POST requests', { Allow: allow });
@@ -108,12 +112,7 @@ function createLegacyLeg(opts: McpHttpOptions) {
     }
     if (method !== 'POST') return jsonRpcError(405, -32000, `Method Not Allowed: ${method}`, { Allow: allow });
 
-    let body: unknown;
-    try {
-      body = JSON.parse(await request.text());
-    } catch {
-      return jsonRpcError(400, -32700, 'Parse error: the body is not valid JSON');
-    }
+    if (body === NOT_JSON) return jsonRpcError(400, -32700, 'Parse error: the body is not valid JSON');
     if (Array.isArray(body)) {
       return jsonRpcError(400, -32600, 'Invalid Request: JSON-RPC batches are not supported (removed in MCP 2025-06-18); send one message per request');
     }
@@ -189,11 +188,25 @@ export function createMcpEndpoint(opts: McpHttpOptions): { fetch: (request: Requ
         if (verdict instanceof Response) return verdict;
         authInfo = verdict;
       }
-      if (request.method.toUpperCase() === 'POST' && !isJsonContentType(request.headers.get('content-type'))) {
-        return jsonRpcError(415, -32000, 'Unsupported Media Type: Content-Type must be application/json');
+      let body: ParsedBody;
+      if (request.method.toUpperCase() === 'POST') {
+        if (!isJsonContentType(request.headers.get('content-type'))) {
+          return jsonRpcError(415, -32000, 'Unsupported Media Type: Content-Type must be application/json');
+        }
+        const text = await request.text();
+        if (Buffer.byteLength(text) > opts.maxBodyBytes) {
+          return jsonRpcError(413, -32000, `Payload Too Large: request body must not exceed ${opts.maxBodyBytes} bytes`);
+        }
+        try {
+          body = JSON.parse(text);
+        } catch {
+          // Not JSON carries no 2026 envelope: the SDK classifies it 2025-era, and that leg answers the parse error.
+          return legacy(request, authInfo, NOT_JSON);
+        }
       }
-      if (await isLegacyRequest(request, undefined, { maxRequestBodySize: opts.maxBodyBytes })) return legacy(request, authInfo);
-      return modern.fetch(request, authInfo ? { authInfo } : undefined);
+      // Read once, parsed once: the classifier and both legs take the parsed body.
+      if (await isLegacyRequest(request, body)) return legacy(request, authInfo, body);
+      return modern.fetch(request, { ...(authInfo ? { authInfo } : {}), ...(body !== undefined ? { parsedBody: body } : {}) });
     },
   };
 }
@@ -218,8 +231,8 @@ export async function startMcpHttpServer(opts: McpHttpOptions): Promise<RunningH
   const auth = opts.auth && { ...opts.auth, resource: opts.auth.resource ?? url };
   const endpoint = createMcpEndpoint({ ...opts, port, auth });
   const serveMcp = toNodeHandler(endpoint, {
-    // The adapter buffers the body; its bound sits just above ours so that our 413 (with its message) answers first.
-    maxRequestBodySize: opts.maxBodyBytes + 1,
+    // The adapter buffers the body and answers 413 itself past the bound, before anything is parsed.
+    maxRequestBodySize: opts.maxBodyBytes,
     onerror: (err) => opts.log.error({ err: err.message }, 'unexpected error while serving /mcp'),
   });
   const prmPaths = new Set(['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource']);

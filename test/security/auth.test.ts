@@ -9,9 +9,9 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig, projectRoot, type McpAuthConfig } from '../../shared/config';
-import { itWriteTools } from '../../mcp-servers/it/server';
 import type { RunningHttpServer } from '../../mcp-servers/transports/http';
 import { itSessionWorkflowId } from '../../mcp-servers/it/sessions';
+import { keyedWorkflowId } from '../../mcp-servers/shared/tool-workflows';
 import { sendJson, startHttpFake, type HttpFake } from '../fakes/http-fake';
 import { startFinanceStack, type FinanceStack } from '../support/finance-stack';
 import { startItStack, type ItStack } from '../support/it-stack';
@@ -106,7 +106,7 @@ describe('bearer authentication', () => {
     expect(res.status).toBe(200);
     expect(res.json.result.structuredContent.final_value).toBe(16288.95);
     const financeClient = new Client({ connection: finance.client.connection, namespace: testConfig().temporal.namespaces.finance });
-    const description = await financeClient.workflow.getHandle(`calculate_roi-${key}`).describe();
+    const description = await financeClient.workflow.getHandle(keyedWorkflowId('calculate_roi', 'alice', key)).describe();
     expect(description.memo?.caller).toBe('alice');
     expect(await description.staticSummary()).toMatch(/by alice$/);
   });
@@ -135,11 +135,13 @@ describe('scopes', () => {
     const headers = { ...bearer(READER), 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-11-25' };
     const denied = await postMcp(itHttp.url, toolCall('set_jira_project', { project: 'OPS' }), headers);
     expect(denied.status).toBe(403);
-    expect(denied.headers.get('www-authenticate')).toMatch(/error="insufficient_scope", scope="tools.read tools.write"/);
-    expect(denied.json.error.message).toMatch(/set_jira_project needs the tools.write scope/);
+    expect(denied.headers.get('www-authenticate')).toMatch(/error="insufficient_scope"/);
+    expect(denied.headers.get('www-authenticate')).toMatch(/scope="tools.read tools.write"/);
+    expect(denied.headers.get('www-authenticate')).toMatch(/resource_metadata="http:\/\/127\.0\.0\.1:\d+\/\.well-known\/oauth-protected-resource\/mcp"/);
+    expect(denied.json).toMatchObject({ error: 'insufficient_scope', error_description: 'set_jira_project changes state and needs the tools.write scope' });
     const read = await postMcp(itHttp.url, toolCall('get_ip_history', {}), headers);
     expect(read.status).toBe(200);
-    const state = await it2.sessions.state(sessionId);
+    const state = await it2.sessions.state(sessionId, 'reader');
     expect(state.jira_project).toBeNull();
     expect(state.operations).toBe(0);
   });
@@ -161,9 +163,9 @@ describe('identity', () => {
 
     const metrics = await postMcp(itHttp.url, toolCall('get_jira_metrics', {}), asAlice);
     expect(metrics.json.result.structuredContent.project).toBe('WEB');
-    const description = await it2.client.workflow.getHandle(itSessionWorkflowId(sessionId)).describe();
+    const description = await it2.client.workflow.getHandle(itSessionWorkflowId(sessionId, 'alice')).describe();
     expect(description.memo?.owner).toBe('alice');
-    const history = JSON.stringify(await it2.client.workflow.getHandle(itSessionWorkflowId(sessionId)).fetchHistory());
+    const history = JSON.stringify(await it2.client.workflow.getHandle(itSessionWorkflowId(sessionId, 'alice')).fetchHistory());
     expect(history).not.toContain(ALICE);
   });
 });

@@ -49,7 +49,7 @@ describe('orchestrator identity and secrets', () => {
     histories.push(historyText(await finance.workflow.getHandle(financeRuns[0]!.workflowId).fetchHistory()));
 
     const { itSessionId } = await stack.conversations.transcript(conversation);
-    const session = it.workflow.getHandle(itSessionWorkflowId(itSessionId!));
+    const session = it.workflow.getHandle(itSessionWorkflowId(itSessionId!, 'orchestrator'));
     expect((await session.describe()).memo?.owner).toBe('orchestrator');
     const sessionHistory = historyText(await session.fetchHistory());
     expect(sessionHistory).toContain('"onBehalfOf":"dana"');

@@ -14,7 +14,7 @@ import { describeFailure } from '../../shared/temporal/failures';
 import { callerOf } from '../shared/caller';
 import { LIST_CACHE_HINTS } from '../shared/list-cache';
 import { structuredResult, toolError } from '../shared/tool-results';
-import { IDEMPOTENCY_META_KEY, validateIdempotencyKey, type ToolWorkflowRunner } from '../shared/tool-workflows';
+import { IDEMPOTENCY_META_KEY, keyDigest, validateIdempotencyKey, type ToolWorkflowRunner } from '../shared/tool-workflows';
 import { READ_SCOPE, WRITE_SCOPE } from '../transports/auth';
 import type { McpServeContext } from '../transports/http';
 import { SESSION_HANDLE_PATTERN, SessionNotFound, type ItSessions } from './sessions';
@@ -87,11 +87,17 @@ export function createItServer({ context, sessions, lookups }: ItServerDeps): Mc
     cacheHints: LIST_CACHE_HINTS,
   });
 
-  /** The session a call names, else this connection's default; writes without either open a new one. */
-  function sessionFor(explicit: string | undefined, write: boolean): SessionRef | undefined {
+  /**
+   * The session a call names, else this connection's default; writes without either open a new one. A keyed first
+   * write (`_meta.idempotencyKey`) derives its handle from the key, so its retries open one session, not several.
+   */
+  function sessionFor(explicit: string | undefined, write: false): SessionRef | undefined;
+  function sessionFor(explicit: string | undefined, write: true, opening: { tool: string; caller?: string; key?: string }): SessionRef;
+  function sessionFor(explicit: string | undefined, write: boolean, opening?: { tool: string; caller?: string; key?: string }): SessionRef | undefined {
     if (explicit) return { id: explicit, open: false };
     if (context.sessionId) return { id: context.sessionId, open: context.reopenDefaultSession === true };
-    return write ? { id: sessions.mint(), open: true } : undefined;
+    if (!write) return undefined;
+    return { id: opening?.key ? sessions.handleFor(opening.tool, opening.caller, opening.key) : sessions.mint(), open: true };
   }
 
   async function readState(ref: SessionRef, owner: string | undefined) {
@@ -145,14 +151,22 @@ export function createItServer({ context, sessions, lookups }: ItServerDeps): Mc
     ({ project, session_id }, ctx) =>
       guarded('set_jira_project', async () => {
         let key: string;
+        let idempotencyKey: string | undefined;
         try {
           key = projectKeyOf(project);
+          idempotencyKey = validateIdempotencyKey(ctx.mcpReq._meta?.[IDEMPOTENCY_META_KEY]);
         } catch (err) {
           return toolError((err as Error).message);
         }
-        const session = sessionFor(session_id, true)!;
-        // The signal is acknowledged once durable, and the answer is fully known: no read-back round trip.
-        await sessions.setJiraProject(session.id, key, { who: callerOf(ctx), open: session.open });
+        const who = callerOf(ctx);
+        const session = sessionFor(session_id, true, { tool: 'set_jira_project', caller: who.caller, key: idempotencyKey });
+        // The signal is acknowledged once durable, and the answer is fully known: no read-back round trip. A keyed
+        // write is applied once however often it is repeated.
+        await sessions.setJiraProject(session.id, key, {
+          who,
+          open: session.open,
+          ...(idempotencyKey ? { requestId: keyDigest(idempotencyKey) } : {}),
+        });
         return structuredResult(
           { session_id: session.id, jira_project: key, last_used_at: new Date().toISOString() },
           `Jira project set to ${key} (session_id ${session.id}).`,
@@ -219,10 +233,10 @@ export function createItServer({ context, sessions, lookups }: ItServerDeps): Mc
           return toolError((err as Error).message);
         }
         const who = callerOf(ctx);
-        const session = sessionFor(session_id, true)!;
+        const session = sessionFor(session_id, true, { tool: 'track_ip', caller: who.caller, key });
         // With a key, a repeated call reuses the first lookup and the session applies the write once.
         const observation = await lookups.run('track_ip', ipLookupWorkflow, undefined, key && `${session.id}-${key}`, who);
-        await sessions.recordIp(session.id, observation, { requestId: key ?? randomUUID(), who, open: session.open });
+        await sessions.recordIp(session.id, observation, { requestId: key ? keyDigest(key) : randomUUID(), who, open: session.open });
         const state = await sessions.state(session.id, who.caller);
         const last = state.ip_history.at(-1)!;
         return structuredResult(

@@ -7,7 +7,7 @@
  * runs. Both fail on an unknown or ended session by themselves: no describe on the tool path.
  * A 2025-era Mcp-Session-Id is such a handle too; stdio's IT_SESSION_ID names its process's session.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { QueryRejectedError, WorkflowClient, WorkflowNotFoundError, type Client, type SignalDefinition } from '@temporalio/client';
 import {
   endSessionSignal,
@@ -71,6 +71,14 @@ export class ItSessions implements LegacySessionStore {
   /** A fresh, unguessable handle. */
   mint(): string {
     return randomBytes(16).toString('base64url');
+  }
+
+  /**
+   * The handle a keyed first write opens: 132 bits of SHA-256 of (caller scope, tool, key), so a retried call opens the
+   * same session. Only as guessable as the caller's own key, and only ever inside the caller's own scope.
+   */
+  handleFor(tool: string, caller: string | undefined, idempotencyKey: string): string {
+    return createHash('sha256').update(`handle:${callerScope(caller)}:${tool}:${idempotencyKey}`).digest('base64url').slice(0, 22);
   }
 
   private handle(sessionId: string, owner?: string) {

@@ -1,7 +1,9 @@
 /**
  * Runs one tool call as one short workflow (finance tools, IT lookups). An idempotency key from the caller names the
- * workflow inside the caller's scope (`<tool>-<callerScope>-<key>`), so a repeated call by the same caller attaches to
- * (or returns the result of) the execution its first call started, and no other caller can reach, claim or learn of it.
+ * workflow inside the caller's scope (`<tool>-<callerScope>-<keyDigest>`), so a repeated call by the same caller
+ * attaches to (or returns the result of) the execution its first call started, and no other caller can reach, claim or
+ * learn of it. Keys are client-chosen and may mean something to the client, so only their digest reaches Temporal (and
+ * with it every log line that names a workflow).
  */
 import { randomUUID, createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
@@ -36,9 +38,14 @@ export function validateIdempotencyKey(key: unknown): string | undefined {
   return key;
 }
 
+/** What stands for a client's key wherever it is stored or logged: 128 bits of its SHA-256. */
+export function keyDigest(idempotencyKey: string): string {
+  return createHash('sha256').update(`key:${idempotencyKey}`).digest('hex').slice(0, 32);
+}
+
 /** The workflow id of a keyed call: the key only ever names an execution inside its caller's scope. */
 export function keyedWorkflowId(toolName: string, caller: string | undefined, idempotencyKey: string): string {
-  return `${toolName}-${callerScope(caller)}-${idempotencyKey}`;
+  return `${toolName}-${callerScope(caller)}-${keyDigest(idempotencyKey)}`;
 }
 
 export class ToolWorkflowRunner {

@@ -9,6 +9,7 @@ import { calculateRoiWorkflow, stockPriceWorkflow } from '../../tool-workers/fin
 import { describeFailure } from '../../shared/temporal/failures';
 import { callerOf } from '../shared/caller';
 import { LIST_CACHE_HINTS } from '../shared/list-cache';
+import { toolSchema } from '../shared/schemas';
 import { structuredResult, toolError } from '../shared/tool-results';
 import { IDEMPOTENCY_META_KEY, IdempotencyConflict, validateIdempotencyKey, type ToolWorkflowRunner } from '../shared/tool-workflows';
 
@@ -18,6 +19,12 @@ export const financeToolNames = ['stock_price', 'calculate_roi'] as const;
 export interface FinanceServerDeps {
   workflows: ToolWorkflowRunner;
 }
+
+// Built once per process (see ../shared/schemas.ts). Strict: an unknown argument is refused by name, not dropped.
+const stockPriceArgs = toolSchema(z.strictObject(stockPriceInput));
+const stockQuoteResult = toolSchema(z.object(stockQuoteOutput));
+const roiArgs = toolSchema(z.strictObject(roiInput));
+const roiResult = toolSchema(z.object(roiOutput));
 
 const money = (x: number) => x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
@@ -52,9 +59,8 @@ export function createFinanceServer({ workflows }: FinanceServerDeps): McpServer
       description:
         'Latest price of a stock ticker, with its currency, the time it was observed and its source. ' +
         'The source says "sample data" when the server runs on its offline dataset.',
-      // Strict: an unknown argument is refused by name rather than silently dropped.
-      inputSchema: z.strictObject(stockPriceInput),
-      outputSchema: z.object(stockQuoteOutput),
+      inputSchema: stockPriceArgs,
+      outputSchema: stockQuoteResult,
       annotations: { readOnlyHint: true, idempotentHint: true, destructiveHint: false, openWorldHint: true },
     },
     (args, ctx) =>
@@ -68,8 +74,8 @@ export function createFinanceServer({ workflows }: FinanceServerDeps): McpServer
       description:
         'Compound growth of an investment: final value, gain and ROI percent for a principal, an annual rate ' +
         '(a decimal: 0.05 means 5%) and a number of years, compounded yearly unless told otherwise.',
-      inputSchema: z.strictObject(roiInput),
-      outputSchema: z.object(roiOutput),
+      inputSchema: roiArgs,
+      outputSchema: roiResult,
       annotations: { readOnlyHint: true, idempotentHint: true, destructiveHint: false, openWorldHint: false },
     },
     (args, ctx) =>

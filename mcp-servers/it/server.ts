@@ -13,6 +13,7 @@ import { ipLookupWorkflow, jiraMetricsWorkflow } from '../../tool-workers/it/wor
 import { describeFailure } from '../../shared/temporal/failures';
 import { callerOf } from '../shared/caller';
 import { LIST_CACHE_HINTS } from '../shared/list-cache';
+import { toolSchema } from '../shared/schemas';
 import { structuredResult, toolError } from '../shared/tool-results';
 import { IDEMPOTENCY_META_KEY, keyDigest, validateIdempotencyKey, type ToolWorkflowRunner } from '../shared/tool-workflows';
 import { READ_SCOPE, WRITE_SCOPE } from '../transports/auth';
@@ -69,6 +70,53 @@ const jiraMetricsOutput = {
   as_of: z.string().describe('When the numbers were read, ISO 8601'),
   source: z.string().describe('Where the numbers came from; says "sample data" when not live'),
   session_id: sessionIdOut.optional(),
+};
+
+// Built once per process (see ../shared/schemas.ts). Strict: an unknown argument is refused by name, not dropped.
+const schemas = {
+  setJiraProject: {
+    input: toolSchema(
+      z.strictObject({
+        project: z.string().min(1).max(64).describe('Jira project key (for example DEMO) or an issue key of it (DEMO-123)'),
+        session_id: sessionIdArg,
+      }),
+    ),
+    output: toolSchema(
+      z.object({
+        session_id: sessionIdOut,
+        jira_project: z.string().describe('The session project now set'),
+        last_used_at: z.string().describe('When the session was last used, ISO 8601'),
+      }),
+    ),
+  },
+  getJiraMetrics: {
+    input: toolSchema(
+      z.strictObject({
+        project: z.string().min(1).max(64).optional().describe("Jira project key; defaults to the session's project (set_jira_project)"),
+        session_id: sessionIdArg,
+      }),
+    ),
+    output: toolSchema(z.object(jiraMetricsOutput)),
+  },
+  trackIp: {
+    input: toolSchema(z.strictObject({ session_id: sessionIdArg })),
+    output: toolSchema(z.object({ ...ipRecord.shape, history_length: z.number().describe('IPs tracked in this session so far'), session_id: sessionIdOut })),
+  },
+  getIpHistory: {
+    input: toolSchema(z.strictObject({ session_id: sessionIdArg })),
+    output: toolSchema(
+      z.object({
+        session_id: sessionIdOut,
+        entries: z.array(ipRecord).describe('Tracked IPs, oldest first (the newest 1000 are kept)'),
+        total_tracked: z.number().describe('IPs ever tracked in this session'),
+      }),
+    ),
+  },
+  getIp: { input: toolSchema(z.strictObject({})), output: toolSchema(z.object(ipObservation)) },
+  closeSession: {
+    input: toolSchema(z.strictObject({ session_id: sessionIdArg.describe('The IT session to end (the session_id set_jira_project or track_ip returned)') })),
+    output: toolSchema(z.object({ session_id: sessionIdOut, closed: z.literal(true).describe('The session has ended') })),
+  },
 };
 
 const START_HINT = 'Call set_jira_project or track_ip without session_id to start a new session.';
@@ -135,16 +183,8 @@ export function createItServer({ context, sessions, lookups }: ItServerDeps): Mc
       description:
         'Sets the Jira project of an IT session; later get_jira_metrics calls use it by default. An issue key such as DEMO-123 ' +
         'selects its project (DEMO). Without session_id it starts a new session and returns its session_id.',
-      // Strict schemas: an unknown argument is refused by name rather than silently dropped.
-      inputSchema: z.strictObject({
-        project: z.string().min(1).max(64).describe('Jira project key (for example DEMO) or an issue key of it (DEMO-123)'),
-        session_id: sessionIdArg,
-      }),
-      outputSchema: z.object({
-        session_id: sessionIdOut,
-        jira_project: z.string().describe('The session project now set'),
-        last_used_at: z.string().describe('When the session was last used, ISO 8601'),
-      }),
+      inputSchema: schemas.setJiraProject.input,
+      outputSchema: schemas.setJiraProject.output,
       annotations: { readOnlyHint: false, idempotentHint: true, destructiveHint: false, openWorldHint: false },
       scopeChallenge: needsWriteScope,
     },
@@ -180,11 +220,8 @@ export function createItServer({ context, sessions, lookups }: ItServerDeps): Mc
       title: 'Jira metrics',
       description:
         "Issue metrics of a Jira project: open, in progress, done in the last 30 days, open bugs, cycle time. Defaults to the session's project.",
-      inputSchema: z.strictObject({
-        project: z.string().min(1).max(64).optional().describe("Jira project key; defaults to the session's project (set_jira_project)"),
-        session_id: sessionIdArg,
-      }),
-      outputSchema: z.object(jiraMetricsOutput),
+      inputSchema: schemas.getJiraMetrics.input,
+      outputSchema: schemas.getJiraMetrics.output,
       annotations: { readOnlyHint: true, idempotentHint: true, destructiveHint: false, openWorldHint: true },
     },
     ({ project, session_id }, ctx) =>
@@ -219,8 +256,8 @@ export function createItServer({ context, sessions, lookups }: ItServerDeps): Mc
       description:
         "Looks up this machine's current IP address and records it, with a timestamp, in the session's IP history. " +
         'Without session_id it starts a new session and returns its session_id.',
-      inputSchema: z.strictObject({ session_id: sessionIdArg }),
-      outputSchema: z.object({ ...ipRecord.shape, history_length: z.number().describe('IPs tracked in this session so far'), session_id: sessionIdOut }),
+      inputSchema: schemas.trackIp.input,
+      outputSchema: schemas.trackIp.output,
       annotations: { readOnlyHint: false, idempotentHint: false, destructiveHint: false, openWorldHint: true },
       scopeChallenge: needsWriteScope,
     },
@@ -251,12 +288,8 @@ export function createItServer({ context, sessions, lookups }: ItServerDeps): Mc
     {
       title: 'IP history',
       description: 'The IP addresses tracked in an IT session, oldest first, with when each was tracked.',
-      inputSchema: z.strictObject({ session_id: sessionIdArg }),
-      outputSchema: z.object({
-        session_id: sessionIdOut,
-        entries: z.array(ipRecord).describe('Tracked IPs, oldest first (the newest 1000 are kept)'),
-        total_tracked: z.number().describe('IPs ever tracked in this session'),
-      }),
+      inputSchema: schemas.getIpHistory.input,
+      outputSchema: schemas.getIpHistory.output,
       annotations: { readOnlyHint: true, idempotentHint: true, destructiveHint: false, openWorldHint: false },
     },
     ({ session_id }, ctx) =>
@@ -277,8 +310,8 @@ export function createItServer({ context, sessions, lookups }: ItServerDeps): Mc
     {
       title: 'My IP',
       description: "This machine's current IP address (not recorded; use track_ip to record it).",
-      inputSchema: z.strictObject({}),
-      outputSchema: z.object(ipObservation),
+      inputSchema: schemas.getIp.input,
+      outputSchema: schemas.getIp.output,
       annotations: { readOnlyHint: true, idempotentHint: true, destructiveHint: false, openWorldHint: true },
     },
     (_args, ctx) =>
@@ -293,8 +326,8 @@ export function createItServer({ context, sessions, lookups }: ItServerDeps): Mc
     {
       title: 'Close IT session',
       description: 'Ends an IT session: its Jira project and IP history are discarded and its session_id stops working.',
-      inputSchema: z.strictObject({ session_id: sessionIdArg.describe('The IT session to end (the session_id set_jira_project or track_ip returned)') }),
-      outputSchema: z.object({ session_id: sessionIdOut, closed: z.literal(true).describe('The session has ended') }),
+      inputSchema: schemas.closeSession.input,
+      outputSchema: schemas.closeSession.output,
       annotations: { readOnlyHint: false, idempotentHint: true, destructiveHint: true, openWorldHint: false },
       scopeChallenge: needsWriteScope,
     },

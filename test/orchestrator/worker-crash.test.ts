@@ -5,6 +5,7 @@
  */
 import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keyedWorkflowId } from '../../mcp-servers/shared/tool-workflows';
 import { SampleQuoteProvider } from '../../tool-workers/finance/quotes/sample';
 import type { QuoteProvider } from '../../tool-workers/finance/quotes/provider';
 import { spawnEntry, waitFor, type Spawned } from '../support/processes';
@@ -63,13 +64,15 @@ describe('orchestrator worker crash mid-turn', () => {
       runs.push(wf.workflowId);
     }
     expect(runs).toHaveLength(1);
-    // Keyed by the idempotency key (the server may put the caller's scope before it).
-    expect(runs[0]).toMatch(new RegExp(`^stock_price-(?:.+-)?${conversation.workflowId}:`));
 
     // The MCP call activity was retried after the crash (same activity, attempt 2+), not scheduled twice.
     const history = await conversation.fetchHistory();
     const scheduled = history.events!.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'callMcpTool');
     expect(scheduled).toHaveLength(1);
+    // That one finance workflow is the one the activity's idempotency key names (both attempts sent the same key).
+    const { runId } = await conversation.describe();
+    const key = `${conversation.workflowId}:${runId.slice(0, 8)}:${scheduled[0]!.activityTaskScheduledEventAttributes!.activityId}`;
+    expect(runs[0]).toBe(keyedWorkflowId('stock_price', undefined, key));
     const started = history.events!.find((e) => e.activityTaskStartedEventAttributes && e.activityTaskStartedEventAttributes.scheduledEventId?.toString() === scheduled[0]!.eventId?.toString());
     expect(started!.activityTaskStartedEventAttributes!.attempt).toBeGreaterThan(1);
 

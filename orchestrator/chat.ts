@@ -13,7 +13,7 @@ import { runMain } from '../shared/main';
 import { connectClient } from '../shared/temporal/connection';
 import { Conversations, conversationInput, type ConversationHandle } from './conversations';
 import { createAgentsPlugin } from './plugin';
-import { conversationWorkflowId, type ToolCallRecord, type TranscriptEntry, type TurnReply } from './shared';
+import { type ToolCallRecord, type TranscriptEntry, type TurnReply } from './shared';
 
 const HELP = 'Commands: /new (start a new conversation), /history (show the transcript), /quit (leave; the conversation stays resumable)';
 const SLOW_TURN_MS = 15_000;
@@ -67,7 +67,7 @@ runMain('chat', async () => {
 
   async function open(id?: string): Promise<ConversationHandle> {
     const handle = id
-      ? await conversations.resume(id.startsWith('conversation-') ? id : conversationWorkflowId(id))
+      ? await conversations.resume(id)
       : await conversations.start();
     out(`${id ? 'Resumed' : 'Started'} conversation ${handle.workflowId}`);
     out(`Temporal Web UI: ${webUiLink(config, handle.workflowId)}`);
@@ -87,7 +87,7 @@ runMain('chat', async () => {
   try {
     conversation = await open(values.conversation);
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw new Error(`no running conversation ${values.conversation}: ${err.message}`);
+    if (err instanceof WorkflowNotFoundError) throw new Error(`${err.message}: start a new one without --conversation`);
     throw err;
   }
 

@@ -1,12 +1,15 @@
 /**
  * Starting and talking to conversations, for the chat and for tests: one workflow per conversation, one Update per
  * user turn (with an update id, so a retried send after a client crash attaches to the same turn).
+ *
+ * A conversation id lives in its user's scope (`conversation-<user scope>-<uuid>`): resuming someone else's id gets
+ * exactly the answer for an id that never existed.
  */
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { OrchestratorConfig } from '../shared/config';
+import { callerScope } from '../shared/caller-scope';
 import {
-  conversationWorkflowId,
   endConversationSignal,
   sendMessageUpdate,
   transcriptQuery,
@@ -36,20 +39,36 @@ export class Conversations {
     private readonly input: ConversationInput,
   ) {}
 
+  /** This user's prefix of conversation workflow ids. */
+  private get prefix(): string {
+    return `conversation-${callerScope(this.input.user)}-`;
+  }
+
   async start(id: string = randomUUID()): Promise<ConversationHandle> {
     return this.client.workflow.start<typeof conversationWorkflow>('conversationWorkflow', {
       taskQueue: this.taskQueue,
-      workflowId: conversationWorkflowId(id),
+      workflowId: `${this.prefix}${id}`,
       args: [this.input],
       staticSummary: `conversation of ${this.input.user ?? 'an unnamed user'} (model ${this.input.model})`,
     });
   }
 
-  /** An existing conversation (its latest run); throws WorkflowNotFoundError when there is none. */
-  async resume(workflowId: string): Promise<ConversationHandle> {
+  /**
+   * A running conversation of this user, by the id the chat printed (its workflow id) or the uuid part of it. Throws
+   * WorkflowNotFoundError, with one message whether it never existed, has ended or is another user's.
+   */
+  async resume(id: string): Promise<ConversationHandle> {
+    const notFound = () => new WorkflowNotFoundError(`no running conversation ${id}`, id, undefined);
+    const workflowId = id.startsWith('conversation-') ? id : `${this.prefix}${id}`;
+    if (!workflowId.startsWith(this.prefix)) throw notFound();
     const handle = this.client.workflow.getHandle<typeof conversationWorkflow>(workflowId);
-    const { status } = await handle.describe();
-    if (status.name !== 'RUNNING') throw new WorkflowNotFoundError(`conversation ${workflowId} is ${status.name.toLowerCase()}`, workflowId, undefined);
+    try {
+      const { status } = await handle.describe();
+      if (status.name !== 'RUNNING') throw notFound();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw notFound();
+      throw err;
+    }
     return handle;
   }
 

@@ -128,4 +128,3 @@ export const sendMessageUpdate = defineUpdate<TurnReply, [TurnRequest]>('sendMes
 export const transcriptQuery = defineQuery<TranscriptView>('transcript');
 export const endConversationSignal = defineSignal<[{ reason: string }]>('endConversation');
 
-export const conversationWorkflowId = (id: string) => `conversation-${id}`;

@@ -15,6 +15,7 @@ import { startFinanceStack, type FinanceStack } from '../support/finance-stack';
 import { startItStack, type ItStack } from '../support/it-stack';
 import { modernRequest, postMcp, toolCall } from '../support/mcp-client';
 import { testConfig } from '../support/temporal';
+import { Conversations, conversationInput } from '../../orchestrator/conversations';
 
 const ALICE = 'tok_alice_binding_0123456789';
 const BOB = 'tok_bob_binding_0123456789ab';
@@ -154,6 +155,36 @@ describe('IT handles are per caller', () => {
     expect(del.status).toBe(404);
     const mine = await postMcp(itHttp.url, toolCall('get_jira_metrics', {}), headers(ALICE, aliceSession));
     expect(mine.json.result.structuredContent.project).toBe('MOBILE');
+  });
+});
+
+describe('conversation ids are per user', () => {
+  it("resuming another user's conversation gets exactly the never-existed answer; the owner resumes it", async () => {
+    const config = testConfig();
+    const client = new Client({ connection: it2.client.connection, namespace: config.temporal.namespaces.orchestrator });
+    const taskQueue = `caller-binding-${Date.now()}`; // no worker: starting and describing need none
+    const as = (user: string) => new Conversations(client, taskQueue, conversationInput(config.orchestrator, { user }));
+    const alice = as('alice');
+    const bob = as('bob');
+    const started = await alice.start();
+    try {
+      expect(started.workflowId).toMatch(new RegExp(`^conversation-${callerScope('alice')}-[0-9a-f-]{36}$`));
+      const uuid = started.workflowId.slice(`conversation-${callerScope('alice')}-`.length);
+      expect((await alice.resume(started.workflowId)).workflowId).toBe(started.workflowId);
+      expect((await alice.resume(uuid)).workflowId).toBe(started.workflowId);
+
+      const refusal = async (id: string) => {
+        const err = await bob.resume(id).then(() => undefined, (e: Error) => e);
+        expect(err?.name).toBe('WorkflowNotFoundError');
+        return err!.message.replaceAll(id, 'X');
+      };
+      const never = await refusal(`conversation-${callerScope('alice')}-00000000-0000-4000-8000-000000000000`);
+      expect(await refusal(started.workflowId)).toBe(never);
+      expect(await refusal(uuid)).toBe(never); // his uuid space: the uuid alone names nothing of hers
+      expect(never).not.toMatch(/alice|RUNNING/);
+    } finally {
+      await started.terminate('test done');
+    }
   });
 });
 

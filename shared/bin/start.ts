@@ -1,16 +1,19 @@
 /**
  * `npm start`: the whole system on this machine, then the chat. `npm run services` (`--no-chat`): the same without
  * the chat, for Claude Desktop, Goose and curl users. Starts (or reuses) Temporal, then both tool workers, both MCP
- * HTTP servers and the orchestrator worker; waits until each is ready; prefixes their logs. Ctrl-C, or the end of
- * the chat's piped input, stops everything it started, in reverse order; nothing is left running.
+ * HTTP servers and the orchestrator worker; waits until each is ready; prefixes their logs. A service that crashes is
+ * restarted (shared/launcher/supervisor.ts). Ctrl-C, or the end of the chat's piped input, stops everything it
+ * started, in reverse order; and whatever ends this process, even kill -9, ends what it started (each child exits
+ * when its IPC channel closes; the dev server has a watchdog).
  */
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { loadConfig, projectRoot, type AppConfig } from '../config';
+import { loadConfig, projectRoot } from '../config';
 import { createLogger } from '../logger';
 import { runMain } from '../main';
-import { ServiceProcess } from '../launcher/service-process';
+import { assertPortFree } from '../launcher/ports';
 import { systemServices } from '../launcher/services';
+import { formatDuration, RestartBudget, SupervisedService } from '../launcher/supervisor';
 import { startOrReuseTemporal } from '../temporal/local-service';
 
 const READY_TIMEOUT_MS = 300_000; // the first start bundles three workflow packages on a small machine
@@ -25,10 +28,21 @@ runMain('start', async () => {
   const config = loadConfig();
   const log = createLogger('start', config.logLevel);
   const echo = (line: string) => process.stderr.write(`${line}\n`);
-  const started: ServiceProcess[] = [];
+  const started: SupervisedService[] = [];
   let stopping: Promise<void> | undefined;
+  let chatRunning = false;
+  const notice = (line: string, kind: 'restart' | 'back' | 'give-up') => {
+    // In the chat, one line per restart; that it is back matters only to someone watching the logs.
+    if (kind !== 'back' || !chatRunning) echo(`[start] ${line}`);
+  };
 
-  const temporal = await startOrReuseTemporal(config, log, { detached: true, logToFile: true });
+  // Before starting anything: a port someone else holds is one clear line, not a service dying half-way.
+  const { host, financePort, itPort } = config.mcp;
+  await assertPortFree({ host, port: financePort, what: 'the Finance MCP server', setting: 'FINANCE_MCP_PORT (and FINANCE_MCP_URL)' });
+  await assertPortFree({ host, port: itPort, what: 'the IT MCP server', setting: 'IT_MCP_PORT (and IT_MCP_URL)' });
+
+  const temporalOptions = { detached: true, logToFile: true };
+  let temporal = await startOrReuseTemporal(config, log, temporalOptions);
 
   const stopAll = (reason: string) =>
     (stopping ??= (async () => {
@@ -38,12 +52,11 @@ runMain('start', async () => {
       await temporal.stop();
       log.info('all stopped');
     })());
+  // Leaving without stopAll (an uncaught error): no waiting. The dev server's watchdog stops it once we are gone.
   process.once('exit', () => {
     for (const service of started) service.killNow();
-    temporal.server?.process.kill('SIGKILL');
   });
 
-  let chatRunning = false;
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => {
       // With the chat open, Ctrl-C reaches it too (same terminal); its exit stops the rest.
@@ -52,14 +65,15 @@ runMain('start', async () => {
   }
 
   try {
-    for (const spec of systemServices(config)) started.push(new ServiceProcess(spec, process.env, echo));
+    for (const spec of systemServices(config)) {
+      started.push(new SupervisedService(spec, { env: process.env, echo, notice, readyTimeoutMs: READY_TIMEOUT_MS }));
+    }
     await Promise.all(started.map((s) => s.waitUntilReady(READY_TIMEOUT_MS)));
   } catch (err) {
     await stopAll('a service failed to start');
     throw err;
   }
 
-  const { host, financePort, itPort } = config.mcp;
   echo(
     [
       '',
@@ -73,14 +87,50 @@ runMain('start', async () => {
     ].join('\n'),
   );
 
-  // A service that dies takes the rest down: half a system is harder to understand than none.
-  const firstExit = Promise.race(started.map((s) => s.exited.then((code) => ({ service: s, code }))));
+  // From here on a crash is restarted; only a service that keeps crashing ends the whole thing.
+  for (const service of started) service.supervise();
+
+  /** The dev server this command started is restarted like the services (a reused server is someone else's). */
+  async function superviseTemporal(): Promise<string> {
+    const budget = new RestartBudget();
+    let readySince = Date.now();
+    for (;;) {
+      const server = temporal.server;
+      if (!server) return new Promise<string>(() => undefined);
+      const code = await server.exited;
+      if (stopping) return new Promise<string>(() => undefined);
+      const how = server.process.signalCode ? `was killed by ${server.process.signalCode}` : `exited with code ${code}`;
+      const decision = budget.onCrash(Date.now(), readySince);
+      if ('giveUp' in decision) {
+        notice(`the Temporal dev server ${how}; not restarting it, ${decision.giveUp} (its log: ${config.devServer.dataDir}/temporal-dev-server.log)`, 'give-up');
+        return 'the Temporal dev server keeps crashing';
+      }
+      notice(`the Temporal dev server ${how}; restarting it in ${formatDuration(decision.restartInMs)} (restart ${decision.restart})`, 'restart');
+      await new Promise((resolve) => setTimeout(resolve, decision.restartInMs));
+      if (stopping) return new Promise<string>(() => undefined);
+      try {
+        // Its "up" line is for the logs; in the chat, the notice below says it.
+        temporal = await startOrReuseTemporal(config, chatRunning ? createLogger('start', 'warn') : log, temporalOptions);
+      } catch (err) {
+        notice(`the Temporal dev server could not be restarted: ${(err as Error).message}`, 'give-up');
+        return 'the Temporal dev server could not be restarted';
+      }
+      // Stopped while it was starting: stopAll has already passed it by.
+      if (stopping) await temporal.stop();
+      readySince = Date.now();
+      notice('the Temporal dev server is back', 'back');
+    }
+  }
+  const gaveUp = Promise.race([...started.map((s) => s.gaveUp), superviseTemporal()]);
+  const giveUpAll = async (reason: string) => {
+    await stopAll(reason);
+    echo(`[start] stopped everything: ${reason}. Fix the cause (its last lines are above) and start again.`);
+    process.exitCode = 1;
+  };
 
   if (!withChat) {
-    const { service, code } = await firstExit;
-    if (stopping) return;
-    await stopAll(`${service.spec.name} exited with code ${code}`);
-    process.exitCode = 1;
+    const reason = await gaveUp;
+    if (!stopping) await giveUpAll(reason);
     return;
   }
 
@@ -90,16 +140,16 @@ runMain('start', async () => {
   const chat = spawn(process.execPath, ['--import', 'tsx', 'orchestrator/chat.ts', ...(values.conversation ? ['--conversation', values.conversation] : [])], {
     cwd: projectRoot,
     env: process.env,
-    stdio: 'inherit',
+    // The IPC channel only ends the chat with this process (shared/ready.ts).
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
   });
   const chatExit = new Promise<number>((resolve) => chat.once('exit', (code) => resolve(code ?? 0)));
-  const outcome = await Promise.race([chatExit.then((code) => ({ chat: code })), firstExit.then((e) => ({ died: e }))]);
+  const outcome = await Promise.race([chatExit.then((code) => ({ chat: code })), gaveUp.then((reason) => ({ reason }))]);
   chatRunning = false;
-  if ('died' in outcome) {
+  if ('reason' in outcome) {
     chat.kill('SIGTERM');
     await chatExit;
-    await stopAll(`${outcome.died.service.spec.name} exited with code ${outcome.died.code}`);
-    process.exitCode = 1;
+    await giveUpAll(outcome.reason);
     return;
   }
   await stopAll('the chat ended');

@@ -1,12 +1,14 @@
 /**
  * One long-running part of the system (a worker, an MCP server) as a child process of the launcher: its output
  * prefixed with its name, readiness announced over IPC (and, for servers, a passing health check), and a stop that
- * escalates from SIGTERM to SIGKILL. Each child gets a process group of its own, so a terminal's Ctrl-C reaches only the launcher, which
- * stops the children in order.
+ * escalates from SIGTERM to SIGKILL. The same IPC channel ends the child when the launcher ends, however it ends
+ * (shared/ready.ts). Each child gets a process group of its own, so a terminal's Ctrl-C reaches only the launcher,
+ * which stops the children in order.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { projectRoot } from '../config';
+import { StartupError } from '../main';
 
 export interface ServiceSpec {
   name: string;
@@ -77,10 +79,18 @@ export class ServiceProcess {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (this.announced && (!this.spec.check || (await this.spec.check().catch(() => false)))) return;
-      if (!this.running) throw new Error(`${this.spec.name} exited (code ${this.child.exitCode}) before it was ready:\n${this.tail.join('\n')}`);
-      if (Date.now() > deadline) throw new Error(`${this.spec.name} was not ready within ${timeoutMs / 1000} s:\n${this.tail.join('\n')}`);
+      if (!this.running) {
+        const how = this.child.signalCode ? `was killed by ${this.child.signalCode}` : `exited with code ${this.child.exitCode}`;
+        throw new StartupError(`${this.spec.name} ${how} before it was ready; its last lines:\n${this.tail.join('\n')}`);
+      }
+      if (Date.now() > deadline) throw new StartupError(`${this.spec.name} was not ready within ${timeoutMs / 1000} s; its last lines:\n${this.tail.join('\n')}`);
       await new Promise((r) => setTimeout(r, 100));
     }
+  }
+
+  /** The last `n` lines it printed, for a message about why it stopped. */
+  lastLines(n: number): string {
+    return this.tail.slice(-n).join('\n');
   }
 
   get running(): boolean {

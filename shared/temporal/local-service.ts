@@ -1,14 +1,18 @@
 /**
  * The local Temporal service for `npm run temporal` and `npm start`: reuse the server at TEMPORAL_ADDRESS when one
  * answers (registering the project's namespaces if missing), otherwise start `temporal server start-dev` there
- * (loopback only) persisting to SQLite under the data folder.
+ * (loopback only) persisting to SQLite under the data folder. A server started here ends with this process, however
+ * this process ends (a watchdog); a reused one is left alone.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { AppConfig } from '../config';
+import { assertPortFree } from '../launcher/ports';
+import { startWatchdog } from '../launcher/watchdog';
 import type { Logger } from '../logger';
+import { StartupError } from '../main';
 import { findTemporalCli } from './cli-binary';
-import { ensureNamespaces, isLoopbackAddress, isTemporalServing, spawnDevServer, waitUntilServing, type RunningDevServer } from './dev-server';
+import { ensureNamespaces, isLoopbackAddress, isTemporalServing, spawnDevServer, splitAddress, waitUntilServing, type RunningDevServer } from './dev-server';
 
 export interface LocalTemporal {
   /** The dev server this process started; undefined when an existing server was reused. */
@@ -40,8 +44,15 @@ export async function startOrReuseTemporal(config: AppConfig, log: Logger, opts:
     return { webUi, stop: async () => undefined };
   }
   if (!isLoopbackAddress(temporal.address)) {
-    throw new Error(`no Temporal server answers at TEMPORAL_ADDRESS=${temporal.address}, and a dev server is only started on loopback`);
+    throw new StartupError(
+      `no Temporal server answers at TEMPORAL_ADDRESS=${temporal.address}: start it, or unset TEMPORAL_ADDRESS to use a local dev server (\`npm run temporal\`; \`npm start\` starts one itself)`,
+    );
   }
+  // Something else on these ports would make the dev server die with a bind error deep in its log.
+  const { host, port } = splitAddress(temporal.address);
+  const ip = host === 'localhost' ? '127.0.0.1' : host.replace(/^\[|\]$/g, '');
+  await assertPortFree({ host: ip, port, what: 'the Temporal dev server', setting: 'TEMPORAL_ADDRESS (host:port)' });
+  await assertPortFree({ host: ip, port: devServer.uiPort, what: 'the Temporal Web UI', setting: 'TEMPORAL_UI_PORT' });
 
   const cliPath = await findTemporalCli({ explicitPath: devServer.cliPath, cacheDir: devServer.cliCacheDir });
   const dbFile = opts.inMemory ? undefined : path.join(devServer.dataDir, 'temporal.db');
@@ -56,15 +67,20 @@ export async function startOrReuseTemporal(config: AppConfig, log: Logger, opts:
     detached: opts.detached,
     stdio: opts.logToFile ? { logFile } : 'inherit-stderr',
   });
+  const watchdog = server.process.pid === undefined ? undefined : startWatchdog(server.process.pid);
+  const stop = async () => {
+    await server.stop();
+    await watchdog?.release();
+  };
   try {
     await waitUntilServing(temporal, server);
   } catch (err) {
-    await server.stop();
-    throw err;
+    await stop();
+    throw new StartupError(`${(err as Error).message}${opts.logToFile ? `; its log: ${logFile}` : ''}`);
   }
   log.info(
     { address: temporal.address, webUi: `http://127.0.0.1:${devServer.uiPort}`, dbFile, namespaces, cli: cliPath, ...(opts.logToFile ? { log: logFile } : {}) },
     'Temporal dev server is up',
   );
-  return { server, webUi: `http://127.0.0.1:${devServer.uiPort}`, stop: () => server.stop() };
+  return { server, webUi: `http://127.0.0.1:${devServer.uiPort}`, stop };
 }

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -19,16 +20,39 @@ const MARKER = 'DMA_START_TEST_MARKER';
 
 /** Processes still alive that inherited this run's marker (the launcher and everything it started). */
 function survivors(marker: string): number[] {
-  const pids: number[] = [];
+  return markedProcesses(marker).map((p) => p.pid);
+}
+
+function markedProcesses(marker: string): { pid: number; command: string }[] {
+  const found: { pid: number; command: string }[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`${MARKER}=${marker}`)) pids.push(Number(entry));
+      if (!readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`${MARKER}=${marker}`)) continue;
+      // A zombie has no command line: it has ended, and only waits for its parent to collect it.
+      const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').trim();
+      if (command) found.push({ pid: Number(entry), command });
     } catch {
       // gone already, or not ours to read
     }
   }
-  return pids;
+  return found;
+}
+
+/** The one node process of this run whose command line contains `script` (not the `sh -c` npm runs it with). */
+function pidOf(marker: string, script: string): number {
+  const matches = markedProcesses(marker).filter((p) => /^\S*node /.test(p.command) && p.command.includes(script));
+  if (matches.length !== 1) throw new Error(`expected one process running ${script}, found ${JSON.stringify(matches)}`);
+  return matches[0]!.pid;
+}
+
+/** Whether anything accepts TCP connections on a loopback port. */
+function listening(port: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port: Number(port) });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
 }
 
 async function launch(script: 'start' | 'services', env: Record<string, string>, input?: string) {
@@ -67,17 +91,31 @@ afterAll(() => {
 });
 
 describe('npm start', () => {
-  it('starts Temporal and every service, chats over piped input, and stops everything at its end', { timeout: 400_000 }, async () => {
+  it('starts Temporal and every service, chats over piped input, carries on after every service is killed, and stops everything at its end', { timeout: 400_000 }, async () => {
     const { temporalPort, ...ports } = await portsFor();
     const dataDir = mkdtempSync(path.join(tmpdir(), 'dma-start-'));
     const address = `127.0.0.1:${temporalPort}`;
-    const run = await launch(
-      'start',
-      { ...ports, TEMPORAL_ADDRESS: address, TEMPORAL_DATA_DIR: dataDir },
-      'Calculate 15 * 23\nWhat is the stock price of AAPL?\nSet the JIRA project to DEMO-123\nGet JIRA metrics\n',
-    );
+    const run = await launch('start', { ...ports, TEMPORAL_ADDRESS: address, TEMPORAL_DATA_DIR: dataDir });
     running.push(run);
+    run.child.stdin.write('Calculate 15 * 23\n');
+    await waitFor('the first reply', () => /Agent: .*345/.test(run.out()), 300_000);
+
+    // Every service killed outright mid-conversation: each is restarted, and the next turns are answered.
+    const services = {
+      'worker:finance': 'tool-workers/finance/main.ts',
+      'worker:it': 'tool-workers/it/main.ts',
+      'mcp:finance': 'mcp-servers/finance/main.ts',
+      'mcp:it': 'mcp-servers/it/main.ts',
+      'worker:orchestrator': 'orchestrator/main.ts',
+    };
+    for (const script of Object.values(services)) process.kill(pidOf(run.marker, script), 'SIGKILL');
+    run.child.stdin.end('What is the stock price of AAPL?\nSet the JIRA project to DEMO-123\nGet JIRA metrics\n');
     const code = await run.exited;
+    for (const name of Object.keys(services)) {
+      expect(run.err()).toContain(`[start] ${name} was killed by SIGKILL; restarting it in 1 s (restart 1)\n`);
+    }
+    // In the chat, one line per restart and no more.
+    expect(run.err()).not.toContain('is back');
     expect(code, run.err()).toBe(0);
     const out = run.out();
     expect(out).toMatch(/offline planner/);
@@ -114,5 +152,49 @@ describe('npm run services', () => {
     expect(survivors(run.marker)).toEqual([]);
     await expect(fetch(`http://127.0.0.1:${ports.IT_MCP_PORT}/healthz`)).rejects.toThrow();
     expect(await isTemporalServing(temporal, 2000)).toBe(true);
+  });
+});
+
+describe('npm run services, supervised', () => {
+  it('restarts a service and the dev server killed with SIGKILL; and kill -9 of the launcher leaves no process and no port behind', { timeout: 300_000 }, async () => {
+    const { temporalPort, ...ports } = await portsFor();
+    const run = await launch('services', {
+      ...ports,
+      TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
+      TEMPORAL_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'dma-start-')),
+    });
+    running.push(run);
+    await waitFor('everything up', () => run.err().includes('Everything is up'), 240_000);
+    const launcher = pidOf(run.marker, 'shared/bin/start.ts');
+
+    // Crashes, of a service and of the dev server: the launcher says so in one line each, starts them again, and
+    // a call goes through both once they are back.
+    const crashed = pidOf(run.marker, 'mcp-servers/finance/main.ts');
+    const devServer = markedProcesses(run.marker).find((p) => p.command.includes('temporal server start-dev'))!.pid;
+    process.kill(crashed, 'SIGKILL');
+    process.kill(devServer, 'SIGKILL');
+    await waitFor('mcp:finance back', () => run.err().includes('[start] mcp:finance is back'), 60_000);
+    await waitFor('Temporal back', () => run.err().includes('[start] the Temporal dev server is back'), 60_000);
+    expect(run.err()).toContain('[start] mcp:finance was killed by SIGKILL; restarting it in 1 s (restart 1)\n');
+    expect(run.err()).toContain('[start] the Temporal dev server was killed by SIGKILL; restarting it in 1 s (restart 1)\n');
+    expect(pidOf(run.marker, 'mcp-servers/finance/main.ts')).not.toBe(crashed);
+    const client = await connectHttpClient(ports.FINANCE_MCP_URL);
+    const result = await client.callTool({ name: 'calculate_roi', arguments: { principal: 1000, annual_rate: 0.1, years: 1 } });
+    expect((result.structuredContent as { final_value: number }).final_value).toBe(1100);
+    await client.close();
+    expect(run.child.exitCode).toBeNull();
+
+    // The launcher itself killed outright: no chance to stop anything, yet nothing stays.
+    const everything = markedProcesses(run.marker);
+    for (const script of ['tool-workers/finance', 'tool-workers/it', 'mcp-servers/it', 'orchestrator/main.ts', 'temporal server start-dev']) {
+      expect(everything.map((p) => p.command).join('\n')).toContain(script);
+    }
+    process.kill(launcher, 'SIGKILL');
+    await waitFor('nothing left', () => survivors(run.marker).length === 0, 15_000).catch((err: Error) => {
+      throw new Error(`${err.message}: ${JSON.stringify(markedProcesses(run.marker))}`);
+    });
+    for (const port of [temporalPort, ports.TEMPORAL_UI_PORT, ports.FINANCE_MCP_PORT, ports.IT_MCP_PORT]) {
+      expect(await listening(port), `port ${port}`).toBe(false);
+    }
   });
 });

@@ -1,6 +1,8 @@
 /**
- * Determinism guard: a recorded session history (committed under fixtures/) must replay against the current
- * workflow code. Re-record after an intended, versioned change with RECORD_HISTORIES=1.
+ * Determinism guard: recorded session histories (committed under fixtures/) must replay against the current workflow
+ * code. `it-session-history.json` was recorded before writes became the one `sessionWrite` Signal (it carries the old
+ * per-kind Signals) and is never re-recorded; RECORD_HISTORIES=1 re-records only the current one, after an intended,
+ * versioned change.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
@@ -10,7 +12,8 @@ import { itSessionWorkflowId } from '../../mcp-servers/it/sessions';
 import { startItStack, type ItStack } from '../support/it-stack';
 import { prebuiltBundle } from '../support/temporal';
 
-const fixture = new URL('./fixtures/it-session-history.json', import.meta.url);
+const beforeSessionWrite = new URL('./fixtures/it-session-history.json', import.meta.url);
+const fixture = new URL('./fixtures/it-session-history-session-write.json', import.meta.url);
 let stack: ItStack;
 
 beforeAll(async () => {
@@ -33,11 +36,20 @@ async function recordSession(): Promise<string> {
 }
 
 describe('IT session workflow replay', () => {
+  it('replays a history recorded with the per-kind write Signals of earlier versions', async () => {
+    const history = JSON.parse(readFileSync(beforeSessionWrite, 'utf8'));
+    const signals = history.events.map((e: any) => e.workflowExecutionSignaledEventAttributes?.signalName).filter(Boolean);
+    expect(signals).toEqual(expect.arrayContaining(['setJiraProject', 'recordIp']));
+    expect(signals).not.toContain('sessionWrite');
+    await Worker.runReplayHistory({ workflowBundle: { codePath: prebuiltBundle('it') } }, history, 'recorded-before-session-write');
+  });
+
   it('replays the recorded history against the current code', async () => {
     if (process.env.RECORD_HISTORIES === '1') writeFileSync(fixture, await recordSession());
-    expect(existsSync(fixture), 'fixtures/it-session-history.json is missing: run with RECORD_HISTORIES=1').toBe(true);
+    expect(existsSync(fixture), 'fixtures/it-session-history-session-write.json is missing: run with RECORD_HISTORIES=1').toBe(true);
     const history = JSON.parse(readFileSync(fixture, 'utf8'));
     expect(history.events.length).toBeGreaterThan(10);
+    expect(JSON.stringify(history)).toContain('sessionWrite');
     await Worker.runReplayHistory({ workflowBundle: { codePath: prebuiltBundle('it') } }, history, 'recorded-session');
   });
 

@@ -5,6 +5,9 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AgentInputItem } from '@openai/agents-core';
 
+/** The model name of the offline planner (orchestrator/model/offline-planner.ts), which needs no LLM. */
+export const OFFLINE_MODEL_NAME = 'offline';
+
 /** The MCP servers a conversation reaches, by the names the worker maps to URLs (FINANCE_MCP_URL, IT_MCP_URL). */
 export const mcpServerNames = ['finance', 'it'] as const;
 export type McpServerName = (typeof mcpServerNames)[number];

@@ -1,7 +1,8 @@
 /**
  * One workflow per conversation. Each user turn is an Update that runs the OpenAI Agents SDK loop through
- * `TemporalOpenAIRunner` (every model call an activity) and returns the reply; the transcript is a Query. Memory is
- * a `WorkflowSafeMemorySession` carried across continue-as-new, trimmed to the context policy before each turn.
+ * `TemporalOpenAIRunner` (every model call an activity, a local one for the offline planner) and returns the reply;
+ * the transcript is a Query. Memory is a `WorkflowSafeMemorySession` carried across continue-as-new, trimmed to the
+ * context policy before each turn.
  *
  * Tools: every tool the MCP servers list (kept in state for as long as each list's `ttlMs` allows) and the local
  * calculator and weather, each call an activity. The IT session's handle is conversation state too: the model never
@@ -25,6 +26,7 @@ import { fitToContext } from './context-window';
 import {
   MAX_MESSAGE_CHARS,
   MAX_TRANSCRIPT_ENTRIES,
+  OFFLINE_MODEL_NAME,
   endConversationSignal,
   itSessionContract,
   mcpServerNames,
@@ -47,6 +49,13 @@ const MAX_LIST_TTL_MS = 86_400_000;
  * handle exists. Runs recorded before it replay the old command sequence (test/orchestrator/conversation-replay.test.ts).
  */
 const MCP_2026_PATCH = 'mcp-2026-handles';
+/**
+ * The offline planner is pure CPU (milliseconds, no I/O): as a local activity it runs inside the workflow task
+ * that asks for it, instead of a scheduled activity plus one more workflow task, twice a turn (the README's Benchmarks
+ * has the measurement). Remote models do network I/O for seconds and stay scheduled activities. Runs started before
+ * this replay their scheduled model activities.
+ */
+const LOCAL_PLANNER_PATCH = 'offline-planner-local-activity';
 
 const calculatorSchema = {
   type: 'object' as const,
@@ -107,7 +116,9 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
     startedAt: now(),
   };
   const session = new WorkflowSafeMemorySession({ initialItems: state.items });
-  const runner = new TemporalOpenAIRunner();
+  const runner = new TemporalOpenAIRunner(
+    input.model === OFFLINE_MODEL_NAME && patched(LOCAL_PLANNER_PATCH) ? { defaultModelParams: { useLocalActivity: true } } : undefined,
+  );
 
   const retry = { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds' };
   const nonRetryableErrorTypes = ['McpRequestRejected', 'McpSessionNotFound'];

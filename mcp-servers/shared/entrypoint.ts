@@ -1,14 +1,21 @@
 /**
  * The process edge shared by both MCP servers: parse `--transport`, load config once, open the Temporal client,
  * then serve over streamable HTTP (default) or stdio. In stdio mode nothing but protocol frames reaches stdout.
+ *
+ * `--with-worker` runs the domain's tool worker in this process too, and the client shares the worker's connection,
+ * so a tool call's workflow starts eagerly: the server hands its first workflow task back in the start response, to
+ * this worker, instead of through a task-queue poll (README, Benchmarks). Opt-in: the default keeps servers and
+ * workers apart, scaled and deployed on their own, and a server that starts while Temporal is down.
  */
 import { parseArgs } from 'node:util';
-import { Client } from '@temporalio/client';
+import { Client, type ConnectionLike } from '@temporalio/client';
+import type { NativeConnection, Worker } from '@temporalio/worker';
 import { loadConfig, type AppConfig } from '../../shared/config';
 import { createLogger, type Logger } from '../../shared/logger';
 import { runMain } from '../../shared/main';
 import { announceReady } from '../../shared/ready';
-import { lazyClientConnection, temporalReachable } from '../../shared/temporal/connection';
+import { connectWorker, lazyClientConnection, temporalReachable } from '../../shared/temporal/connection';
+import { installTemporalRuntime } from '../../shared/temporal/runtime';
 import { startMcpHttpServer, type LegacySessionStore, type McpServerFactory } from '../transports/http';
 import { isLoopbackHost } from '../transports/origins';
 import { serveStdio } from '../transports/stdio';
@@ -21,36 +28,71 @@ export interface McpServerParts {
   stdioSessionId?(): Promise<string>;
 }
 
+/** A domain's tool worker as configured, for `--with-worker`; `close` releases what its activities hold. */
+export interface EmbeddedWorker {
+  worker: Worker;
+  details: Record<string, unknown>;
+  close(): Promise<void>;
+}
+
 export interface McpProcessSpec {
   name: string;
   namespace(config: AppConfig): string;
   port(config: AppConfig): number;
   /** The URL clients use (the Protected Resource Metadata `resource`), when configured. */
   publicUrl(config: AppConfig): string | undefined;
-  setup(deps: { config: AppConfig; client: Client; log: Logger; transport: 'http' | 'stdio' }): Promise<McpServerParts>;
+  /** The domain's worker, for `--with-worker`. */
+  worker(config: AppConfig, connection: NativeConnection): Promise<EmbeddedWorker>;
+  /** `eagerStart`: a worker runs in this process on the client's connection (`--with-worker`). */
+  setup(deps: { config: AppConfig; client: Client; log: Logger; transport: 'http' | 'stdio'; eagerStart: boolean }): Promise<McpServerParts>;
 }
 
 export function runMcpServerProcess(spec: McpProcessSpec): void {
   runMain(spec.name, async () => {
     const { values } = parseArgs({
-      options: { transport: { type: 'string', default: 'http' } },
+      options: { transport: { type: 'string', default: 'http' }, 'with-worker': { type: 'boolean', default: false } },
       strict: true,
     });
     const transport = values.transport;
     if (transport !== 'http' && transport !== 'stdio') {
       throw new Error(`--transport must be "http" or "stdio" (got ${JSON.stringify(transport)})`);
     }
+    const withWorker = values['with-worker'];
     const config = loadConfig();
     const log = createLogger(spec.name, config.logLevel);
-    const connection = lazyClientConnection(config.temporal);
+
+    let connection: ConnectionLike;
+    let embedded: { worker: EmbeddedWorker; running: Promise<void> } | undefined;
+    if (withWorker) {
+      installTemporalRuntime(log);
+      const native = await connectWorker(config.temporal);
+      connection = native;
+      const worker = await spec.worker(config, native).catch(async (err: unknown) => {
+        await native.close();
+        throw err;
+      });
+      embedded = { worker, running: worker.worker.run() };
+      log.info(worker.details, `${spec.name}: worker running in this process`);
+    } else {
+      connection = lazyClientConnection(config.temporal);
+    }
     const client = new Client({ connection, namespace: spec.namespace(config) });
-    const parts = await spec.setup({ config, client, log, transport });
+    /** Drains the embedded worker (its runtime also does on SIGINT/SIGTERM), then closes the connection. */
+    const closeTemporal = async () => {
+      if (embedded) {
+        if (embedded.worker.worker.getState() === 'RUNNING') embedded.worker.worker.shutdown();
+        await embedded.running;
+        await embedded.worker.close();
+      }
+      await connection.close();
+    };
+    const parts = await spec.setup({ config, client, log, transport, eagerStart: withWorker });
 
     if (transport === 'stdio') {
       const sessionId = await parts.stdioSessionId?.();
       log.info({ namespace: spec.namespace(config), sessionId }, `${spec.name} serving MCP over stdio`);
       await serveStdio(parts.createServer, sessionId);
-      await connection.close();
+      await closeTemporal();
       return;
     }
 
@@ -71,16 +113,23 @@ export function runMcpServerProcess(spec: McpProcessSpec): void {
       auth: config.mcp.auth && { config: config.mcp.auth, resource: spec.publicUrl(config) },
       health: async () => {
         const temporal = await temporalReachable(connection);
-        return { ok: temporal.reachable, temporal: { address: config.temporal.address, namespace: spec.namespace(config), ...temporal } };
+        const worker = embedded && { worker: embedded.worker.worker.getState() };
+        return {
+          ok: temporal.reachable && (!worker || worker.worker === 'RUNNING'),
+          temporal: { address: config.temporal.address, namespace: spec.namespace(config), ...temporal },
+          ...worker,
+        };
       },
       log,
     });
     announceReady();
     await new Promise<void>((resolve) => {
       for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+      // The worker stops on its own when its runtime takes the signal or it fails: the server goes with it.
+      void embedded?.running.then(resolve, resolve);
     });
     log.info('shutting down');
     await http.close();
-    await connection.close();
+    await closeTemporal();
   });
 }

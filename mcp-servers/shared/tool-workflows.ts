@@ -22,6 +22,11 @@ export interface ToolWorkflowRunnerOptions {
   taskQueue: string;
   /** Bounds the whole workflow, so a call never hangs when no worker is running. */
   timeoutMs: number;
+  /**
+   * The client shares its connection with a worker in this process (`--with-worker`): ask the server to hand the
+   * first workflow task back in the start response, to that worker, instead of through a task queue poll.
+   */
+  eagerStart?: boolean;
 }
 
 export function argumentsDigest(args: unknown): string {
@@ -73,6 +78,7 @@ export class ToolWorkflowRunner {
         workflowId,
         args: args === undefined ? [] : [args],
         workflowExecutionTimeout: this.opts.timeoutMs,
+        ...(this.opts.eagerStart ? { requestEagerStart: true } : {}),
         // A key names one execution forever (within retention): a closed one is not started again.
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         memo: { tool: toolName, argumentsDigest: digest, caller: caller ?? null, onBehalfOf: onBehalfOf ?? null },

@@ -21,6 +21,7 @@ import {
   isJsonContentType,
   isLegacyRequest,
   localhostAllowedHostnames,
+  PROTOCOL_VERSION_META_KEY,
   requireBearerAuth,
   WebStandardStreamableHTTPServerTransport,
   type AuthInfo,
@@ -86,6 +87,20 @@ type ParsedBody = unknown;
 
 function jsonRpcError(status: number, code: number, message: string, headers: Record<string, string> = {}): Response {
   return Response.json({ jsonrpc: '2.0', error: { code, message }, id: null }, { status, headers });
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * A JSON-RPC request or notification (not `initialize`, not a response) whose params carry the 2026-07-28 envelope
+ * claim: the SDK's classifier sends every such message to its modern path (served there, or rejected there), never to
+ * the 2025-era leg. The handler classifies it again anyway, and one classification costs ~0.15 ms (zod builds an
+ * error for each shape it rules out), so this saves the second one on the modern path. Anything else asks the SDK.
+ */
+function claimsModernEnvelope(body: unknown): boolean {
+  if (!isRecord(body) || 'result' in body || 'error' in body || body.method === 'initialize') return false;
+  const meta = isRecord(body.params) ? body.params._meta : undefined;
+  return isRecord(meta) && PROTOCOL_VERSION_META_KEY in meta;
 }
 
 /** A host as it stands in a URL (IPv6 literals in brackets). */
@@ -164,7 +179,8 @@ export function createMcpEndpoint(opts: McpHttpOptions): { fetch: (request: Requ
     onerror: (err) => log.debug({ err: err.message }, 'request refused by the MCP handler'),
   });
   const legacy = createLegacyLeg(opts);
-  const checkHost = isLoopbackHost(opts.host) ? (request: Request) => hostHeaderValidationResponse(request, localhostAllowedHostnames()) : () => undefined;
+  const loopbackNames = localhostAllowedHostnames();
+  const checkHost = isLoopbackHost(opts.host) ? (request: Request) => hostHeaderValidationResponse(request, loopbackNames) : () => undefined;
   const gate = opts.auth
     ? requireBearerAuth({
         verifier: createTokenVerifier(opts.auth.config, opts.auth.resource!),
@@ -205,7 +221,7 @@ export function createMcpEndpoint(opts: McpHttpOptions): { fetch: (request: Requ
         }
       }
       // Read once, parsed once: the classifier and both legs take the parsed body.
-      if (await isLegacyRequest(request, body)) return legacy(request, authInfo, body);
+      if (!claimsModernEnvelope(body) && (await isLegacyRequest(request, body))) return legacy(request, authInfo, body);
       return modern.fetch(request, { ...(authInfo ? { authInfo } : {}), ...(body !== undefined ? { parsedBody: body } : {}) });
     },
   };

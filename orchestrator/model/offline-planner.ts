@@ -12,8 +12,9 @@ import { cannotHelp, composeAnswer } from './planner/answer';
 import { readConversation } from './planner/conversation';
 import { Planner, type PlannedCall } from './planner/plan';
 import { toolSpecs } from './planner/tool-spec';
+import { OFFLINE_MODEL_NAME } from '../shared';
 
-export const OFFLINE_MODEL_NAME = 'offline';
+export { OFFLINE_MODEL_NAME };
 
 export type OfflinePhase = 'plan' | 'answer' | 'cannot-help';
 

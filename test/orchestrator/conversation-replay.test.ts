@@ -1,9 +1,10 @@
 /**
  * Determinism guard: recorded conversations (offline planner, MCP and local tool calls, a context trim, the end
- * signal) must replay against the current workflow code. Two recordings: one from before the `mcp-2026-handles`
- * patch (Mcp-Session-Id sessions, tools discovered once), which stands for conversations that were running when it
- * was deployed and is never re-recorded; and one made since. Re-record the latter after an intended, versioned
- * change with RECORD_HISTORIES=1.
+ * signal) must replay against the current workflow code. Three recordings, each standing for conversations that were
+ * running when the next patch was deployed, never re-recorded: one from before `mcp-2026-handles` (Mcp-Session-Id
+ * sessions, tools discovered once); one since it, from before `offline-planner-local-activity` (the planner as a
+ * scheduled activity); and one since that. Re-record the last after an intended, versioned change with
+ * RECORD_HISTORIES=1, having copied it away under a new name first (README, "Changing workflow code").
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
@@ -15,6 +16,7 @@ import { prebuiltBundle, testConfig } from '../support/temporal';
 
 const beforePatch = new URL('./fixtures/conversation-history.json', import.meta.url);
 const sincePatch = new URL('./fixtures/conversation-history-mcp-2026.json', import.meta.url);
+const sinceLocalPlanner = new URL('./fixtures/conversation-history-local-planner.json', import.meta.url);
 let stack: OrchestratorStack;
 
 beforeAll(async () => {
@@ -68,11 +70,17 @@ describe('conversation workflow replay', () => {
     await replay(history, 'recorded-before-patch');
   });
 
-  it('replays a conversation recorded since the patch', async () => {
-    if (process.env.RECORD_HISTORIES === '1') writeFileSync(sincePatch, await recordConversation());
+  it('replays a conversation recorded since the mcp-2026-handles patch (the planner a scheduled activity)', async () => {
     const history = load(sincePatch);
     expect(patchIds(history)).toEqual(['mcp-2026-handles']);
     await replay(history, 'recorded-since-patch');
+  });
+
+  it('replays a conversation recorded since the offline-planner-local-activity patch', async () => {
+    if (process.env.RECORD_HISTORIES === '1') writeFileSync(sinceLocalPlanner, await recordConversation());
+    const history = load(sinceLocalPlanner);
+    expect(patchIds(history)).toEqual(['offline-planner-local-activity', 'mcp-2026-handles']);
+    await replay(history, 'recorded-since-local-planner');
   });
 
   it('replays a fresh history too (the code is deterministic today)', async () => {

@@ -3,8 +3,10 @@
  * namespace. Deployable apart from the MCP server; scale it by running more copies.
  */
 import { NativeConnection, Worker } from '@temporalio/worker';
+import type { AppConfig } from '../../shared/config';
 import { createFinanceActivities, type FinanceDeps } from './activities';
 import { financeWorkflowBundle } from './bundle';
+import { createQuoteProvider } from './quotes';
 import { workflowSourceOptions } from '../../shared/temporal/workflow-bundle';
 
 export interface FinanceWorkerOptions {
@@ -24,4 +26,23 @@ export function createFinanceWorker(opts: FinanceWorkerOptions): Promise<Worker>
     activities: createFinanceActivities(opts.deps),
     ...workflowSourceOptions(financeWorkflowBundle, opts.workflowBundlePath),
   });
+}
+
+/**
+ * The finance worker as configured (namespace, task queue, quote provider): what `npm run worker:finance` runs, and
+ * what the Finance MCP server runs beside itself with `--with-worker`.
+ */
+export async function createConfiguredFinanceWorker(config: AppConfig, connection: NativeConnection) {
+  const quotes = createQuoteProvider(config.finance);
+  const worker = await createFinanceWorker({
+    connection,
+    namespace: config.temporal.namespaces.finance,
+    taskQueue: config.finance.taskQueue,
+    deps: { quotes },
+  });
+  return {
+    worker,
+    details: { namespace: config.temporal.namespaces.finance, taskQueue: config.finance.taskQueue, quotes: quotes.name },
+    close: async () => undefined,
+  };
 }

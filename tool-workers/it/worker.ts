@@ -3,9 +3,12 @@
  * Sessions live in Temporal, so workers can be restarted or scaled without losing one.
  */
 import { NativeConnection, Worker } from '@temporalio/worker';
+import type { AppConfig } from '../../shared/config';
 import { workflowSourceOptions } from '../../shared/temporal/workflow-bundle';
 import { createItActivities, type ItDeps } from './activities';
 import { itWorkflowBundle } from './bundle';
+import { IpLookup } from './ip/lookup';
+import { createJiraProvider } from './jira';
 
 export interface ItWorkerOptions {
   connection: NativeConnection;
@@ -23,4 +26,33 @@ export function createItWorker(opts: ItWorkerOptions): Promise<Worker> {
     activities: createItActivities(opts.deps),
     ...workflowSourceOptions(itWorkflowBundle, opts.workflowBundlePath),
   });
+}
+
+/**
+ * The IT worker as configured (namespace, task queue, Jira and IP lookups): what `npm run worker:it` runs, and what
+ * the IT MCP server runs beside itself with `--with-worker`. `close` releases the lookups' connections.
+ */
+export async function createConfiguredItWorker(config: AppConfig, connection: NativeConnection) {
+  const ip = new IpLookup({ url: config.it.ipLookupUrl, timeoutMs: config.it.ipLookupTimeoutMs });
+  const jira = createJiraProvider(config.it);
+  const close = async () => {
+    await ip.close();
+    await jira.close?.();
+  };
+  try {
+    const worker = await createItWorker({ connection, namespace: config.temporal.namespaces.it, taskQueue: config.it.taskQueue, deps: { jira, ip } });
+    return {
+      worker,
+      details: {
+        namespace: config.temporal.namespaces.it,
+        taskQueue: config.it.taskQueue,
+        jira: jira.name,
+        ipLookup: config.it.ipLookupUrl ?? 'local interface',
+      },
+      close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
 }

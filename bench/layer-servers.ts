@@ -1,0 +1,75 @@
+/**
+ * MCP servers without Temporal, for `npm run bench` to measure the MCP layer against its floor in one run, in a
+ * process of their own as the real servers are:
+ * - the floor: a plain SDK v2 server (`createMcpHandler` + `toNodeHandler`, one arithmetic tool), what any MCP hop
+ *   costs on this machine;
+ * - ours: the Finance server on our HTTP transport (host and origin checks, both eras, per-request instances), whose
+ *   workflow runner answers without Temporal.
+ * Each twice: answering at once, and after waiting as long as a workflow takes (the first argument, ms; the process
+ * idles meanwhile, and its code runs colder after). Announces `{ type: 'ready', urls }` over the IPC channel of the
+ * bench that started it.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { toNodeHandler } from '@modelcontextprotocol/node';
+import { createMcpHandler, McpServer } from '@modelcontextprotocol/server';
+import { z } from 'zod';
+import { createLogger } from '../shared/logger';
+import { runMain } from '../shared/main';
+import { createFinanceServer } from '../mcp-servers/finance/server';
+import type { ToolWorkflowRunner } from '../mcp-servers/shared/tool-workflows';
+import { startMcpHttpServer } from '../mcp-servers/transports/http';
+import { compoundGrowth } from '../tool-workers/finance/roi';
+import type { RoiInput } from '../tool-workers/finance/shared';
+
+const addInput = z.object({ a: z.number().describe('First addend'), b: z.number().describe('Second addend') });
+const pause = (ms: number) => (ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
+
+async function startFloor(waitMs: number) {
+  const handler = createMcpHandler(() => {
+    const server = new McpServer({ name: 'floor', version: '1.0.0' });
+    server.registerTool('add', { description: 'Adds two numbers', inputSchema: addInput }, async ({ a, b }) => {
+      await pause(waitMs);
+      return { content: [{ type: 'text', text: String(a + b) }] };
+    });
+    return server;
+  });
+  const server = createServer(toNodeHandler(handler));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`,
+    async close() {
+      await handler.close();
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}
+
+/** Only the runner differs from the production Finance server: the workflow's answer, computed here. */
+function startOurs(waitMs: number) {
+  const runner = {
+    run: async (_tool: string, _workflow: unknown, args: RoiInput) => {
+      await pause(waitMs);
+      return compoundGrowth({ compounding: 'yearly', ...args });
+    },
+  };
+  return startMcpHttpServer({
+    name: 'bench-ours',
+    host: '127.0.0.1',
+    port: 0,
+    allowedOrigins: [],
+    maxBodyBytes: 1 << 20,
+    createServer: () => createFinanceServer({ workflows: runner as unknown as ToolWorkflowRunner }),
+    health: async () => ({ ok: true }),
+    log: createLogger('bench-ours', 'warn'),
+  });
+}
+
+runMain('bench:layer-servers', async () => {
+  const waitMs = Number(process.argv[2] ?? 25);
+  const servers = { floor: await startFloor(0), ours: await startOurs(0), floorWaiting: await startFloor(waitMs), oursWaiting: await startOurs(waitMs) };
+  process.send?.({ type: 'ready', urls: Object.fromEntries(Object.entries(servers).map(([name, s]) => [name, s.url])) });
+  await new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
+  await Promise.all(Object.values(servers).map((s) => s.close()));
+});

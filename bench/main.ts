@@ -13,7 +13,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { CLIENT_CAPABILITIES_META_KEY, CLIENT_INFO_META_KEY, PROTOCOL_VERSION_META_KEY } from '@modelcontextprotocol/client';
+import { modernRequest } from '../shared/mcp/modern-request';
 import { MCPServerStreamableHttp } from '@openai/agents-core';
 import { Client, WorkflowClient } from '@temporalio/client';
 import { OpenAIAgentsPlugin, StatelessMCPServerProvider } from '@temporalio/openai-agents';
@@ -52,7 +52,6 @@ interface Row {
   note?: string;
 }
 
-const MODERN = '2026-07-28';
 const ROI = { principal: 10000, annual_rate: 0.05, years: 10 };
 const TARGET_MS = 20;
 /** About as long as a workflow behind a tool call takes here: the wait of the layer servers' second pair. */
@@ -254,13 +253,8 @@ runMain('bench', async () => {
 
     /** One 2026-07-28 tools/call as a raw POST (the `_meta` envelope and the Mcp-* headers), as curl or a script sends it. */
     async function callTool(url: string, name: string, args: Record<string, unknown>): Promise<Record<string, unknown>> {
-      const _meta = { [PROTOCOL_VERSION_META_KEY]: MODERN, [CLIENT_INFO_META_KEY]: { name: 'bench', version: '1' }, [CLIENT_CAPABILITIES_META_KEY]: {} };
-      const res = await request(url, {
-        method: 'POST',
-        dispatcher: http,
-        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': MODERN, 'mcp-method': 'tools/call', 'mcp-name': name },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args, _meta } }),
-      });
+      const { body: rpc, headers } = modernRequest('tools/call', { name, arguments: args }, 1, 'bench');
+      const res = await request(url, { method: 'POST', dispatcher: http, headers, body: JSON.stringify(rpc) });
       const body = (await res.body.json()) as { result?: { isError?: boolean; structuredContent?: Record<string, unknown> }; error?: unknown };
       if (res.statusCode !== 200 || body.error || body.result?.isError) throw new Error(`${name} failed: ${res.statusCode} ${JSON.stringify(body).slice(0, 300)}`);
       return body.result?.structuredContent ?? {};

@@ -20,7 +20,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CLIENT_CAPABILITIES_META_KEY, CLIENT_INFO_META_KEY, PROTOCOL_VERSION_META_KEY } from '@modelcontextprotocol/client';
+import { modernRequest } from '../shared/mcp/modern-request';
 import { Client, WorkflowClient } from '@temporalio/client';
 import { Agent, request } from 'undici';
 import { summarize, throughput, type Summary } from '../bench/stats';
@@ -41,7 +41,6 @@ import { compoundGrowth } from '../tool-workers/finance/roi';
 import { SampleQuoteProvider } from '../tool-workers/finance/quotes/sample';
 import { sessionStateQuery, type ItSessionState } from '../tool-workers/it/shared';
 
-const MODERN = '2026-07-28';
 const CALL_TIMEOUT_MS = 60_000;
 const TURN_TIMEOUT_MS = 120_000;
 
@@ -206,20 +205,8 @@ runMain('load', async () => {
     let rpcId = 0;
     /** One 2026-07-28 tools/call as a raw POST: the `_meta` envelope and the MCP-Protocol-Version, Mcp-Method, Mcp-Name headers. */
     async function callTool(url: string, name: string, args: Record<string, unknown>): Promise<Record<string, any>> {
-      const _meta = { [PROTOCOL_VERSION_META_KEY]: MODERN, [CLIENT_INFO_META_KEY]: { name: 'load', version: '1' }, [CLIENT_CAPABILITIES_META_KEY]: {} };
-      const res = await request(url, {
-        method: 'POST',
-        dispatcher: http,
-        signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-          'mcp-protocol-version': MODERN,
-          'mcp-method': 'tools/call',
-          'mcp-name': name,
-        },
-        body: JSON.stringify({ jsonrpc: '2.0', id: ++rpcId, method: 'tools/call', params: { name, arguments: args, _meta } }),
-      });
+      const { body: rpc, headers } = modernRequest('tools/call', { name, arguments: args }, ++rpcId, 'load');
+      const res = await request(url, { method: 'POST', dispatcher: http, signal: AbortSignal.timeout(CALL_TIMEOUT_MS), headers, body: JSON.stringify(rpc) });
       const text = await res.body.text();
       let body: { result?: { isError?: boolean; structuredContent?: Record<string, unknown>; content?: unknown }; error?: unknown };
       try {

@@ -15,7 +15,7 @@ import { callerOf } from '../shared/caller';
 import { LIST_CACHE_HINTS } from '../shared/list-cache';
 import { toolSchema } from '../shared/schemas';
 import { structuredResult, toolError } from '../shared/tool-results';
-import { IDEMPOTENCY_META_KEY, keyDigest, validateIdempotencyKey, type ToolWorkflowRunner } from '../shared/tool-workflows';
+import { IDEMPOTENCY_META_KEY, IdempotencyConflict, keyDigest, validateIdempotencyKey, type ToolWorkflowRunner } from '../shared/tool-workflows';
 import { READ_SCOPE, WRITE_SCOPE } from '../transports/auth';
 import type { McpServeContext } from '../transports/http';
 import { SESSION_HANDLE_PATTERN, SessionNotFound, type ItSessions } from './sessions';
@@ -163,6 +163,7 @@ export function createItServer({ context, sessions, lookups }: ItServerDeps): Mc
     try {
       return await body();
     } catch (err) {
+      if (err instanceof IdempotencyConflict) return toolError(err.message);
       if (err instanceof SessionNotFound) {
         return toolError(
           `No open IT session ${JSON.stringify(err.handle)} for this caller: it ended (idle, or closed with close_session), or it never existed here. ${START_HINT}`,
@@ -191,13 +192,12 @@ export function createItServer({ context, sessions, lookups }: ItServerDeps): Mc
     ({ project, session_id }, ctx) =>
       guarded('set_jira_project', async () => {
         let key: string;
-        let idempotencyKey: string | undefined;
         try {
           key = projectKeyOf(project);
-          idempotencyKey = validateIdempotencyKey(ctx.mcpReq._meta?.[IDEMPOTENCY_META_KEY]);
         } catch (err) {
           return toolError((err as Error).message);
         }
+        const idempotencyKey = validateIdempotencyKey(ctx.mcpReq._meta?.[IDEMPOTENCY_META_KEY]);
         const who = callerOf(ctx);
         const session = sessionFor(session_id, true, { tool: 'set_jira_project', caller: who.caller, key: idempotencyKey });
         // The signal is acknowledged once durable, and the answer is fully known: no read-back round trip. A keyed
@@ -263,12 +263,7 @@ export function createItServer({ context, sessions, lookups }: ItServerDeps): Mc
     },
     ({ session_id }, ctx) =>
       guarded('track_ip', async () => {
-        let key: string | undefined;
-        try {
-          key = validateIdempotencyKey(ctx.mcpReq._meta?.[IDEMPOTENCY_META_KEY]);
-        } catch (err) {
-          return toolError((err as Error).message);
-        }
+        const key = validateIdempotencyKey(ctx.mcpReq._meta?.[IDEMPOTENCY_META_KEY]);
         const who = callerOf(ctx);
         const session = sessionFor(session_id, true, { tool: 'track_ip', caller: who.caller, key });
         // With a key, a repeated call reuses the first lookup and the session applies the write once.

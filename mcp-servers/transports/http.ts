@@ -171,7 +171,7 @@ function createLegacyLeg(opts: McpHttpOptions) {
 }
 
 /** The `/mcp` endpoint as a web-standard fetch handler (what the SDK's entry and adapters speak). */
-export function createMcpEndpoint(opts: McpHttpOptions): { fetch: (request: Request) => Promise<Response>; close: () => Promise<void> } {
+function createMcpEndpoint(opts: McpHttpOptions): { fetch: (request: Request) => Promise<Response>; close: () => Promise<void> } {
   const { log } = opts;
   const modern = createMcpHandler((ctx) => opts.createServer({ era: ctx.era }), {
     legacy: 'reject',
@@ -209,10 +209,8 @@ export function createMcpEndpoint(opts: McpHttpOptions): { fetch: (request: Requ
         if (!isJsonContentType(request.headers.get('content-type'))) {
           return jsonRpcError(415, -32000, 'Unsupported Media Type: Content-Type must be application/json');
         }
+        // The Node adapter has already bounded the body at maxBodyBytes (413 past it).
         const text = await request.text();
-        if (Buffer.byteLength(text) > opts.maxBodyBytes) {
-          return jsonRpcError(413, -32000, `Payload Too Large: request body must not exceed ${opts.maxBodyBytes} bytes`);
-        }
         try {
           body = JSON.parse(text);
         } catch {

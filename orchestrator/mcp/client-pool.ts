@@ -21,7 +21,9 @@ import {
 import { Agent, fetch as undiciFetch } from 'undici';
 
 export const orchestratorClientInfo = { name: 'durable-mcp-agents-orchestrator', version: '0.1.0' };
-export const MCP_PROTOCOL_VERSION = '2026-07-28';
+import { MODERN_PROTOCOL_VERSION as MCP_PROTOCOL_VERSION } from '../../shared/mcp/modern-request';
+
+export { MCP_PROTOCOL_VERSION };
 
 /** What went wrong reaching a server, classified for retries: unreachable is worth one, a refusal is not. */
 export class McpCallError extends Error {

@@ -1,6 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { Client as ModernClient, StreamableHTTPClientTransport as ModernHttpTransport } from '@modelcontextprotocol/client';
+import { MODERN_PROTOCOL_VERSION, modernRequest } from '../../shared/mcp/modern-request';
 
 /** The MCP SDK v1 client (2025-11-25, with initialize and Mcp-Session-Id), connected over streamable HTTP. */
 export async function connectHttpClient(url: string): Promise<Client> {
@@ -40,22 +41,4 @@ export async function connectModernClient(url: string, opts: { token?: string } 
   return client;
 }
 
-export const MODERN_PROTOCOL_VERSION = '2026-07-28';
-
-/** The `_meta` envelope a 2026-07-28 request carries, for raw POSTs the way curl would send them. */
-export function modernMeta(extra: Record<string, unknown> = {}) {
-  return {
-    'io.modelcontextprotocol/protocolVersion': MODERN_PROTOCOL_VERSION,
-    'io.modelcontextprotocol/clientInfo': { name: 'curl', version: '8' },
-    'io.modelcontextprotocol/clientCapabilities': {},
-    ...extra,
-  };
-}
-
-/** A raw 2026-07-28 request: envelope in `_meta`, and the Mcp-Method / Mcp-Name / MCP-Protocol-Version headers. */
-export function modernRequest(method: string, params: Record<string, unknown> = {}, id: number | string = 1) {
-  const name = typeof params.name === 'string' ? params.name : undefined;
-  const body = { jsonrpc: '2.0', id, method, params: { ...params, _meta: modernMeta((params._meta as Record<string, unknown>) ?? {}) } };
-  const headers: Record<string, string> = { 'mcp-protocol-version': MODERN_PROTOCOL_VERSION, 'mcp-method': method, ...(name ? { 'mcp-name': name } : {}) };
-  return { body, headers };
-}
+export { MODERN_PROTOCOL_VERSION, modernRequest };

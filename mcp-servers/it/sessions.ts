@@ -14,16 +14,13 @@ import {
   sessionStateQuery,
   sessionWriteSignal,
   touchSignal,
-  type IpRecord,
   type ItSessionInput,
   type ItSessionState,
 } from '../../tool-workers/it/shared';
+import { SESSION_HANDLE_PATTERN, type IpObservation } from '../../tool-workers/it/tools';
 import type { itSessionWorkflow } from '../../tool-workers/it/workflows';
 import { callerScope, type CallerIdentity } from '../shared/caller';
 import type { LegacySessionStore } from '../transports/http';
-
-/** Handles we mint are 22 characters; older UUID session ids and chosen stdio ids still fit. */
-export const SESSION_HANDLE_PATTERN = /^[A-Za-z0-9_-]{8,128}$/;
 
 export function itSessionWorkflowId(handle: string, owner?: string): string {
   return `it-session-${callerScope(owner)}-${handle}`;
@@ -158,7 +155,7 @@ export class ItSessions implements LegacySessionStore {
     await this.signal(sessionId, sessionWriteSignal, [{ kind: 'set_jira_project', project, requestId, ...definedOnly(who) }], who.caller, open);
   }
 
-  async recordIp(sessionId: string, observation: Omit<IpRecord, 'tracked_at'>, { requestId = randomUUID(), who = {}, open = false }: WriteOptions = {}): Promise<void> {
+  async recordIp(sessionId: string, observation: IpObservation, { requestId = randomUUID(), who = {}, open = false }: WriteOptions = {}): Promise<void> {
     await this.signal(sessionId, sessionWriteSignal, [{ kind: 'record_ip', observation, requestId, ...definedOnly(who) }], who.caller, open);
   }
 

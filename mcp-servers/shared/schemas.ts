@@ -16,8 +16,13 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+const prepared = new WeakSet<object>();
+
 /** The same schema, whose JSON Schema conversions are computed once (frozen, so a caller cannot change the cache). */
 export function toolSchema<T extends z.ZodType>(schema: T): T {
+  // Idempotent: every server instance asks for the same definition's schemas.
+  if (prepared.has(schema)) return schema;
+  prepared.add(schema);
   const standard = schema['~standard'] as { jsonSchema: { input: Converter; output: Converter } };
   const memo = new Map<string, Record<string, unknown>>();
   const cached = (io: 'input' | 'output', convert: Converter): Converter => (options) => {

@@ -7,6 +7,7 @@
  */
 import { randomUUID, createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { WorkflowRef } from '../../shared/tools/definition';
 import { callerScope, type CallerIdentity } from './caller';
 
 export const IDEMPOTENCY_META_KEY = 'idempotencyKey';
@@ -62,7 +63,7 @@ export class ToolWorkflowRunner {
    */
   async run<W extends (input: any) => Promise<unknown>>(
     toolName: string,
-    workflow: W,
+    workflow: WorkflowRef<W>,
     args: Parameters<W>[0],
     idempotencyKey?: string,
     who: CallerIdentity = {},
@@ -72,11 +73,11 @@ export class ToolWorkflowRunner {
     const workflowId = idempotencyKey ? keyedWorkflowId(toolName, caller, idempotencyKey) : `${toolName}-${randomUUID()}`;
     const digest = argumentsDigest(args);
     try {
-      // By the function's name: the compiler checks the workflow exists and takes these arguments.
-      const handle = await client.workflow.start(workflow.name, {
+      // By the workflow's type name; the reference's type says it exists and takes these arguments.
+      const handle = await client.workflow.start<W>(workflow.type, {
         taskQueue: this.opts.taskQueue,
         workflowId,
-        args: args === undefined ? [] : [args],
+        args: (args === undefined ? [] : [args]) as Parameters<W>,
         workflowExecutionTimeout: this.opts.timeoutMs,
         ...(this.opts.eagerStart ? { requestEagerStart: true } : {}),
         // A key names one execution forever (within retention): a closed one is not started again.

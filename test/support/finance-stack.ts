@@ -5,6 +5,7 @@
 import { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { createLogger } from '../../shared/logger';
+import type { AnyWorkflowRunTool } from '../../shared/tools/definition';
 import { connectClient, connectWorker, temporalReachable } from '../../shared/temporal/connection';
 import { createFinanceServer } from '../../mcp-servers/finance/server';
 import { ToolWorkflowRunner } from '../../mcp-servers/shared/tool-workflows';
@@ -25,7 +26,16 @@ export interface FinanceStack {
   close(): Promise<void>;
 }
 
-export async function startFinanceStack(opts: { quotes?: QuoteProvider; toolTimeoutMs?: number; maxBodyBytes?: number; auth?: McpHttpAuth } = {}): Promise<FinanceStack> {
+export interface FinanceStackOptions {
+  quotes?: QuoteProvider;
+  toolTimeoutMs?: number;
+  maxBodyBytes?: number;
+  auth?: McpHttpAuth;
+  /** Tool definitions to serve instead of the finance contract's. */
+  tools?: readonly AnyWorkflowRunTool[];
+}
+
+export async function startFinanceStack(opts: FinanceStackOptions = {}): Promise<FinanceStack> {
   const config = testConfig();
   const taskQueue = uniqueTaskQueue('finance');
   const namespace = config.temporal.namespaces.finance;
@@ -58,7 +68,7 @@ export async function startFinanceStack(opts: { quotes?: QuoteProvider; toolTime
     port: 0,
     allowedOrigins: ['https://allowed.example'],
     maxBodyBytes: opts.maxBodyBytes ?? config.mcp.maxBodyBytes,
-    createServer: () => createFinanceServer({ workflows }),
+    createServer: () => createFinanceServer({ workflows, ...(opts.tools ? { tools: opts.tools } : {}) }),
     health: async () => ({ ok: (await temporalReachable(clientConnection)).reachable }),
     log: createLogger('finance-test', 'warn'),
     auth: opts.auth,

@@ -1,8 +1,9 @@
 /** IT activities: the Jira and IP lookups, the only I/O of the IT tools. */
 import { ApplicationFailure } from '@temporalio/activity';
 import { providerFailure } from '../../shared/providers';
-import type { IpLookup, IpObservation } from './ip/lookup';
-import { JiraProviderError, UnknownProjectError, type JiraMetrics, type JiraProvider } from './jira/provider';
+import type { IpLookup } from './ip/lookup';
+import { JiraProviderError, UnknownProjectError, type JiraProvider } from './jira/provider';
+import type { IpObservation, JiraMetrics } from './tools';
 
 export interface ItDeps {
   jira: JiraProvider;

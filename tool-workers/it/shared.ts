@@ -3,13 +3,7 @@
  * and message definitions only: this file must stay free of Node APIs), the MCP server and tests.
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-
-export interface IpRecord {
-  ip: string;
-  source: 'public-ip-service' | 'local-interface';
-  detail: string;
-  tracked_at: string;
-}
+import type { IpObservation, IpRecord } from './tools';
 
 export interface ItSessionState {
   session_id: string;
@@ -49,12 +43,12 @@ export const RECENT_REQUEST_IDS = 256;
  */
 export type SessionWrite = (
   | { kind: 'set_jira_project'; project: string }
-  | { kind: 'record_ip'; observation: Omit<IpRecord, 'tracked_at'> }
+  | { kind: 'record_ip'; observation: IpObservation }
 ) & { requestId: string; caller?: string; onBehalfOf?: string };
 export const sessionWriteSignal = defineSignal<[SessionWrite]>('sessionWrite');
 /** The per-kind write Signals of earlier versions: still handled, so sessions they wrote keep working and replaying. */
 export const setJiraProjectSignal = defineSignal<[{ project: string; requestId: string; caller?: string; onBehalfOf?: string }]>('setJiraProject');
-export const recordIpSignal = defineSignal<[{ observation: Omit<IpRecord, 'tracked_at'>; requestId: string; caller?: string; onBehalfOf?: string }]>('recordIp');
+export const recordIpSignal = defineSignal<[{ observation: IpObservation; requestId: string; caller?: string; onBehalfOf?: string }]>('recordIp');
 /** Marks the session used (reads are queries and cannot). */
 export const touchSignal = defineSignal('touch');
 export const endSessionSignal = defineSignal<[{ reason: string }]>('endSession');

@@ -15,10 +15,10 @@ import {
   sessionWriteSignal,
   setJiraProjectSignal,
   touchSignal,
-  type IpRecord,
   type ItSessionInput,
   type ItSessionState,
 } from './shared';
+import type { IpObservation } from './tools';
 
 const DEFAULT_MAX_HISTORY_EVENTS = 2000;
 
@@ -67,7 +67,7 @@ export async function itSessionWorkflow(input: ItSessionInput): Promise<ItSessio
   }
 
   const setJiraProject = (project: string) => (state.jira_project = project);
-  const recordIp = (observation: Omit<IpRecord, 'tracked_at'>) => {
+  const recordIp = (observation: IpObservation) => {
     state.ip_history.push({ ...observation, tracked_at: now() });
     state.ip_history_total++;
     if (state.ip_history.length > MAX_IP_HISTORY) state.ip_history.splice(0, state.ip_history.length - MAX_IP_HISTORY);

@@ -7,12 +7,8 @@
 import { isIP } from 'node:net';
 import os from 'node:os';
 import { Agent, request } from 'undici';
+import type { IpObservation } from '../tools';
 
-export interface IpObservation {
-  ip: string;
-  source: 'public-ip-service' | 'local-interface';
-  detail: string;
-}
 
 export interface IpLookupOptions {
   /** The public IP service; undefined skips the public lookup. */

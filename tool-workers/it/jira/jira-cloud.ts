@@ -9,7 +9,8 @@
  */
 import { Agent, request } from 'undici';
 import { z } from 'zod';
-import { JiraProviderError, requireProjectKey, UnknownProjectError, type JiraMetrics, type JiraProvider } from './provider';
+import type { JiraMetrics } from '../tools';
+import { JiraProviderError, requireProjectKey, UnknownProjectError, type JiraProvider } from './provider';
 
 export interface JiraCloudOptions {
   baseUrl: string;

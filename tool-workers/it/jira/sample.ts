@@ -2,7 +2,8 @@
  * The offline default: an embedded snapshot of a few projects' metrics, clearly labelled as sample data so nobody
  * mistakes it for a live Jira.
  */
-import { requireProjectKey, UnknownProjectError, type JiraMetrics, type JiraProvider } from './provider';
+import type { JiraMetrics } from '../tools';
+import { requireProjectKey, UnknownProjectError, type JiraProvider } from './provider';
 
 const SNAPSHOT_AS_OF = '2026-11-20T09:00:00.000Z';
 const SOURCE = 'sample data (embedded dataset; not a live Jira)';

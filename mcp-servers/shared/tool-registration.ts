@@ -1,0 +1,63 @@
+/**
+ * MCP registration derived from a tool's one definition (shared/tools/definition.ts): its metadata, schemas,
+ * annotations and write scope come from the definition; only how a call runs is the server's.
+ */
+import type { CallToolResult, McpServer, ScopeChallengeHandler, ToolCallback } from '@modelcontextprotocol/server';
+import type { Workflow } from '@temporalio/common';
+import type { z } from 'zod';
+import { describeFailure } from '../../shared/temporal/failures';
+import { changesState, type AnyWorkflowRunTool, type ToolDefinition } from '../../shared/tools/definition';
+import { READ_SCOPE, WRITE_SCOPE } from '../transports/auth';
+import { callerOf } from './caller';
+import { toolSchema } from './schemas';
+import { structuredResult, toolError } from './tool-results';
+import { IDEMPOTENCY_META_KEY, IdempotencyConflict, validateIdempotencyKey, type ToolWorkflowRunner } from './tool-workflows';
+
+/** With auth on, a token without the write scope gets a 403 challenge naming the scopes that would do (step-up). */
+const needsWriteScope: ScopeChallengeHandler = ({ authInfo, request }) => {
+  if (!authInfo || authInfo.scopes.includes(WRITE_SCOPE)) return undefined;
+  const tool = String((request.params as { name?: unknown } | undefined)?.name);
+  return { scopes: [READ_SCOPE, WRITE_SCOPE], errorDescription: `${tool} changes state and needs the ${WRITE_SCOPE} scope` };
+};
+
+/** The SDK's own callback type, so the arguments are whatever the definition's input schema parses to. */
+export type ToolHandler<I extends z.ZodObject> = ToolCallback<I>;
+
+export function registerDefinedTool<I extends z.ZodObject, O extends z.ZodObject>(
+  server: McpServer,
+  tool: ToolDefinition<I, O, Workflow>,
+  handler: ToolHandler<I>,
+): void {
+  server.registerTool(
+    tool.name,
+    {
+      title: tool.title,
+      description: tool.description,
+      inputSchema: toolSchema(tool.input),
+      outputSchema: toolSchema(tool.output),
+      annotations: tool.annotations,
+      ...(changesState(tool) ? { scopeChallenge: needsWriteScope } : {}),
+    },
+    handler,
+  );
+}
+
+/** The structured result and the definition's summary of it. */
+export function definedResult<O extends z.ZodObject>(tool: ToolDefinition<z.ZodObject, O, Workflow>, result: z.output<O>): CallToolResult {
+  return structuredResult(result as object, tool.summarize(result));
+}
+
+/** A tool that is one workflow run: validate the key, run the workflow in the caller's scope, answer a failure as a tool error. */
+export function registerWorkflowTool(server: McpServer, tool: AnyWorkflowRunTool, workflows: ToolWorkflowRunner): void {
+  registerDefinedTool(server, tool, async (args, ctx) => {
+    try {
+      const key = validateIdempotencyKey(ctx.mcpReq._meta?.[IDEMPOTENCY_META_KEY]);
+      const result = await workflows.run(tool.name, tool.workflow, args, key, callerOf(ctx));
+      // The tool promises its output schema, not whatever else its workflow returns (clients check it strictly).
+      return definedResult(tool, tool.output.parse(result));
+    } catch (err) {
+      if (err instanceof IdempotencyConflict) return toolError(err.message);
+      return toolError(`${tool.name} failed: ${describeFailure(err)}`);
+    }
+  });
+}

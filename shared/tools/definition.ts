@@ -1,0 +1,85 @@
+/**
+ * One definition per tool. A domain's contract (tool-workers/<domain>/tools.ts) defines each of its tools once: name,
+ * title, description, input and output zod schemas, annotations, the workflow that runs it and the one-line summary a
+ * reader gets beside the structured result. The MCP registration, the tool-name lists, the write scopes, the Nexus
+ * service and the orchestrator's view of a tool are all derived from it.
+ *
+ * Workflow-safe: imported by workflow bundles (the orchestrator's Nexus client), so nothing here touches Node APIs.
+ */
+import type { Workflow } from '@temporalio/common';
+import type { z } from 'zod';
+
+/** MCP's tool annotations, all four always stated so no client falls back to a guess. */
+export interface ToolAnnotations {
+  readOnlyHint: boolean;
+  idempotentHint: boolean;
+  destructiveHint: boolean;
+  openWorldHint: boolean;
+}
+
+/**
+ * A workflow named by its type, typed by its function: the compiler checks that the name exists in the domain's
+ * workflows module and knows its argument and result, while the caller loads no workflow code.
+ */
+export interface WorkflowRef<W extends Workflow = Workflow> {
+  readonly type: string;
+  /** Type-level only: never set. */
+  readonly __workflow?: W;
+}
+
+/** `const workflow = workflowsOf<typeof workflows>()` then `workflow('stockPriceWorkflow')`, with `import type * as workflows`. */
+export function workflowsOf<M>() {
+  return <K extends keyof M & string>(type: K): WorkflowRef<Extract<M[K], Workflow>> => ({ type });
+}
+
+export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject, W extends Workflow = Workflow> {
+  /** snake_case: what clients and models see. */
+  readonly name: string;
+  readonly title: string;
+  readonly description: string;
+  /** Strict (`z.strictObject`): an unknown argument is refused by name, not dropped. */
+  readonly input: I;
+  readonly output: O;
+  readonly annotations: ToolAnnotations;
+  /** The workflow that runs the tool (for stateful tools, the one whose state it reads or writes). */
+  readonly workflow: WorkflowRef<W>;
+  /** The text beside the structured result: what a model or a person reads. */
+  summarize(result: z.output<O>): string;
+}
+
+/**
+ * A tool whose call is exactly one run of its workflow, arguments in, result out. Servers run these generically; the
+ * compiler checks that the workflow takes the tool's parsed arguments and returns its output.
+ */
+export type WorkflowRunTool<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> = ToolDefinition<
+  I,
+  O,
+  (input: z.output<I>) => Promise<z.input<O>>
+> & { readonly runs: 'workflow' };
+
+/** Any workflow-run tool, for lists of them (each keeps its own types where it is defined and run). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a list holds tools of different schemas
+export type AnyWorkflowRunTool = WorkflowRunTool<any, any>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyToolDefinition = ToolDefinition<any, any, Workflow>;
+
+export function defineTool<I extends z.ZodObject, O extends z.ZodObject, W extends Workflow>(
+  definition: ToolDefinition<I, O, W>,
+): ToolDefinition<I, O, W> {
+  return Object.freeze(definition);
+}
+
+export function defineWorkflowTool<I extends z.ZodObject, O extends z.ZodObject>(
+  definition: Omit<WorkflowRunTool<I, O>, 'runs'>,
+): WorkflowRunTool<I, O> {
+  return Object.freeze({ ...definition, runs: 'workflow' as const });
+}
+
+/** A tool changes state unless it says it is read-only; with auth on, such tools need the write scope. */
+export function changesState(tool: Pick<ToolDefinition, 'annotations'>): boolean {
+  return !tool.annotations.readOnlyHint;
+}
+
+export function toolNames<const T extends readonly { name: string }[]>(tools: T): { [K in keyof T]: T[K]['name'] } {
+  return tools.map((t) => t.name) as { [K in keyof T]: T[K]['name'] };
+}

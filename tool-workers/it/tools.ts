@@ -1,0 +1,172 @@
+/**
+ * The IT tools, each defined once (see shared/tools/definition.ts), and the shapes they exchange. The MCP server
+ * registers every tool listed in `itTools`; the session workflow, the activities and the providers take their types
+ * from the schemas here.
+ *
+ * Sessions: a session (Jira project, IP history) is one long-running workflow named by a handle the server mints.
+ * A state-changing call without `session_id` opens a new session and returns its handle; later calls pass it back.
+ */
+import { z } from 'zod';
+import { defineTool, defineWorkflowTool, toolNames, workflowsOf } from '../../shared/tools/definition';
+import type * as workflows from './workflows';
+
+const workflow = workflowsOf<typeof workflows>();
+
+/** Handles the server mints are 22 characters; older UUID session ids and chosen stdio ids still fit. */
+export const SESSION_HANDLE_PATTERN = /^[A-Za-z0-9_-]{8,128}$/;
+
+/** Jira's default project key rule: an uppercase letter, then letters, digits or underscores; 2 to 10 long. */
+export const PROJECT_KEY = /^[A-Z][A-Z0-9_]{1,9}$/;
+
+/**
+ * The project key meant by a user's input: "demo" -> "DEMO", an issue key "DEMO-123" -> "DEMO" (issue keys are
+ * PROJECTKEY-number). The result is safe to quote inside JQL, since the key pattern allows no quotes or spaces.
+ */
+export function projectKeyOf(input: string): string {
+  const trimmed = input.trim().toUpperCase();
+  const issueKey = /^([A-Z][A-Z0-9_]*)-\d+$/.exec(trimmed);
+  const key = issueKey ? issueKey[1]! : trimmed;
+  if (!PROJECT_KEY.test(key)) {
+    throw new Error(
+      `"${input.trim().slice(0, 64)}" is not a Jira project key: expected 2-10 letters, digits or underscores starting ` +
+        'with a letter (for example DEMO), or an issue key such as DEMO-123',
+    );
+  }
+  return key;
+}
+
+export const sessionIdArg = z
+  .string()
+  .regex(SESSION_HANDLE_PATTERN, 'session_id must be a session handle returned by this server')
+  .optional()
+  .describe(
+    'Which IT session to use: the session_id an earlier set_jira_project or track_ip call returned. ' +
+      'Pass it on every call to keep the same Jira project and IP history; omit it to start a new session.',
+  );
+const sessionIdOut = z.string().describe('The IT session handle: pass it as session_id on later calls to keep using this session');
+
+export const ipObservation = z.object({
+  ip: z.string().describe('IP address'),
+  source: z
+    .enum(['public-ip-service', 'local-interface'])
+    .describe('public-ip-service, or local-interface when the public lookup is off or failed'),
+  detail: z.string().describe('Which service or interface answered, and why'),
+});
+export type IpObservation = z.infer<typeof ipObservation>;
+
+export const ipRecord = ipObservation.extend({ tracked_at: z.string().describe('When it was tracked, ISO 8601') });
+export type IpRecord = z.infer<typeof ipRecord>;
+
+export const jiraMetrics = z.object({
+  project: z.string().describe('Jira project key'),
+  project_name: z.string().describe('Project name'),
+  open_issues: z.number().describe('Issues not done'),
+  in_progress: z.number().describe('Issues in progress'),
+  done_last_30_days: z.number().describe('Issues done in the last 30 days'),
+  open_bugs: z.number().describe('Bugs not done'),
+  avg_cycle_time_days: z
+    .number()
+    .nullable()
+    .describe('Average days from created to resolved over the last 30 days; null when none'),
+  as_of: z.string().describe('When the numbers were read, ISO 8601'),
+  source: z.string().describe('Where the numbers came from; says "sample data" when not live'),
+});
+export type JiraMetrics = z.infer<typeof jiraMetrics>;
+
+export const setJiraProjectTool = defineTool({
+  name: 'set_jira_project',
+  title: 'Set Jira project',
+  description:
+    'Sets the Jira project of an IT session; later get_jira_metrics calls use it by default. An issue key such as DEMO-123 ' +
+    'selects its project (DEMO). Without session_id it starts a new session and returns its session_id.',
+  input: z.strictObject({
+    project: z.string().min(1).max(64).describe('Jira project key (for example DEMO) or an issue key of it (DEMO-123)'),
+    session_id: sessionIdArg,
+  }),
+  output: z.object({
+    session_id: sessionIdOut,
+    jira_project: z.string().describe('The session project now set'),
+    last_used_at: z.string().describe('When the session was last used, ISO 8601'),
+  }),
+  annotations: { readOnlyHint: false, idempotentHint: true, destructiveHint: false, openWorldHint: false },
+  workflow: workflow('itSessionWorkflow'),
+  summarize: (r) => `Jira project set to ${r.jira_project} (session_id ${r.session_id}).`,
+});
+
+export const getJiraMetricsTool = defineTool({
+  name: 'get_jira_metrics',
+  title: 'Jira metrics',
+  description:
+    "Issue metrics of a Jira project: open, in progress, done in the last 30 days, open bugs, cycle time. Defaults to the session's project.",
+  input: z.strictObject({
+    project: z.string().min(1).max(64).optional().describe("Jira project key; defaults to the session's project (set_jira_project)"),
+    session_id: sessionIdArg,
+  }),
+  output: jiraMetrics.extend({ session_id: sessionIdOut.optional() }),
+  annotations: { readOnlyHint: true, idempotentHint: true, destructiveHint: false, openWorldHint: true },
+  workflow: workflow('jiraMetricsWorkflow'),
+  summarize: (m) =>
+    `${m.project} (${m.project_name}): ${m.open_issues} open, ${m.in_progress} in progress, ` +
+    `${m.done_last_30_days} done in 30 days, ${m.open_bugs} open bugs [${m.source}]`,
+});
+
+export const trackIpTool = defineTool({
+  name: 'track_ip',
+  title: 'Track my IP',
+  description:
+    "Looks up this machine's current IP address and records it, with a timestamp, in the session's IP history. " +
+    'Without session_id it starts a new session and returns its session_id.',
+  input: z.strictObject({ session_id: sessionIdArg }),
+  output: ipRecord.extend({
+    history_length: z.number().describe('IPs tracked in this session so far'),
+    session_id: sessionIdOut,
+  }),
+  annotations: { readOnlyHint: false, idempotentHint: false, destructiveHint: false, openWorldHint: true },
+  workflow: workflow('ipLookupWorkflow'),
+  summarize: (r) => `Tracked ${r.ip} (${r.source}) at ${r.tracked_at} (session_id ${r.session_id}).`,
+});
+
+export const getIpHistoryTool = defineTool({
+  name: 'get_ip_history',
+  title: 'IP history',
+  description: 'The IP addresses tracked in an IT session, oldest first, with when each was tracked.',
+  input: z.strictObject({ session_id: sessionIdArg }),
+  output: z.object({
+    session_id: sessionIdOut,
+    entries: z.array(ipRecord).describe('Tracked IPs, oldest first (the newest 1000 are kept)'),
+    total_tracked: z.number().describe('IPs ever tracked in this session'),
+  }),
+  annotations: { readOnlyHint: true, idempotentHint: true, destructiveHint: false, openWorldHint: false },
+  workflow: workflow('itSessionWorkflow'),
+  summarize: (h) =>
+    h.entries.length
+      ? `IP history:\n${h.entries.map((r, i) => `${i + 1}. ${r.ip} (tracked at ${r.tracked_at}, ${r.source})`).join('\n')}`
+      : 'No IPs tracked in this session yet.',
+});
+
+export const getIpTool = defineWorkflowTool({
+  name: 'get_ip',
+  title: 'My IP',
+  description: "This machine's current IP address (not recorded; use track_ip to record it).",
+  input: z.strictObject({}),
+  output: ipObservation,
+  annotations: { readOnlyHint: true, idempotentHint: true, destructiveHint: false, openWorldHint: true },
+  workflow: workflow('ipLookupWorkflow'),
+  summarize: (o) => `Current IP: ${o.ip} (${o.source}).`,
+});
+
+export const closeSessionTool = defineTool({
+  name: 'close_session',
+  title: 'Close IT session',
+  description: 'Ends an IT session: its Jira project and IP history are discarded and its session_id stops working.',
+  input: z.strictObject({
+    session_id: sessionIdArg.describe('The IT session to end (the session_id set_jira_project or track_ip returned)'),
+  }),
+  output: z.object({ session_id: sessionIdOut, closed: z.literal(true).describe('The session has ended') }),
+  annotations: { readOnlyHint: false, idempotentHint: true, destructiveHint: true, openWorldHint: false },
+  workflow: workflow('itSessionWorkflow'),
+  summarize: (r) => `IT session ${r.session_id} closed.`,
+});
+
+export const itTools = [setJiraProjectTool, getJiraMetricsTool, trackIpTool, getIpHistoryTool, getIpTool, closeSessionTool] as const;
+export const itToolNames = toolNames(itTools);

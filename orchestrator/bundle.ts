@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { WorkflowBundleSpec } from '../shared/temporal/workflow-bundle';
-import { OfflinePlannerProvider } from './model/offline-planner';
 import { createAgentsPlugin } from './plugin';
+import { OFFLINE_MODEL_NAME } from './shared';
 
 export const orchestratorWorkflowBundle: WorkflowBundleSpec = {
   name: 'orchestrator',
@@ -12,5 +12,5 @@ export const orchestratorWorkflowBundle: WorkflowBundleSpec = {
     resolve: { ...config.resolve, conditionNames: ['require', 'browser', 'default'] },
   }),
   // Only the plugin's bundler hooks matter here (polyfills, interceptors); the model provider is never called.
-  plugins: () => [createAgentsPlugin({ llm: { kind: 'offline', model: 'offline' }, modelTimeoutMs: 60_000 }, new OfflinePlannerProvider())],
+  plugins: () => [createAgentsPlugin({ llm: { kind: 'offline', model: OFFLINE_MODEL_NAME }, modelTimeoutMs: 60_000 })],
 };

@@ -5,8 +5,8 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AgentInputItem } from '@openai/agents-core';
 
-/** The model name of the offline planner (orchestrator/model/offline-planner.ts), which needs no LLM. */
-export const OFFLINE_MODEL_NAME = 'offline';
+/** The model name of the offline model (offline-model/), which needs no LLM; the model provider resolves it. */
+export { OFFLINE_MODEL_NAME } from '../offline-model/name';
 
 /** The MCP servers a conversation reaches, by the names the worker maps to URLs (FINANCE_MCP_URL, IT_MCP_URL). */
 export const mcpServerNames = ['finance', 'it'] as const;

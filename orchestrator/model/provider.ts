@@ -1,14 +1,16 @@
 /**
  * The worker's model provider: it runs only inside the model activity. A conversation names its model; `offline`
- * is always the planner, any other name goes to OpenAI or the configured OpenAI-compatible endpoint. The API key
- * stays in this process: it never enters a workflow's input, history or logs.
+ * is always the offline model (offline-model/, a deterministic stand-in for an LLM), any other name goes to OpenAI or
+ * the configured OpenAI-compatible endpoint. The orchestrator reaches the offline model through here only. The API
+ * key stays in this process: it never enters a workflow's input, history or logs.
  */
 import type { Model, ModelProvider } from '@openai/agents-core';
 import { OpenAIProvider } from '@openai/agents-openai';
 import { ApplicationFailure } from '@temporalio/common';
 import OpenAI from 'openai';
 import type { LlmConfig } from '../../shared/config';
-import { OFFLINE_MODEL_NAME, OfflinePlannerProvider } from './offline-planner';
+import { OfflinePlannerProvider } from '../../offline-model';
+import { OFFLINE_MODEL_NAME } from '../shared';
 
 export class ConversationModelProvider implements ModelProvider {
   private readonly offline = new OfflinePlannerProvider();

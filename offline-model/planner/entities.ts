@@ -1,8 +1,10 @@
 /**
  * Named things in a request: ticker symbols, Jira-style project keys, places and quoted text. Words of the tools' own
- * vocabulary (IP, ROI, Jira, weather…) and plain English are never taken for a name.
+ * vocabulary (IP, ROI, Jira, weather…) and plain English are never taken for a name, except the word a request
+ * names as a project ("project to DATA", "project DATA").
  */
 import type { Vocabulary } from './tool-spec';
+import { INTENT_WORDS } from './intents';
 import { STOPWORDS, titleCaseIfLower } from './text';
 
 /** Well-known company names people use instead of tickers. */
@@ -52,10 +54,13 @@ export function findTicker(text: string, vocabulary: Vocabulary): string | undef
 }
 
 export function findProjectKey(text: string, vocabulary: Vocabulary): string | undefined {
-  const filler = String.raw`(?:\s+(?:key|code|is|to|=|:|as|called|named|of))*`;
+  const filler = String.raw`((?:\s+(?:key|code|is|to|=|:|as|called|named|of))*)`;
   for (const m of text.matchAll(new RegExp(String.raw`\bproject${filler}\s+([A-Za-z][A-Za-z0-9]*(?:-\d+)?)\b`, 'gi'))) {
-    const candidate = m[1] ?? '';
-    if (candidate.length > 1 && !vocabulary.has(candidate.replace(/-\d+$/, ''))) return candidate.toUpperCase();
+    const candidate = m[2] ?? '';
+    const word = candidate.replace(/-\d+$/, '');
+    if (candidate.length < 2) continue;
+    const namedAsKey = assignsName(m[1] ?? '') || (/^[A-Z][A-Z0-9]+$/.test(word) && !shouting(text));
+    if (!vocabulary.has(word) || (namedAsKey && !plainWord(word))) return candidate.toUpperCase();
   }
   const issueKey = /(?<![\w-])([A-Z][A-Z0-9]{1,9}-\d+)(?![\w-])/.exec(text);
   if (issueKey?.[1]) return issueKey[1];
@@ -65,6 +70,20 @@ export function findProjectKey(text: string, vocabulary: Vocabulary): string | u
     if (!vocabulary.has(token)) return token;
   }
   return undefined;
+}
+
+/**
+ * "project to DATA", "project named data", "project DATA": after such words, or in capitals right after "project",
+ * the word is the key even when a tool description uses it too ("sample data"), unless it is plain English or an
+ * intent word ("project to the…", "project to show").
+ */
+function assignsName(filler: string): boolean {
+  return /\b(?:to|called|named|key|code)\b|[=:]/i.test(filler);
+}
+
+function plainWord(word: string): boolean {
+  const lower = word.toLowerCase();
+  return STOPWORDS.has(lower) || INTENT_WORDS.has(lower);
 }
 
 /** The place after "in/for/at" ("weather in new york today" → "New York"), else a capitalised name. */

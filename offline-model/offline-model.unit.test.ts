@@ -5,8 +5,8 @@
 import type { AgentInputItem, ModelRequest, ModelResponse, SerializedTool, StreamEvent } from '@openai/agents-core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { OFFLINE_MODEL_NAME, OfflinePlannerModel, OfflinePlannerProvider } from '../../orchestrator/model/offline-planner';
-import { roiInput, stockPriceInput } from '../../tool-workers/finance/shared';
+import { OFFLINE_MODEL_NAME, OfflinePlannerModel, OfflinePlannerProvider } from './index';
+import { roiInput, stockPriceInput } from '../tool-workers/finance/shared';
 
 // ---------------------------------------------------------------------------------------------------------------
 // The real tool set: local function tools, and the MCP tools with schemas built from their real zod shapes.
@@ -203,6 +203,9 @@ describe('offline planner: rephrasings', () => {
     ['switch the jira project to OPS', 'set_jira_project', { project: 'OPS' }],
     ['change my project to web', 'set_jira_project', { project: 'WEB' }],
     ['use DEMO as the jira project', 'set_jira_project', { project: 'DEMO' }],
+    ['set the project to DATA', 'set_jira_project', { project: 'DATA' }],
+    ['Set project to data', 'set_jira_project', { project: 'DATA' }],
+    ['Jira metrics for project DATA', 'get_jira_metrics', { project: 'DATA' }],
     ['how is project WEB doing in jira', 'get_jira_metrics', { project: 'WEB' }],
     ['Jira metrics for OPS', 'get_jira_metrics', { project: 'OPS' }],
     ['show me the jira stats', 'get_jira_metrics', {}],

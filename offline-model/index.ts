@@ -1,5 +1,6 @@
 /**
- * The `offline` model: a deterministic planner that implements the Agents SDK `Model` interface without any LLM.
+ * The `offline` model: a deterministic stand-in for an LLM, so that everything runs without one. A planner that
+ * implements the Agents SDK `Model` interface (README.md beside this file says what it understands and what not).
  *
  * Each call looks at the latest user message. If results of tool calls made since then are in the input, it ANSWERS
  * from them; otherwise it PLANS: picks tool call(s) by matching the user's words against the tools' names,
@@ -12,7 +13,7 @@ import { cannotHelp, composeAnswer } from './planner/answer';
 import { readConversation } from './planner/conversation';
 import { Planner, type PlannedCall } from './planner/plan';
 import { toolSpecs } from './planner/tool-spec';
-import { OFFLINE_MODEL_NAME } from '../shared';
+import { OFFLINE_MODEL_NAME } from './name';
 
 export { OFFLINE_MODEL_NAME };
 

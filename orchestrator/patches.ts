@@ -1,0 +1,18 @@
+/**
+ * The conversation workflow's `patched()` ids, one per change of its command sequence. Runs recorded before a patch
+ * replay its old branch (test/orchestrator/conversation-replay.test.ts; README, "Changing workflow code").
+ */
+
+/**
+ * MCP 2026-07-28: tool lists kept for their `ttlMs`, the IT handle taken from results, IT calls serialized until a
+ * handle exists. Before it, discovery opened the IT session and returned its Mcp-Session-Id, and tools were listed once.
+ */
+export const MCP_2026_PATCH = 'mcp-2026-handles';
+
+/**
+ * The offline planner is pure CPU (milliseconds, no I/O): as a local activity it runs inside the workflow task
+ * that asks for it, instead of a scheduled activity plus one more workflow task, twice a turn (the README's Benchmarks
+ * has the measurement). Remote models do network I/O for seconds and stay scheduled activities. Runs started before
+ * this replay their scheduled model activities.
+ */
+export const LOCAL_PLANNER_PATCH = 'offline-planner-local-activity';

@@ -1,0 +1,100 @@
+/**
+ * The conversation's one IT session. MCP 2026-07-28 has no protocol sessions: the IT server mints a handle, returned
+ * by the first state-changing call made without one, and session-using tools take it back as an argument
+ * (`itSessionContract`). The handle is conversation state, so the model never sees it, and it survives worker
+ * restarts and continue-as-new. A handle that is gone (idle expiry, closed) is dropped and the call made once more,
+ * which opens a new session.
+ */
+import { condition, patched } from '@temporalio/workflow';
+import { failureType } from '../../shared/temporal/failures';
+import type { McpDiscovery, McpToolOutcome } from '../activities';
+import { MCP_2026_PATCH } from '../patches';
+import { itSessionContract, type ConversationState, type McpServerName, type McpToolDescriptor } from '../shared';
+import type { TurnLog } from '../transcript';
+import { isRecord } from './parameters';
+
+/** One call of a session-using tool, with the handle to send (undefined: the call opens a session). */
+export type SessionAttempt = (handle: string | undefined) => Promise<McpToolOutcome>;
+
+export class ItSession {
+  /** A call without a handle is under way: the next ones wait for the handle it brings. */
+  private opening = false;
+
+  constructor(private readonly state: Pick<ConversationState, 'itSessionId'>) {}
+
+  get handle(): string | undefined {
+    return this.state.itSessionId;
+  }
+
+  /** An IT tool that works in the conversation's session: it takes the handle as an argument. */
+  static isUsedBy(descriptor: McpToolDescriptor): boolean {
+    const properties = descriptor.inputSchema.properties;
+    return descriptor.server === 'it' && isRecord(properties) && itSessionContract.handleArgument in properties;
+  }
+
+  /** A tool the conversation uses itself and does not offer the model: it closes its session when it ends. */
+  static isReserved(descriptor: McpToolDescriptor): boolean {
+    return descriptor.server === 'it' && descriptor.name === itSessionContract.closeTool;
+  }
+
+  /** An IT call in the session; when its handle is gone, the handle is dropped and the call made once more. */
+  async call(attempt: SessionAttempt, turnLog: TurnLog): Promise<McpToolOutcome> {
+    const first = await this.inSession(attempt);
+    if (!first.outcome.sessionNotFound || first.handle === undefined) return first.outcome;
+    // A parallel call may already have dropped it (and a newer handle may be in place): one notice per lost session.
+    if (this.state.itSessionId === first.handle) {
+      this.state.itSessionId = undefined;
+      turnLog.notice(
+        'The IT session of this conversation had ended (idle or closed); its data is gone and a new, empty session is used from now on.',
+      );
+    }
+    return (await this.inSession(attempt)).outcome;
+  }
+
+  /**
+   * Without a handle yet, calls go one at a time: the first state-changing one opens the session and those after it
+   * use its handle, rather than parallel calls of one turn each opening a session of their own.
+   */
+  private async inSession(attempt: SessionAttempt): Promise<{ outcome: McpToolOutcome; handle?: string }> {
+    if (this.state.itSessionId === undefined && patched(MCP_2026_PATCH)) {
+      while (this.state.itSessionId === undefined && this.opening) await condition(() => !this.opening);
+      if (this.state.itSessionId === undefined) {
+        this.opening = true;
+        try {
+          const outcome = await attempt(undefined);
+          this.state.itSessionId ??= outcome.sessionId;
+          return { outcome };
+        } finally {
+          this.opening = false;
+        }
+      }
+    }
+    const handle = this.state.itSessionId;
+    const outcome = await attempt(handle);
+    this.state.itSessionId ??= outcome.sessionId;
+    return { outcome, handle };
+  }
+
+  // Runs recorded before MCP_2026_PATCH: discovery opened the session and returned its Mcp-Session-Id, and an ended
+  // session failed calls and discoveries with McpSessionNotFound.
+
+  /** A discovery of the IT server returned the session's Mcp-Session-Id. */
+  adoptLegacyHandle(server: McpServerName, found: McpDiscovery): void {
+    const legacySessionId = (found as { sessionId?: string }).sessionId;
+    if (legacySessionId && server === 'it') this.state.itSessionId = legacySessionId;
+  }
+
+  /** A discovery failed because the session had ended; true when that was it (the next discovery opens a new one). */
+  endedAtDiscovery(server: McpServerName, err: unknown, turnLog: TurnLog): boolean {
+    if (server !== 'it' || !this.state.itSessionId || failureType(err) !== 'McpSessionNotFound') return false;
+    this.state.itSessionId = undefined;
+    turnLog.notice('The IT session of this conversation had ended; a new one will be opened.');
+    return true;
+  }
+
+  /** A call failed because the session had ended: the handle is dropped, and a discovery opens a new session. */
+  endedAtCall(turnLog: TurnLog): void {
+    this.state.itSessionId = undefined;
+    turnLog.notice('The IT session of this conversation had ended (idle or deleted); a new, empty one was opened.');
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * The MCP transport: each operation on an MCP server is one of the orchestrator's activities (activities.ts, over
+ * the worker's pooled MCP clients), so it is retried, timed out and recorded like any other.
+ */
+import type { ActivityInterfaceFor } from '@temporalio/workflow';
+import type { McpDiscovery, McpToolOutcome, OrchestratorActivities } from '../activities';
+import type { McpServerName } from '../shared';
+import type { RemoteToolCall, ToolTransport } from './transport';
+
+export interface McpActivities {
+  /** Tool calls, with the conversation's tool-call policy. */
+  calls: ActivityInterfaceFor<OrchestratorActivities>;
+  /** Listing tools and closing sessions: kept short, so that a server that is down does not hold a turn up. */
+  housekeeping: ActivityInterfaceFor<OrchestratorActivities>;
+}
+
+export class McpTransport implements ToolTransport {
+  constructor(
+    private readonly activities: McpActivities,
+    /** Who the conversation acts for; each server hears it with every call. */
+    private readonly user: string | undefined,
+  ) {}
+
+  discover(server: McpServerName): Promise<McpDiscovery> {
+    return this.activities.housekeeping.discoverMcpTools.executeWithOptions({ summary: `discover ${server} tools` }, [{ server }]);
+  }
+
+  call({ descriptor, arguments: args, summary }: RemoteToolCall): Promise<McpToolOutcome> {
+    return this.activities.calls.callMcpTool.executeWithOptions({ summary }, [
+      { server: descriptor.server, tool: descriptor.name, arguments: args, ...(this.user ? { onBehalfOf: this.user } : {}) },
+    ]);
+  }
+
+  closeSession(server: McpServerName, sessionId: string): Promise<void> {
+    return this.activities.housekeeping.closeMcpSession({ server, sessionId, ...(this.user ? { onBehalfOf: this.user } : {}) });
+  }
+}

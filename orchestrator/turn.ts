@@ -1,0 +1,60 @@
+/**
+ * One user turn: the model's memory fitted to the context policy, the agent run through `TemporalOpenAIRunner`
+ * (every model call an activity), the reply and its tool calls recorded. A model that fails after its own retries
+ * gets an honest reply, and the conversation lives on.
+ */
+import type { AgentInputItem } from '@openai/agents-core';
+import type { TemporalOpenAIRunner, WorkflowSafeMemorySession } from '@temporalio/openai-agents/workflow';
+import { log } from '@temporalio/workflow';
+import { describeFailure } from '../shared/temporal/failures';
+import { buildAgent } from './agent';
+import { fitToContext } from './context-window';
+import type { ConversationInput, ConversationState, TurnReply } from './shared';
+import type { ToolBridge } from './tool-bridge';
+import { now, TurnLog, type Transcript } from './transcript';
+
+/** Model round trips within one user turn (tool calls and the answer). */
+const MAX_AGENT_TURNS = 10;
+
+export interface TurnContext {
+  input: ConversationInput;
+  state: ConversationState;
+  /** The model's memory, carried across continue-as-new in `state.items`. */
+  memory: WorkflowSafeMemorySession;
+  runner: TemporalOpenAIRunner;
+  tools: ToolBridge;
+  transcript: Transcript;
+}
+
+export async function runTurn({ input, state, memory, runner, tools, transcript }: TurnContext, text: string): Promise<TurnReply> {
+  const turn = ++state.turns;
+  const turnLog = new TurnLog(transcript);
+  transcript.add({ kind: 'user', turn, text, at: now() });
+  await tools.discover(turnLog);
+
+  const fitted = fitToContext(await memory.getItems(), input.context, state.summary, { role: 'user', content: text });
+  if (fitted.droppedTurns > 0) {
+    await memory.clearSession();
+    await memory.addItems(fitted.items);
+    state.summary = fitted.summary;
+    const how = input.context.strategy === 'summary' ? 'summarised' : 'dropped from the model\'s context';
+    const budget = `${input.context.maxTurns} turns / ~${input.context.maxTokens} tokens`;
+    turnLog.notice(`${fitted.droppedTurns} earlier turn(s) were ${how} to stay within ${budget}.`);
+  }
+
+  const before = await memory.getItems();
+  let reply: string;
+  try {
+    const agent = buildAgent({ model: input.model, state, tools, turnLog });
+    const result = await runner.run(agent, text, { session: memory, maxTurns: MAX_AGENT_TURNS });
+    reply = String(result.finalOutput ?? '').trim() || '(the model returned no answer)';
+  } catch (err) {
+    reply = `Sorry, I could not finish this turn: ${describeFailure(err)}`;
+    log.warn('turn failed', { turn, error: describeFailure(err) });
+    const assistant: AgentInputItem = { type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: reply }] };
+    await memory.clearSession();
+    await memory.addItems([...before, { role: 'user', content: text }, assistant]);
+  }
+  transcript.add({ kind: 'assistant', turn, text: reply, at: now(), toolCalls: turnLog.calls });
+  return { turn, reply, toolCalls: turnLog.calls, notices: turnLog.notices };
+}

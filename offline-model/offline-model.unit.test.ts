@@ -6,10 +6,18 @@ import type { AgentInputItem, ModelRequest, ModelResponse, SerializedTool, Strea
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { OFFLINE_MODEL_NAME, OfflinePlannerModel, OfflinePlannerProvider } from './index';
-import { roiInput, stockPriceInput } from '../tool-workers/finance/shared';
+import type { AnyToolDefinition } from '../shared/tools/definition';
+import { itSessionContract } from '../orchestrator/shared';
+import { toolParameters } from '../orchestrator/tool-bridge/parameters';
+import { calculatorTool } from '../orchestrator/tools/calculator-tool';
+import type { LocalToolSpec } from '../orchestrator/tools/local-tool';
+import { weatherTool } from '../orchestrator/tools/weather/tool';
+import { calculateRoiTool, stockPriceTool } from '../tool-workers/finance/tools';
+import { getIpHistoryTool, getIpTool, getJiraMetricsTool, setJiraProjectTool, trackIpTool } from '../tool-workers/it/tools';
 
 // ---------------------------------------------------------------------------------------------------------------
-// The real tool set: local function tools, and the MCP tools with schemas built from their real zod shapes.
+// The real tool set, from the same definitions the servers and the orchestrator use: the local tools' specs, and the
+// remote tools' definitions as the orchestrator offers them (`session_id` hidden; `close_session` kept to itself).
 
 type FunctionToolDef = Extract<SerializedTool, { type: 'function' }>;
 
@@ -20,58 +28,19 @@ const fn = (name: string, description: string, parameters: unknown): FunctionToo
   parameters: parameters as FunctionToolDef['parameters'],
   strict: false,
 });
-const mcp = (name: string, description: string, shape: z.ZodRawShape) => fn(name, description, z.toJSONSchema(z.object(shape)));
+const local = (spec: LocalToolSpec) => fn(spec.name, spec.description, spec.parameters);
+const remote = (tool: AnyToolDefinition) =>
+  fn(tool.name, tool.description, toolParameters(z.toJSONSchema(tool.input, { io: 'input' }) as Record<string, unknown>, [itSessionContract.handleArgument]));
 
-const calculator = fn(
-  'calculator',
-  'Evaluates an arithmetic expression exactly (+ - * / ^, parentheses, sqrt, percentages) and returns the result.',
-  {
-    type: 'object',
-    properties: { expression: { type: 'string', description: 'Arithmetic expression, for example (15 * 23) / 4 or sqrt(144)' } },
-    required: ['expression'],
-    additionalProperties: false,
-  },
-);
-const weather = fn('weather', 'Current weather in a city: temperature, conditions, humidity and wind.', {
-  properties: { city: { type: 'string', description: 'City name, for example New York or Paris' } },
-  required: ['city'],
-});
-
-// Descriptions copied from mcp-servers/finance/server.ts.
-const stockPrice = mcp(
-  'stock_price',
-  'Latest price of a stock ticker, with its currency, the time it was observed and its source. ' +
-    'The source says "sample data" when the server runs on its offline dataset.',
-  stockPriceInput,
-);
-const calculateRoi = mcp(
-  'calculate_roi',
-  'Compound growth of an investment: final value, gain and ROI percent for a principal, an annual rate ' +
-    '(a decimal: 0.05 means 5%) and a number of years, compounded yearly unless told otherwise.',
-  roiInput,
-);
-
-// Names, descriptions and input shapes copied from mcp-servers/it/server.ts, as the model sees them: the workflow
-// supplies `session_id` itself and hides it, and keeps `close_session` to itself.
-const setJiraProject = mcp(
-  'set_jira_project',
-  'Sets the Jira project of an IT session; later get_jira_metrics calls use it by default. An issue key such as DEMO-123 ' +
-    'selects its project (DEMO). Without session_id it starts a new session and returns its session_id.',
-  { project: z.string().min(1).max(64).describe('Jira project key (for example DEMO) or an issue key of it (DEMO-123)') },
-);
-const getJiraMetrics = mcp(
-  'get_jira_metrics',
-  "Issue metrics of a Jira project: open, in progress, done in the last 30 days, open bugs, cycle time. Defaults to the session's project.",
-  { project: z.string().min(1).max(64).optional().describe("Jira project key; defaults to the session's project (set_jira_project)") },
-);
-const trackIp = mcp(
-  'track_ip',
-  "Looks up this machine's current IP address and records it, with a timestamp, in the session's IP history. " +
-    'Without session_id it starts a new session and returns its session_id.',
-  {},
-);
-const getIpHistory = mcp('get_ip_history', 'The IP addresses tracked in an IT session, oldest first, with when each was tracked.', {});
-const getIp = mcp('get_ip', "This machine's current IP address (not recorded; use track_ip to record it).", {});
+const calculator = local(calculatorTool);
+const weather = local(weatherTool);
+const stockPrice = remote(stockPriceTool);
+const calculateRoi = remote(calculateRoiTool);
+const setJiraProject = remote(setJiraProjectTool);
+const getJiraMetrics = remote(getJiraMetricsTool);
+const trackIp = remote(trackIpTool);
+const getIpHistory = remote(getIpHistoryTool);
+const getIp = remote(getIpTool);
 
 const ALL_TOOLS: SerializedTool[] = [calculator, weather, stockPrice, calculateRoi, setJiraProject, getJiraMetrics, trackIp, getIpHistory, getIp];
 

@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { createLogger } from '../shared/logger';
 import { runMain } from '../shared/main';
 import { createFinanceServer } from '../mcp-servers/finance/server';
-import type { ToolWorkflowRunner } from '../mcp-servers/shared/tool-workflows';
+import type { ToolWorkflowRunner } from '../shared/tools/workflow-runner';
 import { startMcpHttpServer } from '../mcp-servers/transports/http';
 import { compoundGrowth } from '../tool-workers/finance/roi';
 import type { RoiInput } from '../tool-workers/finance/shared';

@@ -36,7 +36,7 @@ import { installTemporalRuntime } from '../shared/temporal/runtime';
 import { Conversations, conversationInput, type ConversationHandle } from '../orchestrator/conversations';
 import { createAgentsPlugin } from '../orchestrator/plugin';
 import type { TurnReply } from '../orchestrator/shared';
-import { itSessionWorkflowId } from '../mcp-servers/it/sessions';
+import { itSessionWorkflowId } from '../tool-workers/it/sessions';
 import { compoundGrowth } from '../tool-workers/finance/roi';
 import { SampleQuoteProvider } from '../tool-workers/finance/quotes/sample';
 import { sessionStateQuery, type ItSessionState } from '../tool-workers/it/shared';

@@ -7,6 +7,8 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { CallToolResult } from '@modelcontextprotocol/client';
 import { ProviderError, providerFailure } from '../shared/providers';
+import { ActionPlanner } from './manual/planner';
+import type { ActionDecision, PlanRequest } from './manual/decision';
 import { McpCallError, type McpClientPool } from './mcp/client-pool';
 import { itSessionContract, type McpServerName, type McpToolDescriptor } from './shared';
 import { calculate, CalculatorInputError } from './tools/calculator';
@@ -15,6 +17,8 @@ import { describeWeather, type WeatherProvider } from './tools/weather';
 export interface OrchestratorDeps {
   mcp: McpClientPool;
   weather: WeatherProvider;
+  /** The manual loop's planner; without one, only the offline model can plan. */
+  planner?: ActionPlanner;
 }
 
 export interface ToolOutcome {
@@ -79,8 +83,13 @@ function sessionHandleOf(result: CallToolResult): string | undefined {
   return typeof handle === 'string' && handle !== '' ? handle : undefined;
 }
 
-export function createOrchestratorActivities({ mcp, weather }: OrchestratorDeps) {
+export function createOrchestratorActivities({ mcp, weather, planner = new ActionPlanner({ kind: 'offline', model: 'offline' }) }: OrchestratorDeps) {
   return {
+    /** The manual loop asks its model what to do next: call tools, or answer (orchestrator/manual/). */
+    async planNextAction(request: PlanRequest): Promise<ActionDecision> {
+      return planner.plan(request);
+    },
+
     /** Lists a server's tools, with how long the list may be kept (the workflow keeps it in its catalog). */
     async discoverMcpTools(input: { server: McpServerName }): Promise<McpDiscovery> {
       try {

@@ -11,10 +11,12 @@ import type { LocalToolSpec } from './tools/local-tool';
 import { weatherTool } from './tools/weather/tool';
 import type { TurnLog } from './transcript';
 
-const localTools: readonly LocalToolSpec[] = [calculatorTool, weatherTool];
+/** The orchestrator's own tools, offered before the remote ones (the manual loop offers the same). */
+export const localTools: readonly LocalToolSpec[] = [calculatorTool, weatherTool];
 const localToolNames = localTools.map((t) => t.name);
 
-function instructions(state: Pick<ConversationState, 'summary' | 'unavailable'>): string {
+/** The system prompt, the same for both agent loops. */
+export function instructions(state: Pick<ConversationState, 'summary' | 'unavailable'>): string {
   const unavailable = Object.entries(state.unavailable).map(([server, why]) => `${server} (${why})`);
   return [
     'You are a helpful assistant. Use the tools for facts, numbers and actions; never guess a price, a metric or an address.',

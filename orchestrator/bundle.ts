@@ -6,6 +6,7 @@ import { OFFLINE_MODEL_NAME } from './shared';
 export const orchestratorWorkflowBundle: WorkflowBundleSpec = {
   name: 'orchestrator',
   workflowsPath: fileURLToPath(new URL('./workflows.ts', import.meta.url)),
+  interceptorModules: [fileURLToPath(new URL('./nexus-identity.ts', import.meta.url))],
   // The Agents SDK ships browser and node builds; the workflow sandbox needs the browser-safe one.
   webpackConfigHook: (config) => ({
     ...config,

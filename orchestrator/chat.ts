@@ -7,24 +7,24 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import ora from 'ora';
-import { loadConfig, type AppConfig } from '../shared/config';
-import { createLogger } from '../shared/logger';
-import { runMain } from '../shared/main';
-import { connectClient } from '../shared/temporal/connection';
+import { orchestratorSection, temporalSection, temporalUiSection } from '../shared/config';
+import { loadProcessConfig, runMain } from '../shared/main';
+import { assertNamespaceExists, connectClient } from '../shared/temporal/connection';
+import { temporalWebUi, workflowWebUiLink } from '../shared/temporal/web-ui';
 import { Conversations, conversationInput, type ConversationHandle } from './conversations';
 import { createAgentsPlugin } from './plugin';
-import { type ToolCallRecord, type TranscriptEntry, type TurnReply } from './shared';
+import { type AgentLoop, type ToolCallRecord, type TranscriptEntry, type TurnReply } from './shared';
 
 const HELP = 'Commands: /new (start a new conversation), /history (show the transcript), /quit (leave; the conversation stays resumable)';
 const SLOW_TURN_MS = 15_000;
+/** How the banner names each agent loop (AGENT_LOOP). */
+const LOOPS: Record<AgentLoop, string> = {
+  'agents-sdk': 'agents-sdk (the OpenAI Agents SDK runs each turn; AGENT_LOOP=manual for the explicit loop)',
+  manual: 'manual (an explicit plan → tool → plan loop in the workflow, orchestrator/manual/)',
+};
 
 function out(line = ''): void {
   process.stdout.write(`${line}\n`);
-}
-
-function webUiLink(config: AppConfig, workflowId: string): string {
-  const ns = encodeURIComponent(config.temporal.namespaces.orchestrator);
-  return `${config.orchestrator.temporalUiUrl}/namespaces/${ns}/workflows/${encodeURIComponent(workflowId)}`;
 }
 
 function formatToolCall(call: ToolCallRecord): string {
@@ -54,9 +54,18 @@ function printTranscript(entries: TranscriptEntry[]): void {
 
 runMain('chat', async () => {
   const { values } = parseArgs({ options: { conversation: { type: 'string' } }, strict: true });
-  const config = loadConfig();
-  const log = createLogger('chat', config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const { config, log } = loadProcessConfig(
+    'chat',
+    { temporal: temporalSection, orchestrator: orchestratorSection, temporalUi: temporalUiSection },
+    { logLevel: (level) => (level === 'info' ? 'warn' : level) },
+  );
+  // No link for a server whose Web UI is unknown (an external one, without TEMPORAL_UI_URL).
+  const webUi = temporalWebUi(config.temporal, config.temporalUi);
   const connection = await connectClient(config.temporal);
+  await assertNamespaceExists(connection, config.temporal, config.temporal.namespaces.orchestrator).catch(async (err: unknown) => {
+    await connection.close();
+    throw err;
+  });
   const client = new Client({
     connection,
     namespace: config.temporal.namespaces.orchestrator,
@@ -70,7 +79,10 @@ runMain('chat', async () => {
       ? await conversations.resume(id)
       : await conversations.start();
     out(`${id ? 'Resumed' : 'Started'} conversation ${handle.workflowId}`);
-    out(`Temporal Web UI: ${webUiLink(config, handle.workflowId)}`);
+    // A resumed conversation keeps the loop it started with, whatever AGENT_LOOP says now.
+    const loop = id ? await conversations.agentLoopOf(handle) : conversations.agentLoop;
+    if (loop && loop !== conversations.agentLoop) out(`Loop of this conversation: ${LOOPS[loop]}`);
+    if (webUi) out(`Temporal Web UI: ${workflowWebUiLink(webUi, config.temporal.namespaces.orchestrator, handle.workflowId)}`);
     out();
     return handle;
   }
@@ -81,6 +93,7 @@ runMain('chat', async () => {
       ? 'Model: the offline planner (no LLM configured: it picks tools from their schemas and answers from their results; set OPENAI_API_KEY or OPENAI_BASE_URL for a real model)'
       : `Model: ${model.model} via ${model.kind === 'openai' ? 'OpenAI' : model.baseUrl}`,
   );
+  out(`Loop: ${LOOPS[conversations.agentLoop]}`);
   out(HELP);
 
   let conversation: ConversationHandle;

@@ -43,6 +43,15 @@ export interface ContextPolicy {
   maxTokens: number;
 }
 
+export type AgentLoop = 'agents-sdk' | 'manual';
+
+export interface ModelCallPolicy {
+  /** Start-to-close timeout of one planning call. */
+  timeoutMs: number;
+  /** Attempts of one planning call before the turn gives up with an honest reply. */
+  maxAttempts: number;
+}
+
 export interface ToolCallPolicy {
   /** Start-to-close timeout of one MCP or local tool call activity. */
   timeoutMs: number;
@@ -89,6 +98,15 @@ export interface ConversationState {
 export interface ConversationInput {
   /** Model name the worker's provider resolves: `offline` for the planner, or an OpenAI(-compatible) model. */
   model: string;
+  /**
+   * The agent loop this conversation runs, recorded when it starts (its workflow type says the same): `agents-sdk`
+   * (conversationWorkflow, the default and what runs recorded without it) or `manual` (manualConversationWorkflow).
+   */
+  agentLoop?: AgentLoop;
+  /** The manual loop's planning activity (the Agents SDK loop takes its model-call policy from the plugin instead). */
+  modelCalls?: ModelCallPolicy;
+  /** The manual loop's bound on plan → tool steps in one user turn. */
+  maxStepsPerTurn?: number;
   /** Who is chatting: an identity, never a credential; tools hear it as the user the agent acts for. */
   user?: string;
   context: ContextPolicy;
@@ -97,9 +115,23 @@ export interface ConversationInput {
   idleTimeoutMs: number;
   /** Continue-as-new once the history has this many events (Temporal may suggest it earlier). */
   maxHistoryEvents?: number;
+  /** How remote tools are reached: over MCP (absent: runs from before there was a choice) or as Nexus operations. */
+  toolTransport?: ToolTransportName;
+  /** The Nexus endpoints of the tool domains, with `toolTransport: 'nexus'`. */
+  nexusEndpoints?: { finance: string; it: string };
   /** Carried over by continue-as-new. */
   state?: ConversationState;
 }
+
+export const toolTransports = ['mcp', 'nexus'] as const;
+
+/** Memo key of who a conversation's Nexus operations are for (orchestrator/nexus-identity.ts puts it in their headers). */
+export const NEXUS_IDENTITY_MEMO = 'nexusIdentity';
+export interface NexusIdentity {
+  caller?: string;
+  onBehalfOf?: string;
+}
+export type ToolTransportName = (typeof toolTransports)[number];
 
 export interface TurnRequest {
   text: string;

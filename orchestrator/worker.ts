@@ -1,6 +1,8 @@
 /**
- * The orchestrator worker: conversation workflows, the model activity (through the OpenAI Agents plugin) and the
- * tool activities, on their own task queue. Scale it by running more copies; conversations survive any of them dying.
+ * The orchestrator worker: conversation workflows of both agent loops (conversationWorkflow and
+ * manualConversationWorkflow, one bundle), the model activity (through the OpenAI Agents plugin), the manual loop's
+ * planning activity and the tool activities, on their own task queue. Scale it by running more copies; conversations
+ * survive any of them dying.
  */
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { OpenAIAgentsPlugin } from '@temporalio/openai-agents';

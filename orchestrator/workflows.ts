@@ -21,6 +21,9 @@ import { ToolBridge } from './tool-bridge';
 import { now, Transcript, TurnLog } from './transcript';
 import { runTurn, type TurnContext } from './turn';
 
+// The manual loop's workflow (AGENT_LOOP=manual) is registered from this module too: one bundle, one worker, both loops.
+export { manualConversationWorkflow } from './manual/workflows';
+
 export interface ConversationResult {
   turns: number;
   endedBecause: string;

@@ -5,6 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 
+/** Who asked for a tool call: the authenticated subject, and the person an agent said it acts for (recorded, never trusted as the caller). */
+export interface CallerIdentity {
+  caller?: string;
+  onBehalfOf?: string;
+}
+
 /** Without auth (loopback, no tokens) every request is the one anonymous caller. */
 export const ANONYMOUS_SCOPE = 'anon';
 

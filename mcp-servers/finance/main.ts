@@ -1,17 +1,21 @@
 /** `npm run mcp:finance [-- --transport stdio] [-- --with-worker]`: the Finance MCP server. */
+import { financeMcpListenSection, financeQueueSection, financeSection } from '../../shared/config';
 import { runMcpServerProcess } from '../shared/entrypoint';
 import { createFinanceServer } from './server';
-import { ToolWorkflowRunner } from '../shared/tool-workflows';
+import { TaskWorkflows } from '../shared/tasks/task-workflows';
+import { ToolWorkflowRunner } from '../../shared/tools/workflow-runner';
 
 runMcpServerProcess({
   name: 'mcp:finance',
+  listen: financeMcpListenSection,
+  sections: { finance: financeQueueSection },
+  workerSections: { finance: financeSection },
   namespace: (config) => config.temporal.namespaces.finance,
-  port: (config) => config.mcp.financePort,
-  publicUrl: (config) => config.mcp.publicUrls.finance,
   // Loaded only with --with-worker.
   worker: async (config, connection) => (await import('../../tool-workers/finance/worker')).createConfiguredFinanceWorker(config, connection),
   async setup({ config, client, eagerStart }) {
     const workflows = new ToolWorkflowRunner({ client, taskQueue: config.finance.taskQueue, timeoutMs: config.mcp.toolTimeoutMs, eagerStart });
-    return { createServer: () => createFinanceServer({ workflows }) };
+    const tasks = new TaskWorkflows({ client, taskQueue: config.finance.taskQueue });
+    return { createServer: (context) => createFinanceServer({ workflows, tasks, context }) };
   },
 });

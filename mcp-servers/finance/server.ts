@@ -6,8 +6,10 @@ import { McpServer } from '@modelcontextprotocol/server';
 import type { AnyWorkflowRunTool } from '../../shared/tools/definition';
 import { financeTools } from '../../tool-workers/finance/tools';
 import { LIST_CACHE_HINTS } from '../shared/list-cache';
-import { registerWorkflowTool } from '../shared/tool-registration';
-import type { ToolWorkflowRunner } from '../shared/tool-workflows';
+import { offerTasks, registerWorkflowTools } from '../shared/tasks/task-tools';
+import type { TaskWorkflows } from '../shared/tasks/task-workflows';
+import type { ToolWorkflowRunner } from '../../shared/tools/workflow-runner';
+import type { McpServeContext } from '../transports/http';
 
 export const financeServerInfo = { name: 'finance-mcp', title: 'Finance tools (Temporal-backed)', version: '0.2.0' };
 
@@ -15,13 +17,16 @@ export interface FinanceServerDeps {
   workflows: ToolWorkflowRunner;
   /** The tools to serve; the finance contract's by default. */
   tools?: readonly AnyWorkflowRunTool[];
+  /** MCP tasks as Temporal workflows: with it, 2026-07-28 clients that declare the tasks extension get tasks. */
+  tasks?: TaskWorkflows;
+  context?: McpServeContext;
 }
 
-export function createFinanceServer({ workflows, tools = financeTools }: FinanceServerDeps): McpServer {
+export function createFinanceServer({ workflows, tools = financeTools, tasks, context }: FinanceServerDeps): McpServer {
   const server = new McpServer(financeServerInfo, {
     instructions: 'Stock quotes and investment growth. Each call runs as a durable Temporal workflow; pass _meta.idempotencyKey to make a call safe to repeat.',
     cacheHints: LIST_CACHE_HINTS,
   });
-  for (const tool of tools) registerWorkflowTool(server, tool, workflows);
+  offerTasks(server, context, tasks, registerWorkflowTools(server, tools, workflows, tasks));
   return server;
 }

@@ -1,22 +1,26 @@
 /** `npm run mcp:it [-- --transport stdio] [-- --with-worker]`: the IT MCP server. */
+import { itMcpListenSection, itSection, itSessionsSection } from '../../shared/config';
 import { runMcpServerProcess } from '../shared/entrypoint';
-import { ToolWorkflowRunner } from '../shared/tool-workflows';
+import { ToolWorkflowRunner } from '../../shared/tools/workflow-runner';
 import { createItServer } from './server';
-import { ItSessions } from './sessions';
+import { TaskWorkflows } from '../shared/tasks/task-workflows';
+import { ItSessions } from '../../tool-workers/it/sessions';
 
 runMcpServerProcess({
   name: 'mcp:it',
+  listen: itMcpListenSection,
+  sections: { it: itSessionsSection },
+  workerSections: { it: itSection },
   namespace: (config) => config.temporal.namespaces.it,
-  port: (config) => config.mcp.itPort,
-  publicUrl: (config) => config.mcp.publicUrls.it,
   // Loaded only with --with-worker.
   worker: async (config, connection) => (await import('../../tool-workers/it/worker')).createConfiguredItWorker(config, connection),
   async setup({ config, client, eagerStart }) {
     const sessions = new ItSessions({ client, taskQueue: config.it.taskQueue, idleTimeoutMs: config.it.sessionIdleTimeoutMs });
     // Sessions open by signal-with-start, which cannot start eagerly; the lookups can.
     const lookups = new ToolWorkflowRunner({ client, taskQueue: config.it.taskQueue, timeoutMs: config.mcp.toolTimeoutMs, eagerStart });
+    const tasks = new TaskWorkflows({ client, taskQueue: config.it.taskQueue });
     return {
-      createServer: (context) => createItServer({ context, sessions, lookups }),
+      createServer: (context) => createItServer({ context, sessions, lookups, tasks }),
       sessions,
       // One stdio process is one session: IT_SESSION_ID keeps it across restarts of the desktop client.
       stdioSessionId: () => sessions.open(undefined, config.it.stdioSessionId),

@@ -1,18 +1,12 @@
 /**
  * Who is calling an MCP tool. Ids a caller can name live in its scope (shared/caller-scope.ts).
  */
-export { callerScope } from '../../shared/caller-scope';
 import type { AuthInfo, ServerContext } from '@modelcontextprotocol/server';
+import type { CallerIdentity } from '../../shared/caller-scope';
 import { subjectOf } from '../transports/auth';
 
 /** An agent acting for a person names them here; recorded beside the authenticated caller, never trusted as one. */
 export const ON_BEHALF_OF_META_KEY = 'onBehalfOf';
-
-/** Who asked for a tool call: the token's subject, and the person an agent said it acts for. */
-export interface CallerIdentity {
-  caller?: string;
-  onBehalfOf?: string;
-}
 
 export function onBehalfOfFrom(meta: Record<string, unknown> | undefined): string | undefined {
   const value = meta?.[ON_BEHALF_OF_META_KEY];

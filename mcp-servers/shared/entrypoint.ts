@@ -10,11 +10,21 @@
 import { parseArgs } from 'node:util';
 import { Client, type ConnectionLike } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
-import { loadConfig, type AppConfig } from '../../shared/config';
-import { createLogger, type Logger } from '../../shared/logger';
-import { runMain } from '../../shared/main';
+import {
+  mcpServingSection,
+  parseSections,
+  temporalSection,
+  type ConfigOf,
+  type ConfigSection,
+  type ConfigSections,
+  type McpListenConfig,
+  type McpServingConfig,
+  type TemporalConfig,
+} from '../../shared/config';
+import type { Logger } from '../../shared/logger';
+import { loadProcessConfig, runMain } from '../../shared/main';
 import { announceReady } from '../../shared/ready';
-import { connectWorker, lazyClientConnection, temporalReachable } from '../../shared/temporal/connection';
+import { assertNamespaceExists, connectWorker, lazyClientConnection, temporalReachable } from '../../shared/temporal/connection';
 import { installTemporalRuntime } from '../../shared/temporal/runtime';
 import { startMcpHttpServer, type LegacySessionStore, type McpServerFactory } from '../transports/http';
 import { isLoopbackHost } from '../transports/origins';
@@ -35,19 +45,27 @@ export interface EmbeddedWorker {
   close(): Promise<void>;
 }
 
-export interface McpProcessSpec {
+/** What every MCP server reads: Temporal, the shared HTTP settings, and its own listener; plus the spec's sections. */
+export type McpProcessConfig<S extends ConfigSections> = ConfigOf<S> & { temporal: TemporalConfig; mcp: McpServingConfig; listen: McpListenConfig };
+
+/**
+ * `sections`: what the server reads besides Temporal and the HTTP settings (its task queue). `workerSections`: what
+ * its worker reads (providers and their keys), parsed only with `--with-worker`, so a server alone never fails on them.
+ */
+export interface McpProcessSpec<S extends ConfigSections, W extends ConfigSections> {
   name: string;
-  namespace(config: AppConfig): string;
-  port(config: AppConfig): number;
-  /** The URL clients use (the Protected Resource Metadata `resource`), when configured. */
-  publicUrl(config: AppConfig): string | undefined;
+  /** The server's port and public URL (the Protected Resource Metadata `resource`). */
+  listen: ConfigSection<McpListenConfig>;
+  sections: S;
+  workerSections: W;
+  namespace(config: McpProcessConfig<S>): string;
   /** The domain's worker, for `--with-worker`. */
-  worker(config: AppConfig, connection: NativeConnection): Promise<EmbeddedWorker>;
+  worker(config: ConfigOf<W> & { temporal: TemporalConfig }, connection: NativeConnection): Promise<EmbeddedWorker>;
   /** `eagerStart`: a worker runs in this process on the client's connection (`--with-worker`). */
-  setup(deps: { config: AppConfig; client: Client; log: Logger; transport: 'http' | 'stdio'; eagerStart: boolean }): Promise<McpServerParts>;
+  setup(deps: { config: McpProcessConfig<S>; client: Client; log: Logger; transport: 'http' | 'stdio'; eagerStart: boolean }): Promise<McpServerParts>;
 }
 
-export function runMcpServerProcess(spec: McpProcessSpec): void {
+export function runMcpServerProcess<S extends ConfigSections, W extends ConfigSections>(spec: McpProcessSpec<S, W>): void {
   runMain(spec.name, async () => {
     const { values } = parseArgs({
       options: { transport: { type: 'string', default: 'http' }, 'with-worker': { type: 'boolean', default: false } },
@@ -58,19 +76,25 @@ export function runMcpServerProcess(spec: McpProcessSpec): void {
       throw new Error(`--transport must be "http" or "stdio" (got ${JSON.stringify(transport)})`);
     }
     const withWorker = values['with-worker'];
-    const config = loadConfig();
-    const log = createLogger(spec.name, config.logLevel);
+    const loaded = loadProcessConfig(spec.name, { ...spec.sections, temporal: temporalSection, mcp: mcpServingSection, listen: spec.listen });
+    // The spread's sections are exactly McpProcessConfig's; TypeScript cannot see it through the generic S.
+    const config = loaded.config as unknown as McpProcessConfig<S>;
+    const { log } = loaded;
 
     let connection: ConnectionLike;
     let embedded: { worker: EmbeddedWorker; running: Promise<void> } | undefined;
     if (withWorker) {
       installTemporalRuntime(log);
+      // The worker's own settings (env file already loaded), read only now: a server alone never fails on them.
+      const workerConfig = { ...parseSections(process.env, spec.workerSections), temporal: config.temporal };
       const native = await connectWorker(config.temporal);
       connection = native;
-      const worker = await spec.worker(config, native).catch(async (err: unknown) => {
-        await native.close();
-        throw err;
-      });
+      const worker = await assertNamespaceExists(native, config.temporal, spec.namespace(config))
+        .then(() => spec.worker(workerConfig, native))
+        .catch(async (err: unknown) => {
+          await native.close();
+          throw err;
+        });
       embedded = { worker, running: worker.worker.run() };
       log.info(worker.details, `${spec.name}: worker running in this process`);
     } else {
@@ -105,12 +129,12 @@ export function runMcpServerProcess(spec: McpProcessSpec): void {
     const http = await startMcpHttpServer({
       name: spec.name,
       host: config.mcp.host,
-      port: spec.port(config),
+      port: config.listen.port,
       allowedOrigins: config.mcp.allowedOrigins,
       maxBodyBytes: config.mcp.maxBodyBytes,
       createServer: parts.createServer,
       sessions: parts.sessions,
-      auth: config.mcp.auth && { config: config.mcp.auth, resource: spec.publicUrl(config) },
+      auth: config.mcp.auth && { config: config.mcp.auth, resource: config.listen.publicUrl },
       health: async () => {
         const temporal = await temporalReachable(connection);
         const worker = embedded && { worker: embedded.worker.worker.getState() };

@@ -4,9 +4,8 @@
  * A new deployment that changes a tool is picked up within the TTL.
  */
 import type { CacheHint } from '@modelcontextprotocol/server';
+import { TOOL_LIST_TTL_MS } from '../../shared/tools/nexus-service';
 
-export const LIST_TTL_MS = 5 * 60_000;
-
-const staticList: CacheHint = { ttlMs: LIST_TTL_MS, cacheScope: 'public' };
+const staticList: CacheHint = { ttlMs: TOOL_LIST_TTL_MS, cacheScope: 'public' };
 
 export const LIST_CACHE_HINTS = { 'tools/list': staticList, 'server/discover': staticList } as const;

@@ -11,7 +11,7 @@ import { READ_SCOPE, WRITE_SCOPE } from '../transports/auth';
 import { callerOf } from './caller';
 import { toolSchema } from './schemas';
 import { structuredResult, toolError } from './tool-results';
-import { IDEMPOTENCY_META_KEY, IdempotencyConflict, validateIdempotencyKey, type ToolWorkflowRunner } from './tool-workflows';
+import { IDEMPOTENCY_META_KEY, IdempotencyConflict, validateIdempotencyKey, type ToolWorkflowRunner } from '../../shared/tools/workflow-runner';
 
 /** With auth on, a token without the write scope gets a 403 challenge naming the scopes that would do (step-up). */
 const needsWriteScope: ScopeChallengeHandler = ({ authInfo, request }) => {

@@ -3,15 +3,15 @@
  * results a model can act on (never a stack trace).
  */
 import type { CallToolResult } from '@modelcontextprotocol/server';
+import { toolResultText } from '../../shared/tools/definition';
 
 /** `_meta` key of a tool error that a program (not only a model) must tell apart, such as a handle that is gone. */
 export const TOOL_ERROR_META_KEY = 'durable-mcp-agents/error';
 
 export function structuredResult<T extends object>(data: T, summary?: string): CallToolResult {
-  const json = JSON.stringify(data, null, 2);
   return {
     structuredContent: data as Record<string, unknown>,
-    content: [{ type: 'text', text: summary ? `${summary}\n${json}` : json }],
+    content: [{ type: 'text', text: toolResultText(summary, data) }],
   };
 }
 

@@ -14,20 +14,29 @@ import type { TurnLog } from '../transcript';
 import { ToolCatalog } from './catalog';
 import { ItSession } from './it-session';
 import { McpTransport } from './mcp';
+import { NexusTransport } from './nexus';
 import { toolParameters } from './parameters';
 import type { ToolTransport } from './transport';
 
 type AgentTool = FunctionTool<any, any, string>;
 
+/** A tool as a model is offered it: name, description and the JSON Schema of its arguments. */
+export interface ToolSchema {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
+}
+
 export class ToolBridge {
   private readonly catalog: ToolCatalog;
   private readonly itSession: ItSession;
-  private readonly mcp: McpTransport;
+  /** MCP or Nexus, as the conversation's input says (runs started before there was a choice are MCP). */
+  private readonly remote: ToolTransport;
   /** The local tools' activities, with the same policy as remote tool calls. */
   private readonly localActivities: ActivityInterfaceFor<OrchestratorActivities>;
 
   constructor(
-    private readonly input: Pick<ConversationInput, 'toolCalls' | 'user'>,
+    private readonly input: Pick<ConversationInput, 'toolCalls' | 'user' | 'toolTransport' | 'nexusEndpoints'>,
     state: ConversationState,
   ) {
     const { timeoutMs, maxAttempts } = input.toolCalls;
@@ -43,9 +52,12 @@ export class ToolBridge {
       retry: { ...retry, maximumAttempts: Math.min(2, maxAttempts), nonRetryableErrorTypes },
     });
     this.localActivities = calls;
-    this.mcp = new McpTransport({ calls, housekeeping }, input.user);
+    this.remote =
+      input.toolTransport === 'nexus' && input.nexusEndpoints
+        ? new NexusTransport(input.nexusEndpoints, timeoutMs)
+        : new McpTransport({ calls, housekeeping }, input.user);
     this.itSession = new ItSession(state);
-    this.catalog = new ToolCatalog(state, this.mcp, this.itSession);
+    this.catalog = new ToolCatalog(state, this.remote, this.itSession);
   }
 
   /** Lists the tools of servers whose list is missing or expired. */
@@ -75,67 +87,98 @@ export class ToolBridge {
       description: spec.description,
       parameters: spec.parameters as never,
       strict: false,
-      execute: async (args: unknown) => {
-        const callArgs = (args && typeof args === 'object' ? args : {}) as Record<string, unknown>;
-        const call = { tool: spec.name, server: 'local' as const, arguments: callArgs };
-        try {
-          return turnLog.record(call, await spec.run(this.localActivities, callArgs));
-        } catch (err) {
-          return turnLog.record(call, { ok: false, text: `Error: ${spec.name} failed: ${describeFailure(err)}` });
-        }
-      },
+      execute: (args: unknown) => this.runLocalTool(spec, args, turnLog),
     });
+  }
+
+  /**
+   * The tools with their JSON schemas, for a loop that asks the model itself (orchestrator/manual/): the `locals`
+   * first, then one per remote name, as `localTool` and `remoteTools` offer them to the Agents SDK.
+   */
+  toolSchemas(locals: readonly LocalToolSpec[]): ToolSchema[] {
+    const seen = new Set<string>(locals.map((t) => t.name));
+    const remote = this.catalog.offered.filter((t) => !seen.has(t.name) && seen.add(t.name));
+    return [
+      ...locals.map((spec) => ({ name: spec.name, description: spec.description, parameters: spec.parameters as Record<string, unknown> })),
+      ...remote.map((t) => ({ name: t.name, description: t.description, parameters: toolParameters(t.inputSchema, hiddenArguments(t)) as Record<string, unknown> })),
+    ];
+  }
+
+  /**
+   * One call by name, for a loop that routes the model's tool calls itself: the same activities, idempotency keys,
+   * retries, session handle and error texts as the Agents SDK's tools. Returns what the model reads.
+   */
+  callTool(name: string, args: Record<string, unknown>, turnLog: TurnLog, locals: readonly LocalToolSpec[]): Promise<string> {
+    const local = locals.find((t) => t.name === name);
+    if (local) return this.runLocalTool(local, args, turnLog);
+    const remote = this.catalog.offered.find((t) => t.name === name);
+    if (remote) return this.runRemoteTool(remote, args, turnLog);
+    const known = [...locals.map((t) => t.name), ...this.remoteToolNames()];
+    return Promise.resolve(`Error: there is no tool named ${JSON.stringify(name)}; the tools are: ${known.join(', ')}`);
+  }
+
+  private async runLocalTool(spec: LocalToolSpec, args: unknown, turnLog: TurnLog): Promise<string> {
+    const callArgs = (args && typeof args === 'object' ? args : {}) as Record<string, unknown>;
+    const call = { tool: spec.name, server: 'local' as const, arguments: callArgs };
+    try {
+      return turnLog.record(call, await spec.run(this.localActivities, callArgs));
+    } catch (err) {
+      return turnLog.record(call, { ok: false, text: `Error: ${spec.name} failed: ${describeFailure(err)}` });
+    }
   }
 
   /** Ends the conversation's IT session, if it has one; a failure is logged, the conversation ends anyway. */
   async close(): Promise<void> {
     const handle = this.itSession.handle;
     if (!handle) return;
-    await this.mcp.closeSession('it', handle).catch((err: unknown) => {
+    await this.remote.closeSession('it', handle).catch((err: unknown) => {
       log.warn('could not close the IT session', { error: describeFailure(err) });
     });
   }
 
-  /** Where a Nexus transport will be chosen, for the tools it serves. */
-  private transportFor(_descriptor: McpToolDescriptor): ToolTransport {
-    return this.mcp;
-  }
 
   private remoteTool(descriptor: McpToolDescriptor, turnLog: TurnLog): AgentTool {
-    const inSession = ItSession.isUsedBy(descriptor);
-    const hidden = inSession ? [itSessionContract.handleArgument] : [];
-    const transport = this.transportFor(descriptor);
     return tool({
       name: descriptor.name,
       description: descriptor.description,
-      parameters: toolParameters(descriptor.inputSchema, hidden),
+      parameters: toolParameters(descriptor.inputSchema, hiddenArguments(descriptor)),
       strict: false,
-      execute: async (args: unknown) => {
-        const modelArgs = { ...((args && typeof args === 'object' ? args : {}) as Record<string, unknown>) };
-        for (const name of hidden) delete modelArgs[name]; // the conversation's handle, never the model's guess
-        const call = { tool: descriptor.name, server: descriptor.server, arguments: modelArgs };
-        const summary = `${descriptor.name} ${JSON.stringify(modelArgs).slice(0, 120)}`;
-        const attempt = (handle?: string): Promise<McpToolOutcome> =>
-          transport.call({ descriptor, summary, arguments: handle ? { ...modelArgs, [itSessionContract.handleArgument]: handle } : modelArgs });
-        try {
-          return turnLog.record(call, inSession ? await this.itSession.call(attempt, turnLog) : await attempt());
-        } catch (err) {
-          // Recorded before the mcp-2026-handles patch only: an ended Mcp-Session-Id failed the call, and a discovery
-          // opened a new session.
-          if (descriptor.server === 'it' && failureType(err) === 'McpSessionNotFound') {
-            this.itSession.endedAtCall(turnLog);
-            this.catalog.forget('it');
-            await this.discover(turnLog);
-            try {
-              return turnLog.record(call, await attempt(this.itSession.handle));
-            } catch (retryErr) {
-              err = retryErr;
-            }
-          }
-          const attempts = failureType(err) === 'McpServerUnavailable' ? ` (gave up after ${this.input.toolCalls.maxAttempts} attempts)` : '';
-          return turnLog.record(call, { ok: false, text: `Error: ${descriptor.name} failed: ${describeFailure(err)}${attempts}` });
-        }
-      },
+      execute: (args: unknown) => this.runRemoteTool(descriptor, args, turnLog),
     });
   }
+
+  private async runRemoteTool(descriptor: McpToolDescriptor, args: unknown, turnLog: TurnLog): Promise<string> {
+    const inSession = ItSession.isUsedBy(descriptor);
+    const hidden = hiddenArguments(descriptor);
+    const transport = this.remote;
+    const modelArgs = { ...((args && typeof args === 'object' ? args : {}) as Record<string, unknown>) };
+    for (const name of hidden) delete modelArgs[name]; // the conversation's handle, never the model's guess
+    const call = { tool: descriptor.name, server: descriptor.server, arguments: modelArgs };
+    const summary = `${descriptor.name} ${JSON.stringify(modelArgs).slice(0, 120)}`;
+    const attempt = (handle?: string): Promise<McpToolOutcome> =>
+      transport.call({ descriptor, summary, arguments: handle ? { ...modelArgs, [itSessionContract.handleArgument]: handle } : modelArgs });
+    try {
+      return turnLog.record(call, inSession ? await this.itSession.call(attempt, turnLog) : await attempt());
+    } catch (err) {
+      // Recorded before the mcp-2026-handles patch only: an ended Mcp-Session-Id failed the call, and a discovery
+      // opened a new session.
+      if (descriptor.server === 'it' && failureType(err) === 'McpSessionNotFound') {
+        this.itSession.endedAtCall(turnLog);
+        this.catalog.forget('it');
+        await this.discover(turnLog);
+        try {
+          return turnLog.record(call, await attempt(this.itSession.handle));
+        } catch (retryErr) {
+          err = retryErr;
+        }
+      }
+      const attempts = failureType(err) === 'McpServerUnavailable' ? ` (gave up after ${this.input.toolCalls.maxAttempts} attempts)` : '';
+      return turnLog.record(call, { ok: false, text: `Error: ${descriptor.name} failed: ${describeFailure(err)}${attempts}` });
+    }
+  }
+}
+
+/** The arguments the conversation supplies itself and the model never sees: the IT session's handle. */
+function hiddenArguments(descriptor: McpToolDescriptor): string[] {
+  return ItSession.isUsedBy(descriptor) ? [itSessionContract.handleArgument] : [];
 }

@@ -1,9 +1,10 @@
 /**
- * How a remote tool's calls reach it. Every remote tool is an MCP server's today (mcp.ts); a Nexus transport will
- * sit beside it, and `ToolBridge.transportFor` is where a tool's transport is chosen.
+ * How a conversation reaches its remote tools: over MCP (mcp.ts, each operation an activity) or over Nexus (nexus.ts,
+ * each operation a Nexus operation in the conversation's history). The conversation's input says which
+ * (`toolTransport`); `ToolBridge` picks it once.
  */
-import type { McpToolOutcome } from '../activities';
-import type { McpToolDescriptor } from '../shared';
+import type { McpDiscovery, McpToolOutcome } from '../activities';
+import type { McpServerName, McpToolDescriptor } from '../shared';
 
 export interface RemoteToolCall {
   descriptor: McpToolDescriptor;
@@ -14,5 +15,8 @@ export interface RemoteToolCall {
 }
 
 export interface ToolTransport {
+  /** The tools a domain serves, and how long the list may be kept. */
+  discover(server: McpServerName): Promise<McpDiscovery>;
   call(request: RemoteToolCall): Promise<McpToolOutcome>;
+  closeSession(server: McpServerName, sessionId: string): Promise<void>;
 }

@@ -8,13 +8,14 @@
  */
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { loadConfig, projectRoot } from '../config';
+import { projectRoot, wholeSystemSection } from '../config';
 import { createLogger } from '../logger';
-import { runMain } from '../main';
+import { loadProcessConfig, runMain } from '../main';
 import { assertPortFree } from '../launcher/ports';
 import { systemServices } from '../launcher/services';
 import { formatDuration, RestartBudget, SupervisedService } from '../launcher/supervisor';
 import { startOrReuseTemporal } from '../temporal/local-service';
+import { projectNexusEndpoints } from '../temporal/nexus-endpoints';
 
 const READY_TIMEOUT_MS = 300_000; // the first start bundles three workflow packages on a small machine
 const WARN = 40;
@@ -25,8 +26,11 @@ runMain('start', async () => {
     strict: true,
   });
   const withChat = !values['no-chat'];
-  const config = loadConfig();
-  const log = createLogger('start', config.logLevel);
+  // Every service's settings, checked before any starts: a mistake is one line now, not a service that keeps crashing.
+  const {
+    config: { system: config },
+    log,
+  } = loadProcessConfig('start', { system: wholeSystemSection });
   const echo = (line: string) => process.stderr.write(`${line}\n`);
   const started: SupervisedService[] = [];
   let stopping: Promise<void> | undefined;
@@ -41,7 +45,12 @@ runMain('start', async () => {
   await assertPortFree({ host, port: financePort, what: 'the Finance MCP server', setting: 'FINANCE_MCP_PORT (and FINANCE_MCP_URL)' });
   await assertPortFree({ host, port: itPort, what: 'the IT MCP server', setting: 'IT_MCP_PORT (and IT_MCP_URL)' });
 
-  const temporalOptions = { detached: true, logToFile: true };
+  const nexusEndpoints = projectNexusEndpoints({
+    temporal: config.temporal,
+    names: config.orchestrator.nexusEndpoints,
+    taskQueues: { finance: config.finance.taskQueue, it: config.it.taskQueue },
+  });
+  const temporalOptions = { detached: true, logToFile: true, nexusEndpoints };
   let temporal = await startOrReuseTemporal(config, log, temporalOptions);
 
   const stopAll = (reason: string) =>
@@ -78,7 +87,7 @@ runMain('start', async () => {
     [
       '',
       'Everything is up:',
-      `  Temporal        ${config.temporal.address} (Web UI ${temporal.webUi})${temporal.server ? '' : ' (reused)'}`,
+      `  Temporal        ${config.temporal.address}${temporal.webUi ? ` (Web UI ${temporal.webUi})` : ''}${temporal.server ? '' : ' (reused)'}`,
       `  Finance MCP     http://${host}:${financePort}/mcp`,
       `  IT MCP          http://${host}:${itPort}/mcp`,
       `  Model           ${config.orchestrator.llm.kind === 'offline' ? 'the offline planner' : config.orchestrator.llm.model}`,

@@ -3,15 +3,26 @@
  * starts `temporal server start-dev` there (loopback only), persisting to SQLite under the data folder. The server
  * it started ends with it, even if it is killed with kill -9 (a watchdog, shared/launcher/watchdog.ts).
  */
-import { loadConfig } from '../config';
-import { createLogger } from '../logger';
-import { runMain } from '../main';
+import { devServerSection, financeQueueSection, itSessionsSection, nexusEndpointNamesSection, temporalSection, temporalUiSection } from '../config';
+import { loadProcessConfig, runMain } from '../main';
 import { startOrReuseTemporal } from '../temporal/local-service';
+import { projectNexusEndpoints } from '../temporal/nexus-endpoints';
 
 runMain('temporal', async () => {
-  const config = loadConfig();
-  const log = createLogger('temporal', config.logLevel);
-  const local = await startOrReuseTemporal(config, log);
+  const { config, log } = loadProcessConfig('temporal', {
+    temporal: temporalSection,
+    temporalUi: temporalUiSection,
+    devServer: devServerSection,
+    finance: financeQueueSection,
+    it: itSessionsSection,
+    nexusEndpoints: nexusEndpointNamesSection,
+  });
+  const nexusEndpoints = projectNexusEndpoints({
+    temporal: config.temporal,
+    names: config.nexusEndpoints,
+    taskQueues: { finance: config.finance.taskQueue, it: config.it.taskQueue },
+  });
+  const local = await startOrReuseTemporal(config, log, { nexusEndpoints });
   if (!local.server) return;
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void local.stop());
   log.info('Ctrl-C stops the dev server');

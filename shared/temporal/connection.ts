@@ -1,25 +1,22 @@
 /**
  * The one connection factory for clients and workers. Local dev server, self-hosted cluster and Temporal Cloud differ
- * only in configuration (address, API key, TLS / mTLS), never in code.
+ * only in configuration (address, API key, TLS / mTLS, from envconfig: shared/config/temporal.ts), never in code.
  */
-import { readFileSync } from 'node:fs';
-import { Connection, type ConnectionLike, type ConnectionOptions } from '@temporalio/client';
+import { Connection, type ConnectionLike, type TLSConfig } from '@temporalio/client';
 import { NativeConnection, TransportError } from '@temporalio/worker';
 import type { TemporalConfig } from '../config';
 import { StartupError } from '../main';
 
-type SharedConnectionOptions = Pick<ConnectionOptions, 'address' | 'tls' | 'apiKey'>;
+/** What client and worker connections take alike. */
+interface SharedConnectionOptions {
+  address: string;
+  tls: TLSConfig | false;
+  apiKey?: string;
+  metadata?: Record<string, string>;
+}
 
 export function temporalConnectionOptions(cfg: TemporalConfig): SharedConnectionOptions {
-  const tls = cfg.tls && {
-    serverNameOverride: cfg.tls.serverName,
-    serverRootCACertificate: cfg.tls.serverCaPath ? readFileSync(cfg.tls.serverCaPath) : undefined,
-    clientCertPair:
-      cfg.tls.clientCertPath && cfg.tls.clientKeyPath
-        ? { crt: readFileSync(cfg.tls.clientCertPath), key: readFileSync(cfg.tls.clientKeyPath) }
-        : undefined,
-  };
-  return { address: cfg.address, tls: tls ?? false, apiKey: cfg.apiKey };
+  return { address: cfg.address, tls: cfg.tls ?? false, apiKey: cfg.apiKey, metadata: cfg.metadata };
 }
 
 /** Connecting failed because nothing answers (not because of, say, a rejected API key): one line saying what to do. */
@@ -45,8 +42,23 @@ export function lazyClientConnection(cfg: TemporalConfig): Connection {
 
 /** A worker connection. Close it after the worker has shut down. */
 export function connectWorker(cfg: TemporalConfig): Promise<NativeConnection> {
-  const { address, tls } = temporalConnectionOptions(cfg);
-  return NativeConnection.connect({ address, tls, apiKey: cfg.apiKey }).catch((err: unknown) => unreachable(cfg, err));
+  return NativeConnection.connect(temporalConnectionOptions(cfg)).catch((err: unknown) => unreachable(cfg, err));
+}
+
+/**
+ * A worker polling a namespace the server does not have fails inside the SDK with a long gRPC dump; checked first,
+ * it is one line naming the command that registers it. Any other failure is left to the worker to report.
+ */
+export async function assertNamespaceExists(connection: ConnectionLike, cfg: TemporalConfig, namespace: string): Promise<void> {
+  try {
+    await connection.withDeadline(Date.now() + 10_000, () => connection.workflowService.describeNamespace({ namespace }));
+  } catch (err) {
+    if ((err as { code?: number }).code !== 5 /* NOT_FOUND */) return;
+    throw new StartupError(
+      `namespace ${namespace} does not exist on the Temporal server at ${cfg.address}: register it with \`npm run temporal\` (it registers this project's namespaces on the server at TEMPORAL_ADDRESS) or \`temporal operator namespace create --namespace ${namespace}\``,
+      { cause: err },
+    );
+  }
 }
 
 /** Whether the server behind an open connection answers now (for /healthz and readiness checks). */

@@ -13,11 +13,14 @@ import type { Logger } from '../logger';
 import { StartupError } from '../main';
 import { findTemporalCli } from './cli-binary';
 import { ensureNamespaces, isLoopbackAddress, isTemporalServing, spawnDevServer, splitAddress, waitUntilServing, type RunningDevServer } from './dev-server';
+import { ensureProjectNexusEndpoints, type NexusEndpointSpec } from './nexus-endpoints';
+import { temporalWebUi } from './web-ui';
 
 export interface LocalTemporal {
   /** The dev server this process started; undefined when an existing server was reused. */
   server?: RunningDevServer;
-  webUi: string;
+  /** Its Web UI: the dev server's when it was started here; for a reused server, see shared/temporal/web-ui.ts. */
+  webUi?: string;
   stop(): Promise<void>;
 }
 
@@ -28,20 +31,29 @@ export interface StartOptions {
   logToFile?: boolean;
   /** Keep the server's data in memory instead of SQLite on disk (benchmarks: no fsync noise). */
   inMemory?: boolean;
+  /** Nexus endpoints to create (or re-target) once the server answers. */
+  nexusEndpoints?: NexusEndpointSpec[];
 }
 
-export async function startOrReuseTemporal(config: AppConfig, log: Logger, opts: StartOptions = {}): Promise<LocalTemporal> {
+export async function startOrReuseTemporal(
+  config: Pick<AppConfig, 'temporal' | 'temporalUi' | 'devServer'>,
+  log: Logger,
+  opts: StartOptions = {},
+): Promise<LocalTemporal> {
   const { temporal, devServer } = config;
   const namespaces = [temporal.namespaces.orchestrator, temporal.namespaces.finance, temporal.namespaces.it];
-  const webUi = config.orchestrator.temporalUiUrl;
 
   if (await isTemporalServing(temporal)) {
     const created = await ensureNamespaces(temporal, namespaces).catch((err: Error) => {
       log.warn({ err: err.message }, 'could not check or register namespaces; register them yourself if they are missing');
       return [];
     });
-    log.info({ address: temporal.address, created }, 'a Temporal server already answers at TEMPORAL_ADDRESS; starting nothing');
-    return { webUi, stop: async () => undefined };
+    const endpoints = await ensureProjectNexusEndpoints(temporal, opts.nexusEndpoints ?? []).catch((err: Error) => {
+      log.warn({ err: err.message }, 'could not check or create the Nexus endpoints; create them yourself for TOOL_TRANSPORT=nexus (README, "Nexus")');
+      return [];
+    });
+    log.info({ address: temporal.address, created, endpoints }, 'a Temporal server already answers at TEMPORAL_ADDRESS; starting nothing');
+    return { webUi: temporalWebUi(temporal, config.temporalUi), stop: async () => undefined };
   }
   if (!isLoopbackAddress(temporal.address)) {
     throw new StartupError(
@@ -78,9 +90,16 @@ export async function startOrReuseTemporal(config: AppConfig, log: Logger, opts:
     await stop();
     throw new StartupError(`${(err as Error).message}${opts.logToFile ? `; its log: ${logFile}` : ''}`);
   }
+  try {
+    await ensureProjectNexusEndpoints(temporal, opts.nexusEndpoints ?? []);
+  } catch (err) {
+    await stop();
+    throw new StartupError(`could not create the Nexus endpoints: ${(err as Error).message}`);
+  }
+  const webUi = config.temporalUi.url ?? `http://127.0.0.1:${devServer.uiPort}`;
   log.info(
-    { address: temporal.address, webUi: `http://127.0.0.1:${devServer.uiPort}`, dbFile, namespaces, cli: cliPath, ...(opts.logToFile ? { log: logFile } : {}) },
+    { address: temporal.address, webUi, dbFile, namespaces, cli: cliPath, ...(opts.logToFile ? { log: logFile } : {}) },
     'Temporal dev server is up',
   );
-  return { server, webUi: `http://127.0.0.1:${devServer.uiPort}`, stop };
+  return { server, webUi, stop };
 }

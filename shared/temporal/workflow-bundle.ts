@@ -11,15 +11,21 @@ export interface WorkflowBundleSpec {
   webpackConfigHook?: BundleOptions['webpackConfigHook'];
   /** Plugins that shape the bundle (the OpenAI Agents plugin adds polyfills and interceptors); workers pass theirs. */
   plugins?: () => BundleOptions['plugins'];
+  /** Workflow interceptor modules, bundled in (and given to a worker that bundles at start). */
+  interceptorModules?: string[];
 }
 
 /** Worker options that bundle at start, or load a prebuilt bundle when one is given. */
 export function workflowSourceOptions(
   spec: WorkflowBundleSpec,
   prebuiltCodePath?: string,
-): Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle' | 'bundlerOptions'> {
+): Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle' | 'bundlerOptions' | 'interceptors'> {
   if (prebuiltCodePath) return { workflowBundle: { codePath: prebuiltCodePath } };
-  return { workflowsPath: spec.workflowsPath, bundlerOptions: { webpackConfigHook: spec.webpackConfigHook } };
+  return {
+    workflowsPath: spec.workflowsPath,
+    bundlerOptions: { webpackConfigHook: spec.webpackConfigHook },
+    ...(spec.interceptorModules ? { interceptors: { workflowModules: spec.interceptorModules } } : {}),
+  };
 }
 
 export async function bundleWorkflows(spec: WorkflowBundleSpec): Promise<string> {
@@ -27,6 +33,7 @@ export async function bundleWorkflows(spec: WorkflowBundleSpec): Promise<string>
     workflowsPath: spec.workflowsPath,
     webpackConfigHook: spec.webpackConfigHook,
     plugins: spec.plugins?.(),
+    workflowInterceptorModules: spec.interceptorModules,
     logger: { trace() {}, debug() {}, info() {}, warn() {}, error: (m, meta) => process.stderr.write(`${m} ${JSON.stringify(meta ?? {})}\n`), log() {} },
   });
   return code;

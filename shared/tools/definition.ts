@@ -32,9 +32,14 @@ export function workflowsOf<M>() {
   return <K extends keyof M & string>(type: K): WorkflowRef<Extract<M[K], Workflow>> => ({ type });
 }
 
-export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject, W extends Workflow = Workflow> {
-  /** snake_case: what clients and models see. */
-  readonly name: string;
+export interface ToolDefinition<
+  I extends z.ZodObject = z.ZodObject,
+  O extends z.ZodObject = z.ZodObject,
+  W extends Workflow = Workflow,
+  N extends string = string,
+> {
+  /** snake_case: what clients and models see. A literal type, so a Nexus service names its operations by it. */
+  readonly name: N;
   readonly title: string;
   readonly description: string;
   /** Strict (`z.strictObject`): an unknown argument is refused by name, not dropped. */
@@ -45,33 +50,43 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
   readonly workflow: WorkflowRef<W>;
   /** The text beside the structured result: what a model or a person reads. */
   summarize(result: z.output<O>): string;
+  /**
+   * Whether a call may become an MCP task (the `io.modelcontextprotocol/tasks` extension, for clients that declare it;
+   * everyone else gets the call answered within it): `always` for long-running tools, handed back as a task at once;
+   * `when-slow` for quick ones, answered within the call unless their workflow is still running after a short wait.
+   * Absent: never a task. Only tools that are one workflow run each can be tasks (the task is that workflow).
+   */
+  readonly taskMode?: TaskMode;
 }
+
+export type TaskMode = 'always' | 'when-slow';
 
 /**
  * A tool whose call is exactly one run of its workflow, arguments in, result out. Servers run these generically; the
  * compiler checks that the workflow takes the tool's parsed arguments and returns its output.
  */
-export type WorkflowRunTool<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> = ToolDefinition<
+export type WorkflowRunTool<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject, N extends string = string> = ToolDefinition<
   I,
   O,
-  (input: z.output<I>) => Promise<z.input<O>>
+  (input: z.output<I>) => Promise<z.input<O>>,
+  N
 > & { readonly runs: 'workflow' };
 
 /** Any workflow-run tool, for lists of them (each keeps its own types where it is defined and run). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a list holds tools of different schemas
-export type AnyWorkflowRunTool = WorkflowRunTool<any, any>;
+export type AnyWorkflowRunTool = WorkflowRunTool<any, any, string>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyToolDefinition = ToolDefinition<any, any, Workflow>;
+export type AnyToolDefinition = ToolDefinition<any, any, Workflow, string>;
 
-export function defineTool<I extends z.ZodObject, O extends z.ZodObject, W extends Workflow>(
-  definition: ToolDefinition<I, O, W>,
-): ToolDefinition<I, O, W> {
+export function defineTool<I extends z.ZodObject, O extends z.ZodObject, W extends Workflow, const N extends string>(
+  definition: ToolDefinition<I, O, W, N>,
+): ToolDefinition<I, O, W, N> {
   return Object.freeze(definition);
 }
 
-export function defineWorkflowTool<I extends z.ZodObject, O extends z.ZodObject>(
-  definition: Omit<WorkflowRunTool<I, O>, 'runs'>,
-): WorkflowRunTool<I, O> {
+export function defineWorkflowTool<I extends z.ZodObject, O extends z.ZodObject, const N extends string>(
+  definition: Omit<WorkflowRunTool<I, O, N>, 'runs'>,
+): WorkflowRunTool<I, O, N> {
   return Object.freeze({ ...definition, runs: 'workflow' as const });
 }
 
@@ -82,4 +97,10 @@ export function changesState(tool: Pick<ToolDefinition, 'annotations'>): boolean
 
 export function toolNames<const T extends readonly { name: string }[]>(tools: T): { [K in keyof T]: T[K]['name'] } {
   return tools.map((t) => t.name) as { [K in keyof T]: T[K]['name'] };
+}
+
+/** What a reader gets for a result: the summary, then the data. MCP's text content and the Nexus transport's text alike. */
+export function toolResultText(summary: string | undefined, data: unknown): string {
+  const json = JSON.stringify(data, null, 2);
+  return summary ? `${summary}\n${json}` : json;
 }

@@ -8,7 +8,7 @@
 import { randomUUID, createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { WorkflowRef } from '../../shared/tools/definition';
-import { callerScope, type CallerIdentity } from './caller';
+import { callerScope, type CallerIdentity } from '../caller-scope';
 
 export const IDEMPOTENCY_META_KEY = 'idempotencyKey';
 
@@ -54,6 +54,17 @@ export function keyedWorkflowId(toolName: string, caller: string | undefined, id
   return `${toolName}-${callerScope(caller)}-${keyDigest(idempotencyKey)}`;
 }
 
+/**
+ * What a tool's workflow records about its call, for the Web UI and for idempotency checks: the tool, a digest of the
+ * arguments, who called and for whom. The same on every path that starts one (MCP, Nexus).
+ */
+export function toolRunRecord(toolName: string, args: unknown, { caller, onBehalfOf }: CallerIdentity) {
+  return {
+    memo: { tool: toolName, argumentsDigest: argumentsDigest(args), caller: caller ?? null, onBehalfOf: onBehalfOf ?? null },
+    staticSummary: `${toolName} ${JSON.stringify(args ?? {}).slice(0, 200)}${caller ? ` by ${caller}` : ''}${onBehalfOf ? ` for ${onBehalfOf}` : ''}`,
+  };
+}
+
 export class ToolWorkflowRunner {
   constructor(private readonly opts: ToolWorkflowRunnerOptions) {}
 
@@ -68,10 +79,8 @@ export class ToolWorkflowRunner {
     idempotencyKey?: string,
     who: CallerIdentity = {},
   ): Promise<Awaited<ReturnType<W>>> {
-    const { caller, onBehalfOf } = who;
     const { client } = this.opts;
-    const workflowId = idempotencyKey ? keyedWorkflowId(toolName, caller, idempotencyKey) : `${toolName}-${randomUUID()}`;
-    const digest = argumentsDigest(args);
+    const workflowId = idempotencyKey ? keyedWorkflowId(toolName, who.caller, idempotencyKey) : `${toolName}-${randomUUID()}`;
     try {
       // By the workflow's type name; the reference's type says it exists and takes these arguments.
       const handle = await client.workflow.start<W>(workflow.type, {
@@ -82,15 +91,14 @@ export class ToolWorkflowRunner {
         ...(this.opts.eagerStart ? { requestEagerStart: true } : {}),
         // A key names one execution forever (within retention): a closed one is not started again.
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        memo: { tool: toolName, argumentsDigest: digest, caller: caller ?? null, onBehalfOf: onBehalfOf ?? null },
-        staticSummary: `${toolName} ${JSON.stringify(args ?? {}).slice(0, 200)}${caller ? ` by ${caller}` : ''}${onBehalfOf ? ` for ${onBehalfOf}` : ''}`,
+        ...toolRunRecord(toolName, args, who),
       });
       return (await handle.result()) as Awaited<ReturnType<W>>;
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError) || !idempotencyKey) throw err;
       const existing = client.workflow.getHandle(workflowId);
       const { memo } = await existing.describe();
-      if (memo?.argumentsDigest !== digest) {
+      if (memo?.argumentsDigest !== argumentsDigest(args)) {
         throw new IdempotencyConflict(
           `idempotency key ${JSON.stringify(idempotencyKey)} was already used for ${toolName} with different arguments`,
         );

@@ -186,20 +186,38 @@ const NOT_APPLICABLE: NotApplicable[] = [
     needs: [{ customHeaderParams: true }],
     reason: 'SEP-2243 Mcp-Param-* headers, which exist only for tool parameters annotated x-mcp-header',
   },
-  // The Tasks extension (SEP-2663) is optional. Our tools run as Temporal workflows but answer within the call; the
-  // servers do not advertise the extension, and the scenarios drive fixture tools (greet, slow_compute, failing_job, …).
-  ...[
-    'tasks-lifecycle',
-    'tasks-capability-negotiation',
-    'tasks-wire-fields',
-    'tasks-request-state-removal',
-    'tasks-mrtr-input',
-    'tasks-request-headers',
-    'tasks-dispatch-and-envelope',
-    'tasks-status-notifications',
-    'tasks-required-task-error',
-    'tasks-mrtr-composition',
-  ].map((scenario): NotApplicable => ({ scenario, needs: [{ extension: TASKS }], reason: `the optional ${TASKS} extension (SEP-2663)` })),
+  // Tasks scenarios that consist only of checks on the suite's fixture tools (no check there runs without them).
+  { scenario: 'tasks-lifecycle', revisions: ['2026-07-28'], needs: [tool('greet'), tool('slow_compute'), tool('failing_job'), tool('protocol_error_job')], reason: 'every check drives the greet / slow_compute / failing_job / protocol_error_job fixture tools of the tasks extension; our own tools\' task behaviour is proven in test/tasks' },
+  { scenario: 'tasks-wire-fields', revisions: ['2026-07-28'], needs: [tool('slow_compute')], reason: 'every check drives the slow_compute fixture tool of the tasks extension; our own tools\' task behaviour is proven in test/tasks' },
+  { scenario: 'tasks-request-state-removal', revisions: ['2026-07-28'], needs: [tool('slow_compute')], reason: 'every check drives the slow_compute fixture tool of the tasks extension; our own tools\' task behaviour is proven in test/tasks' },
+  { scenario: 'tasks-mrtr-input', revisions: ['2026-07-28'], needs: [tool('confirm_delete'), tool('multi_input')], reason: 'every check drives the confirm_delete / multi_input fixture tools of the tasks extension; our own tools\' task behaviour is proven in test/tasks' },
+  { scenario: 'tasks-required-task-error', revisions: ['2026-07-28'], needs: [tool('failing_job')], reason: 'every check drives the failing_job fixture tool of the tasks extension; our own tools\' task behaviour is proven in test/tasks' },
+  { scenario: 'tasks-mrtr-composition', revisions: ['2026-07-28'], needs: [tool('test_tool_with_task')], reason: 'every check drives the test_tool_with_task fixture tool of the tasks extension; our own tools\' task behaviour is proven in test/tasks' },
+  // The Tasks extension (SEP-2663): both servers implement it (each task a Temporal workflow; test/tasks proves it on
+  // our own tools), so every check of the tasks-* scenarios is judged, except those that drive the suite's fixture
+  // tools (greet, slow_compute, failing_job, …), which a server with only our tools does not have.
+  ...(
+    [
+      ['tasks-capability-negotiation', 'sep-2663-server-rejects-undeclared-client', 'slow_compute'],
+      ['tasks-capability-negotiation', 'tasks-per-request-meta-opt-in', 'slow_compute'],
+      ['tasks-request-headers', 'tasks-headers-tolerate-mcp-method-on-tools-call', 'greet'],
+      ['tasks-request-headers', 'sep-2663-routing-headers-accepted-on-tasks-get', 'slow_compute'],
+      ['tasks-request-headers', 'sep-2663-server-rejects-mismatched-mcp-name-on-tasks-get', 'slow_compute'],
+      ['tasks-dispatch-and-envelope', 'tasks-server-directed-creation-no-hint', 'failing_job'],
+      ['tasks-dispatch-and-envelope', 'sep-2663-legacy-task-param-ignored', 'greet'],
+      ['tasks-dispatch-and-envelope', 'tasks-immediate-result-shortcut', 'slow_compute'],
+      ['tasks-dispatch-and-envelope', 'tasks-result-type-complete-on-non-task-responses', 'greet'],
+      ['tasks-dispatch-and-envelope', 'sep-2663-durable-create-strong-consistency', 'slow_compute'],
+    ] as const
+  ).map(
+    ([scenario, check, fixture]): NotApplicable => ({
+      scenario,
+      checks: [check],
+      revisions: ['2026-07-28'],
+      needs: [tool(fixture)],
+      reason: `drives the ${TASKS} fixture tool ${fixture}; our own tools' task behaviour is proven in test/tasks`,
+    }),
+  ),
 ];
 
 /** Why the server does not meet a need, or undefined when it does. Without facts (the probe failed), nothing is met. */

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { defineWorkflowTool, workflowsOf } from '../../shared/tools/definition';
 import { financeTools } from '../../tool-workers/finance/tools';
 import type * as workflows from '../../tool-workers/finance/workflows';
-import { keyedWorkflowId } from '../../mcp-servers/shared/tool-workflows';
+import { keyedWorkflowId } from '../../shared/tools/workflow-runner';
 import { connectModernClient, type ModernClient } from '../support/mcp-client';
 import { startFinanceStack, type FinanceStack } from '../support/finance-stack';
 
@@ -43,7 +43,7 @@ afterAll(async () => {
 describe('adding a tool is one definition', () => {
   it('lists the new tool with exactly its definition', async () => {
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name)).toEqual(['stock_price', 'calculate_roi', 'investment_value']);
+    expect(tools.map((t) => t.name)).toEqual(['stock_price', 'calculate_roi', 'price_alert', 'investment_value']);
     const listed = tools.find((t) => t.name === 'investment_value')!;
     expect(listed.title).toBe(investmentValue.title);
     expect(listed.description).toBe(investmentValue.description);

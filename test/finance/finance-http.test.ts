@@ -2,7 +2,7 @@ import type { Client as McpClient } from '@modelcontextprotocol/sdk/client/index
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectHttpClient, postMcp, toolCall } from '../support/mcp-client';
 import { startFinanceStack, type FinanceStack } from '../support/finance-stack';
-import { keyedWorkflowId } from '../../mcp-servers/shared/tool-workflows';
+import { keyedWorkflowId } from '../../shared/tools/workflow-runner';
 
 let stack: FinanceStack;
 let mcp: McpClient;
@@ -23,9 +23,9 @@ async function stillServing() {
 }
 
 describe('Finance MCP server over streamable HTTP (MCP SDK client)', () => {
-  it('lists exactly its two tools, each fully described', async () => {
+  it('lists exactly its three tools, each fully described', async () => {
     const { tools } = await mcp.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['calculate_roi', 'stock_price']);
+    expect(tools.map((t) => t.name).sort()).toEqual(['calculate_roi', 'price_alert', 'stock_price']);
     for (const tool of tools) {
       expect(tool.title).toBeTruthy();
       expect(tool.description).toBeTruthy();

@@ -46,7 +46,7 @@ describe('Finance MCP server over stdio', () => {
     await client.connect(transport);
     try {
       const { tools } = await client.listTools();
-      expect(tools.map((t) => t.name).sort()).toEqual(['calculate_roi', 'stock_price']);
+      expect(tools.map((t) => t.name).sort()).toEqual(['calculate_roi', 'price_alert', 'stock_price']);
       const roi = await client.callTool({ name: 'calculate_roi', arguments: { principal: 10000, annual_rate: 0.05, years: 10 } });
       expect((roi.structuredContent as { final_value: number }).final_value).toBe(16288.95);
       const quote = await client.callTool({ name: 'stock_price', arguments: { symbol: 'IBM' } });

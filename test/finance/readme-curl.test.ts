@@ -26,7 +26,7 @@ describe('README curl commands for the Finance server', () => {
     const port = new URL(stack.url).port;
     const outputs = [];
     for (const cmd of commands) outputs.push(JSON.parse(await run(cmd.replaceAll('127.0.0.1:8001', `127.0.0.1:${port}`))));
-    expect(outputs[0].result.tools.map((t: { name: string }) => t.name).sort()).toEqual(['calculate_roi', 'stock_price']);
+    expect(outputs[0].result.tools.map((t: { name: string }) => t.name).sort()).toEqual(['calculate_roi', 'price_alert', 'stock_price']);
     expect(outputs[1].result.structuredContent).toMatchObject({ symbol: 'AAPL', source: expect.stringMatching(/sample data/) });
     expect(outputs[2].result.structuredContent.final_value).toBe(16288.95);
     expect(outputs[3]).toMatchObject({ status: 'ok' });

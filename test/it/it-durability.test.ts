@@ -5,7 +5,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { itSessionWorkflowId } from '../../mcp-servers/it/sessions';
+import { itSessionWorkflowId } from '../../tool-workers/it/sessions';
 import { connectHttpClient } from '../support/mcp-client';
 import { spawnEntry, spawnMcpServer, waitFor } from '../support/processes';
 import { startItStack, type ItStack } from '../support/it-stack';

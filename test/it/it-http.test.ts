@@ -2,7 +2,7 @@ import type { Client as McpClient } from '@modelcontextprotocol/sdk/client/index
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { itSessionWorkflowId } from '../../mcp-servers/it/sessions';
+import { itSessionWorkflowId } from '../../tool-workers/it/sessions';
 import { connectHttpClient, postMcp, toolCall } from '../support/mcp-client';
 import { startItStack, type ItStack } from '../support/it-stack';
 
@@ -25,9 +25,9 @@ afterAll(async () => {
 const data = (r: Awaited<ReturnType<McpClient['callTool']>>) => r.structuredContent as any;
 
 describe('IT MCP server over HTTP (MCP SDK client)', () => {
-  it('lists its six tools, fully described', async () => {
+  it('lists its seven tools, fully described', async () => {
     const { tools } = await mcp.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['close_session', 'get_ip', 'get_ip_history', 'get_jira_metrics', 'set_jira_project', 'track_ip']);
+    expect(tools.map((t) => t.name).sort()).toEqual(['close_session', 'get_ip', 'get_ip_history', 'get_jira_metrics', 'set_jira_project', 'track_ip', 'watch_ip']);
     for (const tool of tools) {
       expect(tool.title && tool.description && tool.outputSchema && tool.annotations).toBeTruthy();
       for (const [field, schema] of Object.entries(tool.inputSchema.properties ?? {})) {

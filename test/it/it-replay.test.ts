@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { itSessionWorkflowId } from '../../mcp-servers/it/sessions';
+import { itSessionWorkflowId } from '../../tool-workers/it/sessions';
 import { startItStack, type ItStack } from '../support/it-stack';
 import { prebuiltBundle } from '../support/temporal';
 

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../shared/config';
-import { itSessionWorkflowId } from '../../mcp-servers/it/sessions';
+import { itSessionWorkflowId } from '../../tool-workers/it/sessions';
 import { startItStack, type ItStack } from '../support/it-stack';
 
 // Async on purpose: a synchronous exec would block the in-process server that curl is talking to.

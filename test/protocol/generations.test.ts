@@ -12,10 +12,10 @@ import { StdioClientTransport as ModernStdioTransport } from '@modelcontextproto
 import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot, type McpAuthConfig } from '../../shared/config';
-import { itSessionWorkflowId } from '../../mcp-servers/it/sessions';
+import { itSessionWorkflowId } from '../../tool-workers/it/sessions';
 import { SESSION_NOT_FOUND } from '../../mcp-servers/it/server';
 import { TOOL_ERROR_META_KEY } from '../../mcp-servers/shared/tool-results';
-import { LIST_TTL_MS } from '../../mcp-servers/shared/list-cache';
+import { TOOL_LIST_TTL_MS as LIST_TTL_MS } from '../../shared/tools/nexus-service';
 import type { RunningHttpServer } from '../../mcp-servers/transports/http';
 import { connectHttpClient, connectModernClient, MODERN_PROTOCOL_VERSION, modernRequest, postMcp, type ModernClient } from '../support/mcp-client';
 import { spawnMcpServer } from '../support/processes';

@@ -7,9 +7,9 @@
 import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { McpAuthConfig } from '../../shared/config';
-import { itSessionWorkflowId } from '../../mcp-servers/it/sessions';
-import { callerScope } from '../../mcp-servers/shared/caller';
-import { keyedWorkflowId } from '../../mcp-servers/shared/tool-workflows';
+import { itSessionWorkflowId } from '../../tool-workers/it/sessions';
+import { callerScope } from '../../shared/caller-scope';
+import { keyedWorkflowId } from '../../shared/tools/workflow-runner';
 import type { RunningHttpServer } from '../../mcp-servers/transports/http';
 import { startFinanceStack, type FinanceStack } from '../support/finance-stack';
 import { startItStack, type ItStack } from '../support/it-stack';

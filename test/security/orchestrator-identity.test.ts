@@ -7,7 +7,7 @@ import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { McpAuthConfig } from '../../shared/config';
 import { ConversationModelProvider } from '../../orchestrator/model/provider';
-import { itSessionWorkflowId } from '../../mcp-servers/it/sessions';
+import { itSessionWorkflowId } from '../../tool-workers/it/sessions';
 import { startOpenAiChatFake, type OpenAiChatFake } from '../fakes/openai-chat';
 import { historyText } from '../support/history';
 import { startOrchestratorStack, type OrchestratorStack } from '../support/orchestrator-stack';

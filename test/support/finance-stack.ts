@@ -8,7 +8,8 @@ import { createLogger } from '../../shared/logger';
 import type { AnyWorkflowRunTool } from '../../shared/tools/definition';
 import { connectClient, connectWorker, temporalReachable } from '../../shared/temporal/connection';
 import { createFinanceServer } from '../../mcp-servers/finance/server';
-import { ToolWorkflowRunner } from '../../mcp-servers/shared/tool-workflows';
+import { ToolWorkflowRunner } from '../../shared/tools/workflow-runner';
+import { TaskWorkflows } from '../../mcp-servers/shared/tasks/task-workflows';
 import { startMcpHttpServer, type McpHttpAuth, type RunningHttpServer } from '../../mcp-servers/transports/http';
 import type { QuoteProvider } from '../../tool-workers/finance/quotes/provider';
 import { SampleQuoteProvider } from '../../tool-workers/finance/quotes/sample';
@@ -62,13 +63,14 @@ export async function startFinanceStack(opts: FinanceStackOptions = {}): Promise
   const clientConnection = await connectClient(config.temporal);
   const client = new Client({ connection: clientConnection, namespace });
   const workflows = new ToolWorkflowRunner({ client, taskQueue, timeoutMs: opts.toolTimeoutMs ?? 30_000 });
+  const tasks = new TaskWorkflows({ client, taskQueue, pollIntervalMs: 200 });
   const http = await startMcpHttpServer({
     name: 'finance-test',
     host: '127.0.0.1',
     port: 0,
     allowedOrigins: ['https://allowed.example'],
     maxBodyBytes: opts.maxBodyBytes ?? config.mcp.maxBodyBytes,
-    createServer: () => createFinanceServer({ workflows, ...(opts.tools ? { tools: opts.tools } : {}) }),
+    createServer: (context) => createFinanceServer({ workflows, tasks, context, ...(opts.tools ? { tools: opts.tools } : {}) }),
     health: async () => ({ ok: (await temporalReachable(clientConnection)).reachable }),
     log: createLogger('finance-test', 'warn'),
     auth: opts.auth,

@@ -7,8 +7,9 @@ import type { Worker } from '@temporalio/worker';
 import { createLogger } from '../../shared/logger';
 import { connectClient, connectWorker, temporalReachable } from '../../shared/temporal/connection';
 import { createItServer } from '../../mcp-servers/it/server';
-import { ItSessions } from '../../mcp-servers/it/sessions';
-import { ToolWorkflowRunner } from '../../mcp-servers/shared/tool-workflows';
+import { ItSessions } from '../../tool-workers/it/sessions';
+import { ToolWorkflowRunner } from '../../shared/tools/workflow-runner';
+import { TaskWorkflows } from '../../mcp-servers/shared/tasks/task-workflows';
 import { startMcpHttpServer, type McpHttpAuth, type RunningHttpServer } from '../../mcp-servers/transports/http';
 import type { ItDeps } from '../../tool-workers/it/activities';
 import { IpLookup } from '../../tool-workers/it/ip/lookup';
@@ -40,6 +41,7 @@ export async function startItStack(opts: { deps?: Partial<ItDeps>; idleTimeoutMs
   const idleTimeoutMs = opts.idleTimeoutMs ?? 3_600_000;
   const sessions = new ItSessions({ client, taskQueue, idleTimeoutMs, maxHistoryEvents: opts.maxHistoryEvents });
   const lookups = new ToolWorkflowRunner({ client, taskQueue, timeoutMs: 30_000 });
+  const tasks = new TaskWorkflows({ client, taskQueue, pollIntervalMs: 200 });
   const servers: RunningHttpServer[] = [];
   let worker: { worker: Worker; running: Promise<void> } | undefined;
 
@@ -65,7 +67,7 @@ export async function startItStack(opts: { deps?: Partial<ItDeps>; idleTimeoutMs
         port: 0,
         allowedOrigins: [],
         maxBodyBytes: config.mcp.maxBodyBytes,
-        createServer: (context) => createItServer({ context, sessions: own, lookups }),
+        createServer: (context) => createItServer({ context, sessions: own, lookups, tasks }),
         sessions: own,
         health: async () => ({ ok: (await temporalReachable(clientConnection)).reachable }),
         log: createLogger('it-test', 'warn'),

@@ -5,12 +5,15 @@
  */
 import type { ModelProvider } from '@openai/agents-core';
 import type { McpAuthConfig } from '../../shared/config';
+import { randomUUID } from 'node:crypto';
 import { Client } from '@temporalio/client';
+import { ensureNexusEndpoints } from '../../shared/temporal/nexus-endpoints';
 import type { Worker } from '@temporalio/worker';
 import { connectClient, connectWorker } from '../../shared/temporal/connection';
 import type { RunningHttpServer } from '../../mcp-servers/transports/http';
 import { McpClientPool } from '../../orchestrator/mcp/client-pool';
 import { Conversations, conversationInput } from '../../orchestrator/conversations';
+import type { ActionPlanner } from '../../orchestrator/manual/planner';
 import { createAgentsPlugin } from '../../orchestrator/plugin';
 import type { ConversationInput } from '../../orchestrator/shared';
 import { SampleWeatherProvider } from '../../orchestrator/tools/weather';
@@ -28,6 +31,10 @@ export interface OrchestratorStack {
   taskQueue: string;
   client: Client;
   conversations: Conversations;
+  /** Nexus endpoints of this stack's tool workers (created for it), for conversations with `toolTransport: 'nexus'`. */
+  nexusEndpoints: { finance: string; it: string };
+  /** Conversations with other input on the same worker (another agent loop, say). */
+  conversationsWith(overrides: Partial<ConversationInput>): Conversations;
   mcp: McpClientPool;
   /** Env for an orchestrator worker subprocess that joins this stack. */
   env: Record<string, string>;
@@ -38,6 +45,8 @@ export interface OrchestratorStack {
 
 export interface OrchestratorStackOptions {
   modelProvider?: ModelProvider;
+  /** The manual loop's planner (a Chat Completions endpoint); default: the offline model only. */
+  planner?: ActionPlanner;
   input?: Partial<ConversationInput>;
   quotes?: QuoteProvider;
   /** Override the MCP server URLs the orchestrator reaches (a closed port, say). */
@@ -59,6 +68,13 @@ export async function startOrchestratorStack(opts: OrchestratorStackOptions = {}
   const plugin = () => createAgentsPlugin(orchestratorConfig, opts.modelProvider);
 
   const clientConnection = await connectClient(config.temporal);
+  // Endpoints of its own, routed to this stack's worker task queues (as `npm run temporal` does for the defaults).
+  const suffix = randomUUID().slice(0, 8);
+  const nexusEndpoints = { finance: `test-finance-${suffix}`, it: `test-it-${suffix}` };
+  await ensureNexusEndpoints(clientConnection, [
+    { name: nexusEndpoints.finance, namespace: config.temporal.namespaces.finance, taskQueue: finance.taskQueue },
+    { name: nexusEndpoints.it, namespace: config.temporal.namespaces.it, taskQueue: it.taskQueue },
+  ]);
   const client = new Client({ connection: clientConnection, namespace, plugins: [plugin()] });
   const input = conversationInput(orchestratorConfig, { toolCalls: { timeoutMs: 10_000, maxAttempts: 3 }, ...opts.input });
   const conversations = new Conversations(client, taskQueue, input);
@@ -73,6 +89,8 @@ export async function startOrchestratorStack(opts: OrchestratorStackOptions = {}
     taskQueue,
     client,
     conversations,
+    nexusEndpoints,
+    conversationsWith: (overrides) => new Conversations(client, taskQueue, conversationInput(orchestratorConfig, { ...input, ...overrides })),
     mcp,
     env: {
       TEMPORAL_ADDRESS: config.temporal.address,
@@ -86,7 +104,7 @@ export async function startOrchestratorStack(opts: OrchestratorStackOptions = {}
         connection: workerConnection,
         namespace,
         taskQueue,
-        deps: { mcp, weather: new SampleWeatherProvider() },
+        deps: { mcp, weather: new SampleWeatherProvider(), ...(opts.planner ? { planner: opts.planner } : {}) },
         plugin: plugin(),
         workflowBundlePath: prebuiltBundle('orchestrator'),
       });

@@ -1,18 +1,17 @@
-/** `npm run worker:finance`: the finance tool worker. */
-import { loadConfig } from '../../shared/config';
-import { createLogger } from '../../shared/logger';
-import { runMain } from '../../shared/main';
-import { connectWorker } from '../../shared/temporal/connection';
+/** `npm run worker:finance`: the finance tool worker. It reads Temporal's settings and the finance ones, no others. */
+import { financeSection, temporalSection } from '../../shared/config';
+import { loadProcessConfig, runMain } from '../../shared/main';
+import { announceReady } from '../../shared/ready';
+import { assertNamespaceExists, connectWorker } from '../../shared/temporal/connection';
 import { installTemporalRuntime } from '../../shared/temporal/runtime';
 import { createConfiguredFinanceWorker } from './worker';
-import { announceReady } from '../../shared/ready';
 
 runMain('worker:finance', async () => {
-  const config = loadConfig();
-  const log = createLogger('worker:finance', config.logLevel);
+  const { config, log } = loadProcessConfig('worker:finance', { temporal: temporalSection, finance: financeSection });
   installTemporalRuntime(log);
   const connection = await connectWorker(config.temporal);
   try {
+    await assertNamespaceExists(connection, config.temporal, config.temporal.namespaces.finance);
     const { worker, details, close } = await createConfiguredFinanceWorker(config, connection);
     try {
       log.info(details, 'finance worker ready');

@@ -74,3 +74,39 @@ export type StockPriceInput = z.input<typeof stockPriceInputSchema>;
 export type StockQuote = z.infer<z.ZodObject<typeof stockQuoteOutput>>;
 export type RoiInput = z.input<typeof roiInputSchema>;
 export type RoiResult = z.infer<z.ZodObject<typeof roiOutput>>;
+
+/** price_alert: watch a symbol until its price crosses a threshold or the watch ends. */
+export const priceAlertInput = {
+  symbol: stockPriceInput.symbol,
+  direction: z.enum(['above', 'below']).describe('Alert when the price rises to or above the threshold ("above") or falls to or below it ("below")'),
+  threshold: z.number().positive('threshold must be greater than 0').describe('The price to watch for, in the quote currency'),
+  check_every_seconds: z
+    .number()
+    .int('check_every_seconds must be a whole number')
+    .min(1, 'check_every_seconds must be at least 1')
+    .max(3600, 'check_every_seconds must be at most 3600')
+    .default(60)
+    .describe('Seconds between two price checks; defaults to 60'),
+  watch_minutes: z
+    .number()
+    .min(0.05, 'watch_minutes must be at least 0.05 (3 seconds)')
+    .max(720, 'watch_minutes must be at most 720 (12 hours)')
+    .default(60)
+    .describe('How long to watch before giving up, in minutes (fractions allowed); defaults to 60'),
+};
+
+export const priceAlertOutput = {
+  symbol: z.string().describe('Ticker symbol, upper case'),
+  direction: z.enum(['above', 'below']).describe('What was watched for'),
+  threshold: z.number().describe('The price watched for'),
+  triggered: z.boolean().describe('Whether the price crossed the threshold before the watch ended'),
+  last_price: z.number().describe('The last price seen'),
+  currency: z.string().describe('ISO 4217 currency code of the prices'),
+  last_checked_at: z.string().describe('When the last price was observed, ISO 8601'),
+  checks: z.number().describe('How many times the price was checked'),
+  source: z.string().describe('Where the prices came from; says "sample data" when not live'),
+};
+
+export const priceAlertInputSchema = z.object(priceAlertInput);
+export type PriceAlertInput = z.input<typeof priceAlertInputSchema>;
+export type PriceAlertResult = z.infer<z.ZodObject<typeof priceAlertOutput>>;

@@ -5,7 +5,9 @@
  */
 import { z } from 'zod';
 import { defineWorkflowTool, toolNames, workflowsOf } from '../../shared/tools/definition';
-import { roiInput, roiOutput, stockPriceInput, stockQuoteOutput } from './shared';
+import { toolService } from '../../shared/tools/nexus-service';
+import { MAX_WATCH_CHECKS } from '../../shared/tools/task-progress';
+import { priceAlertInput, priceAlertOutput, roiInput, roiOutput, stockPriceInput, stockQuoteOutput } from './shared';
 import type * as workflows from './workflows';
 
 const workflow = workflowsOf<typeof workflows>();
@@ -24,6 +26,7 @@ export const stockPriceTool = defineWorkflowTool({
   output: z.object(stockQuoteOutput),
   annotations: { readOnlyHint: true, idempotentHint: true, destructiveHint: false, openWorldHint: true },
   workflow: workflow('stockPriceWorkflow'),
+  taskMode: 'when-slow',
   summarize: (q) => `${q.symbol}: ${money(q.price)} ${q.currency} as of ${q.as_of}, source: ${q.source}`,
 });
 
@@ -37,10 +40,36 @@ export const calculateRoiTool = defineWorkflowTool({
   output: z.object(roiOutput),
   annotations: { readOnlyHint: true, idempotentHint: true, destructiveHint: false, openWorldHint: false },
   workflow: workflow('calculateRoiWorkflow'),
+  taskMode: 'when-slow',
   summarize: (r) =>
     `${money(r.principal)} at ${(r.annual_rate * 100).toFixed(2)}% for ${r.years} years, compounded ${r.compounding}: ` +
     `final value ${money(r.final_value)}, gain ${money(r.gain)}, ROI ${r.roi_percent}%`,
 });
 
-export const financeTools = [stockPriceTool, calculateRoiTool] as const;
+export const priceAlertTool = defineWorkflowTool({
+  name: 'price_alert',
+  title: 'Price alert',
+  description:
+    'Watches a stock price: checks it every check_every_seconds until it rises above (or falls below) the threshold, or ' +
+    'watch_minutes have passed, then reports whether it crossed and the last price. Long-running: clients that support ' +
+    'MCP tasks get a task to poll (progress in its status message) and can cancel it.',
+  input: z.strictObject(priceAlertInput).refine((a) => (a.watch_minutes * 60) / a.check_every_seconds <= MAX_WATCH_CHECKS, {
+    message: `watch_minutes * 60 / check_every_seconds must be at most ${MAX_WATCH_CHECKS} checks: check less often, or watch for less time`,
+    path: ['check_every_seconds'],
+  }),
+  output: z.object(priceAlertOutput),
+  // Watching changes nothing outside: a repeated call is another watch, with no further effect on the world.
+  annotations: { readOnlyHint: true, idempotentHint: true, destructiveHint: false, openWorldHint: true },
+  workflow: workflow('priceAlertWorkflow'),
+  taskMode: 'always',
+  summarize: (a) =>
+    a.triggered
+      ? `${a.symbol} is ${a.direction} ${a.threshold}: ${money(a.last_price)} ${a.currency} at ${a.last_checked_at} (after ${a.checks} checks, source: ${a.source})`
+      : `${a.symbol} did not go ${a.direction} ${a.threshold} in ${a.checks} checks; last ${money(a.last_price)} ${a.currency} at ${a.last_checked_at} (source: ${a.source})`,
+});
+
+export const financeTools = [stockPriceTool, calculateRoiTool, priceAlertTool] as const;
 export const financeToolNames = toolNames(financeTools);
+
+/** The same tools as a Nexus service (operations named as the tools), for callers in other namespaces. */
+export const financeService = toolService('finance', financeTools);

@@ -6,6 +6,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import type { AppConfig } from '../../shared/config';
 import { createFinanceActivities, type FinanceDeps } from './activities';
 import { financeWorkflowBundle } from './bundle';
+import { financeNexusHandler } from './nexus';
 import { createQuoteProvider } from './quotes';
 import { workflowSourceOptions } from '../../shared/temporal/workflow-bundle';
 
@@ -24,6 +25,8 @@ export function createFinanceWorker(opts: FinanceWorkerOptions): Promise<Worker>
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     activities: createFinanceActivities(opts.deps),
+    // The same tools for callers in other namespaces (finance-nexus-endpoint targets this task queue).
+    nexusServices: [financeNexusHandler],
     ...workflowSourceOptions(financeWorkflowBundle, opts.workflowBundlePath),
   });
 }
@@ -32,7 +35,7 @@ export function createFinanceWorker(opts: FinanceWorkerOptions): Promise<Worker>
  * The finance worker as configured (namespace, task queue, quote provider): what `npm run worker:finance` runs, and
  * what the Finance MCP server runs beside itself with `--with-worker`.
  */
-export async function createConfiguredFinanceWorker(config: AppConfig, connection: NativeConnection) {
+export async function createConfiguredFinanceWorker(config: Pick<AppConfig, 'temporal' | 'finance'>, connection: NativeConnection) {
   const quotes = createQuoteProvider(config.finance);
   const worker = await createFinanceWorker({
     connection,

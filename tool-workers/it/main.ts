@@ -1,18 +1,17 @@
-/** `npm run worker:it`: the IT tool worker. */
-import { loadConfig } from '../../shared/config';
-import { createLogger } from '../../shared/logger';
-import { runMain } from '../../shared/main';
-import { connectWorker } from '../../shared/temporal/connection';
+/** `npm run worker:it`: the IT tool worker. It reads Temporal's settings and the IT ones, no others. */
+import { itSection, temporalSection } from '../../shared/config';
+import { loadProcessConfig, runMain } from '../../shared/main';
+import { announceReady } from '../../shared/ready';
+import { assertNamespaceExists, connectWorker } from '../../shared/temporal/connection';
 import { installTemporalRuntime } from '../../shared/temporal/runtime';
 import { createConfiguredItWorker } from './worker';
-import { announceReady } from '../../shared/ready';
 
 runMain('worker:it', async () => {
-  const config = loadConfig();
-  const log = createLogger('worker:it', config.logLevel);
+  const { config, log } = loadProcessConfig('worker:it', { temporal: temporalSection, it: itSection });
   installTemporalRuntime(log);
   const connection = await connectWorker(config.temporal);
   try {
+    await assertNamespaceExists(connection, config.temporal, config.temporal.namespaces.it);
     const { worker, details, close } = await createConfiguredItWorker(config, connection);
     try {
       log.info(details, 'IT worker ready');

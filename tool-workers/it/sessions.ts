@@ -16,11 +16,10 @@ import {
   touchSignal,
   type ItSessionInput,
   type ItSessionState,
-} from '../../tool-workers/it/shared';
-import { SESSION_HANDLE_PATTERN, type IpObservation } from '../../tool-workers/it/tools';
-import type { itSessionWorkflow } from '../../tool-workers/it/workflows';
-import { callerScope, type CallerIdentity } from '../shared/caller';
-import type { LegacySessionStore } from '../transports/http';
+} from './shared';
+import { SESSION_HANDLE_PATTERN, type IpObservation } from './tools';
+import type { itSessionWorkflow } from './workflows';
+import { callerScope, type CallerIdentity } from '../../shared/caller-scope';
 
 export function itSessionWorkflowId(handle: string, owner?: string): string {
   return `it-session-${callerScope(owner)}-${handle}`;
@@ -56,7 +55,8 @@ export interface WriteOptions {
 const TOUCH_EVERY_MS = 60_000;
 const CLOSE_WAIT_MS = 5_000;
 
-export class ItSessions implements LegacySessionStore {
+/** The IT sessions' client: what the MCP server (also its 2025-era session store) and the Nexus handlers use. */
+export class ItSessions {
   private readonly lastTouch = new Map<string, number>();
   /** Reads are refused by the server once a run has closed, so an ended session never answers with its old state. */
   private readonly workflows: WorkflowClient;

@@ -53,3 +53,15 @@ export const recordIpSignal = defineSignal<[{ observation: IpObservation; reques
 export const touchSignal = defineSignal('touch');
 export const endSessionSignal = defineSignal<[{ reason: string }]>('endSession');
 export const sessionStateQuery = defineQuery<ItSessionState>('sessionState');
+
+/** What the MCP server starts an IP watch with: the session to record into, by its workflow id, and the watch's pace. */
+export interface IpWatchInput {
+  /** The session's handle, as the caller knows it (for the result). */
+  sessionId: string;
+  /** The session workflow the observations are recorded into, with the same sessionWrite signal track_ip uses. */
+  sessionWorkflowId: string;
+  everySeconds: number;
+  forMinutes: number;
+  caller?: string;
+  onBehalfOf?: string;
+}

@@ -8,6 +8,8 @@
  */
 import { z } from 'zod';
 import { defineTool, defineWorkflowTool, toolNames, workflowsOf } from '../../shared/tools/definition';
+import { toolService } from '../../shared/tools/nexus-service';
+import { MAX_WATCH_CHECKS } from '../../shared/tools/task-progress';
 import type * as workflows from './workflows';
 
 const workflow = workflowsOf<typeof workflows>();
@@ -152,6 +154,7 @@ export const getIpTool = defineWorkflowTool({
   output: ipObservation,
   annotations: { readOnlyHint: true, idempotentHint: true, destructiveHint: false, openWorldHint: true },
   workflow: workflow('ipLookupWorkflow'),
+  taskMode: 'when-slow',
   summarize: (o) => `Current IP: ${o.ip} (${o.source}).`,
 });
 
@@ -168,5 +171,49 @@ export const closeSessionTool = defineTool({
   summarize: (r) => `IT session ${r.session_id} closed.`,
 });
 
-export const itTools = [setJiraProjectTool, getJiraMetricsTool, trackIpTool, getIpHistoryTool, getIpTool, closeSessionTool] as const;
+export const watchIpTool = defineTool({
+  name: 'watch_ip',
+  title: 'Watch my IP',
+  description:
+    "Tracks this machine's IP address at an interval for a while: every every_seconds for for_minutes, each lookup recorded " +
+    "in the session's IP history (as track_ip does), then reports what it saw and how often the IP changed. Without session_id " +
+    'it starts a new session. Long-running: clients that support MCP tasks get a task to poll and can cancel it.',
+  input: z
+    .strictObject({
+      session_id: sessionIdArg,
+      every_seconds: z
+        .number()
+        .int('every_seconds must be a whole number')
+        .min(1, 'every_seconds must be at least 1')
+        .max(3600, 'every_seconds must be at most 3600')
+        .default(300)
+        .describe('Seconds between two lookups; defaults to 300'),
+      for_minutes: z
+        .number()
+        .min(0.05, 'for_minutes must be at least 0.05 (3 seconds)')
+        .max(720, 'for_minutes must be at most 720 (12 hours)')
+        .default(60)
+        .describe('How long to watch, in minutes (fractions allowed); defaults to 60'),
+    })
+    .refine((a) => (a.for_minutes * 60) / a.every_seconds <= MAX_WATCH_CHECKS, {
+      message: `for_minutes * 60 / every_seconds must be at most ${MAX_WATCH_CHECKS} lookups: look up less often, or watch for less time`,
+      path: ['every_seconds'],
+    }),
+  output: z.object({
+    session_id: sessionIdOut,
+    checks: z.number().describe('Lookups made (each recorded in the session)'),
+    changes: z.number().describe('How many times the IP differed from the lookup before'),
+    observations: z.array(ipRecord).describe('Every lookup of this watch, oldest first'),
+  }),
+  annotations: { readOnlyHint: false, idempotentHint: false, destructiveHint: false, openWorldHint: true },
+  workflow: workflow('ipWatchWorkflow'),
+  taskMode: 'always',
+  summarize: (w) =>
+    `Watched the IP ${w.checks} times in session ${w.session_id}: ${w.changes} change${w.changes === 1 ? '' : 's'}, last ${w.observations.at(-1)?.ip ?? 'unknown'}.`,
+});
+
+export const itTools = [setJiraProjectTool, getJiraMetricsTool, trackIpTool, getIpHistoryTool, getIpTool, closeSessionTool, watchIpTool] as const;
 export const itToolNames = toolNames(itTools);
+
+/** The same tools as a Nexus service (operations named as the tools, `session_id` as the handle), for other namespaces. */
+export const itService = toolService('it', itTools);

@@ -7,6 +7,7 @@ import type { AppConfig } from '../../shared/config';
 import { workflowSourceOptions } from '../../shared/temporal/workflow-bundle';
 import { createItActivities, type ItDeps } from './activities';
 import { itWorkflowBundle } from './bundle';
+import { createItNexusHandler, type ItNexusOptions } from './nexus';
 import { IpLookup } from './ip/lookup';
 import { createJiraProvider } from './jira';
 
@@ -16,7 +17,11 @@ export interface ItWorkerOptions {
   taskQueue: string;
   deps: ItDeps;
   workflowBundlePath?: string;
+  /** How the Nexus service opens sessions and bounds lookups; defaults as the MCP server's. */
+  nexus?: ItNexusOptions;
 }
+
+const DEFAULT_NEXUS: ItNexusOptions = { sessionIdleTimeoutMs: 7 * 24 * 3600 * 1000, toolTimeoutMs: 60_000 };
 
 export function createItWorker(opts: ItWorkerOptions): Promise<Worker> {
   return Worker.create({
@@ -24,6 +29,8 @@ export function createItWorker(opts: ItWorkerOptions): Promise<Worker> {
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     activities: createItActivities(opts.deps),
+    // The same tools for callers in other namespaces (it-nexus-endpoint targets this task queue).
+    nexusServices: [createItNexusHandler(opts.nexus ?? DEFAULT_NEXUS)],
     ...workflowSourceOptions(itWorkflowBundle, opts.workflowBundlePath),
   });
 }
@@ -32,7 +39,7 @@ export function createItWorker(opts: ItWorkerOptions): Promise<Worker> {
  * The IT worker as configured (namespace, task queue, Jira and IP lookups): what `npm run worker:it` runs, and what
  * the IT MCP server runs beside itself with `--with-worker`. `close` releases the lookups' connections.
  */
-export async function createConfiguredItWorker(config: AppConfig, connection: NativeConnection) {
+export async function createConfiguredItWorker(config: Pick<AppConfig, 'temporal' | 'it'>, connection: NativeConnection) {
   const ip = new IpLookup({ url: config.it.ipLookupUrl, timeoutMs: config.it.ipLookupTimeoutMs });
   const jira = createJiraProvider(config.it);
   const close = async () => {
@@ -40,7 +47,13 @@ export async function createConfiguredItWorker(config: AppConfig, connection: Na
     await jira.close?.();
   };
   try {
-    const worker = await createItWorker({ connection, namespace: config.temporal.namespaces.it, taskQueue: config.it.taskQueue, deps: { jira, ip } });
+    const worker = await createItWorker({
+      connection,
+      namespace: config.temporal.namespaces.it,
+      taskQueue: config.it.taskQueue,
+      deps: { jira, ip },
+      nexus: { ...DEFAULT_NEXUS, sessionIdleTimeoutMs: config.it.sessionIdleTimeoutMs },
+    });
     return {
       worker,
       details: {

@@ -4,7 +4,17 @@
  *   history bounded with continue-as-new and ends when idle or when its session is deleted.
  * - `ipLookupWorkflow`, `jiraMetricsWorkflow`: one short workflow per lookup, whose activity does the I/O.
  */
-import { allHandlersFinished, condition, makeContinueAsNewFunc, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  getExternalWorkflowHandle,
+  makeContinueAsNewFunc,
+  proxyActivities,
+  setHandler,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { taskProgressQuery, type TaskProgress } from '../../shared/tools/task-progress';
 import type { ItActivities } from './activities';
 import {
   endSessionSignal,
@@ -15,10 +25,11 @@ import {
   sessionWriteSignal,
   setJiraProjectSignal,
   touchSignal,
+  type IpWatchInput,
   type ItSessionInput,
   type ItSessionState,
 } from './shared';
-import type { IpObservation } from './tools';
+import type { IpObservation, IpRecord } from './tools';
 
 const DEFAULT_MAX_HISTORY_EVENTS = 2000;
 
@@ -97,5 +108,48 @@ export async function itSessionWorkflow(input: ItSessionInput): Promise<ItSessio
       // The owner memo binds the session to its identity; it must survive into the next run.
       return makeContinueAsNewFunc<typeof itSessionWorkflow>({ memo: { owner: input.owner ?? null } })({ ...input, state });
     }
+  }
+}
+
+export interface IpWatchResult {
+  session_id: string;
+  checks: number;
+  /** How many times the IP differed from the one before it. */
+  changes: number;
+  observations: IpRecord[];
+}
+
+/**
+ * watch_ip: looks the IP up every `everySeconds` for `forMinutes`, recording each observation into the session with
+ * the session's own write signal (so get_ip_history shows them). Each write carries a request id derived from this
+ * workflow and the check number, so a retried signal is applied once. A timer between checks, an activity per check:
+ * cancelling the workflow stops both, and nothing more is recorded.
+ */
+export async function ipWatchWorkflow(input: IpWatchInput): Promise<IpWatchResult> {
+  const session = getExternalWorkflowHandle(input.sessionWorkflowId);
+  const everyMs = input.everySeconds * 1000;
+  const endsAt = Date.now() + input.forMinutes * 60_000; // workflow time
+  const total = Math.floor((input.forMinutes * 60_000) / everyMs) + 1;
+  const observations: IpRecord[] = [];
+  let changes = 0;
+  let progress: TaskProgress = { message: 'Watching the IP: first lookup pending', progress: 0, total, updatedAt: new Date().toISOString() };
+  setHandler(taskProgressQuery, () => progress);
+  const who = { ...(input.caller ? { caller: input.caller } : {}), ...(input.onBehalfOf ? { onBehalfOf: input.onBehalfOf } : {}) };
+
+  for (let checks = 1; ; checks++) {
+    const observation = await lookupIp();
+    const previous = observations.at(-1);
+    if (previous && previous.ip !== observation.ip) changes++;
+    observations.push({ ...observation, tracked_at: new Date().toISOString() });
+    await session.signal(sessionWriteSignal, { kind: 'record_ip', observation, requestId: `${workflowInfo().workflowId}-${checks}`, ...who });
+    progress = {
+      message: `${checks} lookup${checks === 1 ? '' : 's'} recorded in session ${input.sessionId}: now ${observation.ip} (${observation.source}), ${changes} change${changes === 1 ? '' : 's'}`,
+      progress: checks,
+      total,
+      updatedAt: new Date().toISOString(),
+    };
+    const left = endsAt - Date.now();
+    if (left <= 0) return { session_id: input.sessionId, checks, changes, observations };
+    await sleep(Math.min(everyMs, left));
   }
 }

@@ -1,0 +1,78 @@
+/**
+ * Rows 1, 1b and 1c: Finance `tools/call` against a bare `client.workflow.execute` of the same workflow, with the
+ * worker in its own process (as `npm run services`) and in the server's (`--with-worker`, eager start); and what the
+ * local activity saves.
+ */
+import { randomUUID } from 'node:crypto';
+import { Client } from '@temporalio/client';
+import { ROI, type Harness, type Need } from './harness';
+import { floorRatio, mcpLayerFloor } from './mcp-layer';
+import { interleaved, ms, summarize } from './stats';
+import { pair, type Row } from './table';
+
+export const name = 'finance';
+export const description = 'Finance tools/call vs a bare execute of its workflow: separate worker, --with-worker, local activity';
+export const needs: readonly Need[] = ['temporal', 'finance', 'finance-with-worker', 'eager-baseline', 'layer-servers'];
+
+/** Finance p50 target on this machine: Temporal Cloud's StartWorkflowExecution p50 alone (issue 13). */
+const TARGET_MS = 20;
+
+/** `calculate_roi` three ways: a bare execute, through the Finance server, and through the `--with-worker` server. */
+export function roiCalls(h: Harness) {
+  const finance = new Client({ connection: h.use('temporal').connection, namespace: h.config.temporal.namespaces.finance });
+  const { taskQueue } = h.config.finance;
+  return {
+    finance,
+    bare: () => finance.workflow.execute('calculateRoiWorkflow', { taskQueue, workflowId: `bench-roi-${randomUUID()}`, args: [ROI] }),
+    mcp: () => h.callTool(h.use('finance').url, 'calculate_roi', ROI),
+    colocated: () => h.callTool(h.use('finance-with-worker').url, 'calculate_roi', ROI),
+  };
+}
+
+export async function run(h: Harness): Promise<Row[]> {
+  const { hopAroundWait } = await mcpLayerFloor(h);
+  const roi = roiCalls(h);
+  const rows: Row[] = [];
+
+  // 1. Separate worker.
+  const s1 = await interleaved({ bare: roi.bare, mcp: roi.mcp }, h.n(400), h.n(40));
+  const b1 = summarize(s1.bare!);
+  const m1 = summarize(s1.mcp!);
+  rows.push(
+    pair('1 Finance tools/call vs workflow.execute (separate worker)', 'execute', 'tools/call', b1, m1, 'p50 ≤ 1.1×', m1.p50 / b1.p50 <= 1.1, floorRatio(b1, hopAroundWait)),
+    { goal: '1 Finance tools/call p50 (separate worker)', baseline: '', ours: ms(m1.p50), target: `≤ ${TARGET_MS} ms`, met: m1.p50 <= TARGET_MS, note: `bare execute ${ms(b1.p50)}` },
+    {
+      goal: '1 MCP layer added at p50 (tools/call − execute)',
+      baseline: '',
+      ours: ms(m1.p50 - b1.p50),
+      target: '≤ 1 ms',
+      met: m1.p50 - b1.p50 <= 1,
+      note: `a plain SDK v2 server around a wait adds ${ms(hopAroundWait)} (0b)`,
+    },
+  );
+
+  // 1b. The worker in the server's process (eager start), against eager execute from a process with its worker.
+  h.say('bench:   --with-worker');
+  const s1b = await interleaved({ bare: h.use('eager-baseline').execute, colocated: roi.colocated, separate: roi.mcp }, h.n(400), h.n(40));
+  const b1b = summarize(s1b.bare!);
+  const m1b = summarize(s1b.colocated!);
+  const sep1b = summarize(s1b.separate!);
+  rows.push(
+    pair('1b Finance tools/call --with-worker vs eager execute (worker in-process)', 'eager execute', 'tools/call', b1b, m1b, 'p50 ≤ 1.1×', m1b.p50 / b1b.p50 <= 1.1, floorRatio(b1b, hopAroundWait)),
+    {
+      goal: '1b Finance tools/call p50 --with-worker',
+      baseline: '',
+      ours: ms(m1b.p50),
+      target: `≤ ${TARGET_MS} ms`,
+      met: m1b.p50 <= TARGET_MS,
+      note: `MCP layer ${ms(m1b.p50 - b1b.p50)}; separate worker in the same rounds ${ms(sep1b.p50)} (${(sep1b.p50 / m1b.p50).toFixed(2)}× as long)`,
+    },
+  );
+
+  // 1c. What the local activity saves: calculate_roi (local activity) vs stock_price (scheduled activity, sample data), bare.
+  const bareQuote = () =>
+    roi.finance.workflow.execute('stockPriceWorkflow', { taskQueue: h.config.finance.taskQueue, workflowId: `bench-quote-${randomUUID()}`, args: [{ symbol: 'AAPL' }] });
+  const s1c = await interleaved({ activity: bareQuote, local: roi.bare }, h.n(200), h.n(20));
+  rows.push(pair('1c one-activity workflow: local activity (calculate_roi) vs scheduled (stock_price)', 'scheduled', 'local', summarize(s1c.activity!), summarize(s1c.local!), '(reported)', undefined));
+  return rows;
+}

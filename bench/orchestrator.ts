@@ -1,0 +1,126 @@
+/**
+ * Rows 6, 6b and 6c: one orchestrator turn (offline planner, one MCP tool call), with the planner as a local activity
+ * (the default) and, interleaved, as a scheduled activity (a client whose plugin header turns local activities off),
+ * and the same turn in the manual loop (AGENT_LOOP=manual, its planner a local activity too); where the turn's time
+ * goes, from the conversations' histories.
+ */
+import { Client } from '@temporalio/client';
+import { OpenAIAgentsPlugin } from '@temporalio/openai-agents';
+import { Conversations, conversationInput, type ConversationHandle } from '../orchestrator/conversations';
+import { ConversationModelProvider } from '../orchestrator/model/provider';
+import { createAgentsPlugin } from '../orchestrator/plugin';
+import type { AgentLoop } from '../orchestrator/shared';
+import type { Harness, Need } from './harness';
+import { interleaved, ms, summarize } from './stats';
+import { pair, type Row } from './table';
+
+export const name = 'orchestrator';
+export const description = 'one orchestrator turn (offline planner + stock_price): planner as local vs scheduled activity; the manual loop beside it';
+// The turn's tool call goes through the Finance server.
+export const needs: readonly Need[] = ['temporal', 'orchestrator', 'finance'];
+
+interface TurnSpans {
+  /** Workflow task started → completed, summed: the worker's own time (the planner runs inside as a local activity). */
+  workflowTasks: number;
+  taskCount: number;
+  /** Workflow task scheduled → started, summed: waiting for the task to reach the worker. */
+  taskWaits: number;
+  /** The tool call activities, scheduled → completed. */
+  tool: number;
+}
+
+type HistoryEvents = NonNullable<Awaited<ReturnType<ConversationHandle['fetchHistory']>>['events']>;
+
+const ts = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) => Number(t?.seconds ?? 0) * 1000 + (t?.nanos ?? 0) / 1e6;
+
+/** Per turn (the events up to each Update's completion), where the server's history says the time went. */
+function turnSpans(events: HistoryEvents): TurnSpans[] {
+  const byId = new Map(events.map((e) => [String(e.eventId), e]));
+  const turns: TurnSpans[] = [];
+  let current: TurnSpans = { workflowTasks: 0, taskCount: 0, taskWaits: 0, tool: 0 };
+  for (const e of events) {
+    const started = e.workflowTaskStartedEventAttributes && byId.get(String(e.workflowTaskStartedEventAttributes.scheduledEventId));
+    if (started) current.taskWaits += ts(e.eventTime) - ts(started.eventTime);
+    const completed = e.workflowTaskCompletedEventAttributes && byId.get(String(e.workflowTaskCompletedEventAttributes.startedEventId));
+    if (completed) {
+      current.workflowTasks += ts(e.eventTime) - ts(completed.eventTime);
+      current.taskCount += 1;
+    }
+    const done = e.activityTaskCompletedEventAttributes;
+    const scheduled = done && byId.get(String(done.scheduledEventId));
+    if (scheduled?.activityTaskScheduledEventAttributes?.activityType?.name === 'callMcpTool') current.tool += ts(e.eventTime) - ts(scheduled.eventTime);
+    if (e.workflowExecutionUpdateCompletedEventAttributes) {
+      turns.push(current);
+      current = { workflowTasks: 0, taskCount: 0, taskWaits: 0, tool: 0 };
+    }
+  }
+  return turns;
+}
+
+export async function run(h: Harness): Promise<Row[]> {
+  const { connection } = h.use('temporal');
+  const { orchestrator } = h.config;
+  const conversationsWith = (plugin: OpenAIAgentsPlugin, agentLoop: AgentLoop = 'agents-sdk') =>
+    new Conversations(
+      new Client({ connection, namespace: h.config.temporal.namespaces.orchestrator, plugins: [plugin] }),
+      orchestrator.taskQueue,
+      conversationInput(orchestrator, { agentLoop }),
+    );
+  const local = conversationsWith(createAgentsPlugin(orchestrator));
+  const manual = conversationsWith(createAgentsPlugin(orchestrator), 'manual');
+  const scheduled = conversationsWith(
+    new OpenAIAgentsPlugin({
+      modelProvider: new ConversationModelProvider(orchestrator.llm),
+      modelParams: { startToCloseTimeout: orchestrator.modelTimeoutMs, retry: { maximumAttempts: 3 }, useLocalActivity: false, summary: 'model call' },
+    }),
+  );
+  const [localConversation, scheduledConversation, manualConversation] = await Promise.all([local.start(), scheduled.start(), manual.start()]);
+  const turn = (conversations: Conversations, conversation: ConversationHandle) => async () => {
+    const reply = await conversations.send(conversation, 'What is the stock price of AAPL?');
+    if (!reply.toolCalls[0]?.ok) throw new Error(`turn failed: ${reply.reply}`);
+  };
+  const s6 = await interleaved(
+    { scheduled: turn(scheduled, scheduledConversation), local: turn(local, localConversation), manual: turn(manual, manualConversation) },
+    h.n(40),
+    3,
+  );
+  const b6 = summarize(s6.scheduled!);
+  const m6 = summarize(s6.local!);
+  const c6 = summarize(s6.manual!);
+  const manualSpans = turnSpans((await manualConversation.fetchHistory()).events ?? []).slice(-s6.manual!.length);
+  const manualP50 = (pick: (t: TurnSpans) => number) => ms(summarize(manualSpans.map(pick)).p50);
+  // Where a turn's time goes, from the conversation's history: each turn's events up to its Update's completion.
+  const spans = turnSpans((await localConversation.fetchHistory()).events ?? []).slice(-s6.local!.length);
+  const p50 = (pick: (t: TurnSpans) => number) => ms(summarize(spans.map(pick)).p50);
+  const rows: Row[] = [
+    {
+      goal: '6 orchestrator turn (offline planner + stock_price)',
+      baseline: '',
+      ours: `turn ${ms(m6.p50)}`,
+      mine: m6,
+      target: '≤ 100 ms',
+      met: m6.p50 <= 100,
+      note:
+        `p50s: workflow tasks ${p50((t) => t.workflowTasks)} in the worker (${summarize(spans.map((t) => t.taskCount)).p50} tasks, planner included) + ${p50((t) => t.taskWaits)} ` +
+        `waiting for dispatch; tool call activity ${p50((t) => t.tool)} (stock_price through the Finance server); the rest is the Update's round trip`,
+    },
+    pair('6b orchestrator turn: planner as local activity vs scheduled activity', 'scheduled', 'local', b6, m6, '(reported)', undefined),
+    pair(
+      '6c orchestrator turn, manual loop (offline planner + stock_price) vs the Agents SDK loop',
+      'agents-sdk',
+      'manual',
+      m6,
+      c6,
+      '≤ 100 ms',
+      c6.p50 <= 100,
+      `manual p50s: workflow tasks ${manualP50((t) => t.workflowTasks)} (${summarize(manualSpans.map((t) => t.taskCount)).p50} tasks, planner included) + ` +
+        `${manualP50((t) => t.taskWaits)} waiting for dispatch; tool call activity ${manualP50((t) => t.tool)}`,
+    ),
+  ];
+  await Promise.all([
+    local.end(localConversation, 'benchmark done'),
+    scheduled.end(scheduledConversation, 'benchmark done'),
+    manual.end(manualConversation, 'benchmark done'),
+  ]);
+  return rows;
+}

@@ -1,0 +1,37 @@
+/**
+ * Row 4: calls per second at concurrency 1, 8, 32 and 128 — bare execute, `tools/call`, and `tools/call` with
+ * `--with-worker`. Each rate is measured in four slices in mirrored order (A B C, C B A, A B C, C B A) and the slices'
+ * rates averaged, so that a change in the machine's load hits all three alike.
+ */
+import { roiCalls } from './finance';
+import type { Harness, Need } from './harness';
+import { throughput } from './stats';
+import type { Row } from './table';
+
+export const name = 'throughput';
+export const description = 'Finance calls/s at concurrency 1, 8, 32, 128: bare execute, tools/call, --with-worker';
+export const needs: readonly Need[] = ['temporal', 'finance', 'finance-with-worker'];
+
+export async function run(h: Harness): Promise<Row[]> {
+  const roi = roiCalls(h);
+  const rows: Row[] = [];
+  for (const concurrency of [1, 8, 32, 128]) {
+    const total = h.n({ 1: 100, 8: 400, 32: 640, 128: 1024 }[concurrency]!);
+    const slice = Math.max(concurrency, Math.round(total / 4));
+    const variants = [roi.bare, roi.mcp, roi.colocated];
+    for (const call of variants) await throughput(call, concurrency, Math.min(slice, 2 * concurrency)); // opens the connections at this width
+    const rates = [0, 0, 0];
+    for (const order of [[0, 1, 2], [2, 1, 0], [0, 1, 2], [2, 1, 0]]) for (const i of order) rates[i]! += (await throughput(variants[i]!, concurrency, slice)) / 4;
+    const [bare, viaMcp, viaColocated] = rates as [number, number, number];
+    rows.push({
+      goal: `4 throughput at concurrency ${concurrency}`,
+      baseline: `${bare.toFixed(0)}/s execute`,
+      ours: `${viaMcp.toFixed(0)}/s tools/call`,
+      ratio: viaMcp / bare,
+      target: concurrency === 32 ? '≥ 0.8×' : '(reported)',
+      met: concurrency === 32 ? viaMcp / bare >= 0.8 : undefined,
+      note: `--with-worker: ${viaColocated.toFixed(0)}/s`,
+    });
+  }
+  return rows;
+}

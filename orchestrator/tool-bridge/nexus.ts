@@ -1,0 +1,80 @@
+/**
+ * The Nexus transport: each tool call is a Nexus operation on the tool's domain endpoint, recorded in the
+ * conversation's own history (no activity in between), as the seeds' `openai_temporal` system does. Discovery is one
+ * `list_tools` operation per domain, kept for the list's TTL like an MCP list.
+ *
+ * Why not `nexusOperationAsTool` as it is: the bridge must put the IT session's handle into a call, record every
+ * call in the turn's log and turn a failure into text the model can act on, which that wrapper cannot (it throws). So
+ * the bridge calls the same workflow Nexus client (`createNexusServiceClient`) that wrapper uses, with the same
+ * service definitions the tool workers serve (each derived from the domain's tool definitions).
+ */
+import { createNexusServiceClient, type NexusServiceClient } from '@temporalio/workflow';
+import * as nexus from 'nexus-rpc';
+import { describeFailure } from '../../shared/temporal/failures';
+import { toolResultText, type AnyToolDefinition } from '../../shared/tools/definition';
+import { financeService, financeTools } from '../../tool-workers/finance/tools';
+import { itService, itTools } from '../../tool-workers/it/tools';
+import type { McpDiscovery, McpToolOutcome } from '../activities';
+import type { McpServerName } from '../shared';
+import { itSessionContract } from '../shared';
+import type { RemoteToolCall, ToolTransport } from './transport';
+
+export interface NexusEndpoints {
+  finance: string;
+  it: string;
+}
+
+const services = { finance: financeService, it: itService } as const;
+const definitions: Record<McpServerName, readonly AnyToolDefinition[]> = { finance: financeTools, it: itTools };
+
+export class NexusTransport implements ToolTransport {
+  private readonly clients: Record<McpServerName, NexusServiceClient<nexus.ServiceDefinition>>;
+
+  constructor(
+    endpoints: NexusEndpoints,
+    /** Bounds each operation, as the tool-call policy bounds an MCP call. */
+    private readonly timeoutMs: number,
+  ) {
+    this.clients = {
+      finance: createNexusServiceClient({ endpoint: endpoints.finance, service: services.finance as nexus.ServiceDefinition }),
+      it: createNexusServiceClient({ endpoint: endpoints.it, service: services.it as nexus.ServiceDefinition }),
+    };
+  }
+
+  async discover(server: McpServerName): Promise<McpDiscovery> {
+    const list = (await this.clients[server].executeOperation('list_tools', undefined, {
+      scheduleToCloseTimeout: this.timeoutMs,
+      summary: `discover ${server} tools`,
+    })) as { tools: { name: string; title: string; description: string; inputSchema: Record<string, unknown> }[]; ttlMs: number };
+    return {
+      tools: list.tools.map((t) => ({ server, name: t.name, title: t.title, description: t.description, inputSchema: t.inputSchema })),
+      ttlMs: list.ttlMs,
+      cacheScope: 'public',
+    };
+  }
+
+  async call({ descriptor, arguments: args, summary }: RemoteToolCall): Promise<McpToolOutcome> {
+    const server = descriptor.server;
+    try {
+      const result = (await this.clients[server].executeOperation(descriptor.name, args, { scheduleToCloseTimeout: this.timeoutMs, summary })) as Record<
+        string,
+        unknown
+      >;
+      const tool = definitions[server].find((t) => t.name === descriptor.name);
+      const sessionId = typeof result?.[itSessionContract.handleArgument] === 'string' ? (result[itSessionContract.handleArgument] as string) : undefined;
+      // The same text an MCP client reads: the definition's summary, then the data.
+      return { ok: true, text: toolResultText(tool?.summarize(result), result), ...(sessionId ? { sessionId } : {}) };
+    } catch (err) {
+      const cause = err instanceof Error ? err.cause : undefined;
+      if (cause instanceof nexus.HandlerError) {
+        // A refused request (bad arguments, a handle that is gone): the handler's message says what to do.
+        return { ok: false, text: `Error: ${cause.message}`, ...(cause.type === 'NOT_FOUND' ? { sessionNotFound: true } : {}) };
+      }
+      return { ok: false, text: `Error: ${descriptor.name} failed: ${describeFailure(cause ?? err)}` };
+    }
+  }
+
+  async closeSession(server: McpServerName, sessionId: string): Promise<void> {
+    await this.clients[server].executeOperation(itSessionContract.closeTool, { [itSessionContract.handleArgument]: sessionId }, { scheduleToCloseTimeout: this.timeoutMs });
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Configuration, split by concern: each process parses only the sections it uses (`loadProcessConfig` in
+ * shared/main.ts), so one bad setting for one part never stops another. Nothing below a process's edge reads
+ * `process.env`. `parseConfig` parses every section: for what runs the whole system (the launcher, bench, load
+ * runs, tests).
+ */
+import { devServerSection, temporalUiSection, type DevServerSettings, type TemporalUiSettings } from './dev-server';
+import type { Env } from './env';
+import { financeSection, type FinanceConfig } from './finance';
+import { itSection, type ItConfig } from './it';
+import { logLevelSection, type LogLevel } from './logging';
+import { financeMcpListenSection, itMcpListenSection, mcpServingSection, type McpHttpConfig } from './mcp';
+import { orchestratorSection, type OrchestratorConfig } from './orchestrator';
+import { parseSections, type ConfigSection } from './section';
+import { temporalSection, type TemporalConfig } from './temporal';
+
+export * from './dev-server';
+export * from './env';
+export * from './finance';
+export * from './it';
+export * from './logging';
+export * from './mcp';
+export * from './nexus';
+export * from './orchestrator';
+export * from './section';
+export * from './temporal';
+
+/** Every section, under the names `AppConfig` gives them (the MCP ones merge into `mcp`). */
+export const appSections = {
+  logLevel: logLevelSection,
+  temporal: temporalSection,
+  temporalUi: temporalUiSection,
+  devServer: devServerSection,
+  mcpServing: mcpServingSection,
+  financeMcp: financeMcpListenSection,
+  itMcp: itMcpListenSection,
+  finance: financeSection,
+  it: itSection,
+  orchestrator: orchestratorSection,
+};
+
+/** Every variable some section reads: what `.env.example` and the README's table document. */
+export const configVariables: readonly string[] = [...new Set(Object.values(appSections).flatMap((s) => Object.keys(s.variables)))];
+
+export interface AppConfig {
+  logLevel: LogLevel;
+  temporal: TemporalConfig;
+  temporalUi: TemporalUiSettings;
+  devServer: DevServerSettings;
+  mcp: McpHttpConfig;
+  finance: FinanceConfig;
+  it: ItConfig;
+  orchestrator: OrchestratorConfig;
+}
+
+/** All of it, for what starts every part (and so needs every part's settings right before it starts any). */
+export function parseConfig(env: Env, warn?: (message: string) => void): AppConfig {
+  const { mcpServing, financeMcp, itMcp, ...rest } = parseSections(env, appSections, warn);
+  return {
+    ...rest,
+    mcp: {
+      ...mcpServing,
+      financePort: financeMcp.port,
+      itPort: itMcp.port,
+      publicUrls: { finance: financeMcp.publicUrl, it: itMcp.publicUrl },
+    },
+  };
+}
+
+/** `parseConfig` as one section, for the launcher's `loadProcessConfig`. */
+export const wholeSystemSection: ConfigSection<AppConfig> = {
+  variables: Object.assign({}, ...Object.values(appSections).map((s) => s.variables)),
+  parse: (env, warn) => parseConfig(env, warn),
+};

@@ -1,0 +1,105 @@
+/**
+ * The orchestrator (the agent's worker and the chat): its task queue, the MCP servers it calls, the model, the
+ * conversation's context and the weather tool. Only these two processes read the LLM settings.
+ */
+import { z } from 'zod';
+import { ConfigError, optionalString, visibleAscii, WEEK_MS, YEAR_MS, type Env } from './env';
+import { nexusEndpointVariables, type NexusEndpointNames } from './nexus';
+import { defineSection } from './section';
+
+/** Which model answers: the offline planner, OpenAI, or any OpenAI-compatible endpoint. */
+export type LlmConfig =
+  | { kind: 'offline'; model: 'offline' }
+  | { kind: 'openai'; model: string; apiKey: string; api: 'responses' | 'chat_completions' }
+  | { kind: 'openai-compatible'; model: string; baseUrl: string; apiKey?: string; api: 'responses' | 'chat_completions' };
+
+/** Which agent loop runs new conversations: the OpenAI Agents SDK's runner, or the explicit plan → tool → plan loop. */
+export type AgentLoop = 'agents-sdk' | 'manual';
+
+export interface OrchestratorConfig {
+  taskQueue: string;
+  agentLoop: AgentLoop;
+  /** How new conversations reach the remote tools: MCP over HTTP, or Nexus operations on the domains' endpoints. */
+  toolTransport: 'mcp' | 'nexus';
+  nexusEndpoints: NexusEndpointNames;
+  /** MCP servers the agent reaches over streamable HTTP, by the name workflows use. */
+  mcpServers: { finance: string; it: string };
+  /** The orchestrator's own bearer token for the MCP servers (never a user's); stays in the worker process. */
+  mcpToken?: string;
+  /** Who is chatting: recorded with the conversation and passed to the tools as the user on whose behalf it acts. */
+  chatUser: string;
+  /** One MCP call activity: its start-to-close timeout and attempts before the model hears of the failure. */
+  mcpCallTimeoutMs: number;
+  mcpCallMaxAttempts: number;
+  llm: LlmConfig;
+  modelTimeoutMs: number;
+  context: { strategy: 'window' | 'summary'; maxTurns: number; maxTokens: number };
+  idleTimeoutMs: number;
+  weather: { provider: 'sample' | 'open-meteo'; baseUrl: string; geocodingUrl: string; timeoutMs: number };
+}
+
+const llmVariables = {
+  LLM_MODEL: optionalString,
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: z.url().optional(),
+  OPENAI_API: z.enum(['responses', 'chat_completions']).optional(),
+};
+
+/**
+ * LLM_MODEL=offline, or no OPENAI_API_KEY and no OPENAI_BASE_URL: the offline planner. OPENAI_BASE_URL: any
+ * OpenAI-compatible endpoint (LiteLLM, Ollama, vLLM), Chat Completions by default since that is what they all speak.
+ * OPENAI_API_KEY alone: OpenAI itself, Responses API by default.
+ */
+function resolveLlm(c: z.output<z.ZodObject<typeof llmVariables>>): LlmConfig {
+  if (c.LLM_MODEL === 'offline') return { kind: 'offline', model: 'offline' };
+  if (c.OPENAI_BASE_URL) {
+    if (!c.LLM_MODEL) throw new ConfigError(['LLM_MODEL: required with OPENAI_BASE_URL (the model name the endpoint serves, e.g. llama3.1)']);
+    return { kind: 'openai-compatible', model: c.LLM_MODEL, baseUrl: c.OPENAI_BASE_URL, apiKey: c.OPENAI_API_KEY, api: c.OPENAI_API ?? 'chat_completions' };
+  }
+  if (c.OPENAI_API_KEY) return { kind: 'openai', model: c.LLM_MODEL ?? 'gpt-4o-mini', apiKey: c.OPENAI_API_KEY, api: c.OPENAI_API ?? 'responses' };
+  if (c.LLM_MODEL) {
+    throw new ConfigError([`LLM_MODEL: ${c.LLM_MODEL} needs OPENAI_API_KEY or OPENAI_BASE_URL; use LLM_MODEL=offline for the offline planner`]);
+  }
+  return { kind: 'offline', model: 'offline' };
+}
+
+export const orchestratorSection = defineSection(
+  {
+    ORCHESTRATOR_TASK_QUEUE: z.string().min(1).default('orchestrator'),
+    AGENT_LOOP: z.enum(['agents-sdk', 'manual']).default('agents-sdk'),
+    TOOL_TRANSPORT: z.enum(['mcp', 'nexus']).default('mcp'),
+    ...nexusEndpointVariables,
+    FINANCE_MCP_URL: z.url().default('http://127.0.0.1:8001/mcp'),
+    IT_MCP_URL: z.url().default('http://127.0.0.1:8002/mcp'),
+    MCP_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+    ORCHESTRATOR_MCP_TOKEN: optionalString,
+    CHAT_USER: visibleAscii.optional(),
+    MCP_CALL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+    ...llmVariables,
+    MODEL_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
+    CONTEXT_STRATEGY: z.enum(['window', 'summary']).default('window'),
+    CONTEXT_MAX_TURNS: z.coerce.number().int().min(1).max(1000).default(20),
+    CONTEXT_MAX_TOKENS: z.coerce.number().int().min(500).max(2_000_000).default(16_000),
+    CONVERSATION_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(YEAR_MS).default(WEEK_MS),
+    WEATHER_PROVIDER: z.enum(['sample', 'open-meteo']).default('sample'),
+    WEATHER_BASE_URL: z.url().default('https://api.open-meteo.com'),
+    WEATHER_GEOCODING_URL: z.url().default('https://geocoding-api.open-meteo.com'),
+    WEATHER_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(5000),
+  },
+  (c, env: Env): OrchestratorConfig => ({
+    taskQueue: c.ORCHESTRATOR_TASK_QUEUE,
+    agentLoop: c.AGENT_LOOP,
+    toolTransport: c.TOOL_TRANSPORT,
+    nexusEndpoints: { finance: c.FINANCE_NEXUS_ENDPOINT, it: c.IT_NEXUS_ENDPOINT },
+    mcpServers: { finance: c.FINANCE_MCP_URL, it: c.IT_MCP_URL },
+    mcpToken: c.ORCHESTRATOR_MCP_TOKEN,
+    chatUser: c.CHAT_USER ?? (env.USER || env.USERNAME || 'local-user'),
+    mcpCallTimeoutMs: c.MCP_CALL_TIMEOUT_MS,
+    mcpCallMaxAttempts: c.MCP_CALL_MAX_ATTEMPTS,
+    llm: resolveLlm(c),
+    modelTimeoutMs: c.MODEL_TIMEOUT_MS,
+    context: { strategy: c.CONTEXT_STRATEGY, maxTurns: c.CONTEXT_MAX_TURNS, maxTokens: c.CONTEXT_MAX_TOKENS },
+    idleTimeoutMs: c.CONVERSATION_IDLE_TIMEOUT_MS,
+    weather: { provider: c.WEATHER_PROVIDER, baseUrl: c.WEATHER_BASE_URL, geocodingUrl: c.WEATHER_GEOCODING_URL, timeoutMs: c.WEATHER_TIMEOUT_MS },
+  }),
+);

@@ -1,0 +1,84 @@
+/**
+ * Nexus operation handlers derived from tool definitions, for the tool workers. A tool that is one workflow run
+ * becomes a workflow-run operation: the operation is the workflow, its result the workflow's, and a retried start (the
+ * same Nexus request id) names the same workflow id, so the work runs once. Input is checked with the tool's own zod
+ * schema, as MCP does; bad input is a BAD_REQUEST that names what is wrong and is never retried.
+ */
+import { startWorkflow, WorkflowRunOperationHandler } from '@temporalio/nexus';
+import * as nexus from 'nexus-rpc';
+import { z } from 'zod';
+import type { CallerIdentity } from '../caller-scope';
+import type { AnyToolDefinition, AnyWorkflowRunTool, WorkflowRunTool } from './definition';
+import { CALLER_HEADER, LIST_TOOLS_OPERATION, ON_BEHALF_OF_HEADER, TOOL_LIST_TTL_MS, type ToolDescriptor, type ToolList } from './nexus-service';
+import { keyedWorkflowId, toolRunRecord } from './workflow-runner';
+
+const VISIBLE_ASCII = /^[\x21-\x7e]{1,128}$/;
+
+/** Who a Nexus call is for: the headers the caller's workflow set (see CALLER_HEADER). Malformed values are ignored. */
+export function callerFromHeaders(headers: Record<string, string>): CallerIdentity {
+  const pick = (name: string) => {
+    const value = headers[name];
+    return value !== undefined && VISIBLE_ASCII.test(value) ? value : undefined;
+  };
+  return { caller: pick(CALLER_HEADER), onBehalfOf: pick(ON_BEHALF_OF_HEADER) };
+}
+
+/** The tool's parsed arguments, or a BAD_REQUEST naming each problem. */
+export function parseToolInput<D extends AnyToolDefinition>(tool: D, input: unknown): z.output<D['input']> {
+  const parsed = (tool.input as z.ZodObject).safeParse(input ?? {});
+  if (parsed.success) return parsed.data as z.output<D['input']>;
+  const problems = parsed.error.issues.map((i: z.core.$ZodIssue) => `${i.path.length ? i.path.join('.') : 'input'}: ${i.message}`).join('; ');
+  throw new nexus.HandlerError('BAD_REQUEST', `Invalid arguments for ${tool.name}: ${problems}`);
+}
+
+export function describeTool(tool: AnyToolDefinition): ToolDescriptor {
+  return {
+    name: tool.name,
+    title: tool.title,
+    description: tool.description,
+    inputSchema: z.toJSONSchema(tool.input, { io: 'input' }) as Record<string, unknown>,
+    outputSchema: z.toJSONSchema(tool.output, { io: 'output' }) as Record<string, unknown>,
+    annotations: tool.annotations,
+  };
+}
+
+/** Discovery: the same descriptors for every call, computed once. */
+export function listToolsHandler(tools: readonly AnyToolDefinition[]) {
+  let list: ToolList | undefined;
+  return async (): Promise<ToolList> => (list ??= { tools: tools.map(describeTool), ttlMs: TOOL_LIST_TTL_MS });
+}
+
+export function workflowRunOperation<I extends z.ZodObject, O extends z.ZodObject, N extends string>(tool: WorkflowRunTool<I, O, N>) {
+  return new WorkflowRunOperationHandler<z.input<I>, z.output<O>>(async (ctx, input) => {
+    const args = parseToolInput(tool, input);
+    const who = callerFromHeaders(ctx.headers);
+    return startWorkflow<(input: z.output<I>) => Promise<z.output<O>>>(ctx, tool.workflow.type, {
+      // Scoped to the caller like an MCP idempotency key; the request id is the key Nexus gives every retry.
+      workflowId: keyedWorkflowId(tool.name, who.caller, ctx.requestId),
+      args: [args],
+      ...toolRunRecord(tool.name, args, who),
+    });
+  });
+}
+
+type Handlers<Ops extends nexus.OperationMap> = nexus.ServiceHandlerFor<Ops>;
+
+/**
+ * A domain's service handler: discovery, a workflow-run operation for every tool that is one workflow run, and the
+ * handlers given for the rest (tools that read or write state another way). Every operation of the service must end up
+ * with a handler; a tool without one is refused at start, naming it.
+ */
+export function toolServiceHandler<Ops extends nexus.OperationMap>(
+  service: nexus.ServiceDefinition<Ops>,
+  tools: readonly AnyToolDefinition[],
+  others: Partial<Handlers<Ops>> = {},
+): nexus.ServiceHandler<Ops> {
+  const handlers: Record<string, unknown> = { [LIST_TOOLS_OPERATION]: listToolsHandler(tools), ...others };
+  for (const tool of tools) {
+    if (handlers[tool.name]) continue;
+    if ((tool as Partial<AnyWorkflowRunTool>).runs !== 'workflow') throw new Error(`Nexus service ${service.name}: no handler for ${tool.name}`);
+    handlers[tool.name] = workflowRunOperation(tool as AnyWorkflowRunTool);
+  }
+  // Built by name from the same tools the service was; the loop above checked that every operation has a handler.
+  return nexus.serviceHandler(service, handlers as Handlers<Ops>);
+}

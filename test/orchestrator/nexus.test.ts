@@ -1,0 +1,111 @@
+/**
+ * TOOL_TRANSPORT=nexus end to end: the same offline planner, the same sample questions and the same answers as over
+ * MCP, with every remote tool call a Nexus operation in the conversation's own history, served by the same tool
+ * workers (their Nexus handlers derive from the tools' one definition). Also: who a call is for travels in Nexus
+ * headers into the tool workflow's memo, a conversation keeps its IT session handle, discovery is one operation per
+ * domain, and the recorded history replays.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConversationHandle, Conversations } from '../../orchestrator/conversations';
+import { createAgentsPlugin } from '../../orchestrator/plugin';
+import type { TurnReply } from '../../orchestrator/shared';
+import { itSessionWorkflowId } from '../../tool-workers/it/sessions';
+import { startOrchestratorStack, type OrchestratorStack } from '../support/orchestrator-stack';
+import { prebuiltBundle, testConfig } from '../support/temporal';
+
+const fixture = new URL('./fixtures/conversation-history-nexus.json', import.meta.url);
+const IPV4 = /\b\d{1,3}(\.\d{1,3}){3}\b/;
+const USER = 'nexus-test-user';
+
+let stack: OrchestratorStack;
+let conversations: Conversations;
+let conversation: ConversationHandle;
+const ask = (text: string): Promise<TurnReply> => conversations.send(conversation, text);
+
+beforeAll(async () => {
+  stack = await startOrchestratorStack({ input: { model: 'offline', user: USER } });
+  conversations = stack.conversationsWith({ toolTransport: 'nexus', nexusEndpoints: stack.nexusEndpoints });
+  conversation = await conversations.start();
+});
+afterAll(() => stack?.close());
+
+type HistoryEvent = {
+  eventType?: unknown;
+  nexusOperationScheduledEventAttributes?: { endpoint?: string | null; service?: string | null; operation?: string | null } | null;
+  activityTaskScheduledEventAttributes?: { activityType?: { name?: string | null } | null } | null;
+};
+
+describe('every sample question over Nexus (TOOL_TRANSPORT=nexus)', () => {
+  it.each([
+    ['What is my IP address?', 'get_ip', {}, IPV4],
+    ['What is the stock price of AAPL?', 'stock_price', { symbol: 'AAPL' }, /AAPL: [\d,.]+ USD.*sample data/],
+    ['Calculate the ROI for $10000 invested at 5% for 10 years', 'calculate_roi', { principal: 10000, annual_rate: 0.05, years: 10 }, /16,288\.95/],
+    ['Set the JIRA project to DEMO-123', 'set_jira_project', { project: 'DEMO-123' }, /DEMO/],
+    ['Get JIRA metrics', 'get_jira_metrics', {}, /DEMO \(.*open/],
+    ['Track my IP address', 'track_ip', {}, IPV4],
+    ['Show me the IP history', 'get_ip_history', {}, /1\. .*tracked at/],
+    ['Calculate 15 * 23', 'calculator', { expression: '15 * 23' }, /345/],
+    ["What's the weather in New York?", 'weather', { city: 'New York' }, /New York.*°C.*sample data/],
+  ])('%s → %s', async (question, tool, args, answer) => {
+    const reply = await ask(question);
+    expect(reply.toolCalls).toEqual([expect.objectContaining({ tool, arguments: args, ok: true })]);
+    expect(reply.reply).toMatch(answer);
+  });
+
+  it('made every remote call, and discovery, a Nexus operation in the conversation history, and no MCP activity', async () => {
+    const { events } = await conversation.fetchHistory();
+    const operations = (events as HistoryEvent[]).flatMap((e) => (e.nexusOperationScheduledEventAttributes ? [e.nexusOperationScheduledEventAttributes] : []));
+    expect(operations.map((o) => o.operation)).toEqual([
+      'list_tools',
+      'list_tools',
+      'get_ip',
+      'stock_price',
+      'calculate_roi',
+      'set_jira_project',
+      'get_jira_metrics',
+      'track_ip',
+      'get_ip_history',
+    ]);
+    expect(new Set(operations.map((o) => `${o.endpoint}/${o.service}`))).toEqual(
+      new Set([`${stack.nexusEndpoints.finance}/finance`, `${stack.nexusEndpoints.it}/it`]),
+    );
+    const activities = (events as HistoryEvent[]).flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType?.name] : []));
+    expect(activities.filter((name) => name === 'callMcpTool' || name === 'discoverMcpTools')).toEqual([]);
+  });
+
+  it('keeps one IT session, by its handle, with the project and the IP it set', async () => {
+    const { itSessionId } = await conversations.transcript(conversation);
+    expect(itSessionId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    // Nexus calls carry no caller (the anonymous scope, as MCP without a token): the session lives in that scope.
+    const session = stack.it.client.workflow.getHandle(itSessionWorkflowId(itSessionId!));
+    const state = (await session.query('sessionState')) as { jira_project: string; ip_history_total: number; operations: number };
+    expect(state).toMatchObject({ jira_project: 'DEMO', ip_history_total: 1, operations: 2 });
+  });
+
+  it('records who the call was for, from the Nexus headers, in the tool workflow memo as MCP does', async () => {
+    const found: { memo?: Record<string, unknown> }[] = [];
+    for await (const wf of stack.finance.client.workflow.list({ query: `WorkflowType = 'stockPriceWorkflow' AND TaskQueue = '${stack.finance.taskQueue}'` })) {
+      found.push(wf);
+    }
+    expect(found).toHaveLength(1);
+    expect(found[0]!.memo).toMatchObject({ tool: 'stock_price', onBehalfOf: USER, caller: null });
+  });
+
+  it('replays the recorded history of a Nexus conversation', async () => {
+    if (process.env.RECORD_HISTORIES || !existsSync(fixture)) {
+      const c = await conversations.start();
+      for (const text of ['What is the stock price of AAPL?', 'Set the JIRA project to DEMO', 'Track my IP address', 'Calculate 15 * 23']) {
+        await conversations.send(c, text);
+      }
+      await conversations.end(c, 'recorded');
+      await c.result();
+      writeFileSync(fixture, historyToJSON(await c.fetchHistory()));
+    }
+    const history = JSON.parse(readFileSync(fixture, 'utf8'));
+    const plugin = createAgentsPlugin(testConfig().orchestrator);
+    await Worker.runReplayHistory({ workflowBundle: { codePath: prebuiltBundle('orchestrator') }, plugins: [plugin] }, history, 'nexus-recorded');
+  });
+});

@@ -1,0 +1,126 @@
+/**
+ * What each IT session tool does, whoever asks: the MCP server and the Nexus service both call these, and differ only
+ * in how a request names its session and how an error reaches the caller. Results are the tools' output shapes
+ * (./tools.ts).
+ */
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import type { CallerIdentity } from '../../shared/caller-scope';
+import { keyDigest, type ToolWorkflowRunner } from '../../shared/tools/workflow-runner';
+import type { IpWatchInput } from './shared';
+import { itSessionWorkflowId, SessionNotFound, type ItSessions } from './sessions';
+import { closeSessionTool, getIpHistoryTool, getJiraMetricsTool, projectKeyOf, setJiraProjectTool, trackIpTool } from './tools';
+
+/** The session a call acts on, and whether the call may open it (a new handle, or stdio's own session). */
+export interface SessionTarget {
+  id: string;
+  open: boolean;
+}
+
+/** Who asks, and the key that makes a repeated request one request (an idempotency key, a Nexus request id). */
+export interface ToolCall {
+  who: CallerIdentity;
+  key?: string;
+}
+
+/** The request is wrong in a way the caller can fix; the message says how. */
+export class ToolInputError extends Error {
+  override name = 'ToolInputError';
+}
+
+/** A read that needs a session, with none named. */
+export class NoSessionNamed extends Error {
+  override name = 'NoSessionNamed';
+  constructor() {
+    super(`This call names no IT session. Pass session_id (returned by set_jira_project or track_ip), or start one: ${START_HINT}`);
+  }
+}
+
+export const START_HINT = 'Call set_jira_project or track_ip without session_id to start a new session.';
+
+type Output<T extends { output: z.ZodType }> = z.output<T['output']>;
+
+export class ItTools {
+  constructor(
+    private readonly sessions: ItSessions,
+    private readonly lookups: ToolWorkflowRunner,
+  ) {}
+
+  /** A new session for a first write. A keyed write derives its handle from the key, so its retries open one session. */
+  newSession(tool: string, { who, key }: ToolCall): SessionTarget {
+    return { id: key ? this.sessions.handleFor(tool, who.caller, key) : this.sessions.mint(), open: true };
+  }
+
+  /** The session's state; a session the caller may open (stdio's own) is re-opened if it has ended. */
+  async state(target: SessionTarget, owner: string | undefined) {
+    try {
+      return await this.sessions.state(target.id, owner);
+    } catch (err) {
+      // stdio's own session outlives idle expiry: a desktop client cannot re-initialize.
+      if (!(err instanceof SessionNotFound) || !target.open) throw err;
+      await this.sessions.open(owner, target.id);
+      return this.sessions.state(target.id, owner);
+    }
+  }
+
+  async setJiraProject(target: SessionTarget, project: string, { who, key }: ToolCall): Promise<Output<typeof setJiraProjectTool>> {
+    const jiraProject = projectKey(project);
+    // The signal is acknowledged once durable, and the answer is fully known: no read-back round trip. A keyed
+    // write is applied once however often it is repeated.
+    await this.sessions.setJiraProject(target.id, jiraProject, { who, open: target.open, ...(key ? { requestId: keyDigest(key) } : {}) });
+    return { session_id: target.id, jira_project: jiraProject, last_used_at: new Date().toISOString() };
+  }
+
+  /** A project named in the call wins; else the session's. Needs one of the two. */
+  async jiraMetrics(target: SessionTarget | undefined, project: string | undefined, { who }: ToolCall): Promise<Output<typeof getJiraMetricsTool>> {
+    let chosen = project;
+    if (!chosen) {
+      if (!target) throw new NoSessionNamed();
+      chosen = (await this.state(target, who.caller)).jira_project ?? undefined;
+      if (!chosen) throw new ToolInputError('No Jira project is set for this session: call set_jira_project first, or pass project.');
+    }
+    const metrics = await this.lookups.run(getJiraMetricsTool.name, getJiraMetricsTool.workflow, { project: projectKey(chosen) }, undefined, who);
+    return { ...metrics, ...(target ? { session_id: target.id } : {}) };
+  }
+
+  async trackIp(target: SessionTarget, { who, key }: ToolCall): Promise<Output<typeof trackIpTool>> {
+    // With a key, a repeated call reuses the first lookup and the session applies the write once.
+    const observation = await this.lookups.run(trackIpTool.name, trackIpTool.workflow, undefined, key && `${target.id}-${key}`, who);
+    await this.sessions.recordIp(target.id, observation, { requestId: key ? keyDigest(key) : randomUUID(), who, open: target.open });
+    const state = await this.sessions.state(target.id, who.caller);
+    const last = state.ip_history.at(-1)!;
+    return { ...last, history_length: state.ip_history_total, session_id: target.id };
+  }
+
+  async ipHistory(target: SessionTarget, { who }: ToolCall): Promise<Output<typeof getIpHistoryTool>> {
+    const state = await this.state(target, who.caller);
+    return { session_id: target.id, entries: state.ip_history, total_tracked: state.ip_history_total };
+  }
+
+  /** What a watch_ip workflow needs, once its session is known to be open (or opened, for a new one). */
+  async watchInput(target: SessionTarget, { every_seconds, for_minutes }: { every_seconds: number; for_minutes: number }, { who }: ToolCall): Promise<IpWatchInput> {
+    if (target.open) await this.sessions.open(who.caller, target.id);
+    else await this.state(target, who.caller);
+    return {
+      sessionId: target.id,
+      sessionWorkflowId: itSessionWorkflowId(target.id, who.caller),
+      everySeconds: every_seconds,
+      forMinutes: for_minutes,
+      ...(who.caller ? { caller: who.caller } : {}),
+      ...(who.onBehalfOf ? { onBehalfOf: who.onBehalfOf } : {}),
+    };
+  }
+
+  async closeSession(target: SessionTarget, { who }: ToolCall): Promise<Output<typeof closeSessionTool>> {
+    if (!(await this.sessions.close(target.id, who.caller))) throw new SessionNotFound(target.id);
+    return { session_id: target.id, closed: true };
+  }
+}
+
+function projectKey(input: string): string {
+  try {
+    return projectKeyOf(input);
+  } catch (err) {
+    throw new ToolInputError((err as Error).message);
+  }
+}

@@ -54,7 +54,7 @@ export class ToolBridge {
     this.localActivities = calls;
     this.remote =
       input.toolTransport === 'nexus' && input.nexusEndpoints
-        ? new NexusTransport(input.nexusEndpoints, timeoutMs)
+        ? new NexusTransport(input.nexusEndpoints, timeoutMs * maxAttempts)
         : new McpTransport({ calls, housekeeping }, input.user);
     this.itSession = new ItSession(state);
     this.catalog = new ToolCatalog(state, this.remote, this.itSession);

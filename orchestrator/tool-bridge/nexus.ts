@@ -32,7 +32,7 @@ export class NexusTransport implements ToolTransport {
 
   constructor(
     endpoints: NexusEndpoints,
-    /** Bounds each operation, as the tool-call policy bounds an MCP call. */
+    /** Bounds each operation with its retries: the budget the tool-call policy gives an MCP call's attempts. */
     private readonly timeoutMs: number,
   ) {
     this.clients = {

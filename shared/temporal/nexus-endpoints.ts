@@ -16,7 +16,7 @@ export interface NexusEndpointSpec {
 }
 
 /** Creates each endpoint that is missing and re-targets one that points elsewhere; returns the names it changed. */
-export async function ensureNexusEndpoints(connection: Connection, endpoints: NexusEndpointSpec[]): Promise<string[]> {
+export async function ensureNexusEndpoints(connection: Pick<Connection, 'operatorService'>, endpoints: NexusEndpointSpec[]): Promise<string[]> {
   const changed: string[] = [];
   for (const { name, namespace, taskQueue } of endpoints) {
     const spec = { name, target: { worker: { namespace, taskQueue } } };

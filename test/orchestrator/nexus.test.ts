@@ -11,7 +11,8 @@ import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationHandle, Conversations } from '../../orchestrator/conversations';
 import { createAgentsPlugin } from '../../orchestrator/plugin';
-import type { TurnReply } from '../../orchestrator/shared';
+import { conversationInput } from '../../orchestrator/conversations';
+import { NEXUS_IDENTITY_MEMO, type TurnReply } from '../../orchestrator/shared';
 import { itSessionWorkflowId } from '../../tool-workers/it/sessions';
 import { startOrchestratorStack, type OrchestratorStack } from '../support/orchestrator-stack';
 import { prebuiltBundle, testConfig } from '../support/temporal';
@@ -92,6 +93,31 @@ describe('every sample question over Nexus (TOOL_TRANSPORT=nexus)', () => {
     }
     expect(found).toHaveLength(1);
     expect(found[0]!.memo).toMatchObject({ tool: 'stock_price', onBehalfOf: USER, caller: null });
+  });
+
+  it('a caller in the Nexus headers scopes its ids and lands in the memo, like an MCP token subject', async () => {
+    // What a deployment that names the caller sets: the conversation's memo, read by orchestrator/nexus-identity.ts.
+    const handle = await stack.client.workflow.start('conversationWorkflow', {
+      taskQueue: stack.taskQueue,
+      workflowId: `conversation-nexus-identity-${Date.now()}`,
+      args: [{ ...conversationInput(testConfig().orchestrator, { model: 'offline', toolTransport: 'nexus', nexusEndpoints: stack.nexusEndpoints }) }],
+      memo: { [NEXUS_IDENTITY_MEMO]: { caller: 'alice', onBehalfOf: 'bob' } },
+    });
+    const asAlice = handle as unknown as ConversationHandle;
+    await conversations.send(asAlice, 'What is the stock price of MSFT?');
+    await conversations.send(asAlice, 'Set the JIRA project to OPS');
+    const quotes: { memo?: Record<string, unknown> }[] = [];
+    for await (const wf of stack.finance.client.workflow.list({
+      query: `WorkflowType = 'stockPriceWorkflow' AND TaskQueue = '${stack.finance.taskQueue}' AND StartTime > '${new Date(Date.now() - 120_000).toISOString()}'`,
+    })) {
+      if ((wf.memo as { caller?: unknown } | undefined)?.caller === 'alice') quotes.push(wf);
+    }
+    expect(quotes.map((q) => q.memo)).toEqual([expect.objectContaining({ tool: 'stock_price', caller: 'alice', onBehalfOf: 'bob' })]);
+    const { itSessionId } = await conversations.transcript(asAlice);
+    // The session lives in alice's scope; the same handle names nothing in the anonymous one.
+    const state = (await stack.it.client.workflow.getHandle(itSessionWorkflowId(itSessionId!, 'alice')).query('sessionState')) as { jira_project: string };
+    expect(state.jira_project).toBe('OPS');
+    await expect(stack.it.client.workflow.getHandle(itSessionWorkflowId(itSessionId!)).describe()).rejects.toThrow(/not found/i);
   });
 
   it('replays the recorded history of a Nexus conversation', async () => {

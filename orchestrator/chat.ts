@@ -94,6 +94,12 @@ runMain('chat', async () => {
       : `Model: ${model.model} via ${model.kind === 'openai' ? 'OpenAI' : model.baseUrl}`,
   );
   out(`Loop: ${LOOPS[conversations.agentLoop]}`);
+  const { toolTransport, nexusEndpoints, mcpServers } = config.orchestrator;
+  out(
+    toolTransport === 'nexus'
+      ? `Tools: as Nexus operations on ${nexusEndpoints.finance} and ${nexusEndpoints.it} (TOOL_TRANSPORT=nexus)`
+      : `Tools: over MCP at ${mcpServers.finance} and ${mcpServers.it} (TOOL_TRANSPORT=mcp)`,
+  );
   out(HELP);
 
   let conversation: ConversationHandle;

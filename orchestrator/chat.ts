@@ -27,14 +27,14 @@ function out(line = ''): void {
   process.stdout.write(`${line}\n`);
 }
 
-function formatToolCall(call: ToolCallRecord): string {
-  const where = call.server === 'local' ? 'local' : `${call.server} MCP`;
+function formatToolCall(call: ToolCallRecord, transport: 'mcp' | 'nexus'): string {
+  const where = call.server === 'local' ? 'local' : `${call.server} ${transport === 'nexus' ? 'via Nexus' : 'MCP'}`;
   return `  ${call.ok ? '↳' : '✗'} ${call.tool} ${JSON.stringify(call.arguments)} [${where}] → ${call.summary}`;
 }
 
-function printReply(reply: TurnReply): void {
+function printReply(reply: TurnReply, transport: 'mcp' | 'nexus'): void {
   out(`Agent: ${reply.reply}`);
-  for (const call of reply.toolCalls) out(formatToolCall(call));
+  for (const call of reply.toolCalls) out(formatToolCall(call, transport));
   for (const notice of reply.notices) out(`  (note: ${notice})`);
   out();
 }
@@ -138,7 +138,7 @@ runMain('chat', async () => {
         try {
           const reply = await conversations.send(conversation, line);
           spinner.stop();
-          printReply(reply);
+          printReply(reply, toolTransport);
         } catch (err) {
           spinner.stop();
           const cause = (err as { cause?: Error }).cause;

@@ -39,13 +39,13 @@ function printReply(reply: TurnReply, transport: 'mcp' | 'nexus'): void {
   out();
 }
 
-function printTranscript(entries: TranscriptEntry[]): void {
+function printTranscript(entries: TranscriptEntry[], transport: 'mcp' | 'nexus'): void {
   out('--- transcript ---');
   for (const entry of entries) {
     if (entry.kind === 'user') out(`[${entry.turn}] You: ${entry.text}`);
     else if (entry.kind === 'assistant') {
       out(`[${entry.turn}] Agent: ${entry.text}`);
-      for (const call of entry.toolCalls) out(formatToolCall(call));
+      for (const call of entry.toolCalls) out(formatToolCall(call, transport));
     } else out(`(note: ${entry.text})`);
   }
   out('--- end of transcript ---');
@@ -128,7 +128,7 @@ runMain('chat', async () => {
       if (line === '/quit' || line === '/exit') break;
       if (line === '/help') out(HELP);
       else if (line === '/new') conversation = await open();
-      else if (line === '/history') printTranscript((await conversations.transcript(conversation)).entries);
+      else if (line === '/history') printTranscript((await conversations.transcript(conversation)).entries, toolTransport);
       else if (line.startsWith('/')) out(`Unknown command ${line}. ${HELP}`);
       else {
         const spinner = ora({ text: 'thinking…', stream: process.stderr, isSilent: !interactive }).start();

@@ -16,8 +16,9 @@ import { pair, type Row } from './table';
 
 export const name = 'orchestrator';
 export const description = 'one orchestrator turn (offline planner + stock_price): planner as local vs scheduled activity; the manual loop beside it';
-// The turn's tool call goes through the Finance server.
-export const needs: readonly Need[] = ['temporal', 'orchestrator', 'finance'];
+// The turn's tool call goes through the Finance server. The IT server must be up too: a conversation lists both
+// servers' tools, and one it cannot reach is asked again (two attempts, 500 ms apart) on every turn.
+export const needs: readonly Need[] = ['temporal', 'orchestrator', 'finance', 'it'];
 
 interface TurnSpans {
   /** Workflow task started → completed, summed: the worker's own time (the planner runs inside as a local activity). */

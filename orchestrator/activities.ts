@@ -1,7 +1,8 @@
 /**
- * The orchestrator's side effects, each an activity: MCP discovery and tool calls over streamable HTTP, and the two
- * local tools (calculator, weather). Expected tool failures come back as `{ ok: false }` text for the model;
- * only failures worth a retry (a server down, a timeout) are thrown as retryable.
+ * The orchestrator's side effects, each an activity: MCP discovery and tool calls over streamable HTTP, the two
+ * local tools (calculator, weather), and the manual loop's planning call (orchestrator/manual/planner.ts). Expected
+ * tool failures come back as `{ ok: false }` text for the model; only failures worth a retry (a server down, a
+ * timeout) are thrown as retryable.
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';

@@ -14,10 +14,10 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-function chat(lines: string[], args: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function chat(lines: string[], args: string[] = [], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'orchestrator/chat.ts', ...args], {
     cwd: projectRoot,
-    env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ENV_FILE: '/nonexistent', ...stack.env, TEMPORAL_UI_URL: 'http://127.0.0.1:18233' },
+    env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ENV_FILE: '/nonexistent', ...stack.env, TEMPORAL_UI_URL: 'http://127.0.0.1:18233', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -53,6 +53,23 @@ describe('npm run chat', () => {
     expect(second.stdout).not.toContain('never sent');
     const transcript = await stack.conversations.transcript(stack.client.workflow.getHandle(id!));
     expect(transcript.turns).toBe(3);
+  });
+
+  it('AGENT_LOOP=manual: the banner names the loop, the same lines get the same answers, and a resume keeps the loop', { timeout: 120_000 }, async () => {
+    const manual = await chat(['Calculate 15 * 23', 'What is the stock price of AAPL?'], [], { AGENT_LOOP: 'manual' });
+    expect(manual.code, manual.stderr).toBe(0);
+    expect(manual.stdout).toMatch(/^Loop: manual \(an explicit plan → tool → plan loop/m);
+    expect(manual.stdout).toMatch(/↳ calculator \{"expression":"15 \* 23"\} \[local\] → 15 \* 23 = 345/);
+    expect(manual.stdout).toMatch(/↳ stock_price \{"symbol":"AAPL"\} \[finance MCP\] → AAPL: /);
+    const id = /Started conversation (conversation-[A-Za-z0-9-]+)/.exec(manual.stdout)?.[1];
+    expect((await stack.client.workflow.getHandle(id!).describe()).type).toBe('manualConversationWorkflow');
+
+    // Resumed by a chat whose AGENT_LOOP is the default: the conversation goes on in the loop it started with.
+    const resumed = await chat(['Track my IP address'], ['--conversation', id!]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toMatch(/^Loop: agents-sdk/m);
+    expect(resumed.stdout).toMatch(/^Loop of this conversation: manual/m);
+    expect(resumed.stdout).toMatch(/↳ track_ip \{\} \[it MCP\]/);
   });
 
   it('refuses to resume a conversation that does not exist', async () => {

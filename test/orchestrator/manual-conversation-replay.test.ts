@@ -1,0 +1,68 @@
+/**
+ * Determinism guard for the manual loop (manualConversationWorkflow): a recorded conversation (offline model, MCP and
+ * local tool calls, a follow-up that reads the loop's history, a context trim with the summary strategy, the end
+ * signal) must replay against the current workflow code. Never re-record the fixture to make a change pass: a change
+ * of the loop's command sequence needs `patched()` (README, "Changing workflow code"). RECORD_HISTORIES=1 records it
+ * when it is missing.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAgentsPlugin } from '../../orchestrator/plugin';
+import { startOrchestratorStack, type OrchestratorStack } from '../support/orchestrator-stack';
+import { prebuiltBundle, testConfig } from '../support/temporal';
+
+const recorded = new URL('./fixtures/manual-conversation-history.json', import.meta.url);
+let stack: OrchestratorStack;
+
+beforeAll(async () => {
+  stack = await startOrchestratorStack({
+    input: { model: 'offline', agentLoop: 'manual', context: { strategy: 'summary', maxTurns: 3, maxTokens: 100_000 } },
+  });
+});
+afterAll(() => stack?.close());
+
+async function recordConversation(): Promise<string> {
+  const conversation = await stack.conversations.start();
+  for (const text of [
+    'Calculate 15 * 23',
+    'What is the stock price of AAPL?',
+    'and MSFT?',
+    'Set the JIRA project to DEMO',
+    'Get JIRA metrics',
+    "What's the weather in Paris?",
+    'Track my IP address',
+  ]) {
+    await stack.conversations.send(conversation, text);
+  }
+  await stack.conversations.end(conversation, 'recorded');
+  await conversation.result();
+  return historyToJSON(await conversation.fetchHistory());
+}
+
+function replay(history: unknown, id: string) {
+  const plugin = createAgentsPlugin(testConfig().orchestrator);
+  return Worker.runReplayHistory({ workflowBundle: { codePath: prebuiltBundle('orchestrator') }, plugins: [plugin] }, history, id);
+}
+
+type RecordedHistory = {
+  events: { workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string } }; activityTaskScheduledEventAttributes?: unknown; markerRecordedEventAttributes?: unknown }[];
+};
+
+describe('manual loop replay', () => {
+  it('replays a recorded manual-loop conversation', async () => {
+    if (process.env.RECORD_HISTORIES === '1' && !existsSync(recorded)) writeFileSync(recorded, await recordConversation());
+    expect(existsSync(recorded), `${recorded.pathname} is missing: run with RECORD_HISTORIES=1`).toBe(true);
+    const history = JSON.parse(readFileSync(recorded, 'utf8')) as RecordedHistory;
+    expect(history.events[0]!.workflowExecutionStartedEventAttributes!.workflowType!.name).toBe('manualConversationWorkflow');
+    // The offline planner's calls are local activities (markers), the tool calls scheduled activities.
+    expect(history.events.filter((e) => e.markerRecordedEventAttributes).length).toBeGreaterThan(7);
+    expect(history.events.filter((e) => e.activityTaskScheduledEventAttributes).length).toBeGreaterThan(5);
+    await replay(history, 'recorded-manual-loop');
+  });
+
+  it('replays a fresh history too (the code is deterministic today)', async () => {
+    await replay(JSON.parse(await recordConversation()), 'fresh-manual-loop');
+  });
+});

@@ -1,0 +1,93 @@
+/**
+ * kill -9 of the orchestrator worker in the middle of a manual-loop turn (AGENT_LOOP=manual): after a restart the
+ * turn completes, the reply arrives, the loop's history is intact, and the tool did not run twice (the retried MCP
+ * call carried the same idempotency key, so the Finance server attached to the workflow the first attempt started).
+ * test/orchestrator/worker-crash.test.ts proves the same of the Agents SDK loop.
+ */
+import { Client } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keyedWorkflowId } from '../../shared/tools/workflow-runner';
+import { SampleQuoteProvider } from '../../tool-workers/finance/quotes/sample';
+import type { QuoteProvider } from '../../tool-workers/finance/quotes/provider';
+import { spawnEntry, waitFor, type Spawned } from '../support/processes';
+import { startOrchestratorStack, type OrchestratorStack } from '../support/orchestrator-stack';
+import { testConfig } from '../support/temporal';
+
+const sample = new SampleQuoteProvider();
+/** Slow enough that the worker can be killed while the MCP call is in flight. */
+const slowQuotes: QuoteProvider = {
+  name: 'slow-sample',
+  quote: async (symbol) => {
+    await new Promise((r) => setTimeout(r, 3000));
+    return sample.quote(symbol);
+  },
+};
+
+let stack: OrchestratorStack;
+const workers: Spawned[] = [];
+
+async function startWorkerProcess(): Promise<Spawned> {
+  const proc = spawnEntry('orchestrator/main.ts', { ...stack.env, MCP_CALL_TIMEOUT_MS: '5000' });
+  workers.push(proc);
+  await waitFor('orchestrator worker', () => proc.output().includes('orchestrator worker ready'), 120_000, proc);
+  return proc;
+}
+
+beforeAll(async () => {
+  stack = await startOrchestratorStack({
+    quotes: slowQuotes,
+    inProcessWorker: false,
+    input: { model: 'offline', agentLoop: 'manual', toolCalls: { timeoutMs: 5_000, maxAttempts: 3 } },
+  });
+});
+afterAll(async () => {
+  await Promise.all(workers.map((w) => w.kill()));
+  await stack?.close();
+});
+
+describe('orchestrator worker crash mid-turn, manual loop', () => {
+  it('the turn completes after a restart, history intact, no tool ran twice', { timeout: 300_000 }, async () => {
+    const first = await startWorkerProcess();
+    const conversation = await stack.conversations.start();
+    expect((await conversation.describe()).type).toBe('manualConversationWorkflow');
+    expect((await stack.conversations.send(conversation, 'Calculate 15 * 23')).reply).toMatch(/345/);
+
+    const pending = stack.conversations.send(conversation, 'What is the stock price of AAPL?');
+    await waitFor('the quote lookup to start', () => stack.finance.quoteCalls.includes('AAPL'), 60_000);
+    await first.kill('SIGKILL');
+
+    await startWorkerProcess();
+    const reply = await pending;
+    expect(reply.reply).toMatch(/AAPL: [\d,.]+ USD/);
+    expect(reply.toolCalls).toEqual([expect.objectContaining({ tool: 'stock_price', ok: true })]);
+
+    // The tool ran once: one quote lookup, one finance workflow for this conversation.
+    expect(stack.finance.quoteCalls.filter((s) => s === 'AAPL')).toHaveLength(1);
+    const { temporal } = testConfig();
+    const financeClient = new Client({ connection: stack.client.connection, namespace: temporal.namespaces.finance });
+    const runs: string[] = [];
+    for await (const wf of financeClient.workflow.list({ query: `WorkflowType = 'stockPriceWorkflow' AND TaskQueue = '${stack.finance.taskQueue}'` })) {
+      runs.push(wf.workflowId);
+    }
+    expect(runs).toHaveLength(1);
+
+    // The MCP call activity was retried after the crash (same activity, attempt 2+), not scheduled twice.
+    const history = await conversation.fetchHistory();
+    const scheduled = history.events!.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'callMcpTool');
+    expect(scheduled).toHaveLength(1);
+    const { runId } = await conversation.describe();
+    const key = `${conversation.workflowId}:${runId.slice(0, 8)}:${scheduled[0]!.activityTaskScheduledEventAttributes!.activityId}`;
+    expect(runs[0]).toBe(keyedWorkflowId('stock_price', undefined, key));
+    const started = history.events!.find((e) => e.activityTaskStartedEventAttributes && e.activityTaskStartedEventAttributes.scheduledEventId?.toString() === scheduled[0]!.eventId?.toString());
+    expect(started!.activityTaskStartedEventAttributes!.attempt).toBeGreaterThan(1);
+
+    // The history and transcript survived: a follow-up reads the previous call from the loop's history.
+    expect((await stack.conversations.send(conversation, 'and MSFT?')).toolCalls[0]).toMatchObject({ tool: 'stock_price', arguments: { symbol: 'MSFT' } });
+    const transcript = await stack.conversations.transcript(conversation);
+    expect(transcript.entries.filter((e) => e.kind === 'user').map((e) => (e as { text: string }).text)).toEqual([
+      'Calculate 15 * 23',
+      'What is the stock price of AAPL?',
+      'and MSFT?',
+    ]);
+  });
+});

@@ -3,47 +3,20 @@
  * chat answers piped questions, and at the end of input (or on Ctrl-C) everything the command started stops;
  * nothing is left running. Ports are free ones, so the test depends on no fixed port.
  */
-import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../shared/config';
 import { isTemporalServing } from '../../shared/temporal/dev-server';
+import { launch, markedProcesses, pidOf, type Launched } from '../support/launcher';
 import { connectHttpClient } from '../support/mcp-client';
 import { freePort, waitFor } from '../support/processes';
 import { testConfig } from '../support/temporal';
 
-const MARKER = 'DMA_START_TEST_MARKER';
-
-/** Processes still alive that inherited this run's marker (the launcher and everything it started). */
+/** Processes of this run still alive, by pid. */
 function survivors(marker: string): number[] {
   return markedProcesses(marker).map((p) => p.pid);
-}
-
-function markedProcesses(marker: string): { pid: number; command: string }[] {
-  const found: { pid: number; command: string }[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (!readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`${MARKER}=${marker}`)) continue;
-      // A zombie has no command line: it has ended, and only waits for its parent to collect it.
-      const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').trim();
-      if (command) found.push({ pid: Number(entry), command });
-    } catch {
-      // gone already, or not ours to read
-    }
-  }
-  return found;
-}
-
-/** The one node process of this run whose command line contains `script` (not the `sh -c` npm runs it with). */
-function pidOf(marker: string, script: string): number {
-  const matches = markedProcesses(marker).filter((p) => /^\S*node /.test(p.command) && p.command.includes(script));
-  if (matches.length !== 1) throw new Error(`expected one process running ${script}, found ${JSON.stringify(matches)}`);
-  return matches[0]!.pid;
 }
 
 /** Whether anything accepts TCP connections on a loopback port. */
@@ -53,24 +26,6 @@ function listening(port: string): Promise<boolean> {
     socket.once('connect', () => (socket.destroy(), resolve(true)));
     socket.once('error', () => resolve(false));
   });
-}
-
-async function launch(script: 'start' | 'services', env: Record<string, string>, input?: string) {
-  const marker = randomUUID();
-  const child = spawn('npm', script === 'start' ? ['start'] : ['run', 'services'], {
-    cwd: projectRoot,
-    env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ENV_FILE: '/nonexistent', [MARKER]: marker, ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-    // A process group of its own, like a terminal's foreground job, so "Ctrl-C" can be sent to the group.
-    detached: true,
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  if (input !== undefined) child.stdin.end(input);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, marker, exited, out: () => stdout, err: () => stderr };
 }
 
 async function portsFor() {
@@ -85,7 +40,7 @@ async function portsFor() {
   };
 }
 
-const running: Awaited<ReturnType<typeof launch>>[] = [];
+const running: Launched[] = [];
 afterAll(() => {
   for (const r of running) for (const pid of survivors(r.marker)) process.kill(pid, 'SIGKILL');
 });
@@ -95,7 +50,7 @@ describe('npm start', () => {
     const { temporalPort, ...ports } = await portsFor();
     const dataDir = mkdtempSync(path.join(tmpdir(), 'dma-start-'));
     const address = `127.0.0.1:${temporalPort}`;
-    const run = await launch('start', { ...ports, TEMPORAL_ADDRESS: address, TEMPORAL_DATA_DIR: dataDir });
+    const run = launch('start', { ...ports, TEMPORAL_ADDRESS: address, TEMPORAL_DATA_DIR: dataDir });
     running.push(run);
     run.child.stdin.write('Calculate 15 * 23\n');
     await waitFor('the first reply', () => /Agent: .*345/.test(run.out()), 300_000);
@@ -137,7 +92,7 @@ describe('npm run services', () => {
   it('reuses a running Temporal, serves MCP over HTTP, and Ctrl-C stops what it started (not Temporal)', { timeout: 400_000 }, async () => {
     const { temporalPort: _unused, ...ports } = await portsFor();
     const { temporal } = testConfig();
-    const run = await launch('services', { ...ports, TEMPORAL_ADDRESS: temporal.address });
+    const run = launch('services', { ...ports, TEMPORAL_ADDRESS: temporal.address });
     running.push(run);
     await waitFor('everything up', () => run.err().includes('Everything is up'), 300_000);
     expect(run.err()).toMatch(/already answers at TEMPORAL_ADDRESS/);
@@ -158,7 +113,7 @@ describe('npm run services', () => {
 describe('npm run services, supervised', () => {
   it('restarts a service and the dev server killed with SIGKILL; and kill -9 of the launcher leaves no process and no port behind', { timeout: 300_000 }, async () => {
     const { temporalPort, ...ports } = await portsFor();
-    const run = await launch('services', {
+    const run = launch('services', {
       ...ports,
       TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
       TEMPORAL_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'dma-start-')),

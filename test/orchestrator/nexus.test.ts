@@ -14,11 +14,11 @@ import { createAgentsPlugin } from '../../orchestrator/plugin';
 import { conversationInput } from '../../orchestrator/conversations';
 import { NEXUS_IDENTITY_MEMO, type TurnReply } from '../../orchestrator/shared';
 import { itSessionWorkflowId } from '../../tool-workers/it/sessions';
+import { SAMPLE_QUESTIONS } from './sample-questions';
 import { startOrchestratorStack, type OrchestratorStack } from '../support/orchestrator-stack';
 import { prebuiltBundle, testConfig } from '../support/temporal';
 
 const fixture = new URL('./fixtures/conversation-history-nexus.json', import.meta.url);
-const IPV4 = /\b\d{1,3}(\.\d{1,3}){3}\b/;
 const USER = 'nexus-test-user';
 
 let stack: OrchestratorStack;
@@ -40,17 +40,7 @@ type HistoryEvent = {
 };
 
 describe('every sample question over Nexus (TOOL_TRANSPORT=nexus)', () => {
-  it.each([
-    ['What is my IP address?', 'get_ip', {}, IPV4],
-    ['What is the stock price of AAPL?', 'stock_price', { symbol: 'AAPL' }, /AAPL: [\d,.]+ USD.*sample data/],
-    ['Calculate the ROI for $10000 invested at 5% for 10 years', 'calculate_roi', { principal: 10000, annual_rate: 0.05, years: 10 }, /16,288\.95/],
-    ['Set the JIRA project to DEMO-123', 'set_jira_project', { project: 'DEMO-123' }, /DEMO/],
-    ['Get JIRA metrics', 'get_jira_metrics', {}, /DEMO \(.*open/],
-    ['Track my IP address', 'track_ip', {}, IPV4],
-    ['Show me the IP history', 'get_ip_history', {}, /1\. .*tracked at/],
-    ['Calculate 15 * 23', 'calculator', { expression: '15 * 23' }, /345/],
-    ["What's the weather in New York?", 'weather', { city: 'New York' }, /New York.*°C.*sample data/],
-  ])('%s → %s', async (question, tool, args, answer) => {
+  it.each(SAMPLE_QUESTIONS)('%s → %s', async (question, tool, args, answer) => {
     const reply = await ask(question);
     expect(reply.toolCalls).toEqual([expect.objectContaining({ tool, arguments: args, ok: true })]);
     expect(reply.reply).toMatch(answer);

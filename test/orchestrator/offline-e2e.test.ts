@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentLoop, TurnReply } from '../../orchestrator/shared';
+import { SAMPLE_QUESTIONS } from './sample-questions';
 import { startOrchestratorStack, type OrchestratorStack } from '../support/orchestrator-stack';
 import type { ConversationHandle, Conversations } from '../../orchestrator/conversations';
 
@@ -14,7 +15,6 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-const IPV4 = /\b\d{1,3}(\.\d{1,3}){3}\b/;
 
 describe.each<[AgentLoop, string]>([
   ['agents-sdk', 'conversationWorkflow'],
@@ -33,17 +33,7 @@ describe.each<[AgentLoop, string]>([
     expect(await conversations.agentLoopOf(conversation)).toBe(agentLoop);
   });
 
-  it.each([
-    ['Calculate 15 * 23', 'calculator', { expression: '15 * 23' }, /345/],
-    ["What's the weather in New York?", 'weather', { city: 'New York' }, /New York.*°C.*sample data/],
-    ['What is my IP address?', 'get_ip', {}, IPV4],
-    ['What is the stock price of AAPL?', 'stock_price', { symbol: 'AAPL' }, /AAPL: [\d,.]+ USD.*sample data/],
-    ['Calculate the ROI for $10000 invested at 5% for 10 years', 'calculate_roi', { principal: 10000, annual_rate: 0.05, years: 10 }, /16,288\.95/],
-    ['Set the JIRA project to DEMO-123', 'set_jira_project', { project: 'DEMO-123' }, /DEMO/],
-    ['Get JIRA metrics', 'get_jira_metrics', {}, /DEMO \(.*open/],
-    ['Track my IP address', 'track_ip', {}, IPV4],
-    ['Show me the IP history', 'get_ip_history', {}, /1\. .*tracked at/],
-  ])('%s → %s', async (question, tool, args, answer) => {
+  it.each(SAMPLE_QUESTIONS)('%s → %s', async (question, tool, args, answer) => {
     const reply = await ask(question);
     expect(reply.toolCalls).toEqual([expect.objectContaining({ tool, arguments: args, ok: true })]);
     expect(reply.reply).toMatch(answer);

@@ -110,6 +110,19 @@ describe('every sample question over Nexus (TOOL_TRANSPORT=nexus)', () => {
     await expect(stack.it.client.workflow.getHandle(itSessionWorkflowId(itSessionId!)).describe()).rejects.toThrow(/not found/i);
   });
 
+  it('the manual loop reaches the same tools over Nexus, with the same answers', async () => {
+    const manual = stack.conversationsWith({ agentLoop: 'manual', toolTransport: 'nexus', nexusEndpoints: stack.nexusEndpoints });
+    const c = await manual.start();
+    for (const [question, tool, args, answer] of SAMPLE_QUESTIONS.filter(([, tool]) => ['stock_price', 'set_jira_project', 'get_jira_metrics'].includes(tool))) {
+      const reply = await manual.send(c, question);
+      expect(reply.toolCalls).toEqual([expect.objectContaining({ tool, arguments: args, ok: true })]);
+      expect(reply.reply).toMatch(answer);
+    }
+    const { events } = await c.fetchHistory();
+    const operations = (events as HistoryEvent[]).flatMap((e) => (e.nexusOperationScheduledEventAttributes ? [e.nexusOperationScheduledEventAttributes.operation] : []));
+    expect(operations).toEqual(['list_tools', 'list_tools', 'stock_price', 'set_jira_project', 'get_jira_metrics']);
+  });
+
   it('replays the recorded history of a Nexus conversation', async () => {
     if (process.env.RECORD_HISTORIES || !existsSync(fixture)) {
       const c = await conversations.start();

@@ -9,6 +9,7 @@ import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import ora from 'ora';
 import { orchestratorSection, temporalSection, temporalUiSection } from '../shared/config';
 import { loadProcessConfig, runMain } from '../shared/main';
+import { startTelemetry } from '../shared/telemetry';
 import { assertNamespaceExists, connectClient } from '../shared/temporal/connection';
 import { temporalWebUi, workflowWebUiLink } from '../shared/temporal/web-ui';
 import { Conversations, conversationInput, type ConversationHandle } from './conversations';
@@ -59,6 +60,8 @@ runMain('chat', async () => {
     { temporal: temporalSection, orchestrator: orchestratorSection, temporalUi: temporalUiSection },
     { logLevel: (level) => (level === 'info' ? 'warn' : level) },
   );
+  // Each turn's Update span is the root of that turn's trace (OTEL_* variables; off when unset).
+  const telemetry = startTelemetry('chat');
   // No link for a server whose Web UI is unknown (an external one, without TEMPORAL_UI_URL).
   const webUi = temporalWebUi(config.temporal, config.temporalUi);
   const connection = await connectClient(config.temporal);
@@ -70,6 +73,7 @@ runMain('chat', async () => {
     connection,
     namespace: config.temporal.namespaces.orchestrator,
     plugins: [createAgentsPlugin(config.orchestrator)],
+    interceptors: { workflow: telemetry.temporalClientInterceptors },
   });
   const conversations = new Conversations(client, config.orchestrator.taskQueue, conversationInput(config.orchestrator));
   const interactive = Boolean(process.stdin.isTTY);
@@ -106,7 +110,7 @@ runMain('chat', async () => {
   try {
     conversation = await open(values.conversation);
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw new Error(`${err.message}: start a new one without --conversation`);
+    if (err instanceof WorkflowNotFoundError) throw new Error(`${err.message}: start a new one without --conversation`, { cause: err });
     throw err;
   }
 
@@ -154,5 +158,6 @@ runMain('chat', async () => {
     rl.close();
     out(`Conversation ${conversation.workflowId} stays open; resume it with: npm run chat -- --conversation ${conversation.workflowId}`);
     await connection.close();
+    await telemetry.shutdown();
   }
 });

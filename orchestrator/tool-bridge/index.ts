@@ -159,7 +159,8 @@ export class ToolBridge {
       transport.call({ descriptor, summary, arguments: handle ? { ...modelArgs, [itSessionContract.handleArgument]: handle } : modelArgs });
     try {
       return turnLog.record(call, inSession ? await this.itSession.call(attempt, turnLog) : await attempt());
-    } catch (err) {
+    } catch (firstErr) {
+      let err = firstErr;
       // Recorded before the mcp-2026-handles patch only: an ended Mcp-Session-Id failed the call, and a discovery
       // opened a new session.
       if (descriptor.server === 'it' && failureType(err) === 'McpSessionNotFound') {

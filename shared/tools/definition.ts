@@ -73,9 +73,8 @@ export type WorkflowRunTool<I extends z.ZodObject = z.ZodObject, O extends z.Zod
 > & { readonly runs: 'workflow' };
 
 /** Any workflow-run tool, for lists of them (each keeps its own types where it is defined and run). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a list holds tools of different schemas
+// A list holds tools of different schemas.
 export type AnyWorkflowRunTool = WorkflowRunTool<any, any, string>;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyToolDefinition = ToolDefinition<any, any, Workflow, string>;
 
 export function defineTool<I extends z.ZodObject, O extends z.ZodObject, W extends Workflow, const N extends string>(

@@ -89,7 +89,6 @@ describe('IT sessions are durable and shared', () => {
       await waitFor('IT worker', () => /IT worker ready/.test(worker.output()), 60_000, worker);
       const http = await stack.startHttp();
       const client = await connectHttpClient(http.url);
-      const sessionId = (client.transport as StreamableHTTPClientTransport).sessionId!;
       await client.callTool({ name: 'set_jira_project', arguments: { project: 'MOBILE' } });
       await client.callTool({ name: 'track_ip', arguments: {} });
 

@@ -10,5 +10,6 @@ import * as mcpCallActivity from './mcp-call-activity';
 import * as throughput from './throughput';
 import * as itMemory from './it-memory';
 import * as orchestrator from './orchestrator';
+import * as nexus from './nexus';
 
-export const benches: readonly Bench[] = [mcpLayer, finance, it, mcpCallActivity, throughput, itMemory, orchestrator];
+export const benches: readonly Bench[] = [mcpLayer, finance, it, mcpCallActivity, throughput, itMemory, orchestrator, nexus];

@@ -110,6 +110,18 @@ describe('every sample question over Nexus (TOOL_TRANSPORT=nexus)', () => {
     await expect(stack.it.client.workflow.getHandle(itSessionWorkflowId(itSessionId!)).describe()).rejects.toThrow(/not found/i);
   });
 
+  it('a tool that fails for good (an unknown Jira project) is an error the model reads at once, not a retried operation', async () => {
+    const c = await conversations.start();
+    const reply = await conversations.send(c, 'Jira metrics for project NOPE');
+    expect(reply.toolCalls).toEqual([expect.objectContaining({ tool: 'get_jira_metrics', arguments: { project: 'NOPE' }, ok: false })]);
+    expect(reply.toolCalls[0]!.summary).toMatch(/NOPE/);
+    const { events } = await c.fetchHistory();
+    const attempts = (events as { nexusOperationScheduledEventAttributes?: unknown; eventType?: unknown }[]).filter(
+      (e) => e.nexusOperationScheduledEventAttributes && (e.nexusOperationScheduledEventAttributes as { operation?: string }).operation === 'get_jira_metrics',
+    );
+    expect(attempts).toHaveLength(1);
+  });
+
   it('the manual loop reaches the same tools over Nexus, with the same answers', async () => {
     const manual = stack.conversationsWith({ agentLoop: 'manual', toolTransport: 'nexus', nexusEndpoints: stack.nexusEndpoints });
     const c = await manual.start();

@@ -10,7 +10,7 @@
  * message says what to do, as the MCP tool error does.
  */
 import { getClient, operationInfo, startWorkflow, WorkflowRunOperationHandler } from '@temporalio/nexus';
-import type { Client } from '@temporalio/client';
+import { WorkflowFailedError, type Client } from '@temporalio/client';
 import * as nexus from 'nexus-rpc';
 import { describeFailure } from '../../shared/temporal/failures';
 import { callerFromHeaders, parseToolInput, toolServiceHandler } from '../../shared/tools/nexus-handlers';
@@ -60,7 +60,12 @@ export function createItNexusHandler(opts: ItNexusOptions) {
             `No open IT session ${JSON.stringify(err.handle)} for this caller: it ended (idle, or closed with close_session), or it never existed here. ${START_HINT}`,
           );
         }
-        throw new nexus.HandlerError('INTERNAL', `${tool.name} failed: ${describeFailure(err)}`);
+        // A lookup workflow that failed has spent its own retries (an unknown Jira project fails at once): retrying
+        // the operation would only repeat it. Anything else (Temporal briefly unreachable, say) is worth a retry.
+        throw new nexus.HandlerError('INTERNAL', `${tool.name} failed: ${describeFailure(err)}`, {
+          cause: err,
+          retryableOverride: err instanceof WorkflowFailedError ? false : undefined,
+        });
       }
     };
   }

@@ -6,6 +6,7 @@ import { orchestratorSection, temporalSection } from '../shared/config';
 import { loadProcessConfig, runMain } from '../shared/main';
 import { assertNamespaceExists, connectWorker } from '../shared/temporal/connection';
 import { assertNexusEndpointsExist } from '../shared/temporal/nexus-endpoints';
+import { startTelemetry } from '../shared/telemetry';
 import { installTemporalRuntime } from '../shared/temporal/runtime';
 import { ActionPlanner } from './manual/planner';
 import { McpClientPool } from './mcp/client-pool';
@@ -17,6 +18,7 @@ import { announceReady } from '../shared/ready';
 runMain('worker:orchestrator', async () => {
   const { config, log } = loadProcessConfig('worker:orchestrator', { temporal: temporalSection, orchestrator: orchestratorSection });
   const { orchestrator } = config;
+  const telemetry = startTelemetry('worker:orchestrator');
   installTemporalRuntime(log);
   const connection = await connectWorker(config.temporal);
   const mcp = new McpClientPool({ servers: orchestrator.mcpServers, requestTimeoutMs: orchestrator.mcpCallTimeoutMs, token: orchestrator.mcpToken });
@@ -36,6 +38,7 @@ runMain('worker:orchestrator', async () => {
       taskQueue: orchestrator.taskQueue,
       deps: { mcp, weather, planner: new ActionPlanner(orchestrator.llm, { timeoutMs: orchestrator.modelTimeoutMs }) },
       plugin: createAgentsPlugin(orchestrator),
+      telemetryPlugins: telemetry.temporalWorkerPlugins,
     });
     log.info(
       {
@@ -55,5 +58,6 @@ runMain('worker:orchestrator', async () => {
     await mcp.close();
     await weather.close?.();
     await connection.close();
+    await telemetry.shutdown();
   }
 });

@@ -4,7 +4,7 @@
  * planning activity and the tool activities, on their own task queue. Scale it by running more copies; conversations
  * survive any of them dying.
  */
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkerPlugin } from '@temporalio/worker';
 import type { OpenAIAgentsPlugin } from '@temporalio/openai-agents';
 import { workflowSourceOptions } from '../shared/temporal/workflow-bundle';
 import { createOrchestratorActivities, type OrchestratorDeps } from './activities';
@@ -16,6 +16,8 @@ export interface OrchestratorWorkerOptions {
   taskQueue: string;
   deps: OrchestratorDeps;
   plugin: OpenAIAgentsPlugin;
+  /** Worker plugins of the process edge (tracing: shared/telemetry). */
+  telemetryPlugins?: WorkerPlugin[];
   /** A prebuilt workflow bundle (tests); otherwise the workflows are bundled at start. */
   workflowBundlePath?: string;
 }
@@ -26,7 +28,7 @@ export function createOrchestratorWorker(opts: OrchestratorWorkerOptions): Promi
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     activities: createOrchestratorActivities(opts.deps),
-    plugins: [opts.plugin],
+    plugins: [opts.plugin, ...(opts.telemetryPlugins ?? [])],
     ...workflowSourceOptions(orchestratorWorkflowBundle, opts.workflowBundlePath),
   });
 }

@@ -12,7 +12,7 @@ runMcpServerProcess({
   workerSections: { finance: financeSection },
   namespace: (config) => config.temporal.namespaces.finance,
   // Loaded only with --with-worker.
-  worker: async (config, connection) => (await import('../../tool-workers/finance/worker')).createConfiguredFinanceWorker(config, connection),
+  worker: async (config, connection, plugins) => (await import('../../tool-workers/finance/worker')).createConfiguredFinanceWorker(config, connection, plugins),
   async setup({ config, client, eagerStart }) {
     const workflows = new ToolWorkflowRunner({ client, taskQueue: config.finance.taskQueue, timeoutMs: config.mcp.toolTimeoutMs, eagerStart });
     const tasks = new TaskWorkflows({ client, taskQueue: config.finance.taskQueue });

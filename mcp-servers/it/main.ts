@@ -13,7 +13,7 @@ runMcpServerProcess({
   workerSections: { it: itSection },
   namespace: (config) => config.temporal.namespaces.it,
   // Loaded only with --with-worker.
-  worker: async (config, connection) => (await import('../../tool-workers/it/worker')).createConfiguredItWorker(config, connection),
+  worker: async (config, connection, plugins) => (await import('../../tool-workers/it/worker')).createConfiguredItWorker(config, connection, plugins),
   async setup({ config, client, eagerStart }) {
     const sessions = new ItSessions({ client, taskQueue: config.it.taskQueue, idleTimeoutMs: config.it.sessionIdleTimeoutMs });
     // Sessions open by signal-with-start, which cannot start eagerly; the lookups can.

@@ -9,7 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { Client, type ConnectionLike } from '@temporalio/client';
-import type { NativeConnection, Worker } from '@temporalio/worker';
+import type { NativeConnection, Worker, WorkerPlugin } from '@temporalio/worker';
 import {
   mcpServingSection,
   parseSections,
@@ -24,6 +24,7 @@ import {
 import type { Logger } from '../../shared/logger';
 import { loadProcessConfig, runMain } from '../../shared/main';
 import { announceReady } from '../../shared/ready';
+import { startTelemetry } from '../../shared/telemetry';
 import { assertNamespaceExists, connectWorker, lazyClientConnection, temporalReachable } from '../../shared/temporal/connection';
 import { installTemporalRuntime } from '../../shared/temporal/runtime';
 import { startMcpHttpServer, type LegacySessionStore, type McpServerFactory } from '../transports/http';
@@ -59,8 +60,8 @@ export interface McpProcessSpec<S extends ConfigSections, W extends ConfigSectio
   sections: S;
   workerSections: W;
   namespace(config: McpProcessConfig<S>): string;
-  /** The domain's worker, for `--with-worker`. */
-  worker(config: ConfigOf<W> & { temporal: TemporalConfig }, connection: NativeConnection): Promise<EmbeddedWorker>;
+  /** The domain's worker, for `--with-worker`; `plugins`: the process's worker plugins (tracing). */
+  worker(config: ConfigOf<W> & { temporal: TemporalConfig }, connection: NativeConnection, plugins: WorkerPlugin[]): Promise<EmbeddedWorker>;
   /** `eagerStart`: a worker runs in this process on the client's connection (`--with-worker`). */
   setup(deps: { config: McpProcessConfig<S>; client: Client; log: Logger; transport: 'http' | 'stdio'; eagerStart: boolean }): Promise<McpServerParts>;
 }
@@ -80,6 +81,7 @@ export function runMcpServerProcess<S extends ConfigSections, W extends ConfigSe
     // The spread's sections are exactly McpProcessConfig's; TypeScript cannot see it through the generic S.
     const config = loaded.config as unknown as McpProcessConfig<S>;
     const { log } = loaded;
+    const telemetry = startTelemetry(spec.name);
 
     let connection: ConnectionLike;
     let embedded: { worker: EmbeddedWorker; running: Promise<void> } | undefined;
@@ -90,7 +92,7 @@ export function runMcpServerProcess<S extends ConfigSections, W extends ConfigSe
       const native = await connectWorker(config.temporal);
       connection = native;
       const worker = await assertNamespaceExists(native, config.temporal, spec.namespace(config))
-        .then(() => spec.worker(workerConfig, native))
+        .then(() => spec.worker(workerConfig, native, telemetry.temporalWorkerPlugins))
         .catch(async (err: unknown) => {
           await native.close();
           throw err;
@@ -100,7 +102,8 @@ export function runMcpServerProcess<S extends ConfigSections, W extends ConfigSe
     } else {
       connection = lazyClientConnection(config.temporal);
     }
-    const client = new Client({ connection, namespace: spec.namespace(config) });
+    // With tracing on, a tool's workflow start continues the MCP SERVER span (context in the workflow's headers).
+    const client = new Client({ connection, namespace: spec.namespace(config), interceptors: { workflow: telemetry.temporalClientInterceptors } });
     /** Drains the embedded worker (its runtime also does on SIGINT/SIGTERM), then closes the connection. */
     const closeTemporal = async () => {
       if (embedded) {
@@ -109,6 +112,7 @@ export function runMcpServerProcess<S extends ConfigSections, W extends ConfigSe
         await embedded.worker.close();
       }
       await connection.close();
+      await telemetry.shutdown();
     };
     const parts = await spec.setup({ config, client, log, transport, eagerStart: withWorker });
 

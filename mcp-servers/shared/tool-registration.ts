@@ -2,10 +2,11 @@
  * MCP registration derived from a tool's one definition (shared/tools/definition.ts): its metadata, schemas,
  * annotations and write scope come from the definition; only how a call runs is the server's.
  */
-import type { CallToolResult, McpServer, ScopeChallengeHandler, ToolCallback } from '@modelcontextprotocol/server';
+import { PROTOCOL_VERSION_META_KEY, type CallToolResult, type McpServer, type ScopeChallengeHandler, type ToolCallback } from '@modelcontextprotocol/server';
 import type { Workflow } from '@temporalio/common';
 import type { z } from 'zod';
 import { describeFailure } from '../../shared/temporal/failures';
+import { traceMcpServerRequest } from '../../shared/telemetry/mcp';
 import { changesState, type AnyWorkflowRunTool, type ToolDefinition } from '../../shared/tools/definition';
 import { READ_SCOPE, WRITE_SCOPE } from '../transports/auth';
 import { callerOf } from './caller';
@@ -38,8 +39,26 @@ export function registerDefinedTool<I extends z.ZodObject, O extends z.ZodObject
       annotations: tool.annotations,
       ...(changesState(tool) ? { scopeChallenge: needsWriteScope } : {}),
     },
-    handler,
+    tracedHandler(tool.name, handler),
   );
+}
+
+/** The MCP SERVER span of every call, on both protocol generations and stdio; the tool's workflow starts inside it. */
+function tracedHandler<I extends z.ZodObject>(toolName: string, handler: ToolHandler<I>): ToolHandler<I> {
+  return ((args: unknown, ctx: Parameters<ToolCallback<z.ZodObject>>[1]) => {
+    const protocolVersion = ctx.mcpReq.envelope?.[PROTOCOL_VERSION_META_KEY as keyof typeof ctx.mcpReq.envelope];
+    return traceMcpServerRequest(
+      {
+        method: ctx.mcpReq.method,
+        tool: toolName,
+        requestId: ctx.mcpReq.id,
+        ...(typeof protocolVersion === 'string' ? { protocolVersion } : {}),
+      },
+      ctx.mcpReq._meta as Record<string, unknown> | undefined,
+      async () => (handler as (a: unknown, c: typeof ctx) => CallToolResult | Promise<CallToolResult>)(args, ctx),
+      (result) => result.isError === true,
+    );
+  }) as unknown as ToolHandler<I>;
 }
 
 /** The structured result and the definition's summary of it. */

@@ -13,6 +13,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { context } from '@opentelemetry/api';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import {
   createMcpHandler,
@@ -29,6 +30,7 @@ import {
 } from '@modelcontextprotocol/server';
 import type { Logger } from '../../shared/logger';
 import type { McpAuthConfig } from '../../shared/config';
+import { contextOfHttpRequest } from '../../shared/telemetry/mcp';
 import { createTokenVerifier, protectedResourceMetadata, READ_SCOPE, subjectOf } from './auth';
 import { isAllowedOrigin, isLoopbackHost } from './origins';
 
@@ -244,7 +246,10 @@ export async function startMcpHttpServer(opts: McpHttpOptions): Promise<RunningH
   // Built once the port is known: with auth, the endpoint's own URL is the token audience and PRM resource.
   const auth = opts.auth && { ...opts.auth, resource: opts.auth.resource ?? url };
   const endpoint = createMcpEndpoint({ ...opts, port, auth });
-  const serveMcp = toNodeHandler(endpoint, {
+  // The request's W3C trace headers become the active context: a tool call's SERVER span continues them when its
+  // _meta carries none (tracing off: the API's no-op propagator and context manager).
+  const tracedEndpoint = { ...endpoint, fetch: (request: Request) => context.with(contextOfHttpRequest(request.headers), () => endpoint.fetch(request)) };
+  const serveMcp = toNodeHandler(tracedEndpoint, {
     // The adapter buffers the body and answers 413 itself past the bound, before anything is parsed.
     maxRequestBodySize: opts.maxBodyBytes,
     onerror: (err) => opts.log.error({ err: err.message }, 'unexpected error while serving /mcp'),

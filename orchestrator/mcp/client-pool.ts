@@ -19,6 +19,7 @@ import {
   type Tool,
 } from '@modelcontextprotocol/client';
 import { Agent, fetch as undiciFetch } from 'undici';
+import { traceMcpClientRequest } from '../../shared/telemetry/mcp';
 
 export const orchestratorClientInfo = { name: 'durable-mcp-agents-orchestrator', version: '0.1.0' };
 import { MODERN_PROTOCOL_VERSION as MCP_PROTOCOL_VERSION } from '../../shared/mcp/modern-request';
@@ -74,35 +75,47 @@ export class McpClientPool {
 
   /** Always asks the server: the caller keeps the list for as long as `ttlMs` allows (see the workflow's catalog). */
   async listTools(server: string): Promise<ToolList> {
-    return this.withClient(server, async (client) => {
-      // 'refresh' still writes the client's own copy, which callTool uses to check structured output.
-      const result = await client.listTools(undefined, { timeout: this.opts.requestTimeoutMs, cacheMode: 'refresh' });
-      // Cache hints pass through the SDK's loose result schema untyped.
-      const { ttlMs, cacheScope } = result as { ttlMs?: unknown; cacheScope?: unknown };
-      return {
-        tools: result.tools,
-        ...(typeof ttlMs === 'number' ? { ttlMs } : {}),
-        ...(cacheScope === 'public' || cacheScope === 'private' ? { cacheScope } : {}),
-      };
-    });
+    const op = { method: 'tools/list', protocolVersion: MCP_PROTOCOL_VERSION, serverUrl: this.url(server) };
+    return traceMcpClientRequest(op, (traceMeta) =>
+      this.withClient(server, async (client) => {
+        // 'refresh' still writes the client's own copy, which callTool uses to check structured output.
+        const params = Object.keys(traceMeta).length ? { _meta: traceMeta } : undefined;
+        const result = await client.listTools(params, { timeout: this.opts.requestTimeoutMs, cacheMode: 'refresh' });
+        // Cache hints pass through the SDK's loose result schema untyped.
+        const { ttlMs, cacheScope } = result as { ttlMs?: unknown; cacheScope?: unknown };
+        return {
+          tools: result.tools,
+          ...(typeof ttlMs === 'number' ? { ttlMs } : {}),
+          ...(cacheScope === 'public' || cacheScope === 'private' ? { cacheScope } : {}),
+        };
+      }),
+    );
   }
 
   async callTool(
     server: string,
     call: { name: string; arguments: Record<string, unknown>; idempotencyKey?: string; onBehalfOf?: string },
   ): Promise<CallToolResult> {
-    return this.withClient(server, (client) =>
-      client.callTool(
-        {
-          name: call.name,
-          arguments: call.arguments,
-          _meta: {
-            ...(call.idempotencyKey ? { idempotencyKey: call.idempotencyKey } : {}),
-            ...(call.onBehalfOf ? { onBehalfOf: call.onBehalfOf } : {}),
-          },
-        },
-        { timeout: this.opts.requestTimeoutMs },
-      ),
+    const op = { method: 'tools/call', tool: call.name, protocolVersion: MCP_PROTOCOL_VERSION, serverUrl: this.url(server) };
+    // The CLIENT span covers connecting too (a first call's server/discover) and ends as the call is classified.
+    return traceMcpClientRequest(
+      op,
+      (traceMeta) =>
+        this.withClient(server, (client) =>
+          client.callTool(
+            {
+              name: call.name,
+              arguments: call.arguments,
+              _meta: {
+                ...traceMeta,
+                ...(call.idempotencyKey ? { idempotencyKey: call.idempotencyKey } : {}),
+                ...(call.onBehalfOf ? { onBehalfOf: call.onBehalfOf } : {}),
+              },
+            },
+            { timeout: this.opts.requestTimeoutMs },
+          ),
+        ),
+      (result) => result.isError === true,
     );
   }
 

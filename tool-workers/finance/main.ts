@@ -3,16 +3,18 @@ import { financeSection, temporalSection } from '../../shared/config';
 import { loadProcessConfig, runMain } from '../../shared/main';
 import { announceReady } from '../../shared/ready';
 import { assertNamespaceExists, connectWorker } from '../../shared/temporal/connection';
+import { startTelemetry } from '../../shared/telemetry';
 import { installTemporalRuntime } from '../../shared/temporal/runtime';
 import { createConfiguredFinanceWorker } from './worker';
 
 runMain('worker:finance', async () => {
   const { config, log } = loadProcessConfig('worker:finance', { temporal: temporalSection, finance: financeSection });
+  const telemetry = startTelemetry('worker:finance');
   installTemporalRuntime(log);
   const connection = await connectWorker(config.temporal);
   try {
     await assertNamespaceExists(connection, config.temporal, config.temporal.namespaces.finance);
-    const { worker, details, close } = await createConfiguredFinanceWorker(config, connection);
+    const { worker, details, close } = await createConfiguredFinanceWorker(config, connection, telemetry.temporalWorkerPlugins);
     try {
       log.info(details, 'finance worker ready');
       announceReady();
@@ -22,5 +24,6 @@ runMain('worker:finance', async () => {
     }
   } finally {
     await connection.close();
+    await telemetry.shutdown();
   }
 });

@@ -2,7 +2,7 @@
  * The finance tool worker: runs the finance workflows and activities on their own task queue in the finance
  * namespace. Deployable apart from the MCP server; scale it by running more copies.
  */
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkerPlugin } from '@temporalio/worker';
 import type { AppConfig } from '../../shared/config';
 import { createFinanceActivities, type FinanceDeps } from './activities';
 import { financeWorkflowBundle } from './bundle';
@@ -17,6 +17,8 @@ export interface FinanceWorkerOptions {
   taskQueue: string;
   /** A prebuilt workflow bundle (tests); otherwise the workflows are bundled at start. */
   workflowBundlePath?: string;
+  /** Worker plugins of the process edge (tracing). */
+  plugins?: WorkerPlugin[];
 }
 
 export function createFinanceWorker(opts: FinanceWorkerOptions): Promise<Worker> {
@@ -24,6 +26,7 @@ export function createFinanceWorker(opts: FinanceWorkerOptions): Promise<Worker>
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
+    ...(opts.plugins?.length ? { plugins: opts.plugins } : {}),
     activities: createFinanceActivities(opts.deps),
     // The same tools for callers in other namespaces (finance-nexus-endpoint targets this task queue).
     nexusServices: [financeNexusHandler],
@@ -35,12 +38,13 @@ export function createFinanceWorker(opts: FinanceWorkerOptions): Promise<Worker>
  * The finance worker as configured (namespace, task queue, quote provider): what `npm run worker:finance` runs, and
  * what the Finance MCP server runs beside itself with `--with-worker`.
  */
-export async function createConfiguredFinanceWorker(config: Pick<AppConfig, 'temporal' | 'finance'>, connection: NativeConnection) {
+export async function createConfiguredFinanceWorker(config: Pick<AppConfig, 'temporal' | 'finance'>, connection: NativeConnection, plugins: WorkerPlugin[] = []) {
   const quotes = createQuoteProvider(config.finance);
   const worker = await createFinanceWorker({
     connection,
     namespace: config.temporal.namespaces.finance,
     taskQueue: config.finance.taskQueue,
+    plugins,
     deps: { quotes },
   });
   return {

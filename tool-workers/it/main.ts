@@ -3,16 +3,18 @@ import { itSection, temporalSection } from '../../shared/config';
 import { loadProcessConfig, runMain } from '../../shared/main';
 import { announceReady } from '../../shared/ready';
 import { assertNamespaceExists, connectWorker } from '../../shared/temporal/connection';
+import { startTelemetry } from '../../shared/telemetry';
 import { installTemporalRuntime } from '../../shared/temporal/runtime';
 import { createConfiguredItWorker } from './worker';
 
 runMain('worker:it', async () => {
   const { config, log } = loadProcessConfig('worker:it', { temporal: temporalSection, it: itSection });
+  const telemetry = startTelemetry('worker:it');
   installTemporalRuntime(log);
   const connection = await connectWorker(config.temporal);
   try {
     await assertNamespaceExists(connection, config.temporal, config.temporal.namespaces.it);
-    const { worker, details, close } = await createConfiguredItWorker(config, connection);
+    const { worker, details, close } = await createConfiguredItWorker(config, connection, telemetry.temporalWorkerPlugins);
     try {
       log.info(details, 'IT worker ready');
       announceReady();
@@ -22,5 +24,6 @@ runMain('worker:it', async () => {
     }
   } finally {
     await connection.close();
+    await telemetry.shutdown();
   }
 });

@@ -2,7 +2,7 @@
  * The IT tool worker: runs the session workflows and the lookups on the IT task queue in the IT namespace.
  * Sessions live in Temporal, so workers can be restarted or scaled without losing one.
  */
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkerPlugin } from '@temporalio/worker';
 import type { AppConfig } from '../../shared/config';
 import { workflowSourceOptions } from '../../shared/temporal/workflow-bundle';
 import { createItActivities, type ItDeps } from './activities';
@@ -17,6 +17,8 @@ export interface ItWorkerOptions {
   taskQueue: string;
   deps: ItDeps;
   workflowBundlePath?: string;
+  /** Worker plugins of the process edge (tracing). */
+  plugins?: WorkerPlugin[];
   /** How the Nexus service opens sessions and bounds lookups; defaults as the MCP server's. */
   nexus?: ItNexusOptions;
 }
@@ -28,6 +30,7 @@ export function createItWorker(opts: ItWorkerOptions): Promise<Worker> {
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
+    ...(opts.plugins?.length ? { plugins: opts.plugins } : {}),
     activities: createItActivities(opts.deps),
     // The same tools for callers in other namespaces (it-nexus-endpoint targets this task queue).
     nexusServices: [createItNexusHandler(opts.nexus ?? DEFAULT_NEXUS)],
@@ -39,7 +42,7 @@ export function createItWorker(opts: ItWorkerOptions): Promise<Worker> {
  * The IT worker as configured (namespace, task queue, Jira and IP lookups): what `npm run worker:it` runs, and what
  * the IT MCP server runs beside itself with `--with-worker`. `close` releases the lookups' connections.
  */
-export async function createConfiguredItWorker(config: Pick<AppConfig, 'temporal' | 'it'>, connection: NativeConnection) {
+export async function createConfiguredItWorker(config: Pick<AppConfig, 'temporal' | 'it'>, connection: NativeConnection, plugins: WorkerPlugin[] = []) {
   const ip = new IpLookup({ url: config.it.ipLookupUrl, timeoutMs: config.it.ipLookupTimeoutMs });
   const jira = createJiraProvider(config.it);
   const close = async () => {
@@ -51,6 +54,7 @@ export async function createConfiguredItWorker(config: Pick<AppConfig, 'temporal
       connection,
       namespace: config.temporal.namespaces.it,
       taskQueue: config.it.taskQueue,
+      plugins,
       deps: { jira, ip },
       nexus: { ...DEFAULT_NEXUS, sessionIdleTimeoutMs: config.it.sessionIdleTimeoutMs },
     });

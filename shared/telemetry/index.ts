@@ -1,0 +1,174 @@
+/**
+ * OpenTelemetry at a process edge, configured only by the standard OTEL_* variables, exported over OTLP/HTTP (JSON).
+ *
+ * Off unless OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set: then nothing is registered
+ * (the global tracer and meter stay the API's no-ops), no Temporal interceptor is added and no workflow interceptor is
+ * bundled, so tracing off costs nothing but a few no-op calls. On, it registers a tracer provider (W3C trace context
+ * and baggage, AsyncLocalStorage context), the undici instrumentation (provider and MCP HTTP calls), a meter provider
+ * when metrics have an endpoint, and hands the process the Temporal interceptors and worker plugin to install.
+ */
+import { metrics, trace, type Span } from '@opentelemetry/api';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import {
+  detectResourcesSync,
+  envDetectorSync,
+  hostDetectorSync,
+  processDetectorSync,
+  Resource,
+} from '@opentelemetry/resources';
+import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import { OpenTelemetryPlugin, OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+import type { WorkflowClientInterceptor } from '@temporalio/client';
+import type { WorkerPlugin } from '@temporalio/worker';
+import { ConfigError } from '../config/env';
+import { enableMcpTelemetry } from './mcp';
+
+/** A bad OTEL_* value: reported in one line at start like any other configuration error. */
+export class TelemetryConfigError extends ConfigError {
+  constructor(problem: string) {
+    super([problem]);
+  }
+}
+
+export interface Telemetry {
+  enabled: boolean;
+  /** For every Temporal Client of the process: Start/Signal/Update/Query spans, context into the headers. */
+  temporalClientInterceptors: WorkflowClientInterceptor[];
+  /** For every Worker of the process: workflow (through sinks, never during replay), activity and Nexus spans. */
+  temporalWorkerPlugins: WorkerPlugin[];
+  /** Flushes what is buffered and stops; call before the process exits. */
+  shutdown(): Promise<void>;
+}
+
+const OFF: Telemetry = {
+  enabled: false,
+  temporalClientInterceptors: [],
+  temporalWorkerPlugins: [],
+  shutdown: async () => undefined,
+};
+
+const truthy = (v: string | undefined) => v !== undefined && /^(true|1|yes)$/i.test(v.trim());
+const set = (v: string | undefined) => v !== undefined && v.trim() !== '';
+
+function checkUrl(name: string, value: string | undefined): void {
+  if (!set(value)) return;
+  try {
+    const url = new URL(value!);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http(s)');
+  } catch {
+    throw new TelemetryConfigError(
+      `${name} must be an http(s) URL of an OTLP/HTTP receiver, like http://localhost:4318 (got ${JSON.stringify(value)})`,
+    );
+  }
+}
+
+/** What this module reads, checked once at the edge; undefined when tracing is off. */
+export function telemetrySettings(
+  env: NodeJS.ProcessEnv = process.env,
+): { metrics: boolean; metricIntervalMs: number } | undefined {
+  if (truthy(env.OTEL_SDK_DISABLED)) return undefined;
+  if (!set(env.OTEL_EXPORTER_OTLP_ENDPOINT) && !set(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)) return undefined;
+  if (env.OTEL_TRACES_EXPORTER?.trim() === 'none') return undefined;
+  for (const name of [
+    'OTEL_EXPORTER_OTLP_ENDPOINT',
+    'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+    'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT',
+  ])
+    checkUrl(name, env[name]);
+  for (const name of [
+    'OTEL_EXPORTER_OTLP_PROTOCOL',
+    'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL',
+    'OTEL_EXPORTER_OTLP_METRICS_PROTOCOL',
+  ]) {
+    const protocol = env[name]?.trim();
+    if (protocol && protocol !== 'http/json') {
+      throw new TelemetryConfigError(
+        `${name}=${protocol} is not supported here: this project exports OTLP over HTTP as JSON (http/json), which every OTLP receiver accepts`,
+      );
+    }
+  }
+  const interval = env.OTEL_METRIC_EXPORT_INTERVAL?.trim();
+  const metricIntervalMs = interval ? Number(interval) : 60_000;
+  if (!Number.isInteger(metricIntervalMs) || metricIntervalMs <= 0) {
+    throw new TelemetryConfigError(
+      `OTEL_METRIC_EXPORT_INTERVAL must be a positive number of milliseconds (got ${JSON.stringify(interval)})`,
+    );
+  }
+  // A traces-only endpoint says nothing about where metrics go: no metrics then, rather than a guess at localhost.
+  const metricsOn =
+    env.OTEL_METRICS_EXPORTER?.trim() !== 'none' &&
+    (set(env.OTEL_EXPORTER_OTLP_ENDPOINT) || set(env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT));
+  return { metrics: metricsOn, metricIntervalMs };
+}
+
+/**
+ * Providers take keys in the query string (Alpha Vantage's `apikey`): every query value is replaced before the HTTP
+ * span is exported, so no secret reaches a trace; the parameter names stay, for debugging.
+ */
+function redactQuery(span: Span, origin: string, path: string): void {
+  const url = new URL(path, origin);
+  if (!url.search) return;
+  for (const key of new Set(url.searchParams.keys())) url.searchParams.set(key, 'REDACTED');
+  span.setAttribute('url.full', url.toString());
+  span.setAttribute('url.query', url.search);
+}
+
+let started: Telemetry | undefined;
+
+/**
+ * Starts telemetry for this process (once; later calls return the same). `serviceName` is the default
+ * `service.name`; OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES override it.
+ */
+export function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv = process.env): Telemetry {
+  if (started) return started;
+  const settings = telemetrySettings(env);
+  if (!settings) return (started = OFF);
+
+  const resource = Resource.default()
+    .merge(new Resource({ [ATTR_SERVICE_NAME]: serviceName }))
+    .merge(detectResourcesSync({ detectors: [processDetectorSync, hostDetectorSync, envDetectorSync] }));
+  // The exporter reads the endpoint, headers, timeout and compression from OTEL_EXPORTER_OTLP_*; the processor its
+  // OTEL_BSP_* batching; the provider OTEL_TRACES_SAMPLER(_ARG) and OTEL_PROPAGATORS.
+  const spanProcessor = new BatchSpanProcessor(new OTLPTraceExporter());
+  const tracerProvider = new NodeTracerProvider({ resource, spanProcessors: [spanProcessor] });
+  tracerProvider.register();
+  const unregisterInstrumentations = registerInstrumentations({
+    tracerProvider,
+    instrumentations: [
+      new UndiciInstrumentation({ requestHook: (span, request) => redactQuery(span, request.origin, request.path) }),
+    ],
+  });
+
+  let meterProvider: MeterProvider | undefined;
+  if (settings.metrics) {
+    meterProvider = new MeterProvider({
+      resource,
+      readers: [
+        new PeriodicExportingMetricReader({
+          exporter: new OTLPMetricExporter(),
+          exportIntervalMillis: settings.metricIntervalMs,
+        }),
+      ],
+    });
+    metrics.setGlobalMeterProvider(meterProvider);
+  }
+
+  enableMcpTelemetry();
+  const tracer = trace.getTracer('durable-mcp-agents');
+  started = {
+    enabled: true,
+    temporalClientInterceptors: [new OpenTelemetryWorkflowClientInterceptor({ tracer })],
+    // The workflow-side spans are rebuilt in the worker from the sandbox's sink calls and handed to the same processor.
+    temporalWorkerPlugins: [new OpenTelemetryPlugin({ resource, spanProcessor, tracer })],
+    async shutdown() {
+      unregisterInstrumentations();
+      await Promise.allSettled([tracerProvider.shutdown(), meterProvider?.shutdown()]);
+    },
+  };
+  return started;
+}

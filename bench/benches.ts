@@ -12,4 +12,13 @@ import * as itMemory from './it-memory';
 import * as orchestrator from './orchestrator';
 import * as nexus from './nexus';
 
-export const benches: readonly Bench[] = [mcpLayer, finance, it, mcpCallActivity, throughput, itMemory, orchestrator, nexus];
+export const benches: readonly Bench[] = [
+  mcpLayer,
+  finance,
+  it,
+  mcpCallActivity,
+  throughput,
+  itMemory,
+  orchestrator,
+  nexus,
+];

@@ -4,7 +4,11 @@ import type { Bench } from './harness';
 
 const options = {
   quick: { type: 'boolean', default: false, description: 'a short run: a quarter of the samples (at least 10 each)' },
-  json: { type: 'boolean', default: false, description: 'also write bench-results/bench-<time>.json: every row, and whether it met its target' },
+  json: {
+    type: 'boolean',
+    default: false,
+    description: 'also write bench-results/bench-<time>.json: every row, and whether it met its target',
+  },
   help: { type: 'boolean', short: 'h', default: false, description: 'print this text' },
 } as const;
 
@@ -27,7 +31,9 @@ export function usage(benches: readonly Bench[]): string {
     "finance and it state their floors from mcp-layer's figures, which are measured for them when mcp-layer is not named.",
     '',
     'Options:',
-    ...Object.entries(options).map(([name, o]) => `  ${`${'short' in o ? `-${o.short}, ` : ''}--${name}`.padEnd(width)}${o.description}`),
+    ...Object.entries(options).map(
+      ([name, o]) => `  ${`${'short' in o ? `-${o.short}, ` : ''}--${name}`.padEnd(width)}${o.description}`,
+    ),
     '',
     'Example: npm run bench -- --quick finance it',
     '',
@@ -51,8 +57,16 @@ export function parseBenchArgs(argv: string[], benches: readonly Bench[]): Bench
   const unknown = positionals.filter((name) => !known.has(name));
   if (unknown.length > 0) {
     const list = unknown.map((name) => `"${name}"`).join(', ');
-    return { kind: 'error', message: `unknown bench${unknown.length > 1 ? 'es' : ''} ${list}; the benches are ${[...known].join(', ')} (see --help)` };
+    return {
+      kind: 'error',
+      message: `unknown bench${unknown.length > 1 ? 'es' : ''} ${list}; the benches are ${[...known].join(', ')} (see --help)`,
+    };
   }
   const chosen = new Set(positionals);
-  return { kind: 'run', benches: benches.filter((b) => chosen.size === 0 || chosen.has(b.name)), quick: values.quick, json: values.json };
+  return {
+    kind: 'run',
+    benches: benches.filter((b) => chosen.size === 0 || chosen.has(b.name)),
+    quick: values.quick,
+    json: values.json,
+  };
 }

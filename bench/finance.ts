@@ -11,7 +11,8 @@ import { interleaved, ms, summarize } from './stats';
 import { pair, type Row } from './table';
 
 export const name = 'finance';
-export const description = 'Finance tools/call vs a bare execute of its workflow: separate worker, --with-worker, local activity';
+export const description =
+  'Finance tools/call vs a bare execute of its workflow: separate worker, --with-worker, local activity';
 export const needs: readonly Need[] = ['temporal', 'finance', 'finance-with-worker', 'eager-baseline', 'layer-servers'];
 
 /** Finance p50 target on this machine: Temporal Cloud's StartWorkflowExecution p50 alone (issue 13). */
@@ -19,11 +20,19 @@ const TARGET_MS = 20;
 
 /** `calculate_roi` three ways: a bare execute, through the Finance server, and through the `--with-worker` server. */
 export function roiCalls(h: Harness) {
-  const finance = new Client({ connection: h.use('temporal').connection, namespace: h.config.temporal.namespaces.finance });
+  const finance = new Client({
+    connection: h.use('temporal').connection,
+    namespace: h.config.temporal.namespaces.finance,
+  });
   const { taskQueue } = h.config.finance;
   return {
     finance,
-    bare: () => finance.workflow.execute('calculateRoiWorkflow', { taskQueue, workflowId: `bench-roi-${randomUUID()}`, args: [ROI] }),
+    bare: () =>
+      finance.workflow.execute('calculateRoiWorkflow', {
+        taskQueue,
+        workflowId: `bench-roi-${randomUUID()}`,
+        args: [ROI],
+      }),
     mcp: () => h.callTool(h.use('finance').url, 'calculate_roi', ROI),
     colocated: () => h.callTool(h.use('finance-with-worker').url, 'calculate_roi', ROI),
   };
@@ -39,8 +48,24 @@ export async function run(h: Harness): Promise<Row[]> {
   const b1 = summarize(s1.bare!);
   const m1 = summarize(s1.mcp!);
   rows.push(
-    pair('1 Finance tools/call vs workflow.execute (separate worker)', 'execute', 'tools/call', b1, m1, 'p50 ≤ 1.1×', m1.p50 / b1.p50 <= 1.1, floorRatio(b1, hopAroundWait)),
-    { goal: '1 Finance tools/call p50 (separate worker)', baseline: '', ours: ms(m1.p50), target: `≤ ${TARGET_MS} ms`, met: m1.p50 <= TARGET_MS, note: `bare execute ${ms(b1.p50)}` },
+    pair(
+      '1 Finance tools/call vs workflow.execute (separate worker)',
+      'execute',
+      'tools/call',
+      b1,
+      m1,
+      'p50 ≤ 1.1×',
+      m1.p50 / b1.p50 <= 1.1,
+      floorRatio(b1, hopAroundWait),
+    ),
+    {
+      goal: '1 Finance tools/call p50 (separate worker)',
+      baseline: '',
+      ours: ms(m1.p50),
+      target: `≤ ${TARGET_MS} ms`,
+      met: m1.p50 <= TARGET_MS,
+      note: `bare execute ${ms(b1.p50)}`,
+    },
     {
       goal: '1 MCP layer added at p50 (tools/call − execute)',
       baseline: '',
@@ -53,12 +78,25 @@ export async function run(h: Harness): Promise<Row[]> {
 
   // 1b. The worker in the server's process (eager start), against eager execute from a process with its worker.
   h.say('bench:   --with-worker');
-  const s1b = await interleaved({ bare: h.use('eager-baseline').execute, colocated: roi.colocated, separate: roi.mcp }, h.n(400), h.n(40));
+  const s1b = await interleaved(
+    { bare: h.use('eager-baseline').execute, colocated: roi.colocated, separate: roi.mcp },
+    h.n(400),
+    h.n(40),
+  );
   const b1b = summarize(s1b.bare!);
   const m1b = summarize(s1b.colocated!);
   const sep1b = summarize(s1b.separate!);
   rows.push(
-    pair('1b Finance tools/call --with-worker vs eager execute (worker in-process)', 'eager execute', 'tools/call', b1b, m1b, 'p50 ≤ 1.1×', m1b.p50 / b1b.p50 <= 1.1, floorRatio(b1b, hopAroundWait)),
+    pair(
+      '1b Finance tools/call --with-worker vs eager execute (worker in-process)',
+      'eager execute',
+      'tools/call',
+      b1b,
+      m1b,
+      'p50 ≤ 1.1×',
+      m1b.p50 / b1b.p50 <= 1.1,
+      floorRatio(b1b, hopAroundWait),
+    ),
     {
       goal: '1b Finance tools/call p50 --with-worker',
       baseline: '',
@@ -71,8 +109,22 @@ export async function run(h: Harness): Promise<Row[]> {
 
   // 1c. What the local activity saves: calculate_roi (local activity) vs stock_price (scheduled activity, sample data), bare.
   const bareQuote = () =>
-    roi.finance.workflow.execute('stockPriceWorkflow', { taskQueue: h.config.finance.taskQueue, workflowId: `bench-quote-${randomUUID()}`, args: [{ symbol: 'AAPL' }] });
+    roi.finance.workflow.execute('stockPriceWorkflow', {
+      taskQueue: h.config.finance.taskQueue,
+      workflowId: `bench-quote-${randomUUID()}`,
+      args: [{ symbol: 'AAPL' }],
+    });
   const s1c = await interleaved({ activity: bareQuote, local: roi.bare }, h.n(200), h.n(20));
-  rows.push(pair('1c one-activity workflow: local activity (calculate_roi) vs scheduled (stock_price)', 'scheduled', 'local', summarize(s1c.activity!), summarize(s1c.local!), '(reported)', undefined));
+  rows.push(
+    pair(
+      '1c one-activity workflow: local activity (calculate_roi) vs scheduled (stock_price)',
+      'scheduled',
+      'local',
+      summarize(s1c.activity!),
+      summarize(s1c.local!),
+      '(reported)',
+      undefined,
+    ),
+  );
   return rows;
 }

@@ -95,7 +95,13 @@ const NEEDS: Record<Need, { services: ServiceName[]; temporal: boolean }> = {
 };
 
 /** A process of the bench's own (the --with-worker server, the layer servers): ready when it says so over IPC. */
-function startChild(name: string, args: string[], env: Record<string, string>, say: (line: string) => void, nodeArgs: string[] = []) {
+function startChild(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  say: (line: string) => void,
+  nodeArgs: string[] = [],
+) {
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...args], {
     cwd: projectRoot,
     env,
@@ -132,7 +138,12 @@ async function startEagerBaseline(config: AppConfig) {
   const connection = await connectWorker(config.temporal);
   const taskQueue = 'bench-eager-baseline';
   const namespace = config.temporal.namespaces.finance;
-  const worker = await createFinanceWorker({ connection, namespace, taskQueue, deps: { quotes: new SampleQuoteProvider() } });
+  const worker = await createFinanceWorker({
+    connection,
+    namespace,
+    taskQueue,
+    deps: { quotes: new SampleQuoteProvider() },
+  });
   const running = worker.run();
   const client = new Client({ connection, namespace });
   return {
@@ -158,7 +169,11 @@ export interface HarnessOptions {
 }
 
 /** Starts what `needs` asks for and waits until all of it is ready. `close()` stops everything it started. */
-export async function startHarness({ needs, quick, say }: HarnessOptions): Promise<{ harness: Harness; close(): Promise<void> }> {
+export async function startHarness({
+  needs,
+  quick,
+  say,
+}: HarnessOptions): Promise<{ harness: Harness; close(): Promise<void> }> {
   const scale = quick ? 0.25 : 1;
   const wantsTemporal = [...needs].some((need) => NEEDS[need].temporal);
   const serviceNames = new Set([...needs].flatMap((need) => NEEDS[need].services));
@@ -193,7 +208,10 @@ export async function startHarness({ needs, quick, say }: HarnessOptions): Promi
   }
   const services = new Map<ServiceName, ServiceProcess>();
   for (const spec of systemServices(config).filter((s) => serviceNames.has(s.name))) {
-    services.set(spec.name, new ServiceProcess(spec, env, (l) => (/\b(WARN|ERROR|FATAL)\b/.test(l) ? say(l) : undefined)));
+    services.set(
+      spec.name,
+      new ServiceProcess(spec, env, (l) => (/\b(WARN|ERROR|FATAL)\b/.test(l) ? say(l) : undefined)),
+    );
   }
   const children: ReturnType<typeof startChild>[] = [];
   const child = (need: Need, ...args: Parameters<typeof startChild>) => {
@@ -210,10 +228,21 @@ export async function startHarness({ needs, quick, say }: HarnessOptions): Promi
     { ...env, FINANCE_MCP_PORT: String(colocatedPort), FINANCE_TASK_QUEUE: 'finance-tools-colocated' },
     say,
   );
-  const layerServers = child('layer-servers', 'bench:layer-servers', ['bench/layer-servers.ts', String(LAYER_WAIT_MS)], env, say);
-  const inspectedIt = child('inspected-it', 'mcp:it (inspected)', ['mcp-servers/it/main.ts'], { ...env, IT_MCP_PORT: String(inspectedItPort) }, say, [
-    `--inspect=127.0.0.1:${inspectorPort}`,
-  ]);
+  const layerServers = child(
+    'layer-servers',
+    'bench:layer-servers',
+    ['bench/layer-servers.ts', String(LAYER_WAIT_MS)],
+    env,
+    say,
+  );
+  const inspectedIt = child(
+    'inspected-it',
+    'mcp:it (inspected)',
+    ['mcp-servers/it/main.ts'],
+    { ...env, IT_MCP_PORT: String(inspectedItPort) },
+    say,
+    [`--inspect=127.0.0.1:${inspectorPort}`],
+  );
   process.once('exit', () => {
     for (const s of services.values()) s.killNow();
     for (const c of children) c.child.kill('SIGKILL');
@@ -254,7 +283,9 @@ export async function startHarness({ needs, quick, say }: HarnessOptions): Promi
     ...(colocated && { 'finance-with-worker': { url: `http://127.0.0.1:${colocatedPort}/mcp` } }),
     ...(eager && { 'eager-baseline': { execute: eager.execute } }),
     ...(layerUrls && { 'layer-servers': { urls: layerUrls } }),
-    ...(inspectedIt && { 'inspected-it': { url: `http://127.0.0.1:${inspectedItPort}/mcp`, pid: inspectedIt.child.pid!, inspectorPort } }),
+    ...(inspectedIt && {
+      'inspected-it': { url: `http://127.0.0.1:${inspectedItPort}/mcp`, pid: inspectedIt.child.pid!, inspectorPort },
+    }),
   };
   const memo = new Map<string, Promise<unknown>>();
   const harness: Harness = {
@@ -270,7 +301,10 @@ export async function startHarness({ needs, quick, say }: HarnessOptions): Promi
     async callTool(url, name, args) {
       const { body: rpc, headers } = modernRequest('tools/call', { name, arguments: args }, 1, 'bench');
       const res = await request(url, { method: 'POST', dispatcher: http, headers, body: JSON.stringify(rpc) });
-      const body = (await res.body.json()) as { result?: { isError?: boolean; structuredContent?: Record<string, unknown> }; error?: unknown };
+      const body = (await res.body.json()) as {
+        result?: { isError?: boolean; structuredContent?: Record<string, unknown> };
+        error?: unknown;
+      };
       if (res.statusCode !== 200 || body.error || body.result?.isError) {
         throw new Error(`${name} failed: ${res.statusCode} ${JSON.stringify(body).slice(0, 300)}`);
       }

@@ -13,7 +13,9 @@ export const description = 'IT server RSS and heap after 1,000 sessions opened a
 export const needs: readonly Need[] = ['inspected-it'];
 
 function rssMiB(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'))!;
   return Number(/(\d+)/.exec(line)![1]) / 1024;
 }
 
@@ -22,7 +24,9 @@ function rssMiB(pid: number): number {
  * heap in use. RSS alone moves with when V8 last collected, not with what the process keeps.
  */
 async function heapInspector(port: number) {
-  const [target] = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
+  const [target] = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as {
+    webSocketDebuggerUrl: string;
+  }[];
   const ws = new WebSocket(target!.webSocketDebuggerUrl);
   await new Promise((resolve, reject) => {
     ws.onopen = resolve;
@@ -86,7 +90,13 @@ export async function run(h: Harness): Promise<Row[]> {
       {
         goal: `5 IT server RSS, ${sessions} sessions opened and closed, 3 rounds`,
         baseline: `idle ${idle.toFixed(0)} MiB (heap ${idleHeap.toFixed(1)})`,
-        ours: rounds.map((r, i) => `round ${i + 1}: open ${r.open.toFixed(0)} → closed ${r.rss.toFixed(0)} (heap ${r.heap.toFixed(1)})`).join('; ') + ' MiB',
+        ours:
+          rounds
+            .map(
+              (r, i) =>
+                `round ${i + 1}: open ${r.open.toFixed(0)} → closed ${r.rss.toFixed(0)} (heap ${r.heap.toFixed(1)})`,
+            )
+            .join('; ') + ' MiB',
         target: 'flat: round 3 within 10 % of round 2',
         met: Math.abs(growth) <= rounds[1]!.rss * 0.1,
         note: `round 3 vs round 2 after closing: RSS ${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MiB, heap ${(rounds[2]!.heap - rounds[1]!.heap).toFixed(1)} MiB`,

@@ -19,20 +19,28 @@ export async function run(h: Harness): Promise<Row[]> {
   const { atOnce } = await mcpLayerFloor(h);
   const itUrl = h.use('it').url;
   // Reads refuse closed runs, as the IT server's do (mcp-servers/it/sessions.ts).
-  const itWorkflows = new WorkflowClient({ connection: h.use('temporal').connection, namespace: h.config.temporal.namespaces.it, queryRejectCondition: 'NOT_OPEN' });
+  const itWorkflows = new WorkflowClient({
+    connection: h.use('temporal').connection,
+    namespace: h.config.temporal.namespaces.it,
+    queryRejectCondition: 'NOT_OPEN',
+  });
   const opened = await h.callTool(itUrl, 'set_jira_project', { project: 'OPS' });
   const sessionId = String(opened.session_id);
   const session = itWorkflows.getHandle(itSessionWorkflowId(sessionId));
   const s2w = await interleaved(
     {
-      bare: () => session.signal(sessionWriteSignal, { kind: 'set_jira_project', project: 'OPS', requestId: randomUUID() }),
+      bare: () =>
+        session.signal(sessionWriteSignal, { kind: 'set_jira_project', project: 'OPS', requestId: randomUUID() }),
       mcp: () => h.callTool(itUrl, 'set_jira_project', { project: 'OPS', session_id: sessionId }),
     },
     h.n(400),
     h.n(40),
   );
   const s2r = await interleaved(
-    { bare: () => session.query(sessionStateQuery), mcp: () => h.callTool(itUrl, 'get_ip_history', { session_id: sessionId }) },
+    {
+      bare: () => session.query(sessionStateQuery),
+      mcp: () => h.callTool(itUrl, 'get_ip_history', { session_id: sessionId }),
+    },
     h.n(400),
     h.n(40),
   );
@@ -44,7 +52,18 @@ export async function run(h: Harness): Promise<Row[]> {
     const b = summarize(s.bare!);
     const m = summarize(s.mcp!);
     // A signal or query is short: the hop's floor here is the plain SDK v2 server's without a wait (0).
-    rows.push(pair(`2 IT ${label}`, baseline, 'tools/call', b, m, 'p50 ≤ 1.2×', m.p50 / b.p50 <= 1.2, `MCP layer ${ms(m.p50 - b.p50)}; ${floorRatio(b, atOnce.p50)}`));
+    rows.push(
+      pair(
+        `2 IT ${label}`,
+        baseline,
+        'tools/call',
+        b,
+        m,
+        'p50 ≤ 1.2×',
+        m.p50 / b.p50 <= 1.2,
+        `MCP layer ${ms(m.p50 - b.p50)}; ${floorRatio(b, atOnce.p50)}`,
+      ),
+    );
   }
   return rows;
 }

@@ -68,8 +68,16 @@ function startOurs(waitMs: number) {
 
 runMain('bench:layer-servers', async () => {
   const waitMs = Number(process.argv[2] ?? 25);
-  const servers = { floor: await startFloor(0), ours: await startOurs(0), floorWaiting: await startFloor(waitMs), oursWaiting: await startOurs(waitMs) };
-  process.send?.({ type: 'ready', urls: Object.fromEntries(Object.entries(servers).map(([name, s]) => [name, s.url])) });
+  const servers = {
+    floor: await startFloor(0),
+    ours: await startOurs(0),
+    floorWaiting: await startFloor(waitMs),
+    oursWaiting: await startOurs(waitMs),
+  };
+  process.send?.({
+    type: 'ready',
+    urls: Object.fromEntries(Object.entries(servers).map(([name, s]) => [name, s.url])),
+  });
   await new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
   await Promise.all(Object.values(servers).map((s) => s.close()));
 });

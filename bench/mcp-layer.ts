@@ -8,7 +8,8 @@ import { interleaved, ms, summarize, type Summary } from './stats';
 import { pair, type Row } from './table';
 
 export const name = 'mcp-layer';
-export const description = 'the MCP hop without Temporal: our Finance server vs a plain SDK v2 server, at once and around a wait';
+export const description =
+  'the MCP hop without Temporal: our Finance server vs a plain SDK v2 server, at once and around a wait';
 export const needs: readonly Need[] = ['layer-servers'];
 
 export interface McpLayerFloor {
@@ -52,8 +53,26 @@ function measure(h: Harness, why?: string): Promise<McpLayerFloor> {
     const hopAroundWait = bw0.p50 - w0.p50;
     const waitNote = `over the wait alone (${ms(w0.p50)}): plain SDK v2 +${ms(hopAroundWait)}, ours +${ms(mw0.p50 - w0.p50)}`;
     const rows = [
-      pair('0 MCP hop, no Temporal: our Finance server vs a plain SDK v2 server', 'plain SDK v2', 'ours', b0, m0, '(the floor)', undefined, `ours adds ${ms(m0.p50 - b0.p50)}`),
-      pair(`0b MCP hop around a ${LAYER_WAIT_MS} ms wait: ours vs plain SDK v2`, 'plain SDK v2', 'ours', bw0, mw0, '(the floor)', undefined, waitNote),
+      pair(
+        '0 MCP hop, no Temporal: our Finance server vs a plain SDK v2 server',
+        'plain SDK v2',
+        'ours',
+        b0,
+        m0,
+        '(the floor)',
+        undefined,
+        `ours adds ${ms(m0.p50 - b0.p50)}`,
+      ),
+      pair(
+        `0b MCP hop around a ${LAYER_WAIT_MS} ms wait: ours vs plain SDK v2`,
+        'plain SDK v2',
+        'ours',
+        bw0,
+        mw0,
+        '(the floor)',
+        undefined,
+        waitNote,
+      ),
     ];
     return { rows, atOnce: b0, hopAroundWait };
   });

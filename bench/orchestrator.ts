@@ -15,7 +15,8 @@ import { interleaved, ms, summarize } from './stats';
 import { pair, type Row } from './table';
 
 export const name = 'orchestrator';
-export const description = 'one orchestrator turn (offline planner + stock_price): planner as local vs scheduled activity; the manual loop beside it';
+export const description =
+  'one orchestrator turn (offline planner + stock_price): planner as local vs scheduled activity; the manual loop beside it';
 // The turn's tool call goes through the Finance server. The IT server must be up too: a conversation lists both
 // servers' tools, and one it cannot reach is asked again (two attempts, 500 ms apart) on every turn.
 export const needs: readonly Need[] = ['temporal', 'orchestrator', 'finance', 'it'];
@@ -32,7 +33,8 @@ interface TurnSpans {
 
 type HistoryEvents = NonNullable<Awaited<ReturnType<ConversationHandle['fetchHistory']>>['events']>;
 
-const ts = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) => Number(t?.seconds ?? 0) * 1000 + (t?.nanos ?? 0) / 1e6;
+const ts = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
+  Number(t?.seconds ?? 0) * 1000 + (t?.nanos ?? 0) / 1e6;
 
 /** Per turn (the events up to each Update's completion), where the server's history says the time went. */
 function turnSpans(events: HistoryEvents): TurnSpans[] {
@@ -40,16 +42,19 @@ function turnSpans(events: HistoryEvents): TurnSpans[] {
   const turns: TurnSpans[] = [];
   let current: TurnSpans = { workflowTasks: 0, taskCount: 0, taskWaits: 0, tool: 0 };
   for (const e of events) {
-    const started = e.workflowTaskStartedEventAttributes && byId.get(String(e.workflowTaskStartedEventAttributes.scheduledEventId));
+    const started =
+      e.workflowTaskStartedEventAttributes && byId.get(String(e.workflowTaskStartedEventAttributes.scheduledEventId));
     if (started) current.taskWaits += ts(e.eventTime) - ts(started.eventTime);
-    const completed = e.workflowTaskCompletedEventAttributes && byId.get(String(e.workflowTaskCompletedEventAttributes.startedEventId));
+    const completed =
+      e.workflowTaskCompletedEventAttributes && byId.get(String(e.workflowTaskCompletedEventAttributes.startedEventId));
     if (completed) {
       current.workflowTasks += ts(e.eventTime) - ts(completed.eventTime);
       current.taskCount += 1;
     }
     const done = e.activityTaskCompletedEventAttributes;
     const scheduled = done && byId.get(String(done.scheduledEventId));
-    if (scheduled?.activityTaskScheduledEventAttributes?.activityType?.name === 'callMcpTool') current.tool += ts(e.eventTime) - ts(scheduled.eventTime);
+    if (scheduled?.activityTaskScheduledEventAttributes?.activityType?.name === 'callMcpTool')
+      current.tool += ts(e.eventTime) - ts(scheduled.eventTime);
     if (e.workflowExecutionUpdateCompletedEventAttributes) {
       turns.push(current);
       current = { workflowTasks: 0, taskCount: 0, taskWaits: 0, tool: 0 };
@@ -72,16 +77,29 @@ export async function run(h: Harness): Promise<Row[]> {
   const scheduled = conversationsWith(
     new OpenAIAgentsPlugin({
       modelProvider: new ConversationModelProvider(orchestrator.llm),
-      modelParams: { startToCloseTimeout: orchestrator.modelTimeoutMs, retry: { maximumAttempts: 3 }, useLocalActivity: false, summary: 'model call' },
+      modelParams: {
+        startToCloseTimeout: orchestrator.modelTimeoutMs,
+        retry: { maximumAttempts: 3 },
+        useLocalActivity: false,
+        summary: 'model call',
+      },
     }),
   );
-  const [localConversation, scheduledConversation, manualConversation] = await Promise.all([local.start(), scheduled.start(), manual.start()]);
+  const [localConversation, scheduledConversation, manualConversation] = await Promise.all([
+    local.start(),
+    scheduled.start(),
+    manual.start(),
+  ]);
   const turn = (conversations: Conversations, conversation: ConversationHandle) => async () => {
     const reply = await conversations.send(conversation, 'What is the stock price of AAPL?');
     if (!reply.toolCalls[0]?.ok) throw new Error(`turn failed: ${reply.reply}`);
   };
   const s6 = await interleaved(
-    { scheduled: turn(scheduled, scheduledConversation), local: turn(local, localConversation), manual: turn(manual, manualConversation) },
+    {
+      scheduled: turn(scheduled, scheduledConversation),
+      local: turn(local, localConversation),
+      manual: turn(manual, manualConversation),
+    },
     h.n(40),
     3,
   );
@@ -105,7 +123,15 @@ export async function run(h: Harness): Promise<Row[]> {
         `p50s: workflow tasks ${p50((t) => t.workflowTasks)} in the worker (${summarize(spans.map((t) => t.taskCount)).p50} tasks, planner included) + ${p50((t) => t.taskWaits)} ` +
         `waiting for dispatch; tool call activity ${p50((t) => t.tool)} (stock_price through the Finance server); the rest is the Update's round trip`,
     },
-    pair('6b orchestrator turn: planner as local activity vs scheduled activity', 'scheduled', 'local', b6, m6, '(reported)', undefined),
+    pair(
+      '6b orchestrator turn: planner as local activity vs scheduled activity',
+      'scheduled',
+      'local',
+      b6,
+      m6,
+      '(reported)',
+      undefined,
+    ),
     pair(
       '6c orchestrator turn, manual loop (offline planner + stock_price) vs the Agents SDK loop',
       'agents-sdk',

@@ -33,7 +33,11 @@ export async function timed(fn: () => Promise<unknown>): Promise<number> {
  * Runs the variants in alternation (a, b, a, b, …) after a warm-up, so drift in the machine's load hits both
  * alike. Returns each variant's latencies in milliseconds.
  */
-export async function interleaved(variants: Record<string, () => Promise<unknown>>, iterations: number, warmup: number): Promise<Record<string, number[]>> {
+export async function interleaved(
+  variants: Record<string, () => Promise<unknown>>,
+  iterations: number,
+  warmup: number,
+): Promise<Record<string, number[]>> {
   const names = Object.keys(variants);
   for (let i = 0; i < warmup; i++) for (const name of names) await variants[name]!();
   const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));

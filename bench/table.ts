@@ -61,7 +61,12 @@ export function writeResults(rows: Row[], run: { quick: boolean; benches: string
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   // `met: null`: a reported figure with no target.
-  const results = { machine: machine(), at: new Date().toISOString(), ...run, rows: rows.map((r) => ({ ...r, met: r.met ?? null })) };
+  const results = {
+    machine: machine(),
+    at: new Date().toISOString(),
+    ...run,
+    rows: rows.map((r) => ({ ...r, met: r.met ?? null })),
+  };
   writeFileSync(file, JSON.stringify(results, null, 2));
   return file;
 }

@@ -21,7 +21,13 @@ export async function run(h: Harness): Promise<Row[]> {
     const variants = [roi.bare, roi.mcp, roi.colocated];
     for (const call of variants) await throughput(call, concurrency, Math.min(slice, 2 * concurrency)); // opens the connections at this width
     const rates = [0, 0, 0];
-    for (const order of [[0, 1, 2], [2, 1, 0], [0, 1, 2], [2, 1, 0]]) for (const i of order) rates[i]! += (await throughput(variants[i]!, concurrency, slice)) / 4;
+    for (const order of [
+      [0, 1, 2],
+      [2, 1, 0],
+      [0, 1, 2],
+      [2, 1, 0],
+    ])
+      for (const i of order) rates[i]! += (await throughput(variants[i]!, concurrency, slice)) / 4;
     const [bare, viaMcp, viaColocated] = rates as [number, number, number];
     rows.push({
       goal: `4 throughput at concurrency ${concurrency}`,

@@ -55,8 +55,24 @@ interface Plan {
   maxMinutes: number;
 }
 
-const FULL: Plan = { sessions: 200, callsPerSession: 50, financeCalls: 500, financeConcurrency: 64, conversations: 20, turns: 10, maxMinutes: 12 };
-const QUICK: Plan = { sessions: 40, callsPerSession: 20, financeCalls: 120, financeConcurrency: 32, conversations: 5, turns: 10, maxMinutes: 6 };
+const FULL: Plan = {
+  sessions: 200,
+  callsPerSession: 50,
+  financeCalls: 500,
+  financeConcurrency: 64,
+  conversations: 20,
+  turns: 10,
+  maxMinutes: 12,
+};
+const QUICK: Plan = {
+  sessions: 40,
+  callsPerSession: 20,
+  financeCalls: 120,
+  financeConcurrency: 32,
+  conversations: 5,
+  turns: 10,
+  maxMinutes: 6,
+};
 
 /** Deterministic choices, so a run can be repeated call for call (mulberry32). */
 function rng(seed: number): () => number {
@@ -92,7 +108,8 @@ class Recorder {
 
   fail(kind: string, err: unknown): void {
     this.errors.set(kind, (this.errors.get(kind) ?? 0) + 1);
-    if (this.firstErrors.length < 10) this.firstErrors.push(`${kind}: ${err instanceof Error ? err.message : String(err)}`.slice(0, 400));
+    if (this.firstErrors.length < 10)
+      this.firstErrors.push(`${kind}: ${err instanceof Error ? err.message : String(err)}`.slice(0, 400));
   }
 
   kinds(): string[] {
@@ -135,7 +152,12 @@ runMain('load', async () => {
   const runStart = Date.now();
 
   // Everything on loopback, on ports free right now: a Temporal of its own, never TEMPORAL_ADDRESS.
-  const [temporalPort, uiPort, financePort, itPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const [temporalPort, uiPort, financePort, itPort] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'dma-load-'));
   const env: Record<string, string> = {
     PATH: process.env.PATH!,
@@ -189,7 +211,11 @@ runMain('load', async () => {
     void stopAll().finally(() => process.exit(2));
   }, plan.maxMinutes * 60_000);
 
-  const http = new Agent({ keepAliveTimeout: 30_000, connections: Math.max(256, plan.sessions + plan.financeConcurrency), pipelining: 1 });
+  const http = new Agent({
+    keepAliveTimeout: 30_000,
+    connections: Math.max(256, plan.sessions + plan.financeConcurrency),
+    pipelining: 1,
+  });
   const connection = await connectClient(config.temporal);
   const rows: Row[] = [];
   const details: Record<string, unknown> = {};
@@ -199,23 +225,38 @@ runMain('load', async () => {
     say(`load: everything ready after ${((Date.now() - runStart) / 1000).toFixed(0)} s`);
     const financeUrl = env.FINANCE_MCP_URL!;
     const itUrl = env.IT_MCP_URL!;
-    const itWorkflows = new WorkflowClient({ connection, namespace: config.temporal.namespaces.it, queryRejectCondition: 'NOT_OPEN' });
+    const itWorkflows = new WorkflowClient({
+      connection,
+      namespace: config.temporal.namespaces.it,
+      queryRejectCondition: 'NOT_OPEN',
+    });
     const itState = (handle: string) => itWorkflows.getHandle(itSessionWorkflowId(handle)).query(sessionStateQuery);
 
     let rpcId = 0;
     /** One 2026-07-28 tools/call as a raw POST: the `_meta` envelope and the MCP-Protocol-Version, Mcp-Method, Mcp-Name headers. */
     async function callTool(url: string, name: string, args: Record<string, unknown>): Promise<Record<string, any>> {
       const { body: rpc, headers } = modernRequest('tools/call', { name, arguments: args }, ++rpcId, 'load');
-      const res = await request(url, { method: 'POST', dispatcher: http, signal: AbortSignal.timeout(CALL_TIMEOUT_MS), headers, body: JSON.stringify(rpc) });
+      const res = await request(url, {
+        method: 'POST',
+        dispatcher: http,
+        signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+        headers,
+        body: JSON.stringify(rpc),
+      });
       const text = await res.body.text();
-      let body: { result?: { isError?: boolean; structuredContent?: Record<string, unknown>; content?: unknown }; error?: unknown };
+      let body: {
+        result?: { isError?: boolean; structuredContent?: Record<string, unknown>; content?: unknown };
+        error?: unknown;
+      };
       try {
         body = JSON.parse(text);
       } catch {
         throw new CallFailed(`${name}: HTTP ${res.statusCode}, not JSON: ${text.slice(0, 200)}`);
       }
       if (res.statusCode !== 200 || body.error || body.result?.isError || !body.result?.structuredContent) {
-        throw new CallFailed(`${name}: HTTP ${res.statusCode} ${JSON.stringify(body.error ?? body.result).slice(0, 300)}`);
+        throw new CallFailed(
+          `${name}: HTTP ${res.statusCode} ${JSON.stringify(body.error ?? body.result).slice(0, 300)}`,
+        );
       }
       return body.result.structuredContent;
     }
@@ -232,7 +273,11 @@ runMain('load', async () => {
         await callTool(itUrl, 'get_jira_metrics', { session_id });
       }
       await callTool(itUrl, 'close_session', { session_id });
-      await throughput(() => callTool(financeUrl, 'calculate_roi', { principal: 1000, annual_rate: 0.05, years: 10 }), 8, 24);
+      await throughput(
+        () => callTool(financeUrl, 'calculate_roi', { principal: 1000, annual_rate: 0.05, years: 10 }),
+        8,
+        24,
+      );
       await throughput(() => callTool(financeUrl, 'stock_price', { symbol: 'AAPL' }), 8, 24);
     }
 
@@ -263,7 +308,9 @@ runMain('load', async () => {
         // The first call opens the session: set_jira_project without session_id.
         const first = pick(projects);
         try {
-          const opened = await it.time('set_jira_project (opens)', () => callTool(itUrl, 'set_jira_project', { project: projectArg(first) }));
+          const opened = await it.time('set_jira_project (opens)', () =>
+            callTool(itUrl, 'set_jira_project', { project: projectArg(first) }),
+          );
           record.handle = String(opened.session_id);
           record.project = first;
           record.writes++;
@@ -276,30 +323,41 @@ runMain('load', async () => {
           try {
             if (r < 0.25) {
               const key = pick(projects);
-              const out = await it.time('set_jira_project', () => callTool(itUrl, 'set_jira_project', { project: projectArg(key), session_id }).catch((err) => {
-                record.uncertain = true;
-                throw err;
-              }));
+              const out = await it.time('set_jira_project', () =>
+                callTool(itUrl, 'set_jira_project', { project: projectArg(key), session_id }).catch((err) => {
+                  record.uncertain = true;
+                  throw err;
+                }),
+              );
               record.project = key;
               record.writes++;
-              if (out.jira_project !== key) record.staleReads.push(`set_jira_project answered ${out.jira_project}, wrote ${key}`);
+              if (out.jira_project !== key)
+                record.staleReads.push(`set_jira_project answered ${out.jira_project}, wrote ${key}`);
             } else if (r < 0.45) {
-              const out = await it.time('track_ip', () => callTool(itUrl, 'track_ip', { session_id }).catch((err) => {
-                record.uncertain = true;
-                throw err;
-              }));
+              const out = await it.time('track_ip', () =>
+                callTool(itUrl, 'track_ip', { session_id }).catch((err) => {
+                  record.uncertain = true;
+                  throw err;
+                }),
+              );
               record.tracks++;
               record.writes++;
-              if (out.history_length !== record.tracks) record.staleReads.push(`track_ip answered history_length ${out.history_length}, tracked ${record.tracks}`);
+              if (out.history_length !== record.tracks)
+                record.staleReads.push(
+                  `track_ip answered history_length ${out.history_length}, tracked ${record.tracks}`,
+                );
             } else if (r < 0.75) {
               const out = await it.time('get_ip_history', () => callTool(itUrl, 'get_ip_history', { session_id }));
               const entries = (out.entries as unknown[]).length;
               if (out.total_tracked !== record.tracks || entries !== Math.min(record.tracks, 1000)) {
-                record.staleReads.push(`get_ip_history: total_tracked ${out.total_tracked}, entries ${entries}; tracked ${record.tracks}`);
+                record.staleReads.push(
+                  `get_ip_history: total_tracked ${out.total_tracked}, entries ${entries}; tracked ${record.tracks}`,
+                );
               }
             } else {
               const out = await it.time('get_jira_metrics', () => callTool(itUrl, 'get_jira_metrics', { session_id }));
-              if (out.project !== record.project) record.staleReads.push(`get_jira_metrics: project ${out.project}, last written ${record.project}`);
+              if (out.project !== record.project)
+                record.staleReads.push(`get_jira_metrics: project ${out.project}, last written ${record.project}`);
             }
           } catch {
             // counted by the recorder; the client carries on with its next call
@@ -332,16 +390,24 @@ runMain('load', async () => {
               callTool(itUrl, 'get_jira_metrics', { session_id }),
               itState(session_id) as Promise<ItSessionState>,
             ]);
-            if (history.total_tracked !== record.tracks) problems.push(`get_ip_history total_tracked ${history.total_tracked} ≠ ${record.tracks} track_ip calls`);
-            if (metrics.project !== record.project) problems.push(`get_jira_metrics project ${metrics.project} ≠ last written ${record.project}`);
-            if (state.jira_project !== record.project) problems.push(`query jira_project ${state.jira_project} ≠ ${record.project}`);
-            if (state.ip_history_total !== record.tracks) problems.push(`query ip_history_total ${state.ip_history_total} ≠ ${record.tracks}`);
-            if (state.operations !== record.writes) problems.push(`query operations ${state.operations} ≠ ${record.writes} writes (a write applied twice or lost)`);
+            if (history.total_tracked !== record.tracks)
+              problems.push(`get_ip_history total_tracked ${history.total_tracked} ≠ ${record.tracks} track_ip calls`);
+            if (metrics.project !== record.project)
+              problems.push(`get_jira_metrics project ${metrics.project} ≠ last written ${record.project}`);
+            if (state.jira_project !== record.project)
+              problems.push(`query jira_project ${state.jira_project} ≠ ${record.project}`);
+            if (state.ip_history_total !== record.tracks)
+              problems.push(`query ip_history_total ${state.ip_history_total} ≠ ${record.tracks}`);
+            if (state.operations !== record.writes)
+              problems.push(
+                `query operations ${state.operations} ≠ ${record.writes} writes (a write applied twice or lost)`,
+              );
           } catch (err) {
             problems.push(`could not read it: ${(err as Error).message}`);
           }
           compared++;
-          if (problems.length) finalMismatches.push(`session #${record.index} ${record.handle}: ${problems.join('; ')}`);
+          if (problems.length)
+            finalMismatches.push(`session #${record.index} ${record.handle}: ${problems.join('; ')}`);
         }
       }),
     );
@@ -359,9 +425,20 @@ runMain('load', async () => {
     });
     for (const kind of it.kinds()) {
       const samples = it.samples.get(kind) ?? [];
-      rows.push({ workload: `· ${kind}`, calls: samples.length + (it.errors.get(kind) ?? 0), errors: it.errors.get(kind) ?? 0, latency: summarize(samples), perSecond: samples.length / itSeconds });
+      rows.push({
+        workload: `· ${kind}`,
+        calls: samples.length + (it.errors.get(kind) ?? 0),
+        errors: it.errors.get(kind) ?? 0,
+        latency: summarize(samples),
+        perSecond: samples.length / itSeconds,
+      });
     }
-    details.it = { finalMismatches: finalMismatches.slice(0, 20), staleReads: staleReads.slice(0, 20), staleReadCount: staleReads.length, errors: it.firstErrors };
+    details.it = {
+      finalMismatches: finalMismatches.slice(0, 20),
+      staleReads: staleReads.slice(0, 20),
+      staleReadCount: staleReads.length,
+      errors: it.firstErrors,
+    };
 
     // ---------------------------------------------------------------- 2. Finance
     phase = 'finance';
@@ -378,15 +455,22 @@ runMain('load', async () => {
           const i = issued++;
           try {
             if (i % 2 === 0) {
-              const input = { principal: 1000 + (i % 97) * 250, annual_rate: 0.01 + (i % 9) / 100, years: 1 + (i % 30), compounding: 'yearly' as const };
+              const input = {
+                principal: 1000 + (i % 97) * 250,
+                annual_rate: 0.01 + (i % 9) / 100,
+                years: 1 + (i % 30),
+                compounding: 'yearly' as const,
+              };
               const out = await finance.time('calculate_roi', () => callTool(financeUrl, 'calculate_roi', input));
               const expected = compoundGrowth(input).final_value;
-              if (out.final_value !== expected) wrongAnswers.push(`calculate_roi ${JSON.stringify(input)}: ${out.final_value} ≠ ${expected}`);
+              if (out.final_value !== expected)
+                wrongAnswers.push(`calculate_roi ${JSON.stringify(input)}: ${out.final_value} ≠ ${expected}`);
             } else {
               const symbol = symbols[i % symbols.length]!;
               const out = await finance.time('stock_price', () => callTool(financeUrl, 'stock_price', { symbol }));
               const expected = await quotes.quote(symbol);
-              if (out.symbol !== symbol || out.price !== expected.price) wrongAnswers.push(`stock_price ${symbol}: ${out.symbol} ${out.price} ≠ ${expected.price}`);
+              if (out.symbol !== symbol || out.price !== expected.price)
+                wrongAnswers.push(`stock_price ${symbol}: ${out.symbol} ${out.price} ≠ ${expected.price}`);
             }
           } catch {
             // counted by the recorder
@@ -407,7 +491,13 @@ runMain('load', async () => {
     });
     for (const kind of finance.kinds()) {
       const samples = finance.samples.get(kind) ?? [];
-      rows.push({ workload: `· ${kind}`, calls: samples.length + (finance.errors.get(kind) ?? 0), errors: finance.errors.get(kind) ?? 0, latency: summarize(samples), perSecond: samples.length / financeSeconds });
+      rows.push({
+        workload: `· ${kind}`,
+        calls: samples.length + (finance.errors.get(kind) ?? 0),
+        errors: finance.errors.get(kind) ?? 0,
+        latency: summarize(samples),
+        perSecond: samples.length / financeSeconds,
+      });
     }
     details.finance = { wrongAnswers: wrongAnswers.slice(0, 20), errors: finance.firstErrors };
 
@@ -416,7 +506,11 @@ runMain('load', async () => {
     say(`load: 3/3 conversations, ${plan.conversations} concurrent × ${plan.turns} turns (offline planner)`);
     const { orchestrator } = config;
     const conversations = new Conversations(
-      new Client({ connection, namespace: config.temporal.namespaces.orchestrator, plugins: [createAgentsPlugin(orchestrator)] }),
+      new Client({
+        connection,
+        namespace: config.temporal.namespaces.orchestrator,
+        plugins: [createAgentsPlugin(orchestrator)],
+      }),
       orchestrator.taskQueue,
       conversationInput(orchestrator, { model: 'offline' }),
     );
@@ -464,7 +558,12 @@ runMain('load', async () => {
             reply = await turns.time('turn', () =>
               Promise.race([
                 conversations.send(conversation, step.text),
-                new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no reply within ${TURN_TIMEOUT_MS / 1000} s`)), TURN_TIMEOUT_MS).unref()),
+                new Promise<never>((_, reject) =>
+                  setTimeout(
+                    () => reject(new Error(`no reply within ${TURN_TIMEOUT_MS / 1000} s`)),
+                    TURN_TIMEOUT_MS,
+                  ).unref(),
+                ),
               ]),
             );
           } catch {
@@ -473,7 +572,12 @@ runMain('load', async () => {
           }
           const calls = reply.toolCalls;
           if (calls.length !== 1 || calls[0]!.tool !== step.tool || !calls[0]!.ok) {
-            turns.fail('turn', new Error(`"${step.text}" → ${JSON.stringify(calls.map((t) => ({ tool: t.tool, ok: t.ok, summary: t.summary })))}: ${reply.reply.slice(0, 200)}`));
+            turns.fail(
+              'turn',
+              new Error(
+                `"${step.text}" → ${JSON.stringify(calls.map((t) => ({ tool: t.tool, ok: t.ok, summary: t.summary })))}: ${reply.reply.slice(0, 200)}`,
+              ),
+            );
             if (step.project || step.tracks) writeFailed = true;
             continue;
           }
@@ -484,12 +588,18 @@ runMain('load', async () => {
         // The conversation's IT session against what its turns wrote.
         try {
           const transcript = await conversations.transcript(conversation);
-          if (transcript.turns !== plan.turns) conversationMismatches.push(`conversation #${c}: ${transcript.turns} turns recorded, ${plan.turns} sent`);
+          if (transcript.turns !== plan.turns)
+            conversationMismatches.push(`conversation #${c}: ${transcript.turns} turns recorded, ${plan.turns} sent`);
           if (!writeFailed && expected.writes > 0) {
-            if (!transcript.itSessionId) conversationMismatches.push(`conversation #${c}: no IT session after ${expected.writes} IT writes`);
+            if (!transcript.itSessionId)
+              conversationMismatches.push(`conversation #${c}: no IT session after ${expected.writes} IT writes`);
             else {
               const state = await itState(transcript.itSessionId);
-              if (state.jira_project !== expected.project || state.ip_history_total !== expected.tracks || state.operations !== expected.writes) {
+              if (
+                state.jira_project !== expected.project ||
+                state.ip_history_total !== expected.tracks ||
+                state.operations !== expected.writes
+              ) {
                 conversationMismatches.push(
                   `conversation #${c}: IT session has project ${state.jira_project}, ${state.ip_history_total} IPs, ${state.operations} writes; ` +
                     `its turns wrote ${expected.project}, ${expected.tracks}, ${expected.writes}`,
@@ -543,7 +653,8 @@ runMain('load', async () => {
   for (const [name, n] of warnings) say(`load: ${name} logged ${n} warning or error line(s)`);
   for (const [workload, d] of Object.entries(details)) {
     for (const [key, list] of Object.entries(d as Record<string, unknown>)) {
-      if (Array.isArray(list) && list.length) say(`load: ${workload} ${key} (first ${list.length}):\n  ${list.join('\n  ')}`);
+      if (Array.isArray(list) && list.length)
+        say(`load: ${workload} ${key} (first ${list.length}):\n  ${list.join('\n  ')}`);
     }
   }
   const errors = rows.filter((r) => !r.workload.startsWith('·')).reduce((s, r) => s + r.errors, 0);
@@ -553,12 +664,33 @@ runMain('load', async () => {
     const dir = path.join(projectRoot, 'load-results');
     mkdirSync(dir, { recursive: true });
     const file = path.join(dir, `load-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, JSON.stringify({ machine, at: new Date().toISOString(), quick: values.quick, plan, totalSeconds, ok, rows, details, warnings: Object.fromEntries(warnings) }, null, 2));
+    writeFileSync(
+      file,
+      JSON.stringify(
+        {
+          machine,
+          at: new Date().toISOString(),
+          quick: values.quick,
+          plan,
+          totalSeconds,
+          ok,
+          rows,
+          details,
+          warnings: Object.fromEntries(warnings),
+        },
+        null,
+        2,
+      ),
+    );
     say(`load: wrote ${file}`);
   }
   // The dev server's log stays for a failed run.
   if (ok) rmSync(dataDir, { recursive: true, force: true });
   else say(`load: the Temporal dev server's log: ${path.join(dataDir, 'temporal-dev-server.log')}`);
-  say(ok ? 'load: 0 errors, 0 mismatches' : `load: FAILED (${errors} errors, ${mismatches} mismatches${failed ? ', the run stopped early' : ''})`);
+  say(
+    ok
+      ? 'load: 0 errors, 0 mismatches'
+      : `load: FAILED (${errors} errors, ${mismatches} mismatches${failed ? ', the run stopped early' : ''})`,
+  );
   process.exit(ok ? 0 : 1);
 });

@@ -8,7 +8,14 @@
  * response (no clock, no randomness, no I/O), which also makes it safe to retry as a Temporal activity.
  */
 import { Usage } from '@openai/agents-core';
-import type { AgentOutputItem, Model, ModelProvider, ModelRequest, ModelResponse, StreamEvent } from '@openai/agents-core';
+import type {
+  AgentOutputItem,
+  Model,
+  ModelProvider,
+  ModelRequest,
+  ModelResponse,
+  StreamEvent,
+} from '@openai/agents-core';
 import { cannotHelp, composeAnswer } from './planner/answer';
 import { readConversation } from './planner/conversation';
 import { Planner, type PlannedCall } from './planner/plan';
@@ -31,7 +38,8 @@ export class OfflinePlannerModel implements Model {
     yield { type: 'response_started' };
     for (const item of response.output) {
       if (item.type === 'message' && item.role === 'assistant') {
-        for (const part of item.content) if (part.type === 'output_text') yield { type: 'output_text_delta', delta: part.text };
+        for (const part of item.content)
+          if (part.type === 'output_text') yield { type: 'output_text_delta', delta: part.text };
       }
     }
     const { usage } = response;
@@ -39,7 +47,12 @@ export class OfflinePlannerModel implements Model {
       type: 'response_done',
       response: {
         id: `offline_${readConversation(request.input).itemCount}`,
-        usage: { requests: usage.requests, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, totalTokens: usage.totalTokens },
+        usage: {
+          requests: usage.requests,
+          inputTokens: usage.inputTokens,
+          outputTokens: usage.outputTokens,
+          totalTokens: usage.totalTokens,
+        },
         output: response.output as Extract<StreamEvent, { type: 'response_done' }>['response']['output'],
         ...(response.providerData ? { providerData: response.providerData } : {}),
       },
@@ -101,7 +114,9 @@ function assistantMessage(text: string): AgentOutputItem {
 /** Rough token counts (characters / 4), so usage reporting has something sensible to add up. */
 function estimateUsage(request: ModelRequest, output: AgentOutputItem[]): Usage {
   const inputChars =
-    (request.systemInstructions?.length ?? 0) + JSON.stringify(request.input).length + JSON.stringify(request.tools ?? []).length;
+    (request.systemInstructions?.length ?? 0) +
+    JSON.stringify(request.input).length +
+    JSON.stringify(request.tools ?? []).length;
   const inputTokens = Math.ceil(inputChars / 4);
   const outputTokens = Math.ceil(JSON.stringify(output).length / 4);
   return new Usage({ requests: 1, inputTokens, outputTokens, totalTokens: inputTokens + outputTokens });

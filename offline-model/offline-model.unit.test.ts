@@ -13,7 +13,13 @@ import { calculatorTool } from '../orchestrator/tools/calculator-tool';
 import type { LocalToolSpec } from '../orchestrator/tools/local-tool';
 import { weatherTool } from '../orchestrator/tools/weather/tool';
 import { calculateRoiTool, stockPriceTool } from '../tool-workers/finance/tools';
-import { getIpHistoryTool, getIpTool, getJiraMetricsTool, setJiraProjectTool, trackIpTool } from '../tool-workers/it/tools';
+import {
+  getIpHistoryTool,
+  getIpTool,
+  getJiraMetricsTool,
+  setJiraProjectTool,
+  trackIpTool,
+} from '../tool-workers/it/tools';
 
 // ---------------------------------------------------------------------------------------------------------------
 // The real tool set, from the same definitions the servers and the orchestrator use: the local tools' specs, and the
@@ -30,7 +36,13 @@ const fn = (name: string, description: string, parameters: unknown): FunctionToo
 });
 const local = (spec: LocalToolSpec) => fn(spec.name, spec.description, spec.parameters);
 const remote = (tool: AnyToolDefinition) =>
-  fn(tool.name, tool.description, toolParameters(z.toJSONSchema(tool.input, { io: 'input' }) as Record<string, unknown>, [itSessionContract.handleArgument]));
+  fn(
+    tool.name,
+    tool.description,
+    toolParameters(z.toJSONSchema(tool.input, { io: 'input' }) as Record<string, unknown>, [
+      itSessionContract.handleArgument,
+    ]),
+  );
 
 const calculator = local(calculatorTool);
 const weather = local(weatherTool);
@@ -42,14 +54,27 @@ const trackIp = remote(trackIpTool);
 const getIpHistory = remote(getIpHistoryTool);
 const getIp = remote(getIpTool);
 
-const ALL_TOOLS: SerializedTool[] = [calculator, weather, stockPrice, calculateRoi, setJiraProject, getJiraMetrics, trackIp, getIpHistory, getIp];
+const ALL_TOOLS: SerializedTool[] = [
+  calculator,
+  weather,
+  stockPrice,
+  calculateRoi,
+  setJiraProject,
+  getJiraMetrics,
+  trackIp,
+  getIpHistory,
+  getIp,
+];
 
 // ---------------------------------------------------------------------------------------------------------------
 // Requests and conversations.
 
 const model = new OfflinePlannerModel();
 
-function request(input: string | AgentInputItem[], options: { tools?: SerializedTool[]; systemInstructions?: string } = {}): ModelRequest {
+function request(
+  input: string | AgentInputItem[],
+  options: { tools?: SerializedTool[]; systemInstructions?: string } = {},
+): ModelRequest {
   return {
     input,
     tools: options.tools ?? ALL_TOOLS,
@@ -62,7 +87,11 @@ function request(input: string | AgentInputItem[], options: { tools?: Serialized
 }
 
 const user = (text: string): AgentInputItem => ({ role: 'user', content: text });
-const userParts = (text: string): AgentInputItem => ({ type: 'message', role: 'user', content: [{ type: 'input_text', text }] });
+const userParts = (text: string): AgentInputItem => ({
+  type: 'message',
+  role: 'user',
+  content: [{ type: 'input_text', text }],
+});
 const call = (name: string, args: object, callId: string): AgentInputItem => ({
   type: 'function_call',
   callId,
@@ -79,7 +108,13 @@ const result = (name: string, callId: string, output: string | { type: 'text'; t
 });
 /** How the SDK records an MCP tool's single text content. */
 const mcpResult = (name: string, callId: string, text: string): AgentInputItem =>
-  ({ type: 'function_call_result', name, callId, status: 'completed', output: [{ type: 'input_text', text }] }) as AgentInputItem;
+  ({
+    type: 'function_call_result',
+    name,
+    callId,
+    status: 'completed',
+    output: [{ type: 'input_text', text }],
+  }) as AgentInputItem;
 const assistant = (text: string): AgentInputItem => ({
   type: 'message',
   role: 'assistant',
@@ -104,7 +139,8 @@ function callsOf(response: ModelResponse): Call[] {
 function textOf(response: ModelResponse): string {
   expect(response.output).toHaveLength(1);
   const [item] = response.output;
-  if (item?.type !== 'message' || item.role !== 'assistant') throw new Error(`expected an assistant message, got ${JSON.stringify(item)}`);
+  if (item?.type !== 'message' || item.role !== 'assistant')
+    throw new Error(`expected an assistant message, got ${JSON.stringify(item)}`);
   expect(item.status).toBe('completed');
   return item.content.map((c) => (c.type === 'output_text' ? c.text : '')).join('');
 }
@@ -116,7 +152,10 @@ async function plan(text: string, tools?: SerializedTool[]): Promise<Array<{ nam
   return callsOf(response).map(({ name, args }) => ({ name, args }));
 }
 
-async function answer(input: string | AgentInputItem[], options?: { tools?: SerializedTool[]; systemInstructions?: string }) {
+async function answer(
+  input: string | AgentInputItem[],
+  options?: { tools?: SerializedTool[]; systemInstructions?: string },
+) {
   return textOf(await model.getResponse(request(input, options)));
 }
 
@@ -128,7 +167,11 @@ describe('offline planner: the sample questions', () => {
     ["What's the weather in New York?", 'weather', { city: 'New York' }],
     ['What is my IP address?', 'get_ip', {}],
     ['What is the stock price of AAPL?', 'stock_price', { symbol: 'AAPL' }],
-    ['Calculate the ROI for $10000 invested at 5% for 10 years', 'calculate_roi', { principal: 10000, annual_rate: 0.05, years: 10 }],
+    [
+      'Calculate the ROI for $10000 invested at 5% for 10 years',
+      'calculate_roi',
+      { principal: 10000, annual_rate: 0.05, years: 10 },
+    ],
     ['Set the JIRA project to DEMO-123', 'set_jira_project', { project: 'DEMO-123' }],
     ['Get JIRA metrics', 'get_jira_metrics', {}],
     ['Track my IP address', 'track_ip', {}],
@@ -162,13 +205,21 @@ describe('offline planner: rephrasings', () => {
       'calculate_roi',
       { principal: 5000, annual_rate: 0.07, years: 20, compounding: 'monthly' },
     ],
-    ['What return do I get on 10k at 4.5 percent over 18 months?', 'calculate_roi', { principal: 10000, annual_rate: 0.045, years: 1.5 }],
-    ['how much will 2.5m grow to in 30 years at 6% interest, compounded quarterly', 'calculate_roi', {
-      principal: 2_500_000,
-      annual_rate: 0.06,
-      years: 30,
-      compounding: 'quarterly',
-    }],
+    [
+      'What return do I get on 10k at 4.5 percent over 18 months?',
+      'calculate_roi',
+      { principal: 10000, annual_rate: 0.045, years: 1.5 },
+    ],
+    [
+      'how much will 2.5m grow to in 30 years at 6% interest, compounded quarterly',
+      'calculate_roi',
+      {
+        principal: 2_500_000,
+        annual_rate: 0.06,
+        years: 30,
+        compounding: 'quarterly',
+      },
+    ],
     ['switch the jira project to OPS', 'set_jira_project', { project: 'OPS' }],
     ['change my project to web', 'set_jira_project', { project: 'WEB' }],
     ['use DEMO as the jira project', 'set_jira_project', { project: 'DEMO' }],
@@ -192,7 +243,11 @@ describe('offline planner: chosen by the schemas, not by sample sentences', () =
     type: 'object',
     properties: {
       text: { type: 'string', description: 'The text to translate' },
-      target_language: { type: 'string', enum: ['french', 'german', 'spanish'], description: 'Language to translate into' },
+      target_language: {
+        type: 'string',
+        enum: ['french', 'german', 'spanish'],
+        description: 'Language to translate into',
+      },
       formal: { type: 'boolean', description: 'Use the formal register' },
     },
     required: ['text', 'target_language'],
@@ -219,8 +274,12 @@ describe('offline planner: chosen by the schemas, not by sample sentences', () =
   });
 
   it('weights words by rarity: a word every tool shares ("session") decides nothing', async () => {
-    expect(await plan('how much quota does my session have left?', sessionTools)).toEqual([{ name: 'get_session_quota', args: {} }]);
-    expect(await plan('session weather in Oslo', sessionTools)).toEqual([{ name: 'get_session_weather', args: { city: 'Oslo' } }]);
+    expect(await plan('how much quota does my session have left?', sessionTools)).toEqual([
+      { name: 'get_session_quota', args: {} },
+    ]);
+    expect(await plan('session weather in Oslo', sessionTools)).toEqual([
+      { name: 'get_session_weather', args: { city: 'Oslo' } },
+    ]);
   });
 
   it('state-changing tools are called only when their action is asked for', async () => {
@@ -233,13 +292,19 @@ describe('offline planner: follow-ups reuse the previous tool', () => {
   const stockExchange: AgentInputItem[] = [
     user('What is the stock price of AAPL?'),
     call('stock_price', { symbol: 'AAPL' }, 'call_1_0_stock_price'),
-    result('stock_price', 'call_1_0_stock_price', 'AAPL: 189.12 USD as of 2026-01-02T00:00:00Z (sample data)\n{"symbol":"AAPL"}'),
+    result(
+      'stock_price',
+      'call_1_0_stock_price',
+      'AAPL: 189.12 USD as of 2026-01-02T00:00:00Z (sample data)\n{"symbol":"AAPL"}',
+    ),
     assistant('AAPL: 189.12 USD as of 2026-01-02T00:00:00Z (sample data)'),
   ];
 
   it('"and MSFT?" after a stock_price exchange asks stock_price again, with a call id unique in the conversation', async () => {
     const response = await model.getResponse(request([...stockExchange, user('and MSFT?')]));
-    expect(callsOf(response)).toEqual([{ name: 'stock_price', args: { symbol: 'MSFT' }, callId: 'call_5_0_stock_price' }]);
+    expect(callsOf(response)).toEqual([
+      { name: 'stock_price', args: { symbol: 'MSFT' }, callId: 'call_5_0_stock_price' },
+    ]);
     expect(callsOf(await model.getResponse(request([...stockExchange, user('what about nvidia?')])))).toMatchObject([
       { name: 'stock_price', args: { symbol: 'NVDA' } },
     ]);
@@ -260,7 +325,9 @@ describe('offline planner: follow-ups reuse the previous tool', () => {
       result('get_ip_history', 'call_9_0_get_ip_history', 'IP history:\n1. 192.0.2.2'),
       assistant('IP history:\n1. 192.0.2.2'),
     ];
-    expect(callsOf(await model.getResponse(request([...later, user('and MSFT?')])))).toMatchObject([{ name: 'stock_price', args: { symbol: 'MSFT' } }]);
+    expect(callsOf(await model.getResponse(request([...later, user('and MSFT?')])))).toMatchObject([
+      { name: 'stock_price', args: { symbol: 'MSFT' } },
+    ]);
   });
 
   it('"what about Paris?" after a weather call; "and for 20 years?" keeps the other ROI arguments', async () => {
@@ -280,7 +347,11 @@ describe('offline planner: follow-ups reuse the previous tool', () => {
     const roiTurn = [
       user('Calculate the ROI for $10000 invested at 5% for 10 years'),
       call('calculate_roi', { principal: 10000, annual_rate: 0.05, years: 10 }, 'call_1_0_calculate_roi'),
-      result('calculate_roi', 'call_1_0_calculate_roi', '10,000.00 at 5.00% for 10 years, compounded yearly: final value 16,288.95'),
+      result(
+        'calculate_roi',
+        'call_1_0_calculate_roi',
+        '10,000.00 at 5.00% for 10 years, compounded yearly: final value 16,288.95',
+      ),
       assistant('10,000.00 at 5.00% for 10 years, compounded yearly: final value 16,288.95'),
     ];
     expect(callsOf(await model.getResponse(request([...roiTurn, user('and for 20 years?')])))).toMatchObject([
@@ -292,7 +363,9 @@ describe('offline planner: follow-ups reuse the previous tool', () => {
     const text = await answer([...stockExchange, user('write me a poem about the sea')]);
     expect(text).toContain('offline planner');
     // A clear new request goes to its own tool, not to the previous one.
-    expect(callsOf(await model.getResponse(request([...stockExchange, user('and what is my IP?')])))).toMatchObject([{ name: 'get_ip', args: {} }]);
+    expect(callsOf(await model.getResponse(request([...stockExchange, user('and what is my IP?')])))).toMatchObject([
+      { name: 'get_ip', args: {} },
+    ]);
   });
 });
 
@@ -317,18 +390,28 @@ describe('offline planner: several intents in one message', () => {
     expect(await plan('Calculate the ROI for $10000 invested at 5% for 10 years and compounded monthly')).toEqual([
       { name: 'calculate_roi', args: { principal: 10000, annual_rate: 0.05, years: 10, compounding: 'monthly' } },
     ]);
-    expect(await plan('what is the weather in Trinidad and Tobago')).toEqual([{ name: 'weather', args: { city: 'Trinidad and Tobago' } }]);
+    expect(await plan('what is the weather in Trinidad and Tobago')).toEqual([
+      { name: 'weather', args: { city: 'Trinidad and Tobago' } },
+    ]);
   });
 });
 
 describe('offline planner: answering from tool results', () => {
   const quote = 'AAPL: 189.12 USD as of 2026-01-02T00:00:00Z (sample data)';
-  const quoteJson = JSON.stringify({ symbol: 'AAPL', price: 189.12, currency: 'USD', as_of: '2026-01-02T00:00:00Z', source: 'sample data' }, null, 2);
+  const quoteJson = JSON.stringify(
+    { symbol: 'AAPL', price: 189.12, currency: 'USD', as_of: '2026-01-02T00:00:00Z', source: 'sample data' },
+    null,
+    2,
+  );
 
   it('uses the summary line(s) before the JSON, whatever form the output takes', async () => {
     for (const output of [`${quote}\n${quoteJson}`, { type: 'text' as const, text: `${quote}\n${quoteJson}` }]) {
       const response = await model.getResponse(
-        request([user('What is the stock price of AAPL?'), call('stock_price', { symbol: 'AAPL' }, 'c1'), result('stock_price', 'c1', output)]),
+        request([
+          user('What is the stock price of AAPL?'),
+          call('stock_price', { symbol: 'AAPL' }, 'c1'),
+          result('stock_price', 'c1', output),
+        ]),
       );
       expect(textOf(response)).toBe(quote);
       expect(response.providerData).toEqual({ model: 'offline', phase: 'answer' });
@@ -338,17 +421,29 @@ describe('offline planner: answering from tool results', () => {
       await answer([
         userParts('Show me the IP history'),
         call('get_ip_history', {}, 'c1'),
-        mcpResult('get_ip_history', 'c1', `${history}\n{\n  "session_id": "s1",\n  "entries": [],\n  "total_tracked": 1\n}`),
+        mcpResult(
+          'get_ip_history',
+          'c1',
+          `${history}\n{\n  "session_id": "s1",\n  "entries": [],\n  "total_tracked": 1\n}`,
+        ),
       ]),
     ).toBe(history);
   });
 
   it('renders JSON-only output briefly, and passes plain text through', async () => {
-    const text = await answer([user('get ip'), call('get_ip', {}, 'c1'), result('get_ip', 'c1', '{"ip":"203.0.113.7","source":"public-ip-service"}')]);
+    const text = await answer([
+      user('get ip'),
+      call('get_ip', {}, 'c1'),
+      result('get_ip', 'c1', '{"ip":"203.0.113.7","source":"public-ip-service"}'),
+    ]);
     expect(text).toBe('ip: 203.0.113.7, source: public-ip-service');
-    expect(await answer([user('Calculate 15 * 23'), call('calculator', { expression: '15 * 23' }, 'c1'), result('calculator', 'c1', '15 * 23 = 345')])).toBe(
-      '15 * 23 = 345',
-    );
+    expect(
+      await answer([
+        user('Calculate 15 * 23'),
+        call('calculator', { expression: '15 * 23' }, 'c1'),
+        result('calculator', 'c1', '15 * 23 = 345'),
+      ]),
+    ).toBe('15 * 23 = 345');
   });
 
   it('joins several results, one paragraph each', async () => {
@@ -356,8 +451,16 @@ describe('offline planner: answering from tool results', () => {
       user('track my IP and show me the IP history'),
       call('track_ip', {}, 'a'),
       call('get_ip_history', {}, 'b'),
-      mcpResult('track_ip', 'a', 'Tracked 203.0.113.7 (public-ip-service) at 2026-01-02T00:00:00Z.\n{"ip":"203.0.113.7"}'),
-      mcpResult('get_ip_history', 'b', 'IP history:\n1. 203.0.113.7 (tracked at 2026-01-02T00:00:00Z, public-ip-service)\n{"entries":[]}'),
+      mcpResult(
+        'track_ip',
+        'a',
+        'Tracked 203.0.113.7 (public-ip-service) at 2026-01-02T00:00:00Z.\n{"ip":"203.0.113.7"}',
+      ),
+      mcpResult(
+        'get_ip_history',
+        'b',
+        'IP history:\n1. 203.0.113.7 (tracked at 2026-01-02T00:00:00Z, public-ip-service)\n{"entries":[]}',
+      ),
     ]);
     expect(text).toBe(
       'track_ip: Tracked 203.0.113.7 (public-ip-service) at 2026-01-02T00:00:00Z.\n\n' +
@@ -386,11 +489,18 @@ describe('offline planner: answering from tool results', () => {
       result('track_ip', 'a', 'track_ip failed: ipify timed out'),
       result('get_ip_history', 'b', 'No IPs tracked in this session yet.'),
     ]);
-    expect(mixed).toBe('The track_ip tool failed: "ipify timed out"\n\nget_ip_history: No IPs tracked in this session yet.');
+    expect(mixed).toBe(
+      'The track_ip tool failed: "ipify timed out"\n\nget_ip_history: No IPs tracked in this session yet.',
+    );
   });
 
   it('answers only results of calls made after the latest user message; a new question is planned afresh', async () => {
-    const earlier = [user('What is the stock price of AAPL?'), call('stock_price', { symbol: 'AAPL' }, 'c1'), result('stock_price', 'c1', quote), assistant(quote)];
+    const earlier = [
+      user('What is the stock price of AAPL?'),
+      call('stock_price', { symbol: 'AAPL' }, 'c1'),
+      result('stock_price', 'c1', quote),
+      assistant(quote),
+    ];
     expect(callsOf(await model.getResponse(request([...earlier, user('What is my IP address?')])))).toEqual([
       { name: 'get_ip', args: {}, callId: 'call_5_0_get_ip' },
     ]);
@@ -404,9 +514,15 @@ describe('offline planner: when no tool fits', () => {
     const text = textOf(response);
     expect(text).toContain("I'm the offline planner (no language model is configured)");
     expect(text).toContain("couldn't match your request");
-    expect(text).toContain('- calculator: Evaluates an arithmetic expression exactly (+ - * / ^, parentheses, sqrt, percentages) and returns the result.');
-    expect(text).toContain('- stock_price: Latest price of a stock ticker, with its currency, the time it was observed and its source.');
-    expect(text).toContain('- set_jira_project: Sets the Jira project of an IT session; later get_jira_metrics calls use it by default.');
+    expect(text).toContain(
+      '- calculator: Evaluates an arithmetic expression exactly (+ - * / ^, parentheses, sqrt, percentages) and returns the result.',
+    );
+    expect(text).toContain(
+      '- stock_price: Latest price of a stock ticker, with its currency, the time it was observed and its source.',
+    );
+    expect(text).toContain(
+      '- set_jira_project: Sets the Jira project of an IT session; later get_jira_metrics calls use it by default.',
+    );
     for (const tool of ALL_TOOLS) expect(text).toContain(`- ${(tool as FunctionToolDef).name}: `);
     expect(text).toMatch(/Try, for example: "calculator \(15 \* 23\) \/ 4" or "weather New York"\./);
     expect(text).not.toContain('Unavailable');
@@ -422,13 +538,16 @@ describe('offline planner: when no tool fits', () => {
   it('names the tool that looked relevant but lacked required arguments, instead of settling for a weaker one', async () => {
     const text = await answer('set the jira project');
     expect(text).toContain("set_jira_project looks relevant, but I couldn't find its project in your message.");
-    expect(await answer('What is the weather like?')).toContain("weather looks relevant, but I couldn't find its city in your message.");
+    expect(await answer('What is the weather like?')).toContain(
+      "weather looks relevant, but I couldn't find its city in your message.",
+    );
     expect(await answer('tell me a joke')).not.toContain('looks relevant');
   });
 
   it('mentions the tool servers that are unavailable', async () => {
     const itTools = [setJiraProject, getJiraMetrics, trackIp, getIpHistory, getIp];
-    const systemInstructions = 'You are a helpful assistant.\nUnavailable tool servers: finance (http://localhost:8001/mcp: connection refused)\nBe brief.';
+    const systemInstructions =
+      'You are a helpful assistant.\nUnavailable tool servers: finance (http://localhost:8001/mcp: connection refused)\nBe brief.';
     const text = await answer('What is the stock price of AAPL?', { tools: itTools, systemInstructions });
     expect(text).toContain('offline planner');
     expect(text).toContain('Unavailable tool servers: finance (http://localhost:8001/mcp: connection refused)');
@@ -437,7 +556,10 @@ describe('offline planner: when no tool fits', () => {
   });
 
   it('says so when it has no tools at all', async () => {
-    const text = await answer('What is my IP address?', { tools: [], systemInstructions: 'Unavailable tool servers: finance, it' });
+    const text = await answer('What is my IP address?', {
+      tools: [],
+      systemInstructions: 'Unavailable tool servers: finance, it',
+    });
     expect(text).toContain('I have no tools available right now.');
     expect(text).toContain('Unavailable tool servers: finance, it');
   });
@@ -445,7 +567,13 @@ describe('offline planner: when no tool fits', () => {
 
 describe('offline planner: the Model and ModelProvider contract', () => {
   it('is deterministic: the same request gets the same response, from any instance', async () => {
-    const conversation = [user('What is the stock price of AAPL?'), call('stock_price', { symbol: 'AAPL' }, 'c1'), result('stock_price', 'c1', 'AAPL: 1 USD'), assistant('AAPL: 1 USD'), user('and MSFT?')];
+    const conversation = [
+      user('What is the stock price of AAPL?'),
+      call('stock_price', { symbol: 'AAPL' }, 'c1'),
+      result('stock_price', 'c1', 'AAPL: 1 USD'),
+      assistant('AAPL: 1 USD'),
+      user('and MSFT?'),
+    ];
     for (const input of ['track my IP and show me the IP history', 'write me a poem about the sea', conversation]) {
       const first = await model.getResponse(request(input));
       const again = await new OfflinePlannerModel().getResponse(request(input));

@@ -50,7 +50,9 @@ const failureType: Record<McpCallError['kind'], string> = {
 function mcpFailure(err: unknown): never {
   if (err instanceof McpCallError) {
     const type = failureType[err.kind];
-    throw err.kind === 'unreachable' ? ApplicationFailure.retryable(err.message, type) : ApplicationFailure.nonRetryable(err.message, type);
+    throw err.kind === 'unreachable'
+      ? ApplicationFailure.retryable(err.message, type)
+      : ApplicationFailure.nonRetryable(err.message, type);
   }
   throw err;
 }
@@ -84,7 +86,11 @@ function sessionHandleOf(result: CallToolResult): string | undefined {
   return typeof handle === 'string' && handle !== '' ? handle : undefined;
 }
 
-export function createOrchestratorActivities({ mcp, weather, planner = new ActionPlanner({ kind: 'offline', model: 'offline' }) }: OrchestratorDeps) {
+export function createOrchestratorActivities({
+  mcp,
+  weather,
+  planner = new ActionPlanner({ kind: 'offline', model: 'offline' }),
+}: OrchestratorDeps) {
   return {
     /** The manual loop asks its model what to do next: call tools, or answer (orchestrator/manual/). */
     async planNextAction(request: PlanRequest): Promise<ActionDecision> {
@@ -112,7 +118,12 @@ export function createOrchestratorActivities({ mcp, weather, planner = new Actio
     },
 
     /** One tool call; the arguments are sent as given (the workflow has already put the session handle in). */
-    async callMcpTool(input: { server: McpServerName; tool: string; arguments: Record<string, unknown>; onBehalfOf?: string }): Promise<McpToolOutcome> {
+    async callMcpTool(input: {
+      server: McpServerName;
+      tool: string;
+      arguments: Record<string, unknown>;
+      onBehalfOf?: string;
+    }): Promise<McpToolOutcome> {
       try {
         const result = await mcp.callTool(input.server, {
           name: input.tool,
@@ -147,7 +158,10 @@ export function createOrchestratorActivities({ mcp, weather, planner = new Actio
       }
       // Already ended (idle expiry, or closed by an earlier attempt of this activity): nothing left to do.
       if (!result.isError || sessionErrorOf(result) === itSessionContract.notFound) return;
-      throw ApplicationFailure.nonRetryable(`closing the ${input.server} session failed: ${toolResultText(result)}`, 'McpRequestRejected');
+      throw ApplicationFailure.nonRetryable(
+        `closing the ${input.server} session failed: ${toolResultText(result)}`,
+        'McpRequestRejected',
+      );
     },
 
     async calculate(input: { expression: string }): Promise<ToolOutcome> {

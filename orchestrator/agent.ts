@@ -20,7 +20,7 @@ export function instructions(state: Pick<ConversationState, 'summary' | 'unavail
   const unavailable = Object.entries(state.unavailable).map(([server, why]) => `${server} (${why})`);
   return [
     'You are a helpful assistant. Use the tools for facts, numbers and actions; never guess a price, a metric or an address.',
-    'Finance tools give stock prices and investment growth; IT tools keep a Jira project and an IP history in this conversation\'s own session.',
+    "Finance tools give stock prices and investment growth; IT tools keep a Jira project and an IP history in this conversation's own session.",
     'Answer briefly and say which data is sample data when the tool says so. When a tool fails, tell the user plainly what failed.',
     state.summary ? `Earlier turns of this conversation, summarised:\n${state.summary}` : '',
     unavailable.length ? `Unavailable tool servers: ${unavailable.join('; ')}` : '',
@@ -29,7 +29,12 @@ export function instructions(state: Pick<ConversationState, 'summary' | 'unavail
     .join('\n\n');
 }
 
-export function buildAgent(opts: { model: string; state: ConversationState; tools: ToolBridge; turnLog: TurnLog }): Agent {
+export function buildAgent(opts: {
+  model: string;
+  state: ConversationState;
+  tools: ToolBridge;
+  turnLog: TurnLog;
+}): Agent {
   const { model, state, tools, turnLog } = opts;
   return new Agent({
     name: 'Assistant',

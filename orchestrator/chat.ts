@@ -16,7 +16,8 @@ import { Conversations, conversationInput, type ConversationHandle } from './con
 import { createAgentsPlugin } from './plugin';
 import { type AgentLoop, type ToolCallRecord, type TranscriptEntry, type TurnReply } from './shared';
 
-const HELP = 'Commands: /new (start a new conversation), /history (show the transcript), /quit (leave; the conversation stays resumable)';
+const HELP =
+  'Commands: /new (start a new conversation), /history (show the transcript), /quit (leave; the conversation stays resumable)';
 const SLOW_TURN_MS = 15_000;
 /** How the banner names each agent loop (AGENT_LOOP). */
 const LOOPS: Record<AgentLoop, string> = {
@@ -65,28 +66,33 @@ runMain('chat', async () => {
   // No link for a server whose Web UI is unknown (an external one, without TEMPORAL_UI_URL).
   const webUi = temporalWebUi(config.temporal, config.temporalUi);
   const connection = await connectClient(config.temporal);
-  await assertNamespaceExists(connection, config.temporal, config.temporal.namespaces.orchestrator).catch(async (err: unknown) => {
-    await connection.close();
-    throw err;
-  });
+  await assertNamespaceExists(connection, config.temporal, config.temporal.namespaces.orchestrator).catch(
+    async (err: unknown) => {
+      await connection.close();
+      throw err;
+    },
+  );
   const client = new Client({
     connection,
     namespace: config.temporal.namespaces.orchestrator,
     plugins: [createAgentsPlugin(config.orchestrator)],
     interceptors: { workflow: telemetry.temporalClientInterceptors },
   });
-  const conversations = new Conversations(client, config.orchestrator.taskQueue, conversationInput(config.orchestrator));
+  const conversations = new Conversations(
+    client,
+    config.orchestrator.taskQueue,
+    conversationInput(config.orchestrator),
+  );
   const interactive = Boolean(process.stdin.isTTY);
 
   async function open(id?: string): Promise<ConversationHandle> {
-    const handle = id
-      ? await conversations.resume(id)
-      : await conversations.start();
+    const handle = id ? await conversations.resume(id) : await conversations.start();
     out(`${id ? 'Resumed' : 'Started'} conversation ${handle.workflowId}`);
     // A resumed conversation keeps the loop it started with, whatever AGENT_LOOP says now.
     const loop = id ? await conversations.agentLoopOf(handle) : conversations.agentLoop;
     if (loop && loop !== conversations.agentLoop) out(`Loop of this conversation: ${LOOPS[loop]}`);
-    if (webUi) out(`Temporal Web UI: ${workflowWebUiLink(webUi, config.temporal.namespaces.orchestrator, handle.workflowId)}`);
+    if (webUi)
+      out(`Temporal Web UI: ${workflowWebUiLink(webUi, config.temporal.namespaces.orchestrator, handle.workflowId)}`);
     out();
     return handle;
   }
@@ -110,7 +116,8 @@ runMain('chat', async () => {
   try {
     conversation = await open(values.conversation);
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw new Error(`${err.message}: start a new one without --conversation`, { cause: err });
+    if (err instanceof WorkflowNotFoundError)
+      throw new Error(`${err.message}: start a new one without --conversation`, { cause: err });
     throw err;
   }
 
@@ -132,7 +139,8 @@ runMain('chat', async () => {
       if (line === '/quit' || line === '/exit') break;
       if (line === '/help') out(HELP);
       else if (line === '/new') conversation = await open();
-      else if (line === '/history') printTranscript((await conversations.transcript(conversation)).entries, toolTransport);
+      else if (line === '/history')
+        printTranscript((await conversations.transcript(conversation)).entries, toolTransport);
       else if (line.startsWith('/')) out(`Unknown command ${line}. ${HELP}`);
       else {
         const spinner = ora({ text: 'thinking…', stream: process.stderr, isSilent: !interactive }).start();
@@ -156,7 +164,9 @@ runMain('chat', async () => {
     }
   } finally {
     rl.close();
-    out(`Conversation ${conversation.workflowId} stays open; resume it with: npm run chat -- --conversation ${conversation.workflowId}`);
+    out(
+      `Conversation ${conversation.workflowId} stays open; resume it with: npm run chat -- --conversation ${conversation.workflowId}`,
+    );
     await connection.close();
     await telemetry.shutdown();
   }

@@ -62,7 +62,12 @@ function digest(turn: AgentInputItem[]): string {
  * Fits the remembered `items` so that, with the `incoming` user message added as the newest turn, the context holds
  * at most `maxTurns` turns and about `maxTokens` tokens. The incoming turn always stays: the model needs the question.
  */
-export function fitToContext(items: AgentInputItem[], policy: ContextPolicy, previousSummary: string | undefined, incoming: AgentInputItem): FittedContext {
+export function fitToContext(
+  items: AgentInputItem[],
+  policy: ContextPolicy,
+  previousSummary: string | undefined,
+  incoming: AgentInputItem,
+): FittedContext {
   const turns = splitTurns([...items, incoming]);
   let tokens = estimateTokens(items) + estimateTokens([incoming]);
   const dropped: AgentInputItem[][] = [];

@@ -32,7 +32,14 @@ export interface ConversationLoop {
   continueAsNew(next: ConversationInput): Promise<never>;
 }
 
-export async function serveConversation({ input, state, tools, transcript, runTurn, continueAsNew }: ConversationLoop): Promise<ConversationResult> {
+export async function serveConversation({
+  input,
+  state,
+  tools,
+  transcript,
+  runTurn,
+  continueAsNew,
+}: ConversationLoop): Promise<ConversationResult> {
   let busy = false;
   let pokes = 0; // counts turns starting and finishing, so the loop below wakes for each
   let endedBecause: string | undefined;
@@ -54,7 +61,8 @@ export async function serveConversation({ input, state, tools, transcript, runTu
       validator: (request) => {
         const text = (request as { text?: unknown } | undefined)?.text;
         if (typeof text !== 'string' || text.trim() === '') throw new Error('text must be a non-empty string');
-        if (text.length > MAX_MESSAGE_CHARS) throw new Error(`text must be at most ${MAX_MESSAGE_CHARS} characters (got ${text.length})`);
+        if (text.length > MAX_MESSAGE_CHARS)
+          throw new Error(`text must be at most ${MAX_MESSAGE_CHARS} characters (got ${text.length})`);
         if (endedBecause) throw new Error(`this conversation has ended (${endedBecause}); start a new one`);
       },
     },
@@ -75,14 +83,18 @@ export async function serveConversation({ input, state, tools, transcript, runTu
   });
 
   const historyTooLong = () =>
-    workflowInfo().continueAsNewSuggested || (input.maxHistoryEvents !== undefined && workflowInfo().historyLength >= input.maxHistoryEvents);
+    workflowInfo().continueAsNewSuggested ||
+    (input.maxHistoryEvents !== undefined && workflowInfo().historyLength >= input.maxHistoryEvents);
 
   // Tools are discovered when the conversation starts, so the first turn finds them ready.
   if (!input.state) await tools.discover(new TurnLog(transcript));
 
   for (;;) {
     const seen = pokes;
-    const stirred = await condition(() => pokes !== seen || endedBecause !== undefined || (!busy && historyTooLong()), input.idleTimeoutMs);
+    const stirred = await condition(
+      () => pokes !== seen || endedBecause !== undefined || (!busy && historyTooLong()),
+      input.idleTimeoutMs,
+    );
     if (endedBecause) break;
     if (!stirred && !busy) {
       endedBecause = `idle for ${input.idleTimeoutMs} ms`;
@@ -100,4 +112,11 @@ export async function serveConversation({ input, state, tools, transcript, runTu
   return { turns: state.turns, endedBecause };
 }
 
-export const newConversationState = (): ConversationState => ({ items: [], transcript: [], turns: 0, catalog: [], unavailable: {}, startedAt: now() });
+export const newConversationState = (): ConversationState => ({
+  items: [],
+  transcript: [],
+  turns: 0,
+  catalog: [],
+  unavailable: {},
+  startedAt: now(),
+});

@@ -34,13 +34,18 @@ export const conversationWorkflowTypes = {
 
 /** The loop a conversation runs, from its workflow type; undefined for a type that is no conversation. */
 export function agentLoopOf(workflowType: string): AgentLoop | undefined {
-  return (Object.keys(conversationWorkflowTypes) as AgentLoop[]).find((loop) => conversationWorkflowTypes[loop] === workflowType);
+  return (Object.keys(conversationWorkflowTypes) as AgentLoop[]).find(
+    (loop) => conversationWorkflowTypes[loop] === workflowType,
+  );
 }
 
 /** Model calls of the manual loop's planning activity: as many attempts as the Agents SDK plugin gives its model calls. */
 const MODEL_CALL_ATTEMPTS = 3;
 
-export function conversationInput(config: OrchestratorConfig, overrides: Partial<ConversationInput> = {}): ConversationInput {
+export function conversationInput(
+  config: OrchestratorConfig,
+  overrides: Partial<ConversationInput> = {},
+): ConversationInput {
   const input: ConversationInput = {
     model: config.llm.model,
     agentLoop: config.agentLoop,
@@ -53,7 +58,8 @@ export function conversationInput(config: OrchestratorConfig, overrides: Partial
     ...overrides,
   };
   // The Agents SDK loop takes its model-call policy from the plugin; the manual loop's planning activity from here.
-  if (input.agentLoop === 'manual') input.modelCalls ??= { timeoutMs: config.modelTimeoutMs, maxAttempts: MODEL_CALL_ATTEMPTS };
+  if (input.agentLoop === 'manual')
+    input.modelCalls ??= { timeoutMs: config.modelTimeoutMs, maxAttempts: MODEL_CALL_ATTEMPTS };
   return input;
 }
 
@@ -80,7 +86,9 @@ export class Conversations {
       workflowId: `${this.prefix}${id}`,
       args: [this.input],
       // Who its Nexus operations are for (orchestrator/nexus-identity.ts), as MCP calls say with _meta.onBehalfOf.
-      ...(this.input.user ? { memo: { [NEXUS_IDENTITY_MEMO]: { onBehalfOf: this.input.user } satisfies NexusIdentity } } : {}),
+      ...(this.input.user
+        ? { memo: { [NEXUS_IDENTITY_MEMO]: { onBehalfOf: this.input.user } satisfies NexusIdentity } }
+        : {}),
       staticSummary: `conversation of ${this.input.user ?? 'an unnamed user'} (model ${this.input.model}, ${this.agentLoop} loop, tools over ${this.input.toolTransport ?? 'mcp'})`,
     });
   }

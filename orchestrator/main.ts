@@ -16,20 +16,35 @@ import { createOrchestratorWorker } from './worker';
 import { announceReady } from '../shared/ready';
 
 runMain('worker:orchestrator', async () => {
-  const { config, log } = loadProcessConfig('worker:orchestrator', { temporal: temporalSection, orchestrator: orchestratorSection });
+  const { config, log } = loadProcessConfig('worker:orchestrator', {
+    temporal: temporalSection,
+    orchestrator: orchestratorSection,
+  });
   const { orchestrator } = config;
   const telemetry = startTelemetry('worker:orchestrator');
   installTemporalRuntime(log);
   const connection = await connectWorker(config.temporal);
-  const mcp = new McpClientPool({ servers: orchestrator.mcpServers, requestTimeoutMs: orchestrator.mcpCallTimeoutMs, token: orchestrator.mcpToken });
+  const mcp = new McpClientPool({
+    servers: orchestrator.mcpServers,
+    requestTimeoutMs: orchestrator.mcpCallTimeoutMs,
+    token: orchestrator.mcpToken,
+  });
   const weather = createWeatherProvider(orchestrator.weather);
   try {
     await assertNamespaceExists(connection, config.temporal, config.temporal.namespaces.orchestrator);
     if (orchestrator.toolTransport === 'nexus') {
       // The tool workers' task queues are theirs to configure; the command names the variable that sets each.
       await assertNexusEndpointsExist(connection, [
-        { name: orchestrator.nexusEndpoints.finance, namespace: config.temporal.namespaces.finance, taskQueue: '<FINANCE_TASK_QUEUE, finance-tools by default>' },
-        { name: orchestrator.nexusEndpoints.it, namespace: config.temporal.namespaces.it, taskQueue: '<IT_TASK_QUEUE, it-tools by default>' },
+        {
+          name: orchestrator.nexusEndpoints.finance,
+          namespace: config.temporal.namespaces.finance,
+          taskQueue: '<FINANCE_TASK_QUEUE, finance-tools by default>',
+        },
+        {
+          name: orchestrator.nexusEndpoints.it,
+          namespace: config.temporal.namespaces.it,
+          taskQueue: '<IT_TASK_QUEUE, it-tools by default>',
+        },
       ]);
     }
     const worker = await createOrchestratorWorker({
@@ -47,7 +62,9 @@ runMain('worker:orchestrator', async () => {
         model: orchestrator.llm.model,
         provider: orchestrator.llm.kind,
         toolTransport: orchestrator.toolTransport,
-        ...(orchestrator.toolTransport === 'nexus' ? { nexusEndpoints: orchestrator.nexusEndpoints } : { mcpServers: orchestrator.mcpServers }),
+        ...(orchestrator.toolTransport === 'nexus'
+          ? { nexusEndpoints: orchestrator.nexusEndpoints }
+          : { mcpServers: orchestrator.mcpServers }),
         weather: weather.name,
       },
       'orchestrator worker ready',

@@ -7,7 +7,10 @@ import { OpenAIAgentsPlugin } from '@temporalio/openai-agents';
 import type { OrchestratorConfig } from '../shared/config';
 import { ConversationModelProvider } from './model/provider';
 
-export function createAgentsPlugin(config: Pick<OrchestratorConfig, 'llm' | 'modelTimeoutMs'>, modelProvider?: ModelProvider): OpenAIAgentsPlugin {
+export function createAgentsPlugin(
+  config: Pick<OrchestratorConfig, 'llm' | 'modelTimeoutMs'>,
+  modelProvider?: ModelProvider,
+): OpenAIAgentsPlugin {
   return new OpenAIAgentsPlugin({
     modelProvider: modelProvider ?? new ConversationModelProvider(config.llm),
     modelParams: {

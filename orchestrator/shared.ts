@@ -162,4 +162,3 @@ export const MAX_TRANSCRIPT_ENTRIES = 500;
 export const sendMessageUpdate = defineUpdate<TurnReply, [TurnRequest]>('sendMessage');
 export const transcriptQuery = defineQuery<TranscriptView>('transcript');
 export const endConversationSignal = defineSignal<[{ reason: string }]>('endConversation');
-

@@ -26,7 +26,10 @@ export interface TurnContext {
   transcript: Transcript;
 }
 
-export async function runTurn({ input, state, memory, runner, tools, transcript }: TurnContext, text: string): Promise<TurnReply> {
+export async function runTurn(
+  { input, state, memory, runner, tools, transcript }: TurnContext,
+  text: string,
+): Promise<TurnReply> {
   const turn = ++state.turns;
   const turnLog = new TurnLog(transcript);
   transcript.add({ kind: 'user', turn, text, at: now() });
@@ -37,7 +40,7 @@ export async function runTurn({ input, state, memory, runner, tools, transcript 
     await memory.clearSession();
     await memory.addItems(fitted.items);
     state.summary = fitted.summary;
-    const how = input.context.strategy === 'summary' ? 'summarised' : 'dropped from the model\'s context';
+    const how = input.context.strategy === 'summary' ? 'summarised' : "dropped from the model's context";
     const budget = `${input.context.maxTurns} turns / ~${input.context.maxTokens} tokens`;
     turnLog.notice(`${fitted.droppedTurns} earlier turn(s) were ${how} to stay within ${budget}.`);
   }
@@ -51,7 +54,12 @@ export async function runTurn({ input, state, memory, runner, tools, transcript 
   } catch (err) {
     reply = `Sorry, I could not finish this turn: ${describeFailure(err)}`;
     log.warn('turn failed', { turn, error: describeFailure(err) });
-    const assistant: AgentInputItem = { type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: reply }] };
+    const assistant: AgentInputItem = {
+      type: 'message',
+      role: 'assistant',
+      status: 'completed',
+      content: [{ type: 'output_text', text: reply }],
+    };
     await memory.clearSession();
     await memory.addItems([...before, { role: 'user', content: text }, assistant]);
   }

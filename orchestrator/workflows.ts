@@ -25,7 +25,9 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
     state,
     memory: new WorkflowSafeMemorySession({ initialItems: state.items }),
     runner: new TemporalOpenAIRunner(
-      input.model === OFFLINE_MODEL_NAME && patched(LOCAL_PLANNER_PATCH) ? { defaultModelParams: { useLocalActivity: true } } : undefined,
+      input.model === OFFLINE_MODEL_NAME && patched(LOCAL_PLANNER_PATCH)
+        ? { defaultModelParams: { useLocalActivity: true } }
+        : undefined,
     ),
     tools: new ToolBridge(input, state),
     transcript: new Transcript(state.transcript),

@@ -19,8 +19,23 @@ export interface StdioEntry {
 }
 
 export type GooseExtension =
-  | { type: 'stdio'; name: string; enabled: boolean; cmd: string; args: string[]; envs: Record<string, string>; timeout: number }
-  | { type: 'streamable_http'; name: string; enabled: boolean; uri: string; headers: Record<string, string>; timeout: number };
+  | {
+      type: 'stdio';
+      name: string;
+      enabled: boolean;
+      cmd: string;
+      args: string[];
+      envs: Record<string, string>;
+      timeout: number;
+    }
+  | {
+      type: 'streamable_http';
+      name: string;
+      enabled: boolean;
+      uri: string;
+      headers: Record<string, string>;
+      timeout: number;
+    };
 
 function localize(text: string, nodePath: string): string {
   return text

@@ -3,7 +3,14 @@
  * else is logged with its stack; all exit non-zero. A process started by a launcher ends with it. Nothing here writes
  * to stdout.
  */
-import { ConfigError, loadSections, logLevelSection, type ConfigOf, type ConfigSections, type LogLevel } from './config';
+import {
+  ConfigError,
+  loadSections,
+  logLevelSection,
+  type ConfigOf,
+  type ConfigSections,
+  type LogLevel,
+} from './config';
 import { createLogger, type Logger } from './logger';
 import { endWithLauncher } from './ready';
 
@@ -22,7 +29,9 @@ export function loadProcessConfig<S extends ConfigSections>(
   opts: { logLevel?: (configured: LogLevel) => LogLevel } = {},
 ): { config: ConfigOf<S> & { logLevel: LogLevel }; log: Logger } {
   const warnings: string[] = [];
-  const config = loadSections({ ...sections, logLevel: logLevelSection }, (w) => warnings.push(w)) as ConfigOf<S> & { logLevel: LogLevel };
+  const config = loadSections({ ...sections, logLevel: logLevelSection }, (w) => warnings.push(w)) as ConfigOf<S> & {
+    logLevel: LogLevel;
+  };
   const log = createLogger(name, (opts.logLevel ?? ((l) => l))(config.logLevel));
   for (const warning of warnings) log.warn(warning);
   return { config, log };

@@ -15,10 +15,16 @@ export class ProviderError extends Error {
   }
 }
 
-const suffix: Record<ProviderFailureKind, string> = { timeout: 'Timeout', unavailable: 'Unavailable', rejected: 'Rejected' };
+const suffix: Record<ProviderFailureKind, string> = {
+  timeout: 'Timeout',
+  unavailable: 'Unavailable',
+  rejected: 'Rejected',
+};
 
 /** `QuoteProviderTimeout` (retryable), `JiraRejected` (not), ... */
 export function providerFailure(err: ProviderError, typePrefix: string): ApplicationFailure {
   const type = typePrefix + suffix[err.kind];
-  return err.kind === 'rejected' ? ApplicationFailure.nonRetryable(err.message, type) : ApplicationFailure.retryable(err.message, type);
+  return err.kind === 'rejected'
+    ? ApplicationFailure.nonRetryable(err.message, type)
+    : ApplicationFailure.retryable(err.message, type);
 }

@@ -40,7 +40,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     address = config.temporal.address;
     await ensureNamespaces(config.temporal, ['default', ...TOOL_NAMESPACES]);
   } else {
-    const cliPath = await findTemporalCli({ explicitPath: config.devServer.cliPath, cacheDir: config.devServer.cliCacheDir });
+    const cliPath = await findTemporalCli({
+      explicitPath: config.devServer.cliPath,
+      cacheDir: config.devServer.cliCacheDir,
+    });
     env = await TestWorkflowEnvironment.createLocal({
       server: {
         executable: { type: 'existing-path', path: cliPath },

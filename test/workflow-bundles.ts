@@ -5,4 +5,9 @@ import { financeWorkflowBundle } from '../tool-workers/finance/bundle';
 import { itWorkflowBundle } from '../tool-workers/it/bundle';
 import { harnessWorkflowBundle } from './harness/bundle';
 
-export const testWorkflowBundles: WorkflowBundleSpec[] = [harnessWorkflowBundle, financeWorkflowBundle, itWorkflowBundle, orchestratorWorkflowBundle];
+export const testWorkflowBundles: WorkflowBundleSpec[] = [
+  harnessWorkflowBundle,
+  financeWorkflowBundle,
+  itWorkflowBundle,
+  orchestratorWorkflowBundle,
+];

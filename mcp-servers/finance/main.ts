@@ -12,9 +12,15 @@ runMcpServerProcess({
   workerSections: { finance: financeSection },
   namespace: (config) => config.temporal.namespaces.finance,
   // Loaded only with --with-worker.
-  worker: async (config, connection, plugins) => (await import('../../tool-workers/finance/worker')).createConfiguredFinanceWorker(config, connection, plugins),
+  worker: async (config, connection, plugins) =>
+    (await import('../../tool-workers/finance/worker')).createConfiguredFinanceWorker(config, connection, plugins),
   async setup({ config, client, eagerStart }) {
-    const workflows = new ToolWorkflowRunner({ client, taskQueue: config.finance.taskQueue, timeoutMs: config.mcp.toolTimeoutMs, eagerStart });
+    const workflows = new ToolWorkflowRunner({
+      client,
+      taskQueue: config.finance.taskQueue,
+      timeoutMs: config.mcp.toolTimeoutMs,
+      eagerStart,
+    });
     const tasks = new TaskWorkflows({ client, taskQueue: config.finance.taskQueue });
     return { createServer: (context) => createFinanceServer({ workflows, tasks, context }) };
   },

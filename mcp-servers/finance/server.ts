@@ -24,7 +24,8 @@ export interface FinanceServerDeps {
 
 export function createFinanceServer({ workflows, tools = financeTools, tasks, context }: FinanceServerDeps): McpServer {
   const server = new McpServer(financeServerInfo, {
-    instructions: 'Stock quotes and investment growth. Each call runs as a durable Temporal workflow; pass _meta.idempotencyKey to make a call safe to repeat.',
+    instructions:
+      'Stock quotes and investment growth. Each call runs as a durable Temporal workflow; pass _meta.idempotencyKey to make a call safe to repeat.',
     cacheHints: LIST_CACHE_HINTS,
   });
   offerTasks(server, context, tasks, registerWorkflowTools(server, tools, workflows, tasks));

@@ -13,11 +13,21 @@ runMcpServerProcess({
   workerSections: { it: itSection },
   namespace: (config) => config.temporal.namespaces.it,
   // Loaded only with --with-worker.
-  worker: async (config, connection, plugins) => (await import('../../tool-workers/it/worker')).createConfiguredItWorker(config, connection, plugins),
+  worker: async (config, connection, plugins) =>
+    (await import('../../tool-workers/it/worker')).createConfiguredItWorker(config, connection, plugins),
   async setup({ config, client, eagerStart }) {
-    const sessions = new ItSessions({ client, taskQueue: config.it.taskQueue, idleTimeoutMs: config.it.sessionIdleTimeoutMs });
+    const sessions = new ItSessions({
+      client,
+      taskQueue: config.it.taskQueue,
+      idleTimeoutMs: config.it.sessionIdleTimeoutMs,
+    });
     // Sessions open by signal-with-start, which cannot start eagerly; the lookups can.
-    const lookups = new ToolWorkflowRunner({ client, taskQueue: config.it.taskQueue, timeoutMs: config.mcp.toolTimeoutMs, eagerStart });
+    const lookups = new ToolWorkflowRunner({
+      client,
+      taskQueue: config.it.taskQueue,
+      timeoutMs: config.mcp.toolTimeoutMs,
+      eagerStart,
+    });
     const tasks = new TaskWorkflows({ client, taskQueue: config.it.taskQueue });
     return {
       createServer: (context) => createItServer({ context, sessions, lookups, tasks }),

@@ -9,14 +9,34 @@
 import { McpServer, type CallToolResult, type ServerContext } from '@modelcontextprotocol/server';
 import type { z } from 'zod';
 import type { AnyToolDefinition } from '../../shared/tools/definition';
-import { ItTools, NoSessionNamed, START_HINT, ToolInputError, type SessionTarget, type ToolCall } from '../../tool-workers/it/session-tools';
-import { closeSessionTool, getIpHistoryTool, getIpTool, getJiraMetricsTool, setJiraProjectTool, trackIpTool, watchIpTool } from '../../tool-workers/it/tools';
+import {
+  ItTools,
+  NoSessionNamed,
+  START_HINT,
+  ToolInputError,
+  type SessionTarget,
+  type ToolCall,
+} from '../../tool-workers/it/session-tools';
+import {
+  closeSessionTool,
+  getIpHistoryTool,
+  getIpTool,
+  getJiraMetricsTool,
+  setJiraProjectTool,
+  trackIpTool,
+  watchIpTool,
+} from '../../tool-workers/it/tools';
 import { describeFailure } from '../../shared/temporal/failures';
 import { callerOf } from '../shared/caller';
 import { LIST_CACHE_HINTS } from '../shared/list-cache';
 import { toolError } from '../shared/tool-results';
 import { definedResult, registerDefinedTool } from '../shared/tool-registration';
-import { IDEMPOTENCY_META_KEY, IdempotencyConflict, validateIdempotencyKey, type ToolWorkflowRunner } from '../../shared/tools/workflow-runner';
+import {
+  IDEMPOTENCY_META_KEY,
+  IdempotencyConflict,
+  validateIdempotencyKey,
+  type ToolWorkflowRunner,
+} from '../../shared/tools/workflow-runner';
 import type { McpServeContext } from '../transports/http';
 import { SessionNotFound, type ItSessions } from '../../tool-workers/it/sessions';
 import type { IpWatchInput } from '../../tool-workers/it/shared';
@@ -59,8 +79,12 @@ export function createItServer({ context, sessions, lookups, tasks }: ItServerDe
     return target;
   };
   /** Writes without a session open a new one. */
-  const forWrite = (explicit: string | undefined, tool: string, call: ToolCall) => named(explicit) ?? tools.newSession(tool, call);
-  const call = (ctx: ServerContext): ToolCall => ({ who: callerOf(ctx), key: validateIdempotencyKey(ctx.mcpReq._meta?.[IDEMPOTENCY_META_KEY]) });
+  const forWrite = (explicit: string | undefined, tool: string, call: ToolCall) =>
+    named(explicit) ?? tools.newSession(tool, call);
+  const call = (ctx: ServerContext): ToolCall => ({
+    who: callerOf(ctx),
+    key: validateIdempotencyKey(ctx.mcpReq._meta?.[IDEMPOTENCY_META_KEY]),
+  });
 
   /** Runs a call and answers its failures as tool errors a model (and, by `_meta` kind, a program) can act on. */
   function handle<D extends AnyToolDefinition>(tool: D, body: (c: ToolCall) => Promise<z.output<D['output']>>) {
@@ -87,7 +111,9 @@ export function createItServer({ context, sessions, lookups, tasks }: ItServerDe
   }
 
   registerDefinedTool(server, setJiraProjectTool, ({ project, session_id }, ctx) =>
-    handle(setJiraProjectTool, (c) => tools.setJiraProject(forWrite(session_id, setJiraProjectTool.name, c), project, c))(ctx),
+    handle(setJiraProjectTool, (c) =>
+      tools.setJiraProject(forWrite(session_id, setJiraProjectTool.name, c), project, c),
+    )(ctx),
   );
   registerDefinedTool(server, getJiraMetricsTool, ({ project, session_id }, ctx) =>
     handle(getJiraMetricsTool, (c) => tools.jiraMetrics(named(session_id), project, c))(ctx),

@@ -15,5 +15,8 @@ export function onBehalfOfFrom(meta: Record<string, unknown> | undefined): strin
 
 /** The identity of the request a tool handler serves. */
 export function callerOf(ctx: Pick<ServerContext, 'http' | 'mcpReq'>): CallerIdentity {
-  return { caller: subjectOf(ctx.http?.authInfo as AuthInfo | undefined), onBehalfOf: onBehalfOfFrom(ctx.mcpReq._meta) };
+  return {
+    caller: subjectOf(ctx.http?.authInfo as AuthInfo | undefined),
+    onBehalfOf: onBehalfOfFrom(ctx.mcpReq._meta),
+  };
 }

@@ -25,7 +25,12 @@ import type { Logger } from '../../shared/logger';
 import { loadProcessConfig, runMain } from '../../shared/main';
 import { announceReady } from '../../shared/ready';
 import { startTelemetry } from '../../shared/telemetry';
-import { assertNamespaceExists, connectWorker, lazyClientConnection, temporalReachable } from '../../shared/temporal/connection';
+import {
+  assertNamespaceExists,
+  connectWorker,
+  lazyClientConnection,
+  temporalReachable,
+} from '../../shared/temporal/connection';
 import { installTemporalRuntime } from '../../shared/temporal/runtime';
 import { startMcpHttpServer, type LegacySessionStore, type McpServerFactory } from '../transports/http';
 import { isLoopbackHost } from '../transports/origins';
@@ -47,7 +52,11 @@ export interface EmbeddedWorker {
 }
 
 /** What every MCP server reads: Temporal, the shared HTTP settings, and its own listener; plus the spec's sections. */
-export type McpProcessConfig<S extends ConfigSections> = ConfigOf<S> & { temporal: TemporalConfig; mcp: McpServingConfig; listen: McpListenConfig };
+export type McpProcessConfig<S extends ConfigSections> = ConfigOf<S> & {
+  temporal: TemporalConfig;
+  mcp: McpServingConfig;
+  listen: McpListenConfig;
+};
 
 /**
  * `sections`: what the server reads besides Temporal and the HTTP settings (its task queue). `workerSections`: what
@@ -61,12 +70,24 @@ export interface McpProcessSpec<S extends ConfigSections, W extends ConfigSectio
   workerSections: W;
   namespace(config: McpProcessConfig<S>): string;
   /** The domain's worker, for `--with-worker`; `plugins`: the process's worker plugins (tracing). */
-  worker(config: ConfigOf<W> & { temporal: TemporalConfig }, connection: NativeConnection, plugins: WorkerPlugin[]): Promise<EmbeddedWorker>;
+  worker(
+    config: ConfigOf<W> & { temporal: TemporalConfig },
+    connection: NativeConnection,
+    plugins: WorkerPlugin[],
+  ): Promise<EmbeddedWorker>;
   /** `eagerStart`: a worker runs in this process on the client's connection (`--with-worker`). */
-  setup(deps: { config: McpProcessConfig<S>; client: Client; log: Logger; transport: 'http' | 'stdio'; eagerStart: boolean }): Promise<McpServerParts>;
+  setup(deps: {
+    config: McpProcessConfig<S>;
+    client: Client;
+    log: Logger;
+    transport: 'http' | 'stdio';
+    eagerStart: boolean;
+  }): Promise<McpServerParts>;
 }
 
-export function runMcpServerProcess<S extends ConfigSections, W extends ConfigSections>(spec: McpProcessSpec<S, W>): void {
+export function runMcpServerProcess<S extends ConfigSections, W extends ConfigSections>(
+  spec: McpProcessSpec<S, W>,
+): void {
   runMain(spec.name, async () => {
     const { values } = parseArgs({
       options: { transport: { type: 'string', default: 'http' }, 'with-worker': { type: 'boolean', default: false } },
@@ -77,7 +98,12 @@ export function runMcpServerProcess<S extends ConfigSections, W extends ConfigSe
       throw new Error(`--transport must be "http" or "stdio" (got ${JSON.stringify(transport)})`);
     }
     const withWorker = values['with-worker'];
-    const loaded = loadProcessConfig(spec.name, { ...spec.sections, temporal: temporalSection, mcp: mcpServingSection, listen: spec.listen });
+    const loaded = loadProcessConfig(spec.name, {
+      ...spec.sections,
+      temporal: temporalSection,
+      mcp: mcpServingSection,
+      listen: spec.listen,
+    });
     // The spread's sections are exactly McpProcessConfig's; TypeScript cannot see it through the generic S.
     const config = loaded.config as unknown as McpProcessConfig<S>;
     const { log } = loaded;
@@ -103,7 +129,11 @@ export function runMcpServerProcess<S extends ConfigSections, W extends ConfigSe
       connection = lazyClientConnection(config.temporal);
     }
     // With tracing on, a tool's workflow start continues the MCP SERVER span (context in the workflow's headers).
-    const client = new Client({ connection, namespace: spec.namespace(config), interceptors: { workflow: telemetry.temporalClientInterceptors } });
+    const client = new Client({
+      connection,
+      namespace: spec.namespace(config),
+      interceptors: { workflow: telemetry.temporalClientInterceptors },
+    });
     /** Drains the embedded worker (its runtime also does on SIGINT/SIGTERM), then closes the connection. */
     const closeTemporal = async () => {
       if (embedded) {

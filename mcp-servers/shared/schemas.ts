@@ -25,13 +25,18 @@ export function toolSchema<T extends z.ZodType>(schema: T): T {
   prepared.add(schema);
   const standard = schema['~standard'] as { jsonSchema: { input: Converter; output: Converter } };
   const memo = new Map<string, Record<string, unknown>>();
-  const cached = (io: 'input' | 'output', convert: Converter): Converter => (options) => {
-    if (options.libraryOptions) return convert(options);
-    const key = `${io}:${options.target}`;
-    let result = memo.get(key);
-    if (!result) memo.set(key, (result = deepFreeze(convert(options))));
-    return result;
+  const cached =
+    (io: 'input' | 'output', convert: Converter): Converter =>
+    (options) => {
+      if (options.libraryOptions) return convert(options);
+      const key = `${io}:${options.target}`;
+      let result = memo.get(key);
+      if (!result) memo.set(key, (result = deepFreeze(convert(options))));
+      return result;
+    };
+  standard.jsonSchema = {
+    input: cached('input', standard.jsonSchema.input),
+    output: cached('output', standard.jsonSchema.output),
   };
-  standard.jsonSchema = { input: cached('input', standard.jsonSchema.input), output: cached('output', standard.jsonSchema.output) };
   return schema;
 }

@@ -2,7 +2,13 @@
  * MCP registration derived from a tool's one definition (shared/tools/definition.ts): its metadata, schemas,
  * annotations and write scope come from the definition; only how a call runs is the server's.
  */
-import { PROTOCOL_VERSION_META_KEY, type CallToolResult, type McpServer, type ScopeChallengeHandler, type ToolCallback } from '@modelcontextprotocol/server';
+import {
+  PROTOCOL_VERSION_META_KEY,
+  type CallToolResult,
+  type McpServer,
+  type ScopeChallengeHandler,
+  type ToolCallback,
+} from '@modelcontextprotocol/server';
 import type { Workflow } from '@temporalio/common';
 import type { z } from 'zod';
 import { describeFailure } from '../../shared/temporal/failures';
@@ -12,13 +18,21 @@ import { READ_SCOPE, WRITE_SCOPE } from '../transports/auth';
 import { callerOf } from './caller';
 import { toolSchema } from './schemas';
 import { structuredResult, toolError } from './tool-results';
-import { IDEMPOTENCY_META_KEY, IdempotencyConflict, validateIdempotencyKey, type ToolWorkflowRunner } from '../../shared/tools/workflow-runner';
+import {
+  IDEMPOTENCY_META_KEY,
+  IdempotencyConflict,
+  validateIdempotencyKey,
+  type ToolWorkflowRunner,
+} from '../../shared/tools/workflow-runner';
 
 /** With auth on, a token without the write scope gets a 403 challenge naming the scopes that would do (step-up). */
 const needsWriteScope: ScopeChallengeHandler = ({ authInfo, request }) => {
   if (!authInfo || authInfo.scopes.includes(WRITE_SCOPE)) return undefined;
   const tool = String((request.params as { name?: unknown } | undefined)?.name);
-  return { scopes: [READ_SCOPE, WRITE_SCOPE], errorDescription: `${tool} changes state and needs the ${WRITE_SCOPE} scope` };
+  return {
+    scopes: [READ_SCOPE, WRITE_SCOPE],
+    errorDescription: `${tool} changes state and needs the ${WRITE_SCOPE} scope`,
+  };
 };
 
 /** The SDK's own callback type, so the arguments are whatever the definition's input schema parses to. */
@@ -62,7 +76,10 @@ function tracedHandler<I extends z.ZodObject>(toolName: string, handler: ToolHan
 }
 
 /** The structured result and the definition's summary of it. */
-export function definedResult<O extends z.ZodObject>(tool: ToolDefinition<z.ZodObject, O, Workflow>, result: z.output<O>): CallToolResult {
+export function definedResult<O extends z.ZodObject>(
+  tool: ToolDefinition<z.ZodObject, O, Workflow>,
+  result: z.output<O>,
+): CallToolResult {
   return structuredResult(result as object, tool.summarize(result));
 }
 

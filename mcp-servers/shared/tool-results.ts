@@ -16,5 +16,9 @@ export function structuredResult<T extends object>(data: T, summary?: string): C
 }
 
 export function toolError(message: string, kind?: string): CallToolResult {
-  return { isError: true, content: [{ type: 'text', text: message }], ...(kind ? { _meta: { [TOOL_ERROR_META_KEY]: kind } } : {}) };
+  return {
+    isError: true,
+    content: [{ type: 'text', text: message }],
+    ...(kind ? { _meta: { [TOOL_ERROR_META_KEY]: kind } } : {}),
+  };
 }

@@ -33,7 +33,8 @@ function scopesOf(payload: JWTPayload): string[] {
 export function createTokenVerifier(auth: McpAuthConfig, resource: string): OAuthTokenVerifier {
   let keys: JWTVerifyGetKey | KeyObject | undefined;
   if (auth.jwt?.jwksUrl) keys = createRemoteJWKSet(new URL(auth.jwt.jwksUrl));
-  else if (auth.jwt?.publicKeyFile) keys = createPublicKey(readFileSync(auth.jwt.publicKeyFile)) as unknown as KeyObject;
+  else if (auth.jwt?.publicKeyFile)
+    keys = createPublicKey(readFileSync(auth.jwt.publicKeyFile)) as unknown as KeyObject;
 
   return {
     async verifyAccessToken(token: string): Promise<AuthInfo> {

@@ -118,9 +118,15 @@ function createLegacyLeg(opts: McpHttpOptions) {
   return async (request: Request, authInfo: AuthInfo | undefined, body: ParsedBody): Promise<Response> => {
     const owner = subjectOf(authInfo);
     const method = request.method.toUpperCase();
-    if (method === 'GET') return jsonRpcError(405, -32000, 'Method Not Allowed: this server offers no SSE stream; POST requests', { Allow: allow });
+    if (method === 'GET')
+      return jsonRpcError(405, -32000, 'Method Not Allowed: this server offers no SSE stream; POST requests', {
+        Allow: allow,
+      });
     if (method === 'DELETE') {
-      if (!sessions) return jsonRpcError(405, -32000, 'Method Not Allowed: this server is stateless and has no sessions to delete', { Allow: allow });
+      if (!sessions)
+        return jsonRpcError(405, -32000, 'Method Not Allowed: this server is stateless and has no sessions to delete', {
+          Allow: allow,
+        });
       const sessionId = request.headers.get(SESSION_HEADER);
       if (!sessionId) return jsonRpcError(400, -32000, 'Bad Request: Mcp-Session-Id header is required');
       if (!(await sessions.close(sessionId, owner))) return jsonRpcError(404, -32001, 'Session not found');
@@ -131,7 +137,11 @@ function createLegacyLeg(opts: McpHttpOptions) {
 
     if (body === NOT_JSON) return jsonRpcError(400, -32700, 'Parse error: the body is not valid JSON');
     if (Array.isArray(body)) {
-      return jsonRpcError(400, -32600, 'Invalid Request: JSON-RPC batches are not supported (removed in MCP 2025-06-18); send one message per request');
+      return jsonRpcError(
+        400,
+        -32600,
+        'Invalid Request: JSON-RPC batches are not supported (removed in MCP 2025-06-18); send one message per request',
+      );
     }
     const message = body as { method?: unknown } | null;
     let sessionId: string | undefined;
@@ -139,7 +149,12 @@ function createLegacyLeg(opts: McpHttpOptions) {
     if (sessions) {
       sessionId = request.headers.get(SESSION_HEADER) ?? undefined;
       if (message?.method === 'initialize') {
-        if (sessionId) return jsonRpcError(400, -32600, 'Invalid Request: initialize must not carry an Mcp-Session-Id; start a new session without it');
+        if (sessionId)
+          return jsonRpcError(
+            400,
+            -32600,
+            'Invalid Request: initialize must not carry an Mcp-Session-Id; start a new session without it',
+          );
         sessionId = await sessions.open(owner);
         opened = true;
         log.info({ sessionId }, 'session opened');
@@ -173,7 +188,10 @@ function createLegacyLeg(opts: McpHttpOptions) {
 }
 
 /** The `/mcp` endpoint as a web-standard fetch handler (what the SDK's entry and adapters speak). */
-function createMcpEndpoint(opts: McpHttpOptions): { fetch: (request: Request) => Promise<Response>; close: () => Promise<void> } {
+function createMcpEndpoint(opts: McpHttpOptions): {
+  fetch: (request: Request) => Promise<Response>;
+  close: () => Promise<void>;
+} {
   const { log } = opts;
   const modern = createMcpHandler((ctx) => opts.createServer({ era: ctx.era }), {
     legacy: 'reject',
@@ -182,7 +200,9 @@ function createMcpEndpoint(opts: McpHttpOptions): { fetch: (request: Request) =>
   });
   const legacy = createLegacyLeg(opts);
   const loopbackNames = localhostAllowedHostnames();
-  const checkHost = isLoopbackHost(opts.host) ? (request: Request) => hostHeaderValidationResponse(request, loopbackNames) : () => undefined;
+  const checkHost = isLoopbackHost(opts.host)
+    ? (request: Request) => hostHeaderValidationResponse(request, loopbackNames)
+    : () => undefined;
   const gate = opts.auth
     ? requireBearerAuth({
         verifier: createTokenVerifier(opts.auth.config, opts.auth.resource!),
@@ -198,7 +218,8 @@ function createMcpEndpoint(opts: McpHttpOptions): { fetch: (request: Request) =>
       const badHost = checkHost(request);
       if (badHost) return badHost;
       const origin = request.headers.get('origin');
-      if (origin !== null && !isAllowedOrigin(origin, opts.allowedOrigins)) return jsonRpcError(403, -32000, `Forbidden: Origin ${origin} is not allowed`);
+      if (origin !== null && !isAllowedOrigin(origin, opts.allowedOrigins))
+        return jsonRpcError(403, -32000, `Forbidden: Origin ${origin} is not allowed`);
 
       let authInfo: AuthInfo | undefined;
       if (gate) {
@@ -222,7 +243,10 @@ function createMcpEndpoint(opts: McpHttpOptions): { fetch: (request: Request) =>
       }
       // Read once, parsed once: the classifier and both legs take the parsed body.
       if (!claimsModernEnvelope(body) && (await isLegacyRequest(request, body))) return legacy(request, authInfo, body);
-      return modern.fetch(request, { ...(authInfo ? { authInfo } : {}), ...(body !== undefined ? { parsedBody: body } : {}) });
+      return modern.fetch(request, {
+        ...(authInfo ? { authInfo } : {}),
+        ...(body !== undefined ? { parsedBody: body } : {}),
+      });
     },
   };
 }
@@ -248,7 +272,10 @@ export async function startMcpHttpServer(opts: McpHttpOptions): Promise<RunningH
   const endpoint = createMcpEndpoint({ ...opts, port, auth });
   // The request's W3C trace headers become the active context: a tool call's SERVER span continues them when its
   // _meta carries none (tracing off: the API's no-op propagator and context manager).
-  const tracedEndpoint = { ...endpoint, fetch: (request: Request) => context.with(contextOfHttpRequest(request.headers), () => endpoint.fetch(request)) };
+  const tracedEndpoint = {
+    ...endpoint,
+    fetch: (request: Request) => context.with(contextOfHttpRequest(request.headers), () => endpoint.fetch(request)),
+  };
   const serveMcp = toNodeHandler(tracedEndpoint, {
     // The adapter buffers the body and answers 413 itself past the bound, before anything is parsed.
     maxRequestBodySize: opts.maxBodyBytes,
@@ -264,7 +291,13 @@ export async function startMcpHttpServer(opts: McpHttpOptions): Promise<RunningH
       void opts
         .health()
         .catch((err: Error) => ({ ok: false, error: err.message }))
-        .then((report) => sendJson(res, report.ok ? 200 : 503, { status: report.ok ? 'ok' : 'unavailable', server: opts.name, ...report }));
+        .then((report) =>
+          sendJson(res, report.ok ? 200 : 503, {
+            status: report.ok ? 'ok' : 'unavailable',
+            server: opts.name,
+            ...report,
+          }),
+        );
     } else if (auth && prmPaths.has(path!) && req.method === 'GET') {
       // RFC 9728: the path-suffixed well-known URL, and the bare one for clients that look there first.
       sendJson(res, 200, protectedResourceMetadata(auth.config, auth.resource));

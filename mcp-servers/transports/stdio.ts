@@ -13,7 +13,9 @@ export async function serveStdio(createServer: McpServerFactory, sessionId?: str
     process.stdin.once('close', () => resolve());
   });
   // The stdio process's own session is every call's default, on either era, and outlives idle expiry.
-  const handle = serveStdioEntry((ctx) => createServer({ era: ctx.era, sessionId, reopenDefaultSession: sessionId !== undefined }));
+  const handle = serveStdioEntry((ctx) =>
+    createServer({ era: ctx.era, sessionId, reopenDefaultSession: sessionId !== undefined }),
+  );
   await closed;
   await handle.close();
 }

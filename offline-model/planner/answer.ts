@@ -53,7 +53,7 @@ const FAILURE_PREFIXES: readonly RegExp[] = [
 function failureReason(text: string, status: FunctionCallResultItem['status']): string | undefined {
   let rest = text.trim();
   let failed = status === 'incomplete';
-  for (let peeled = true; peeled; ) {
+  for (let peeled = true; peeled;) {
     peeled = false;
     for (const prefix of FAILURE_PREFIXES) {
       const m = prefix.exec(rest);
@@ -85,7 +85,8 @@ function summaryOf(text: string): string {
 }
 
 function renderJson(value: unknown): string {
-  if (Array.isArray(value)) return `${value.length} item${value.length === 1 ? '' : 's'}${value.length ? `: ${value.slice(0, 5).map(brief).join('; ')}` : ''}`;
+  if (Array.isArray(value))
+    return `${value.length} item${value.length === 1 ? '' : 's'}${value.length ? `: ${value.slice(0, 5).map(brief).join('; ')}` : ''}`;
   if (typeof value !== 'object' || value === null) return String(value);
   return Object.entries(value)
     .slice(0, MAX_JSON_FIELDS)
@@ -96,7 +97,10 @@ function renderJson(value: unknown): string {
 function brief(v: unknown): string {
   if (Array.isArray(v)) return `${v.length} item${v.length === 1 ? '' : 's'}`;
   if (typeof v === 'object' && v !== null) {
-    return `{${Object.entries(v).slice(0, 4).map(([k, x]) => `${k}: ${typeof x === 'object' && x !== null ? '…' : String(x)}`).join(', ')}}`;
+    return `{${Object.entries(v)
+      .slice(0, 4)
+      .map(([k, x]) => `${k}: ${typeof x === 'object' && x !== null ? '…' : String(x)}`)
+      .join(', ')}}`;
   }
   return String(v);
 }
@@ -121,16 +125,25 @@ export interface CannotHelpContext {
   closestMiss?: { name: string; missing: readonly string[] };
 }
 
-export function cannotHelp(tools: readonly ToolSpec[], { systemInstructions, examples, closestMiss }: CannotHelpContext): string {
+export function cannotHelp(
+  tools: readonly ToolSpec[],
+  { systemInstructions, examples, closestMiss }: CannotHelpContext,
+): string {
   const lines = [
     "I'm the offline planner (no language model is configured), so I can only answer by calling a tool, " +
       "and I couldn't match your request to one of my tools.",
   ];
   if (closestMiss) {
-    lines.push(`${closestMiss.name} looks relevant, but I couldn't find its ${closestMiss.missing.join(', ')} in your message.`);
+    lines.push(
+      `${closestMiss.name} looks relevant, but I couldn't find its ${closestMiss.missing.join(', ')} in your message.`,
+    );
   }
   if (tools.length > 0) {
-    lines.push('', 'Tools I can use:', ...tools.map((t) => `- ${t.name}${t.description ? `: ${firstSentence(t.description)}` : ''}`));
+    lines.push(
+      '',
+      'Tools I can use:',
+      ...tools.map((t) => `- ${t.name}${t.description ? `: ${firstSentence(t.description)}` : ''}`),
+    );
   } else {
     lines.push('', 'I have no tools available right now.');
   }

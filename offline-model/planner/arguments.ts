@@ -23,7 +23,17 @@ export interface Extraction {
 
 /** Properties are filled in this order, so numbers with a clear cue ("5%", "10 years") are taken first. */
 const ROLE_ORDER: readonly PropertyRole[] = [
-  'enum', 'rate', 'years', 'amount', 'number', 'expression', 'ticker', 'projectKey', 'location', 'text', 'unsupported',
+  'enum',
+  'rate',
+  'years',
+  'amount',
+  'number',
+  'expression',
+  'ticker',
+  'projectKey',
+  'location',
+  'text',
+  'unsupported',
 ];
 
 const ENUM_ALIASES: Record<string, readonly string[]> = {
@@ -81,13 +91,25 @@ function valueFor(
     case 'expression':
       return findExpression(text);
     case 'ticker':
-      return findTicker(text, ctx.vocabulary) ?? residual(ctx, /^\$?[A-Za-z]{1,5}(?:\.[A-Za-z]{1,2})?$/, (r) => r.replace('$', '').toUpperCase());
+      return (
+        findTicker(text, ctx.vocabulary) ??
+        residual(ctx, /^\$?[A-Za-z]{1,5}(?:\.[A-Za-z]{1,2})?$/, (r) => r.replace('$', '').toUpperCase())
+      );
     case 'projectKey':
-      return findProjectKey(text, ctx.vocabulary) ?? residual(ctx, /^[A-Za-z][A-Za-z0-9]*(?:-\d+)?$/, (r) => r.toUpperCase());
+      return (
+        findProjectKey(text, ctx.vocabulary) ?? residual(ctx, /^[A-Za-z][A-Za-z0-9]*(?:-\d+)?$/, (r) => r.toUpperCase())
+      );
     case 'location':
-      return findPlace(text, ctx.vocabulary) ?? residual(ctx, /^[A-Za-z][A-Za-z'-]*(?: [A-Za-z][A-Za-z'-]*){0,3}$/, titleCaseIfLower);
+      return (
+        findPlace(text, ctx.vocabulary) ??
+        residual(ctx, /^[A-Za-z][A-Za-z'-]*(?: [A-Za-z][A-Za-z'-]*){0,3}$/, titleCaseIfLower)
+      );
     case 'text':
-      return findQuoted(text) ?? findAfterName(text, identifierParts(prop.name)) ?? (prop.required ? ctx.followUpResidual : undefined);
+      return (
+        findQuoted(text) ??
+        findAfterName(text, identifierParts(prop.name)) ??
+        (prop.required ? ctx.followUpResidual : undefined)
+      );
     case 'unsupported':
       return undefined;
   }
@@ -101,7 +123,10 @@ function residual(ctx: ExtractionContext, shape: RegExp, normalize: (r: string) 
 
 /** "Annual interest rate as a decimal fraction: 0.05 means 5%" → the user's "5%" is sent as 0.05. */
 function saysDecimal(description: string): boolean {
-  return /\b(?:decimal|fraction)\b/i.test(description) || /\b0\.\d+\s+(?:means|is|=|for)\s+-?\d+(?:\.\d+)?\s*%/i.test(description);
+  return (
+    /\b(?:decimal|fraction)\b/i.test(description) ||
+    /\b0\.\d+\s+(?:means|is|=|for)\s+-?\d+(?:\.\d+)?\s*%/i.test(description)
+  );
 }
 
 function findEnumValue(text: string, values: readonly string[]): string | undefined {
@@ -133,7 +158,8 @@ function isValid(prop: PropertySpec, value: unknown): boolean {
   if (typeof value === 'string') {
     if (prop.enumValues.length > 0 && !prop.enumValues.includes(value)) return false;
     const [minLength, maxLength] = [num('minLength'), num('maxLength')];
-    if ((minLength !== undefined && value.length < minLength) || (maxLength !== undefined && value.length > maxLength)) return false;
+    if ((minLength !== undefined && value.length < minLength) || (maxLength !== undefined && value.length > maxLength))
+      return false;
     return typeof s.pattern !== 'string' || matchesPattern(s.pattern, value);
   }
   return true;

@@ -26,11 +26,14 @@ export function readConversation(input: string | AgentInputItem[]): Conversation
   const userText = latest && isUserMessage(latest) ? messageText(latest.content) : '';
   const after = input.slice(userIndex + 1);
   const callIds = new Set(after.filter(isFunctionCall).map((c) => c.callId));
-  const results = after.filter((i): i is FunctionCallResultItem => i.type === 'function_call_result' && callIds.has(i.callId));
+  const results = after.filter(
+    (i): i is FunctionCallResultItem => i.type === 'function_call_result' && callIds.has(i.callId),
+  );
   const before = userIndex < 0 ? [] : input.slice(0, userIndex);
   const previousCalls: PreviousCall[] = [];
   for (const call of before.filter(isFunctionCall).reverse()) {
-    if (!previousCalls.some((p) => p.name === call.name)) previousCalls.push({ name: call.name, args: parseArgs(call.arguments) });
+    if (!previousCalls.some((p) => p.name === call.name))
+      previousCalls.push({ name: call.name, args: parseArgs(call.arguments) });
   }
   return { itemCount: input.length, userText, results, previousCalls };
 }
@@ -56,7 +59,9 @@ function messageText(content: UserMessage['content']): string {
 function parseArgs(json: string): Record<string, unknown> {
   try {
     const parsed: unknown = JSON.parse(json);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : {};
   } catch {
     return {};
   }

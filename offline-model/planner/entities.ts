@@ -131,8 +131,14 @@ function capitalisedName(text: string, vocabulary: Vocabulary): string | undefin
     const kept = end < 0 ? rest : rest.slice(0, end);
     const before = text.slice(0, m.index);
     const opensSentence = firstName === 0 && (before.trim() === '' || /[.!?]\s*$/.test(before));
-    const next = text.slice(m.index + phrase.length).trim().split(/\s+/)[0]?.toLowerCase() ?? '';
-    if (opensSentence && kept.length === 1 && /^(?:me|us|a|an|the|my|our|it|you|your|some|this|that)$/.test(next)) continue;
+    const next =
+      text
+        .slice(m.index + phrase.length)
+        .trim()
+        .split(/\s+/)[0]
+        ?.toLowerCase() ?? '';
+    if (opensSentence && kept.length === 1 && /^(?:me|us|a|an|the|my|our|it|you|your|some|this|that)$/.test(next))
+      continue;
     return kept.join(' ');
   }
   return undefined;
@@ -147,7 +153,10 @@ export function findQuoted(text: string): string | undefined {
 /** The words after a property's name: "name Foo Bar" → "Foo Bar". */
 export function findAfterName(text: string, nameWords: string[]): string | undefined {
   if (nameWords.length === 0) return undefined;
-  const re = new RegExp(String.raw`\b${nameWords.join(String.raw`[\s_-]+`)}(?:\s+(?:is|to|=|:|of|as))?\s+([^?!.,;]+)`, 'i');
+  const re = new RegExp(
+    String.raw`\b${nameWords.join(String.raw`[\s_-]+`)}(?:\s+(?:is|to|=|:|of|as))?\s+([^?!.,;]+)`,
+    'i',
+  );
   const rest = re.exec(text)?.[1]?.trim().split(/\s+/).slice(0, 3) ?? [];
   const kept: string[] = [];
   for (const w of rest) {

@@ -4,9 +4,35 @@
  */
 
 const NUMBER_WORDS: Record<string, number> = {
-  zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11,
-  twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19,
-  twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90, hundred: 100,
+  zero: 0,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fifty: 50,
+  sixty: 60,
+  seventy: 70,
+  eighty: 80,
+  ninety: 90,
+  hundred: 100,
 };
 
 const OPERAND = String.raw`(\d|\))`;
@@ -38,7 +64,10 @@ const TOKEN = /\s*(sqrt|\d+(?:\.\d+)?|\.\d+|[-+*/^]|\(|\)|%)/y;
 
 export function findExpression(text: string): string | undefined {
   let s = ` ${text.toLowerCase()} `;
-  s = s.replace(/\b(zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)\b/g, (w) => String(NUMBER_WORDS[w] ?? w));
+  s = s.replace(
+    /\b(zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)\b/g,
+    (w) => String(NUMBER_WORDS[w] ?? w),
+  );
   for (const [pattern, replacement] of REWRITES) s = s.replace(pattern, replacement);
 
   let best: Token[] | undefined;
@@ -54,7 +83,11 @@ export function findExpression(text: string): string | undefined {
 /** "2024-01-05" or "555-1234": hyphens glued between digits are no subtraction unless the user asks to calculate. */
 function looksLikeDateOrPhone(text: string, tokens: Token[]): boolean {
   const onlyMinus = tokens.every((t) => t.kind !== 'op' || t.text === '-') && !tokens.some((t) => t.kind === 'fn');
-  return onlyMinus && /\d-\d/.test(text) && !/\b(?:calculate|compute|evaluate|minus|subtract|what(?:'s| is)|how much)\b/i.test(text);
+  return (
+    onlyMinus &&
+    /\d-\d/.test(text) &&
+    !/\b(?:calculate|compute|evaluate|minus|subtract|what(?:'s| is)|how much)\b/i.test(text)
+  );
 }
 
 /** Maximal runs of math tokens, separated by anything else. */
@@ -91,8 +124,18 @@ function classify(raw: string): Token {
 function trimEdges(tokens: Token[]): Token[] {
   let start = 0;
   let end = tokens.length;
-  while (start < end && (tokens[start]?.kind === 'op' && tokens[start]?.text !== '-' || tokens[start]?.kind === 'pct' || tokens[start]?.kind === 'close')) start++;
-  while (end > start && (tokens[end - 1]?.kind === 'op' || tokens[end - 1]?.kind === 'fn' || tokens[end - 1]?.kind === 'open')) end--;
+  while (
+    start < end &&
+    ((tokens[start]?.kind === 'op' && tokens[start]?.text !== '-') ||
+      tokens[start]?.kind === 'pct' ||
+      tokens[start]?.kind === 'close')
+  )
+    start++;
+  while (
+    end > start &&
+    (tokens[end - 1]?.kind === 'op' || tokens[end - 1]?.kind === 'fn' || tokens[end - 1]?.kind === 'open')
+  )
+    end--;
   return tokens.slice(start, end);
 }
 
@@ -118,7 +161,8 @@ function hasOperation(tokens: Token[]): boolean {
     if (t.kind === 'fn') return next?.kind === 'num' || next?.kind === 'open';
     if (t.kind !== 'op' || !prev || !next) return false;
     const leftOk = prev.kind === 'num' || prev.kind === 'close' || prev.kind === 'pct';
-    const rightOk = next.kind === 'num' || next.kind === 'open' || next.kind === 'fn' || (next.kind === 'op' && next.text === '-');
+    const rightOk =
+      next.kind === 'num' || next.kind === 'open' || next.kind === 'fn' || (next.kind === 'op' && next.text === '-');
     return leftOk && rightOk;
   });
 }
@@ -134,7 +178,8 @@ function render(tokens: Token[]): string {
       return;
     }
     if (t.kind === 'num' && prev?.kind === 'fn') return;
-    const unary = t.kind === 'op' && t.text === '-' && (!prev || prev.kind === 'op' || prev.kind === 'open' || prev.kind === 'fn');
+    const unary =
+      t.kind === 'op' && t.text === '-' && (!prev || prev.kind === 'op' || prev.kind === 'open' || prev.kind === 'fn');
     if (t.kind === 'op' && !unary) out += ` ${t.text} `;
     else out += t.text;
   });

@@ -9,7 +9,10 @@ const SYNONYM_GROUPS: ReadonlyArray<readonly [targets: string, words: string]> =
   ['set', 'switch change use select choose pick update configure'],
   ['track', 'record log save remember store note'],
   ['price stock', 'quote quotes trading trade traded shares share worth ticker market'],
-  ['weather', 'forecast temperature rain raining rainy sunny sun hot cold warm snow snowing humid humidity wind windy umbrella'],
+  [
+    'weather',
+    'forecast temperature rain raining rainy sunny sun hot cold warm snow snowing humid humidity wind windy umbrella',
+  ],
   ['calculate', 'compute evaluate calc solve math arithmetic'],
   ['roi', 'return returns invest invested investing investment interest grow growth compound compounded'],
   ['metric', 'status stats statistics progress health numbers report overview kpi kpis'],
@@ -35,8 +38,24 @@ export const GENERIC_TERMS: ReadonlySet<string> = new Set(['get', 'set', 'list',
 
 /** Leading name verbs that change state: such a tool is called only when the user asks for that action. */
 export const ACTION_VERBS: ReadonlySet<string> = new Set([
-  'set', 'track', 'create', 'add', 'delete', 'remove', 'update', 'record', 'save', 'send', 'post', 'reset', 'clear',
-  'start', 'stop', 'cancel', 'write', 'put',
+  'set',
+  'track',
+  'create',
+  'add',
+  'delete',
+  'remove',
+  'update',
+  'record',
+  'save',
+  'send',
+  'post',
+  'reset',
+  'clear',
+  'start',
+  'stop',
+  'cancel',
+  'write',
+  'put',
 ]);
 
 const SYNONYM_WEIGHT = 0.8;

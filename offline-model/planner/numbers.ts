@@ -13,7 +13,16 @@ export interface NumberMention {
   hasDecimalPoint: boolean;
 }
 
-const SCALES: Record<string, number> = { k: 1e3, thousand: 1e3, m: 1e6, mm: 1e6, million: 1e6, b: 1e9, bn: 1e9, billion: 1e9 };
+const SCALES: Record<string, number> = {
+  k: 1e3,
+  thousand: 1e3,
+  m: 1e6,
+  mm: 1e6,
+  million: 1e6,
+  b: 1e9,
+  bn: 1e9,
+  billion: 1e9,
+};
 
 const NUMBER =
   /([$€£¥])?\s?((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)(?:\s?(k|mm|m|bn|b|thousand|million|billion)\b)?(\s?(?:%|percent\b|per\s?cent\b|pct\b))?(\s*(?:dollars?|usd|euros?|eur|pounds?|gbp|bucks)\b)?(\s*-?\s*(?:years?|yrs?|months?|mos?)\b)?/gi;
@@ -32,7 +41,8 @@ export function findNumbers(text: string): NumberMention[] {
     if (!Number.isFinite(value)) continue;
     const scale = m[3]?.toLowerCase();
     if (scale) value *= SCALES[scale] ?? 1;
-    const negative = !m[1] && before === '-' && /[\s(]/.test(beforeSign) && !/\d\s*-\s*$/.test(text.slice(0, digitsStart));
+    const negative =
+      !m[1] && before === '-' && /[\s(]/.test(beforeSign) && !/\d\s*-\s*$/.test(text.slice(0, digitsStart));
     if (negative) value = -value;
     const unitWord = m[6]?.toLowerCase() ?? '';
     found.push({

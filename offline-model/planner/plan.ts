@@ -19,7 +19,8 @@ export interface PlannedCall {
 /** Clause separators for multi-intent messages: "; ", " and then ", " then ", " and also ", " and ". */
 const CLAUSE_SPLIT = /\s*;\s*|,?\s+and\s+then\s+|,?\s+then\s+|,?\s+and\s+also\s+|,?\s+and\s+/i;
 /** Openers of an elliptical follow-up: "and MSFT?", "what about Paris?", "same for OPS". */
-const FOLLOW_UP = /^\s*(?:(?:and|also|ok|okay|now|so|then)[\s,]+)*(?:(?:what|how)\s+about|same\s+(?:for|with)|and|also|for|in|with)\b[\s,]*/i;
+const FOLLOW_UP =
+  /^\s*(?:(?:and|also|ok|okay|now|so|then)[\s,]+)*(?:(?:what|how)\s+about|same\s+(?:for|with)|and|also|for|in|with)\b[\s,]*/i;
 const MAX_FOLLOW_UP_WORDS = 4;
 
 export class Planner {
@@ -75,7 +76,10 @@ export class Planner {
 
   /** Several clauses, each mapping on its own to a different tool; otherwise nothing. */
   private planClauses(text: string): PlannedCall[] | undefined {
-    const clauses = text.split(CLAUSE_SPLIT).map((c) => c.trim()).filter((c) => /[A-Za-z0-9]/.test(c));
+    const clauses = text
+      .split(CLAUSE_SPLIT)
+      .map((c) => c.trim())
+      .filter((c) => /[A-Za-z0-9]/.test(c));
     if (clauses.length < 2) return undefined;
     const calls: PlannedCall[] = [];
     for (const clause of clauses) {
@@ -93,9 +97,16 @@ export class Planner {
     const marker = FOLLOW_UP.exec(text);
     if (!marker && wordCount(text) > MAX_FOLLOW_UP_WORDS) return undefined;
     const residual = marker
-      ? text.slice(marker[0].length).replace(/[\s?!.]+$/, '').replace(/\s+(?:instead|too|then|please|now)$/i, '').trim()
+      ? text
+          .slice(marker[0].length)
+          .replace(/[\s?!.]+$/, '')
+          .replace(/\s+(?:instead|too|then|please|now)$/i, '')
+          .trim()
       : undefined;
-    const { args } = extractArguments(tool, text, { vocabulary: this.vocabulary, ...(residual ? { followUpResidual: residual } : {}) });
+    const { args } = extractArguments(tool, text, {
+      vocabulary: this.vocabulary,
+      ...(residual ? { followUpResidual: residual } : {}),
+    });
     if (Object.keys(args).length === 0) return undefined;
     const merged = { ...previous.args, ...args };
     if (tool.properties.some((p) => p.required && !(p.name in merged))) return undefined;

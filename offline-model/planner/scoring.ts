@@ -53,10 +53,13 @@ export class ToolIndex {
     for (const [term, weight] of query.terms) {
       const nameHits = tool.nameTerms.filter((t) => termsMatch(term, t));
       const field =
-        nameHits.length > 0 ? NAME_WEIGHT
-        : tool.descriptionTerms.some((t) => termsMatch(term, t)) ? DESCRIPTION_WEIGHT
-        : tool.propertyTerms.some((t) => termsMatch(term, t)) ? PROPERTY_WEIGHT
-        : 0;
+        nameHits.length > 0
+          ? NAME_WEIGHT
+          : tool.descriptionTerms.some((t) => termsMatch(term, t))
+            ? DESCRIPTION_WEIGHT
+            : tool.propertyTerms.some((t) => termsMatch(term, t))
+              ? PROPERTY_WEIGHT
+              : 0;
       if (field === 0) continue;
       const s = field * weight * this.idf(term);
       score += s;
@@ -74,7 +77,9 @@ export class ToolIndex {
     }
     const verb = tool.nameTerms[0];
     const actionMissing =
-      verb !== undefined && ACTION_VERBS.has(verb) && (query.pastReference || ![...query.terms.keys()].some((t) => termsMatch(t, verb)));
+      verb !== undefined &&
+      ACTION_VERBS.has(verb) &&
+      (query.pastReference || ![...query.terms.keys()].some((t) => termsMatch(t, verb)));
     return {
       tool,
       score,

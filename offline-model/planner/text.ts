@@ -65,7 +65,10 @@ export function titleCaseIfLower(phrase: string): string {
 
 /** Number of whitespace-separated words. */
 export function wordCount(text: string): number {
-  return text.trim().split(/\s+/).filter((w) => /[A-Za-z0-9]/.test(w)).length;
+  return text
+    .trim()
+    .split(/\s+/)
+    .filter((w) => /[A-Za-z0-9]/.test(w)).length;
 }
 
 /** The first sentence of a description. */

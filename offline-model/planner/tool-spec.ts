@@ -50,8 +50,12 @@ export function toolSpecs(tools: readonly SerializedTool[]): ToolSpec[] {
 function toolSpec(tool: FunctionToolLike): ToolSpec {
   const schema: Record<string, unknown> = isRecord(tool.parameters) ? (tool.parameters as Record<string, unknown>) : {};
   const props = isRecord(schema.properties) ? schema.properties : {};
-  const required = new Set(Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === 'string') : []);
-  const properties = Object.entries(props).map(([name, raw]) => propertySpec(name, isRecord(raw) ? raw : {}, required.has(name)));
+  const required = new Set(
+    Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === 'string') : [],
+  );
+  const properties = Object.entries(props).map(([name, raw]) =>
+    propertySpec(name, isRecord(raw) ? raw : {}, required.has(name)),
+  );
   const description = tool.description ?? '';
   return {
     name: tool.name,
@@ -59,12 +63,16 @@ function toolSpec(tool: FunctionToolLike): ToolSpec {
     properties,
     nameTerms: unique(identifierParts(tool.name).map(stem)),
     descriptionTerms: contentTerms(description),
-    propertyTerms: unique(properties.flatMap((p) => [...identifierParts(p.name).map(stem), ...contentTerms(p.description)])),
+    propertyTerms: unique(
+      properties.flatMap((p) => [...identifierParts(p.name).map(stem), ...contentTerms(p.description)]),
+    ),
   };
 }
 
 function propertySpec(name: string, schema: Record<string, unknown>, listedRequired: boolean): PropertySpec {
-  const types = (Array.isArray(schema.type) ? schema.type : [schema.type]).filter((t): t is string => typeof t === 'string');
+  const types = (Array.isArray(schema.type) ? schema.type : [schema.type]).filter(
+    (t): t is string => typeof t === 'string',
+  );
   const type = types.find((t) => t !== 'null') ?? (Array.isArray(schema.enum) ? 'string' : 'unknown');
   const nullable = types.includes('null');
   const enumValues = Array.isArray(schema.enum) ? schema.enum.filter((v): v is string => typeof v === 'string') : [];
@@ -83,7 +91,8 @@ function propertySpec(name: string, schema: Record<string, unknown>, listedRequi
 function roleOf(name: string, type: string, description: string, enumValues: string[]): PropertyRole {
   if (enumValues.length > 0) return 'enum';
   const nameText = identifierParts(name).join(' ');
-  if (type === 'number' || type === 'integer') return numberRole(nameText) ?? numberRole(description.toLowerCase()) ?? 'number';
+  if (type === 'number' || type === 'integer')
+    return numberRole(nameText) ?? numberRole(description.toLowerCase()) ?? 'number';
   if (type === 'string') return stringRole(nameText) ?? stringRole(description.toLowerCase()) ?? 'text';
   return 'unsupported';
 }
@@ -105,7 +114,11 @@ function stringRole(text: string): PropertyRole | undefined {
 }
 
 function contentTerms(text: string): string[] {
-  return unique(words(text).filter((w) => !STOPWORDS.has(w) && !/^\d+$/.test(w)).map(stem));
+  return unique(
+    words(text)
+      .filter((w) => !STOPWORDS.has(w) && !/^\d+$/.test(w))
+      .map(stem),
+  );
 }
 
 function unique<T>(xs: T[]): T[] {
@@ -123,7 +136,8 @@ export class Vocabulary {
     for (const w of [...STOPWORDS, ...INTENT_WORDS, ...COMMON_WORDS]) this.add(w);
     for (const tool of tools) {
       for (const part of identifierParts(tool.name)) this.add(part);
-      for (const raw of tool.description.match(/[A-Za-z][A-Za-z']*/g) ?? []) if (raw !== raw.toUpperCase()) this.add(raw.replace(/'s$/, ''));
+      for (const raw of tool.description.match(/[A-Za-z][A-Za-z']*/g) ?? [])
+        if (raw !== raw.toUpperCase()) this.add(raw.replace(/'s$/, ''));
     }
   }
 

@@ -22,7 +22,13 @@ const chatCompletionSchema = z.object({
         message: z.object({
           content: z.string().nullish(),
           tool_calls: z
-            .array(z.object({ id: z.string().min(1), type: z.literal('function'), function: z.object({ name: z.string().min(1), arguments: z.string() }) }))
+            .array(
+              z.object({
+                id: z.string().min(1),
+                type: z.literal('function'),
+                function: z.object({ name: z.string().min(1), arguments: z.string() }),
+              }),
+            )
             .nullish(),
         }),
       }),
@@ -55,7 +61,10 @@ export class ActionPlanner {
   }
 
   async plan(request: PlanRequest): Promise<ActionDecision> {
-    const decision = request.model === OFFLINE_MODEL_NAME ? await this.planOffline(request) : await this.planWithChatCompletions(request);
+    const decision =
+      request.model === OFFLINE_MODEL_NAME
+        ? await this.planOffline(request)
+        : await this.planWithChatCompletions(request);
     const checked = actionDecisionSchema.safeParse(decision);
     if (!checked.success) throw invalidOutput(request.model, z.prettifyError(checked.error));
     return checked.data;
@@ -63,7 +72,13 @@ export class ActionPlanner {
 
   private async planOffline(request: PlanRequest): Promise<unknown> {
     const model = await this.models.getModel(OFFLINE_MODEL_NAME);
-    const tools: SerializedTool[] = request.tools.map((t) => ({ type: 'function', name: t.name, description: t.description, parameters: t.parameters as never, strict: false }));
+    const tools: SerializedTool[] = request.tools.map((t) => ({
+      type: 'function',
+      name: t.name,
+      description: t.description,
+      parameters: t.parameters as never,
+      strict: false,
+    }));
     const modelRequest: ModelRequest = {
       systemInstructions: request.instructions,
       input: request.history,
@@ -90,7 +105,12 @@ export class ActionPlanner {
         model: request.model,
         messages: toChatMessages(request.instructions, request.history),
         ...(request.tools.length
-          ? { tools: request.tools.map((t) => ({ type: 'function' as const, function: { name: t.name, description: t.description, parameters: t.parameters } })) }
+          ? {
+              tools: request.tools.map((t) => ({
+                type: 'function' as const,
+                function: { name: t.name, description: t.description, parameters: t.parameters },
+              })),
+            }
           : {}),
       });
     } catch (err) {
@@ -103,7 +123,11 @@ export class ActionPlanner {
     if (!message.tool_calls?.length) return { kind: 'answer', text };
     return {
       kind: 'tool_calls',
-      calls: message.tool_calls.map((call) => ({ id: call.id, name: call.function.name, arguments: parseArguments(request.model, call.function.name, call.function.arguments) })),
+      calls: message.tool_calls.map((call) => ({
+        id: call.id,
+        name: call.function.name,
+        arguments: parseArguments(request.model, call.function.name, call.function.arguments),
+      })),
       ...(text ? { text } : {}),
     };
   }
@@ -112,10 +136,16 @@ export class ActionPlanner {
 /** The offline model answers in Agents SDK output items: function calls, or an assistant message. */
 function fromAgentOutput(output: AgentOutputItem[]): unknown {
   const calls = output.flatMap((item) =>
-    item.type === 'function_call' ? [{ id: item.callId, name: item.name, arguments: parseArguments(OFFLINE_MODEL_NAME, item.name, item.arguments) }] : [],
+    item.type === 'function_call'
+      ? [{ id: item.callId, name: item.name, arguments: parseArguments(OFFLINE_MODEL_NAME, item.name, item.arguments) }]
+      : [],
   );
   const text = output
-    .flatMap((item) => (item.type === 'message' && item.role === 'assistant' ? item.content.flatMap((c) => (c.type === 'output_text' ? [c.text] : [])) : []))
+    .flatMap((item) =>
+      item.type === 'message' && item.role === 'assistant'
+        ? item.content.flatMap((c) => (c.type === 'output_text' ? [c.text] : []))
+        : [],
+    )
     .join('\n')
     .trim();
   return calls.length > 0 ? { kind: 'tool_calls', calls, ...(text ? { text } : {}) } : { kind: 'answer', text };
@@ -132,11 +162,15 @@ function parseArguments(model: string, tool: string, json: string): unknown {
 
 /** Malformed output is retried (a model may well answer properly next time), within the activity's attempts. */
 function invalidOutput(model: string, problem: string): ApplicationFailure {
-  return ApplicationFailure.retryable(`model ${model} returned a decision the loop cannot act on: ${problem}`, 'ModelOutputInvalid');
+  return ApplicationFailure.retryable(
+    `model ${model} returned a decision the loop cannot act on: ${problem}`,
+    'ModelOutputInvalid',
+  );
 }
 
 function modelFailure(err: unknown): unknown {
-  if (err instanceof APIConnectionError) return ApplicationFailure.retryable(`the model endpoint is unreachable: ${err.message}`, 'ModelUnavailable');
+  if (err instanceof APIConnectionError)
+    return ApplicationFailure.retryable(`the model endpoint is unreachable: ${err.message}`, 'ModelUnavailable');
   if (err instanceof APIError) {
     const what = `the model endpoint answered ${err.status ?? 'an error'}: ${err.message}`;
     return err.status !== undefined && REJECTED_STATUSES.has(err.status)

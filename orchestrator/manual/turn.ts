@@ -10,7 +10,13 @@ import { describeFailure } from '../../shared/temporal/failures';
 import type { OrchestratorActivities } from '../activities';
 import { instructions, localTools } from '../agent';
 import { fitToContext } from '../context-window';
-import { OFFLINE_MODEL_NAME, type ConversationInput, type ConversationState, type ModelCallPolicy, type TurnReply } from '../shared';
+import {
+  OFFLINE_MODEL_NAME,
+  type ConversationInput,
+  type ConversationState,
+  type ModelCallPolicy,
+  type TurnReply,
+} from '../shared';
 import type { ToolBridge } from '../tool-bridge';
 import { now, TurnLog, type Transcript } from '../transcript';
 import type { ActionDecision, PlanRequest, ToolCallRequest } from './decision';
@@ -35,7 +41,12 @@ export function planNextActionFor(input: Pick<ConversationInput, 'model' | 'mode
   const { timeoutMs, maxAttempts } = input.modelCalls ?? DEFAULT_MODEL_CALLS;
   const options = {
     startToCloseTimeout: timeoutMs,
-    retry: { maximumAttempts: maxAttempts, initialInterval: '1 second', backoffCoefficient: 2, nonRetryableErrorTypes: ['ModelNotConfigured', 'ModelRequestRejected'] },
+    retry: {
+      maximumAttempts: maxAttempts,
+      initialInterval: '1 second',
+      backoffCoefficient: 2,
+      nonRetryableErrorTypes: ['ModelNotConfigured', 'ModelRequestRejected'],
+    },
   } satisfies ActivityOptions;
   // The offline model is pure CPU (milliseconds, no I/O): a local activity, inside the workflow task that asks for it
   // (patches.ts, LOCAL_PLANNER_PATCH, has the measurement). A remote model does network I/O and is scheduled.
@@ -83,7 +94,12 @@ export async function runManualTurn(context: ManualTurnContext, text: string): P
 async function planAndAct({ input, state, tools, plan }: ManualTurnContext, turnLog: TurnLog): Promise<string> {
   const maxSteps = input.maxStepsPerTurn ?? DEFAULT_MAX_STEPS_PER_TURN;
   for (let step = 1; step <= maxSteps; step++) {
-    const request: PlanRequest = { model: input.model, instructions: instructions(state), history: state.items, tools: tools.toolSchemas(localTools) };
+    const request: PlanRequest = {
+      model: input.model,
+      instructions: instructions(state),
+      history: state.items,
+      tools: tools.toolSchemas(localTools),
+    };
     const decision = await plan(request, `plan next action (step ${step})`);
     if (decision.kind === 'answer') {
       const text = decision.text.trim() || '(the model returned no answer)';
@@ -93,7 +109,9 @@ async function planAndAct({ input, state, tools, plan }: ManualTurnContext, turn
     if (decision.text) state.items.push(assistantMessage(decision.text));
     state.items.push(...decision.calls.map(functionCall));
     // The calls of one step run side by side, as the Agents SDK runs them; each result goes back under its call's id.
-    const outputs = await Promise.all(decision.calls.map((call) => tools.callTool(call.name, call.arguments, turnLog, localTools)));
+    const outputs = await Promise.all(
+      decision.calls.map((call) => tools.callTool(call.name, call.arguments, turnLog, localTools)),
+    );
     state.items.push(...decision.calls.map((call, n) => functionResult(call, outputs[n] ?? '')));
   }
   const lastTools = [...new Set(turnLog.calls.slice(-3).map((c) => c.tool))].join(', ');
@@ -109,9 +127,21 @@ function assistantMessage(text: string): AgentInputItem {
 }
 
 function functionCall(call: ToolCallRequest): AgentInputItem {
-  return { type: 'function_call', callId: call.id, name: call.name, arguments: JSON.stringify(call.arguments), status: 'completed' };
+  return {
+    type: 'function_call',
+    callId: call.id,
+    name: call.name,
+    arguments: JSON.stringify(call.arguments),
+    status: 'completed',
+  };
 }
 
 function functionResult(call: ToolCallRequest, text: string): AgentInputItem {
-  return { type: 'function_call_result', callId: call.id, name: call.name, status: 'completed', output: { type: 'text', text } };
+  return {
+    type: 'function_call_result',
+    callId: call.id,
+    name: call.name,
+    status: 'completed',
+    output: { type: 'text', text },
+  };
 }

@@ -59,11 +59,18 @@ export class McpClientPool {
   requestsSent = 0;
 
   constructor(private readonly opts: McpClientPoolOptions) {
-    this.agent = new Agent({ keepAliveTimeout: 30_000, connections: 16, connectTimeout: Math.min(opts.requestTimeoutMs, 10_000) });
+    this.agent = new Agent({
+      keepAliveTimeout: 30_000,
+      connections: 16,
+      connectTimeout: Math.min(opts.requestTimeoutMs, 10_000),
+    });
     this.fetch = (url, init) => {
       this.requestsSent += 1;
       // undici's fetch and the DOM RequestInit/Response types differ only nominally.
-      return undiciFetch(url as string, { ...(init as object), dispatcher: this.agent }) as unknown as Promise<Response>;
+      return undiciFetch(url as string, {
+        ...(init as object),
+        dispatcher: this.agent,
+      }) as unknown as Promise<Response>;
     };
   }
 
@@ -96,7 +103,12 @@ export class McpClientPool {
     server: string,
     call: { name: string; arguments: Record<string, unknown>; idempotencyKey?: string; onBehalfOf?: string },
   ): Promise<CallToolResult> {
-    const op = { method: 'tools/call', tool: call.name, protocolVersion: MCP_PROTOCOL_VERSION, serverUrl: this.url(server) };
+    const op = {
+      method: 'tools/call',
+      tool: call.name,
+      protocolVersion: MCP_PROTOCOL_VERSION,
+      serverUrl: this.url(server),
+    };
     // The CLIENT span covers connecting too (a first call's server/discover) and ends as the call is classified.
     return traceMcpClientRequest(
       op,
@@ -169,29 +181,49 @@ export class McpClientPool {
     if (err instanceof McpCallError) return err;
     const url = this.opts.servers[server];
     if (err instanceof SdkHttpError) {
-      if (err.status >= 500) return new McpCallError(`the ${server} MCP server failed: HTTP ${err.status} from ${url}`, 'unreachable');
-      return new McpCallError(`the ${server} MCP server refused the request (HTTP ${err.status}): ${err.message}`, 'rejected');
+      if (err.status >= 500)
+        return new McpCallError(`the ${server} MCP server failed: HTTP ${err.status} from ${url}`, 'unreachable');
+      return new McpCallError(
+        `the ${server} MCP server refused the request (HTTP ${err.status}): ${err.message}`,
+        'rejected',
+      );
     }
-    if (err instanceof UnauthorizedError) return new McpCallError(`the ${server} MCP server refused the orchestrator's credentials: ${err.message}`, 'rejected');
+    if (err instanceof UnauthorizedError)
+      return new McpCallError(
+        `the ${server} MCP server refused the orchestrator's credentials: ${err.message}`,
+        'rejected',
+      );
     // A JSON-RPC error answer: the server is up and said no.
-    if (err instanceof ProtocolError) return new McpCallError(`the ${server} MCP server answered an error: ${err.message}`, 'rejected');
+    if (err instanceof ProtocolError)
+      return new McpCallError(`the ${server} MCP server answered an error: ${err.message}`, 'rejected');
     if (err instanceof SdkError && err.code === SdkErrorCode.RequestTimeout) {
-      return new McpCallError(`the ${server} MCP server did not answer within ${this.opts.requestTimeoutMs} ms (${url})`, 'unreachable');
+      return new McpCallError(
+        `the ${server} MCP server did not answer within ${this.opts.requestTimeoutMs} ms (${url})`,
+        'unreachable',
+      );
     }
     const reason = networkReason(err);
     if (reason) return new McpCallError(`the ${server} MCP server is unreachable at ${url}: ${reason}`, 'unreachable');
     // Anything else the SDK raises locally (a pinned version the server does not offer, an invalid result) will not
     // change on a retry.
-    return new McpCallError(`the ${server} MCP server could not be used: ${err instanceof Error ? err.message : String(err)}`, 'rejected');
+    return new McpCallError(
+      `the ${server} MCP server could not be used: ${err instanceof Error ? err.message : String(err)}`,
+      'rejected',
+    );
   }
 }
 
 /** The socket-level reason (ECONNREFUSED, …) somewhere in a fetch failure's cause chain, if it is one. */
 function networkReason(err: unknown): string | undefined {
   let fetchFailed = false;
-  for (let cur = err as { message?: string; code?: unknown; cause?: unknown } | undefined, depth = 0; cur && depth < 6; cur = cur.cause as typeof cur, depth++) {
+  for (
+    let cur = err as { message?: string; code?: unknown; cause?: unknown } | undefined, depth = 0;
+    cur && depth < 6;
+    cur = cur.cause as typeof cur, depth++
+  ) {
     if (typeof cur.code === 'string' && /^(E[A-Z]+|UND_ERR_[A-Z_]+)$/.test(cur.code)) return cur.code;
-    if (cur.message === 'fetch failed' || cur.message === 'terminated' || cur.code === SdkErrorCode.ConnectionClosed) fetchFailed = true;
+    if (cur.message === 'fetch failed' || cur.message === 'terminated' || cur.code === SdkErrorCode.ConnectionClosed)
+      fetchFailed = true;
   }
   return fetchFailed ? 'the connection failed' : undefined;
 }

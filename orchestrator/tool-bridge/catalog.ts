@@ -14,7 +14,9 @@ import { itTools } from '../../tool-workers/it/tools';
 import { ItSession } from './it-session';
 import type { ToolTransport } from './transport';
 
-const longRunning = new Set<string>([...financeTools, ...itTools].filter((t) => t.taskMode === 'always').map((t) => t.name));
+const longRunning = new Set<string>(
+  [...financeTools, ...itTools].filter((t) => t.taskMode === 'always').map((t) => t.name),
+);
 
 /**
  * Tools that run for minutes or hours (MCP tasks, `taskMode: 'always'`) would hold a turn that long: the agent does
@@ -64,7 +66,9 @@ export class ToolCatalog {
   private async listDue(turnLog: TurnLog): Promise<void> {
     const honourTtl = patched(MCP_2026_PATCH);
     const askedAt = Date.now(); // before the request: the list is never kept past what the server allowed
-    const due = mcpServerNames.filter((server) => !this.has(server) || (honourTtl && askedAt >= (this.state.catalogExpiresAt?.[server] ?? 0)));
+    const due = mcpServerNames.filter(
+      (server) => !this.has(server) || (honourTtl && askedAt >= (this.state.catalogExpiresAt?.[server] ?? 0)),
+    );
     await Promise.all(
       due.map(async (server) => {
         const known = this.has(server);

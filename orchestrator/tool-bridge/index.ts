@@ -78,7 +78,9 @@ export class ToolBridge {
   /** The remote tools for the model, one per name: a name already `taken` (a local tool's) wins. */
   remoteTools(turnLog: TurnLog, taken: readonly string[]): AgentTool[] {
     const seen = new Set<string>(taken);
-    return this.catalog.offered.filter((t) => !seen.has(t.name) && seen.add(t.name)).map((t) => this.remoteTool(t, turnLog));
+    return this.catalog.offered
+      .filter((t) => !seen.has(t.name) && seen.add(t.name))
+      .map((t) => this.remoteTool(t, turnLog));
   }
 
   localTool(spec: LocalToolSpec, turnLog: TurnLog): AgentTool {
@@ -99,8 +101,16 @@ export class ToolBridge {
     const seen = new Set<string>(locals.map((t) => t.name));
     const remote = this.catalog.offered.filter((t) => !seen.has(t.name) && seen.add(t.name));
     return [
-      ...locals.map((spec) => ({ name: spec.name, description: spec.description, parameters: spec.parameters as Record<string, unknown> })),
-      ...remote.map((t) => ({ name: t.name, description: t.description, parameters: toolParameters(t.inputSchema, hiddenArguments(t)) as Record<string, unknown> })),
+      ...locals.map((spec) => ({
+        name: spec.name,
+        description: spec.description,
+        parameters: spec.parameters as Record<string, unknown>,
+      })),
+      ...remote.map((t) => ({
+        name: t.name,
+        description: t.description,
+        parameters: toolParameters(t.inputSchema, hiddenArguments(t)) as Record<string, unknown>,
+      })),
     ];
   }
 
@@ -108,7 +118,12 @@ export class ToolBridge {
    * One call by name, for a loop that routes the model's tool calls itself: the same activities, idempotency keys,
    * retries, session handle and error texts as the Agents SDK's tools. Returns what the model reads.
    */
-  callTool(name: string, args: Record<string, unknown>, turnLog: TurnLog, locals: readonly LocalToolSpec[]): Promise<string> {
+  callTool(
+    name: string,
+    args: Record<string, unknown>,
+    turnLog: TurnLog,
+    locals: readonly LocalToolSpec[],
+  ): Promise<string> {
     const local = locals.find((t) => t.name === name);
     if (local) return this.runLocalTool(local, args, turnLog);
     const remote = this.catalog.offered.find((t) => t.name === name);
@@ -136,7 +151,6 @@ export class ToolBridge {
     });
   }
 
-
   private remoteTool(descriptor: McpToolDescriptor, turnLog: TurnLog): AgentTool {
     return tool({
       name: descriptor.name,
@@ -156,7 +170,11 @@ export class ToolBridge {
     const call = { tool: descriptor.name, server: descriptor.server, arguments: modelArgs };
     const summary = `${descriptor.name} ${JSON.stringify(modelArgs).slice(0, 120)}`;
     const attempt = (handle?: string): Promise<McpToolOutcome> =>
-      transport.call({ descriptor, summary, arguments: handle ? { ...modelArgs, [itSessionContract.handleArgument]: handle } : modelArgs });
+      transport.call({
+        descriptor,
+        summary,
+        arguments: handle ? { ...modelArgs, [itSessionContract.handleArgument]: handle } : modelArgs,
+      });
     try {
       return turnLog.record(call, inSession ? await this.itSession.call(attempt, turnLog) : await attempt());
     } catch (firstErr) {
@@ -173,8 +191,14 @@ export class ToolBridge {
           err = retryErr;
         }
       }
-      const attempts = failureType(err) === 'McpServerUnavailable' ? ` (gave up after ${this.input.toolCalls.maxAttempts} attempts)` : '';
-      return turnLog.record(call, { ok: false, text: `Error: ${descriptor.name} failed: ${describeFailure(err)}${attempts}` });
+      const attempts =
+        failureType(err) === 'McpServerUnavailable'
+          ? ` (gave up after ${this.input.toolCalls.maxAttempts} attempts)`
+          : '';
+      return turnLog.record(call, {
+        ok: false,
+        text: `Error: ${descriptor.name} failed: ${describeFailure(err)}${attempts}`,
+      });
     }
   }
 }

@@ -22,16 +22,27 @@ export class McpTransport implements ToolTransport {
   ) {}
 
   discover(server: McpServerName): Promise<McpDiscovery> {
-    return this.activities.housekeeping.discoverMcpTools.executeWithOptions({ summary: `discover ${server} tools` }, [{ server }]);
+    return this.activities.housekeeping.discoverMcpTools.executeWithOptions({ summary: `discover ${server} tools` }, [
+      { server },
+    ]);
   }
 
   call({ descriptor, arguments: args, summary }: RemoteToolCall): Promise<McpToolOutcome> {
     return this.activities.calls.callMcpTool.executeWithOptions({ summary }, [
-      { server: descriptor.server, tool: descriptor.name, arguments: args, ...(this.user ? { onBehalfOf: this.user } : {}) },
+      {
+        server: descriptor.server,
+        tool: descriptor.name,
+        arguments: args,
+        ...(this.user ? { onBehalfOf: this.user } : {}),
+      },
     ]);
   }
 
   closeSession(server: McpServerName, sessionId: string): Promise<void> {
-    return this.activities.housekeeping.closeMcpSession({ server, sessionId, ...(this.user ? { onBehalfOf: this.user } : {}) });
+    return this.activities.housekeeping.closeMcpSession({
+      server,
+      sessionId,
+      ...(this.user ? { onBehalfOf: this.user } : {}),
+    });
   }
 }

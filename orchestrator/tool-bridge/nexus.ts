@@ -36,7 +36,10 @@ export class NexusTransport implements ToolTransport {
     private readonly timeoutMs: number,
   ) {
     this.clients = {
-      finance: createNexusServiceClient({ endpoint: endpoints.finance, service: services.finance as nexus.ServiceDefinition }),
+      finance: createNexusServiceClient({
+        endpoint: endpoints.finance,
+        service: services.finance as nexus.ServiceDefinition,
+      }),
       it: createNexusServiceClient({ endpoint: endpoints.it, service: services.it as nexus.ServiceDefinition }),
     };
   }
@@ -45,9 +48,18 @@ export class NexusTransport implements ToolTransport {
     const list = (await this.clients[server].executeOperation('list_tools', undefined, {
       scheduleToCloseTimeout: this.timeoutMs,
       summary: `discover ${server} tools`,
-    })) as { tools: { name: string; title: string; description: string; inputSchema: Record<string, unknown> }[]; ttlMs: number };
+    })) as {
+      tools: { name: string; title: string; description: string; inputSchema: Record<string, unknown> }[];
+      ttlMs: number;
+    };
     return {
-      tools: list.tools.map((t) => ({ server, name: t.name, title: t.title, description: t.description, inputSchema: t.inputSchema })),
+      tools: list.tools.map((t) => ({
+        server,
+        name: t.name,
+        title: t.title,
+        description: t.description,
+        inputSchema: t.inputSchema,
+      })),
       ttlMs: list.ttlMs,
       cacheScope: 'public',
     };
@@ -56,25 +68,36 @@ export class NexusTransport implements ToolTransport {
   async call({ descriptor, arguments: args, summary }: RemoteToolCall): Promise<McpToolOutcome> {
     const server = descriptor.server;
     try {
-      const result = (await this.clients[server].executeOperation(descriptor.name, args, { scheduleToCloseTimeout: this.timeoutMs, summary })) as Record<
-        string,
-        unknown
-      >;
+      const result = (await this.clients[server].executeOperation(descriptor.name, args, {
+        scheduleToCloseTimeout: this.timeoutMs,
+        summary,
+      })) as Record<string, unknown>;
       const tool = definitions[server].find((t) => t.name === descriptor.name);
-      const sessionId = typeof result?.[itSessionContract.handleArgument] === 'string' ? (result[itSessionContract.handleArgument] as string) : undefined;
+      const sessionId =
+        typeof result?.[itSessionContract.handleArgument] === 'string'
+          ? (result[itSessionContract.handleArgument] as string)
+          : undefined;
       // The same text an MCP client reads: the definition's summary, then the data.
       return { ok: true, text: toolResultText(tool?.summarize(result), result), ...(sessionId ? { sessionId } : {}) };
     } catch (err) {
       const cause = err instanceof Error ? err.cause : undefined;
       if (cause instanceof nexus.HandlerError) {
         // A refused request (bad arguments, a handle that is gone): the handler's message says what to do.
-        return { ok: false, text: `Error: ${cause.message}`, ...(cause.type === 'NOT_FOUND' ? { sessionNotFound: true } : {}) };
+        return {
+          ok: false,
+          text: `Error: ${cause.message}`,
+          ...(cause.type === 'NOT_FOUND' ? { sessionNotFound: true } : {}),
+        };
       }
       return { ok: false, text: `Error: ${descriptor.name} failed: ${describeFailure(cause ?? err)}` };
     }
   }
 
   async closeSession(server: McpServerName, sessionId: string): Promise<void> {
-    await this.clients[server].executeOperation(itSessionContract.closeTool, { [itSessionContract.handleArgument]: sessionId }, { scheduleToCloseTimeout: this.timeoutMs });
+    await this.clients[server].executeOperation(
+      itSessionContract.closeTool,
+      { [itSessionContract.handleArgument]: sessionId },
+      { scheduleToCloseTimeout: this.timeoutMs },
+    );
   }
 }

@@ -3,10 +3,13 @@ import type { LocalToolSpec } from './local-tool';
 
 export const calculatorTool: LocalToolSpec = {
   name: 'calculator',
-  description: 'Evaluates an arithmetic expression exactly (+ - * / ^, parentheses, sqrt, percentages) and returns the result.',
+  description:
+    'Evaluates an arithmetic expression exactly (+ - * / ^, parentheses, sqrt, percentages) and returns the result.',
   parameters: {
     type: 'object',
-    properties: { expression: { type: 'string', description: 'Arithmetic expression, for example (15 * 23) / 4 or sqrt(144)' } },
+    properties: {
+      expression: { type: 'string', description: 'Arithmetic expression, for example (15 * 23) / 4 or sqrt(144)' },
+    },
     required: ['expression'],
     additionalProperties: false,
   },

@@ -33,8 +33,23 @@ class DisabledFunctionError extends Error {}
 
 /** Functions that parse or evaluate further expressions, or change the instance: replaced by throwers. */
 const disabled = [
-  'import', 'createUnit', 'reviver', 'replacer', 'evaluate', 'parse', 'parser', 'compile', 'simplify', 'simplifyConstant',
-  'simplifyCore', 'derivative', 'resolve', 'rationalize', 'symbolicEqual', 'leafCount', 'help',
+  'import',
+  'createUnit',
+  'reviver',
+  'replacer',
+  'evaluate',
+  'parse',
+  'parser',
+  'compile',
+  'simplify',
+  'simplifyConstant',
+  'simplifyCore',
+  'derivative',
+  'resolve',
+  'rationalize',
+  'symbolicEqual',
+  'leafCount',
+  'help',
 ];
 math.import(
   Object.fromEntries(
@@ -53,8 +68,24 @@ math.import(
  * overridden, the disabled functions again, and functions whose cost has no bound (huge matrices, arbitrary precision).
  */
 const forbidden = new Set([
-  ...disabled, 'config', 'typed', 'on', 'off', 'once', 'emit', 'create', 'factory', 'chain',
-  'zeros', 'ones', 'identity', 'range', 'resize', 'bignumber', 'bigint', 'fraction',
+  ...disabled,
+  'config',
+  'typed',
+  'on',
+  'off',
+  'once',
+  'emit',
+  'create',
+  'factory',
+  'chain',
+  'zeros',
+  'ones',
+  'identity',
+  'range',
+  'resize',
+  'bignumber',
+  'bigint',
+  'fraction',
 ]);
 
 /** "15 x 23", "15×23", "10 ÷ 4": `x` or `X` counts as a multiplication only between operands, so hex like 0x1F keeps working. */
@@ -62,18 +93,23 @@ function normalize(expression: string): string {
   return expression
     .replace(/×/g, '*')
     .replace(/÷/g, '/')
-    .replace(/(?<![A-Za-z_\d])(0x[0-9a-fA-F]+)|([\d.)%!]\s*)[xX](?=\s*[\d.(])/g, (_match, hex: string | undefined, left: string) =>
-      hex ?? `${left}*`,
+    .replace(
+      /(?<![A-Za-z_\d])(0x[0-9a-fA-F]+)|([\d.)%!]\s*)[xX](?=\s*[\d.(])/g,
+      (_match, hex: string | undefined, left: string) => hex ?? `${left}*`,
     );
 }
 
 function check(node: MathNode, expression: string): void {
-  if (node.type === 'BlockNode') throw new CalculatorInputError(`"${expression}" holds several expressions; give one at a time`);
+  if (node.type === 'BlockNode')
+    throw new CalculatorInputError(`"${expression}" holds several expressions; give one at a time`);
   node.traverse((n) => {
     if (n.type === 'AssignmentNode' || n.type === 'FunctionAssignmentNode') {
-      throw new CalculatorInputError(`"${expression}" assigns a variable or function; the calculator only evaluates expressions`);
+      throw new CalculatorInputError(
+        `"${expression}" assigns a variable or function; the calculator only evaluates expressions`,
+      );
     }
-    if (n.type === 'RangeNode') throw new CalculatorInputError(`"${expression}" uses a range (a:b), which the calculator does not support`);
+    if (n.type === 'RangeNode')
+      throw new CalculatorInputError(`"${expression}" uses a range (a:b), which the calculator does not support`);
     // Every name is a SymbolNode (a call's too), so a forbidden function cannot be passed around either: map(x, config).
     const name = (n as MathNode & { name?: unknown }).name;
     if (n.type === 'SymbolNode' && typeof name === 'string' && forbidden.has(name)) {
@@ -88,7 +124,8 @@ function describeFailure(err: unknown, expression: string): CalculatorInputError
   const message = err instanceof Error ? err.message : String(err);
   const unknown = /^Undefined (symbol|function) (.+)$/.exec(message);
   if (unknown) return new CalculatorInputError(`unknown ${unknown[1]} "${unknown[2]}" in "${expression}"`);
-  if (err instanceof SyntaxError) return new CalculatorInputError(`"${expression}" is not a valid expression: ${message}`);
+  if (err instanceof SyntaxError)
+    return new CalculatorInputError(`"${expression}" is not a valid expression: ${message}`);
   return new CalculatorInputError(`cannot calculate "${expression}": ${message}`);
 }
 
@@ -96,7 +133,9 @@ export function calculate(input: string): CalculationResult {
   const expression = typeof input === 'string' ? input.trim() : '';
   if (expression === '') throw new CalculatorInputError('the expression is empty');
   if (expression.length > MAX_EXPRESSION_LENGTH) {
-    throw new CalculatorInputError(`the expression is too long (${expression.length} characters; at most ${MAX_EXPRESSION_LENGTH})`);
+    throw new CalculatorInputError(
+      `the expression is too long (${expression.length} characters; at most ${MAX_EXPRESSION_LENGTH})`,
+    );
   }
   let outcome: unknown;
   try {
@@ -116,7 +155,8 @@ function present(outcome: unknown, expression: string): { result: string; value:
     throw new CalculatorInputError(`"${expression}" does not calculate to a value`);
   }
   if (typeof outcome === 'number') {
-    if (!Number.isFinite(outcome)) throw new CalculatorInputError(`"${expression}" is not a finite number (${format(outcome)})`);
+    if (!Number.isFinite(outcome))
+      throw new CalculatorInputError(`"${expression}" is not a finite number (${format(outcome)})`);
     return { result: format(outcome, { precision: 10 }), value: outcome };
   }
   if (math.isComplex(outcome) && !(Number.isFinite(outcome.re) && Number.isFinite(outcome.im))) {

@@ -8,6 +8,7 @@ import { claudeDesktopConfigText, gooseConfigText } from '../desktop-configs';
 
 runMain('desktop-config', async () => {
   const { values } = parseArgs({ options: { client: { type: 'string', default: 'claude' } }, strict: true });
-  if (values.client !== 'claude' && values.client !== 'goose') throw new Error(`--client must be "claude" or "goose" (got ${JSON.stringify(values.client)})`);
+  if (values.client !== 'claude' && values.client !== 'goose')
+    throw new Error(`--client must be "claude" or "goose" (got ${JSON.stringify(values.client)})`);
   process.stdout.write(values.client === 'claude' ? claudeDesktopConfigText() : gooseConfigText());
 });

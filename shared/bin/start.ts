@@ -42,7 +42,12 @@ runMain('start', async () => {
 
   // Before starting anything: a port someone else holds is one clear line, not a service dying half-way.
   const { host, financePort, itPort } = config.mcp;
-  await assertPortFree({ host, port: financePort, what: 'the Finance MCP server', setting: 'FINANCE_MCP_PORT (and FINANCE_MCP_URL)' });
+  await assertPortFree({
+    host,
+    port: financePort,
+    what: 'the Finance MCP server',
+    setting: 'FINANCE_MCP_PORT (and FINANCE_MCP_URL)',
+  });
   await assertPortFree({ host, port: itPort, what: 'the IT MCP server', setting: 'IT_MCP_PORT (and IT_MCP_URL)' });
 
   const nexusEndpoints = projectNexusEndpoints({
@@ -111,15 +116,25 @@ runMain('start', async () => {
       const how = server.process.signalCode ? `was killed by ${server.process.signalCode}` : `exited with code ${code}`;
       const decision = budget.onCrash(Date.now(), readySince);
       if ('giveUp' in decision) {
-        notice(`the Temporal dev server ${how}; not restarting it, ${decision.giveUp} (its log: ${config.devServer.dataDir}/temporal-dev-server.log)`, 'give-up');
+        notice(
+          `the Temporal dev server ${how}; not restarting it, ${decision.giveUp} (its log: ${config.devServer.dataDir}/temporal-dev-server.log)`,
+          'give-up',
+        );
         return 'the Temporal dev server keeps crashing';
       }
-      notice(`the Temporal dev server ${how}; restarting it in ${formatDuration(decision.restartInMs)} (restart ${decision.restart})`, 'restart');
+      notice(
+        `the Temporal dev server ${how}; restarting it in ${formatDuration(decision.restartInMs)} (restart ${decision.restart})`,
+        'restart',
+      );
       await new Promise((resolve) => setTimeout(resolve, decision.restartInMs));
       if (stopping) return new Promise<string>(() => undefined);
       try {
         // Its "up" line is for the logs; in the chat, the notice below says it.
-        temporal = await startOrReuseTemporal(config, chatRunning ? createLogger('start', 'warn') : log, temporalOptions);
+        temporal = await startOrReuseTemporal(
+          config,
+          chatRunning ? createLogger('start', 'warn') : log,
+          temporalOptions,
+        );
       } catch (err) {
         notice(`the Temporal dev server could not be restarted: ${(err as Error).message}`, 'give-up');
         return 'the Temporal dev server could not be restarted';
@@ -146,14 +161,26 @@ runMain('start', async () => {
   // The chat owns the terminal; service logs are quieted to warnings and errors while it runs.
   for (const service of started) service.echoLevel = WARN;
   chatRunning = true;
-  const chat = spawn(process.execPath, ['--import', 'tsx', 'orchestrator/chat.ts', ...(values.conversation ? ['--conversation', values.conversation] : [])], {
-    cwd: projectRoot,
-    env: process.env,
-    // The IPC channel only ends the chat with this process (shared/ready.ts).
-    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
-  });
+  const chat = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'orchestrator/chat.ts',
+      ...(values.conversation ? ['--conversation', values.conversation] : []),
+    ],
+    {
+      cwd: projectRoot,
+      env: process.env,
+      // The IPC channel only ends the chat with this process (shared/ready.ts).
+      stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    },
+  );
   const chatExit = new Promise<number>((resolve) => chat.once('exit', (code) => resolve(code ?? 0)));
-  const outcome = await Promise.race([chatExit.then((code) => ({ chat: code })), gaveUp.then((reason) => ({ reason }))]);
+  const outcome = await Promise.race([
+    chatExit.then((code) => ({ chat: code })),
+    gaveUp.then((reason) => ({ reason })),
+  ]);
   chatRunning = false;
   if ('reason' in outcome) {
     chat.kill('SIGTERM');

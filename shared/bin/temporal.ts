@@ -3,7 +3,14 @@
  * starts `temporal server start-dev` there (loopback only), persisting to SQLite under the data folder. The server
  * it started ends with it, even if it is killed with kill -9 (a watchdog, shared/launcher/watchdog.ts).
  */
-import { devServerSection, financeQueueSection, itSessionsSection, nexusEndpointNamesSection, temporalSection, temporalUiSection } from '../config';
+import {
+  devServerSection,
+  financeQueueSection,
+  itSessionsSection,
+  nexusEndpointNamesSection,
+  temporalSection,
+  temporalUiSection,
+} from '../config';
 import { loadProcessConfig, runMain } from '../main';
 import { startOrReuseTemporal } from '../temporal/local-service';
 import { projectNexusEndpoints } from '../temporal/nexus-endpoints';

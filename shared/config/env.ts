@@ -28,7 +28,9 @@ export function loadEnvFile(): void {
 
 /** An empty value (`TEMPORAL_TLS=` as in .env.example) means "use the default", like an unset one. */
 export function presentValues(env: Env): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1].trim() !== ''));
+  return Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1].trim() !== ''),
+  );
 }
 
 const SECRET = /KEY|TOKEN|SECRET|_DATA$/;

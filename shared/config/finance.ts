@@ -18,7 +18,9 @@ export interface FinanceConfig extends FinanceQueueConfig {
   quoteTimeoutMs: number;
 }
 
-export const financeQueueSection = defineSection(taskQueue, (c): FinanceQueueConfig => ({ taskQueue: c.FINANCE_TASK_QUEUE }));
+export const financeQueueSection = defineSection(taskQueue, (c): FinanceQueueConfig => ({
+  taskQueue: c.FINANCE_TASK_QUEUE,
+}));
 
 export const financeSection = defineSection(
   {

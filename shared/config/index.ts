@@ -40,7 +40,9 @@ export const appSections = {
 };
 
 /** Every variable some section reads: what `.env.example` and the README's table document. */
-export const configVariables: readonly string[] = [...new Set(Object.values(appSections).flatMap((s) => Object.keys(s.variables)))];
+export const configVariables: readonly string[] = [
+  ...new Set(Object.values(appSections).flatMap((s) => Object.keys(s.variables))),
+];
 
 export interface AppConfig {
   logLevel: LogLevel;

@@ -46,7 +46,12 @@ export const mcpServingSection = defineSection(
   {
     MCP_HOST: z.string().min(1).default('127.0.0.1'),
     MCP_ALLOWED_ORIGINS: optionalString,
-    MCP_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+    MCP_MAX_BODY_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(64 * 1024 * 1024)
+      .default(1024 * 1024),
     MCP_TOOL_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
     MCP_AUTH_TOKENS: optionalString,
     MCP_AUTH_JWT_ISSUER: z.url().optional(),
@@ -56,7 +61,10 @@ export const mcpServingSection = defineSection(
   },
   (c): McpServingConfig => ({
     host: c.MCP_HOST,
-    allowedOrigins: (c.MCP_ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    allowedOrigins: (c.MCP_ALLOWED_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
     maxBodyBytes: c.MCP_MAX_BODY_BYTES,
     toolTimeoutMs: c.MCP_TOOL_TIMEOUT_MS,
     auth: parseMcpAuth(c),
@@ -85,7 +93,10 @@ function parseMcpAuth(c: {
   MCP_AUTH_JWT_PUBLIC_KEY_FILE?: string;
 }): McpAuthConfig | undefined {
   const staticTokens: StaticToken[] = [];
-  for (const entry of (c.MCP_AUTH_TOKENS ?? '').split(';').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of (c.MCP_AUTH_TOKENS ?? '')
+    .split(';')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const [subject, token, scopes, ...rest] = entry.split(':');
     if (!subject || !token || rest.length > 0 || !/^[\x21-\x7e]{16,}$/.test(token)) {
       throw new ConfigError([
@@ -101,7 +112,12 @@ function parseMcpAuth(c: {
     throw new ConfigError(['MCP_AUTH_JWT_ISSUER: required when JWT keys or an audience are configured']);
   }
   const jwt = c.MCP_AUTH_JWT_ISSUER
-    ? { issuer: c.MCP_AUTH_JWT_ISSUER, audience: c.MCP_AUTH_JWT_AUDIENCE, jwksUrl: c.MCP_AUTH_JWKS_URL, publicKeyFile: c.MCP_AUTH_JWT_PUBLIC_KEY_FILE }
+    ? {
+        issuer: c.MCP_AUTH_JWT_ISSUER,
+        audience: c.MCP_AUTH_JWT_AUDIENCE,
+        jwksUrl: c.MCP_AUTH_JWKS_URL,
+        publicKeyFile: c.MCP_AUTH_JWT_PUBLIC_KEY_FILE,
+      }
     : undefined;
   return staticTokens.length || jwt ? { staticTokens, jwt } : undefined;
 }

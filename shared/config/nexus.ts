@@ -7,8 +7,14 @@ import { z } from 'zod';
 import { defineSection } from './section';
 
 export const nexusEndpointVariables = {
-  FINANCE_NEXUS_ENDPOINT: z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/, 'expected a Nexus endpoint name').default('finance-nexus-endpoint'),
-  IT_NEXUS_ENDPOINT: z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/, 'expected a Nexus endpoint name').default('it-nexus-endpoint'),
+  FINANCE_NEXUS_ENDPOINT: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/, 'expected a Nexus endpoint name')
+    .default('finance-nexus-endpoint'),
+  IT_NEXUS_ENDPOINT: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/, 'expected a Nexus endpoint name')
+    .default('it-nexus-endpoint'),
 };
 
 export interface NexusEndpointNames {
@@ -16,7 +22,7 @@ export interface NexusEndpointNames {
   it: string;
 }
 
-export const nexusEndpointNamesSection = defineSection(
-  nexusEndpointVariables,
-  (c): NexusEndpointNames => ({ finance: c.FINANCE_NEXUS_ENDPOINT, it: c.IT_NEXUS_ENDPOINT }),
-);
+export const nexusEndpointNamesSection = defineSection(nexusEndpointVariables, (c): NexusEndpointNames => ({
+  finance: c.FINANCE_NEXUS_ENDPOINT,
+  it: c.IT_NEXUS_ENDPOINT,
+}));

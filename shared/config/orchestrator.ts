@@ -11,7 +11,13 @@ import { defineSection } from './section';
 export type LlmConfig =
   | { kind: 'offline'; model: 'offline' }
   | { kind: 'openai'; model: string; apiKey: string; api: 'responses' | 'chat_completions' }
-  | { kind: 'openai-compatible'; model: string; baseUrl: string; apiKey?: string; api: 'responses' | 'chat_completions' };
+  | {
+      kind: 'openai-compatible';
+      model: string;
+      baseUrl: string;
+      apiKey?: string;
+      api: 'responses' | 'chat_completions';
+    };
 
 /** Which agent loop runs new conversations: the OpenAI Agents SDK's runner, or the explicit plan → tool → plan loop. */
 export type AgentLoop = 'agents-sdk' | 'manual';
@@ -53,12 +59,29 @@ const llmVariables = {
 function resolveLlm(c: z.output<z.ZodObject<typeof llmVariables>>): LlmConfig {
   if (c.LLM_MODEL === 'offline') return { kind: 'offline', model: 'offline' };
   if (c.OPENAI_BASE_URL) {
-    if (!c.LLM_MODEL) throw new ConfigError(['LLM_MODEL: required with OPENAI_BASE_URL (the model name the endpoint serves, e.g. llama3.1)']);
-    return { kind: 'openai-compatible', model: c.LLM_MODEL, baseUrl: c.OPENAI_BASE_URL, apiKey: c.OPENAI_API_KEY, api: c.OPENAI_API ?? 'chat_completions' };
+    if (!c.LLM_MODEL)
+      throw new ConfigError([
+        'LLM_MODEL: required with OPENAI_BASE_URL (the model name the endpoint serves, e.g. llama3.1)',
+      ]);
+    return {
+      kind: 'openai-compatible',
+      model: c.LLM_MODEL,
+      baseUrl: c.OPENAI_BASE_URL,
+      apiKey: c.OPENAI_API_KEY,
+      api: c.OPENAI_API ?? 'chat_completions',
+    };
   }
-  if (c.OPENAI_API_KEY) return { kind: 'openai', model: c.LLM_MODEL ?? 'gpt-4o-mini', apiKey: c.OPENAI_API_KEY, api: c.OPENAI_API ?? 'responses' };
+  if (c.OPENAI_API_KEY)
+    return {
+      kind: 'openai',
+      model: c.LLM_MODEL ?? 'gpt-4o-mini',
+      apiKey: c.OPENAI_API_KEY,
+      api: c.OPENAI_API ?? 'responses',
+    };
   if (c.LLM_MODEL) {
-    throw new ConfigError([`LLM_MODEL: ${c.LLM_MODEL} needs OPENAI_API_KEY or OPENAI_BASE_URL; use LLM_MODEL=offline for the offline planner`]);
+    throw new ConfigError([
+      `LLM_MODEL: ${c.LLM_MODEL} needs OPENAI_API_KEY or OPENAI_BASE_URL; use LLM_MODEL=offline for the offline planner`,
+    ]);
   }
   return { kind: 'offline', model: 'offline' };
 }
@@ -100,6 +123,11 @@ export const orchestratorSection = defineSection(
     modelTimeoutMs: c.MODEL_TIMEOUT_MS,
     context: { strategy: c.CONTEXT_STRATEGY, maxTurns: c.CONTEXT_MAX_TURNS, maxTokens: c.CONTEXT_MAX_TOKENS },
     idleTimeoutMs: c.CONVERSATION_IDLE_TIMEOUT_MS,
-    weather: { provider: c.WEATHER_PROVIDER, baseUrl: c.WEATHER_BASE_URL, geocodingUrl: c.WEATHER_GEOCODING_URL, timeoutMs: c.WEATHER_TIMEOUT_MS },
+    weather: {
+      provider: c.WEATHER_PROVIDER,
+      baseUrl: c.WEATHER_BASE_URL,
+      geocodingUrl: c.WEATHER_GEOCODING_URL,
+      timeoutMs: c.WEATHER_TIMEOUT_MS,
+    },
   }),
 );

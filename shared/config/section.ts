@@ -24,7 +24,11 @@ export function defineSection<S extends z.ZodRawShape, T>(
 }
 
 /** Parses each section; the problems of all of them are reported together, in one line. */
-export function parseSections<S extends ConfigSections>(env: Env, sections: S, warn: (message: string) => void = () => undefined): ConfigOf<S> {
+export function parseSections<S extends ConfigSections>(
+  env: Env,
+  sections: S,
+  warn: (message: string) => void = () => undefined,
+): ConfigOf<S> {
   const problems: string[] = [];
   const result: Record<string, unknown> = {};
   for (const [key, section] of Object.entries(sections)) {

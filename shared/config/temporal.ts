@@ -74,7 +74,11 @@ function defaultProfileFile(env: Env): string | undefined {
   return dir ? path.join(dir, 'temporalio', 'temporal.toml') : undefined;
 }
 
-const FS_REASONS: Record<string, string> = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'it is a folder' };
+const FS_REASONS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EISDIR: 'it is a folder',
+};
 
 export const temporalSection: ConfigSection<TemporalConfig> = {
   variables,
@@ -108,7 +112,9 @@ export const temporalSection: ConfigSection<TemporalConfig> = {
     } catch (err) {
       const message = (err as Error).message;
       if (/^Profile '.*' not found/.test(message)) {
-        throw new ConfigError([`TEMPORAL_PROFILE: no profile ${JSON.stringify(v.TEMPORAL_PROFILE)} in ${file ?? 'the profile file'}`]);
+        throw new ConfigError([
+          `TEMPORAL_PROFILE: no profile ${JSON.stringify(v.TEMPORAL_PROFILE)} in ${file ?? 'the profile file'}`,
+        ]);
       }
       throw new ConfigError([`TEMPORAL_CONFIG_FILE: cannot read the profile file ${file ?? ''}: ${message}`]);
     }
@@ -140,12 +146,18 @@ export const temporalSection: ConfigSection<TemporalConfig> = {
 
     const address = profile.address ?? DEFAULT_TEMPORAL_ADDRESS;
     if (!hostPort.safeParse(address).success) {
-      throw new ConfigError([`${fromProfile('address')}: expected host:port, for example 127.0.0.1:7233 (got ${JSON.stringify(address)})`]);
+      throw new ConfigError([
+        `${fromProfile('address')}: expected host:port, for example 127.0.0.1:7233 (got ${JSON.stringify(address)})`,
+      ]);
     }
     const { tls: tlsOption, apiKey, metadata } = connect.connectionOptions;
     return {
       address,
-      namespaces: { orchestrator: profile.namespace ?? 'default', finance: v.TEMPORAL_FINANCE_NAMESPACE, it: v.TEMPORAL_IT_NAMESPACE },
+      namespaces: {
+        orchestrator: profile.namespace ?? 'default',
+        finance: v.TEMPORAL_FINANCE_NAMESPACE,
+        it: v.TEMPORAL_IT_NAMESPACE,
+      },
       apiKey,
       tls: tlsOption === true ? {} : tlsOption || undefined,
       ...(metadata && Object.keys(metadata).length > 0 ? { metadata: metadata as Record<string, string> } : {}),

@@ -31,12 +31,16 @@ export async function assertPortFree(use: PortUse): Promise<void> {
   });
   if (!error) return;
   if (error.code !== 'EADDRINUSE') {
-    throw new StartupError(`cannot listen on ${use.host}:${use.port} for ${use.what} (${error.code ?? error.message}); set ${use.setting}`);
+    throw new StartupError(
+      `cannot listen on ${use.host}:${use.port} for ${use.what} (${error.code ?? error.message}); set ${use.setting}`,
+    );
   }
   const holder = portHolder(use.port);
   const by = holder ? ` by pid ${holder.pid} (${holder.command})` : '';
   const stop = holder ? `stop it (kill ${holder.pid})` : 'stop what holds it';
-  throw new StartupError(`port ${use.port} on ${use.host}, for ${use.what}, is already in use${by}: ${stop}, or set ${use.setting} to a free port`);
+  throw new StartupError(
+    `port ${use.port} on ${use.host}, for ${use.what}, is already in use${by}: ${stop}, or set ${use.setting} to a free port`,
+  );
 }
 
 /** The process listening on a TCP port, if the OS tells us (Linux: /proc; elsewhere: lsof when installed). */
@@ -64,7 +68,8 @@ function procPortHolder(port: number): PortHolder | undefined {
       const fields = line.trim().split(/\s+/);
       const local = fields[1];
       if (!local || fields[3] !== TCP_LISTEN) continue;
-      if (Number.parseInt(local.slice(local.lastIndexOf(':') + 1), 16) === port && fields[9] && fields[9] !== '0') inodes.add(fields[9]);
+      if (Number.parseInt(local.slice(local.lastIndexOf(':') + 1), 16) === port && fields[9] && fields[9] !== '0')
+        inodes.add(fields[9]);
     }
   }
   if (inodes.size === 0) return undefined;
@@ -95,7 +100,11 @@ function procPortHolder(port: number): PortHolder | undefined {
 
 function lsofPortHolder(port: number): PortHolder | undefined {
   // -F pc: one field per line, "p<pid>" then "c<command>".
-  const out = execFileSync('lsof', ['-nP', `-iTCP:${port}`, '-sTCP:LISTEN', '-Fpc'], { encoding: 'utf8', timeout: 3000, stdio: ['ignore', 'pipe', 'ignore'] });
+  const out = execFileSync('lsof', ['-nP', `-iTCP:${port}`, '-sTCP:LISTEN', '-Fpc'], {
+    encoding: 'utf8',
+    timeout: 3000,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   const pid = /^p(\d+)$/m.exec(out)?.[1];
   const command = /^c(.+)$/m.exec(out)?.[1];
   return pid ? { pid: Number(pid), command: shorten(command ?? '?') } : undefined;

@@ -61,7 +61,9 @@ export class ServiceProcess {
     this.child.on('message', (message: { type?: string }) => {
       if (message?.type === 'ready') this.announced = true;
     });
-    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))));
+    this.exited = new Promise((resolve) =>
+      this.child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))),
+    );
     for (const stream of [this.child.stdout!, this.child.stderr!]) {
       createInterface({ input: stream }).on('line', (line) => this.onLine(line));
     }
@@ -80,10 +82,17 @@ export class ServiceProcess {
     for (;;) {
       if (this.announced && (!this.spec.check || (await this.spec.check().catch(() => false)))) return;
       if (!this.running) {
-        const how = this.child.signalCode ? `was killed by ${this.child.signalCode}` : `exited with code ${this.child.exitCode}`;
-        throw new StartupError(`${this.spec.name} ${how} before it was ready; its last lines:\n${this.tail.join('\n')}`);
+        const how = this.child.signalCode
+          ? `was killed by ${this.child.signalCode}`
+          : `exited with code ${this.child.exitCode}`;
+        throw new StartupError(
+          `${this.spec.name} ${how} before it was ready; its last lines:\n${this.tail.join('\n')}`,
+        );
       }
-      if (Date.now() > deadline) throw new StartupError(`${this.spec.name} was not ready within ${timeoutMs / 1000} s; its last lines:\n${this.tail.join('\n')}`);
+      if (Date.now() > deadline)
+        throw new StartupError(
+          `${this.spec.name} was not ready within ${timeoutMs / 1000} s; its last lines:\n${this.tail.join('\n')}`,
+        );
       await new Promise((r) => setTimeout(r, 100));
     }
   }

@@ -41,7 +41,9 @@ export class RestartBudget {
     if (readySince !== undefined && now - readySince >= p.healthyAfterMs) this.streak = 0;
     this.restarts = this.restarts.filter((t) => now - t < p.windowMs);
     if (this.restarts.length >= p.maxRestarts) {
-      return { giveUp: `it was restarted ${this.restarts.length} times within ${formatDuration(p.windowMs)} and crashed again` };
+      return {
+        giveUp: `it was restarted ${this.restarts.length} times within ${formatDuration(p.windowMs)} and crashed again`,
+      };
     }
     const restartInMs = Math.min(p.firstDelayMs * 2 ** this.streak, p.maxDelayMs);
     this.streak += 1;
@@ -134,11 +136,17 @@ export class SupervisedService {
       const how = ended.child.signalCode ? `was killed by ${ended.child.signalCode}` : `exited with code ${code}`;
       const decision = this.budget.onCrash(Date.now(), this.readySince);
       if ('giveUp' in decision) {
-        this.opts.notice(`${this.name} ${how}; not restarting it, ${decision.giveUp}. Its last lines:\n${ended.lastLines(5)}`, 'give-up');
+        this.opts.notice(
+          `${this.name} ${how}; not restarting it, ${decision.giveUp}. Its last lines:\n${ended.lastLines(5)}`,
+          'give-up',
+        );
         this.giveUp(`${this.name} keeps crashing`);
         return;
       }
-      this.opts.notice(`${this.name} ${how}; restarting it in ${formatDuration(decision.restartInMs)} (restart ${decision.restart})`, 'restart');
+      this.opts.notice(
+        `${this.name} ${how}; restarting it in ${formatDuration(decision.restartInMs)} (restart ${decision.restart})`,
+        'restart',
+      );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, decision.restartInMs);
         this.wakeUp = () => {

@@ -17,12 +17,16 @@ export interface Watchdog {
 }
 
 export function startWatchdog(pid: number): Watchdog {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'shared/launcher/watchdog-process.ts'), String(pid)], {
-    cwd: projectRoot,
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    // Out of the terminal's process group: a Ctrl-C goes to the launcher, which stops the server in order.
-    detached: true,
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(projectRoot, 'shared/launcher/watchdog-process.ts'), String(pid)],
+    {
+      cwd: projectRoot,
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      // Out of the terminal's process group: a Ctrl-C goes to the launcher, which stops the server in order.
+      detached: true,
+    },
+  );
   // Neither the process nor its channel may keep the launcher alive.
   child.unref();
   child.channel?.unref();

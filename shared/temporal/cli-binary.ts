@@ -67,7 +67,9 @@ export async function findTemporalCli(opts: FindCliOptions): Promise<string> {
   if (!go) {
     throw new TemporalCliNotFound(
       [
-        'No Temporal CLI found (TEMPORAL_CLI unset, no `temporal` on PATH, nothing cached in ' + opts.cacheDir + ') and no Go toolchain to build one.',
+        'No Temporal CLI found (TEMPORAL_CLI unset, no `temporal` on PATH, nothing cached in ' +
+          opts.cacheDir +
+          ') and no Go toolchain to build one.',
         'Install one of:',
         '  - the Temporal CLI: https://docs.temporal.io/cli#install (brew install temporal, or download a release) and put `temporal` on PATH, or set TEMPORAL_CLI=/path/to/temporal;',
         `  - Go 1.25+ (https://go.dev/dl/), and this project builds ${TEMPORAL_CLI_PACKAGE}@${TEMPORAL_CLI_VERSION} itself.`,
@@ -104,7 +106,9 @@ async function buildTemporalCli(go: string, cacheDir: string, progress: (line: s
       });
       child.on('error', reject);
       child.on('exit', (code) =>
-        code === 0 ? resolve() : reject(new TemporalCliNotFound(`go install of the Temporal CLI failed (exit ${code}):\n${tail}`)),
+        code === 0
+          ? resolve()
+          : reject(new TemporalCliNotFound(`go install of the Temporal CLI failed (exit ${code}):\n${tail}`)),
       );
     });
     renameSync(path.join(staging, 'temporal'), target);

@@ -23,10 +23,13 @@ export function temporalConnectionOptions(cfg: TemporalConfig): SharedConnection
 function unreachable(cfg: TemporalConfig, err: unknown): never {
   const message = err instanceof Error ? err.message : String(err);
   const refusedOrDown =
-    err instanceof TransportError || /Failed to connect before the deadline|UNAVAILABLE|ECONNREFUSED|Connection refused/i.test(message);
+    err instanceof TransportError ||
+    /Failed to connect before the deadline|UNAVAILABLE|ECONNREFUSED|Connection refused/i.test(message);
   if (!refusedOrDown) throw err;
   const local = /^(127\.|localhost:|\[::1\]:)/.test(cfg.address);
-  const todo = local ? 'start it with `npm run temporal`, or run everything with `npm start`' : 'check TEMPORAL_ADDRESS and that the server is up';
+  const todo = local
+    ? 'start it with `npm run temporal`, or run everything with `npm start`'
+    : 'check TEMPORAL_ADDRESS and that the server is up';
   throw new StartupError(`cannot reach Temporal at ${cfg.address} (TEMPORAL_ADDRESS): ${todo}`, { cause: err });
 }
 
@@ -49,9 +52,15 @@ export function connectWorker(cfg: TemporalConfig): Promise<NativeConnection> {
  * A worker polling a namespace the server does not have fails inside the SDK with a long gRPC dump; checked first,
  * it is one line naming the command that registers it. Any other failure is left to the worker to report.
  */
-export async function assertNamespaceExists(connection: ConnectionLike, cfg: TemporalConfig, namespace: string): Promise<void> {
+export async function assertNamespaceExists(
+  connection: ConnectionLike,
+  cfg: TemporalConfig,
+  namespace: string,
+): Promise<void> {
   try {
-    await connection.withDeadline(Date.now() + 10_000, () => connection.workflowService.describeNamespace({ namespace }));
+    await connection.withDeadline(Date.now() + 10_000, () =>
+      connection.workflowService.describeNamespace({ namespace }),
+    );
   } catch (err) {
     if ((err as { code?: number }).code !== 5 /* NOT_FOUND */) return;
     throw new StartupError(
@@ -62,7 +71,10 @@ export async function assertNamespaceExists(connection: ConnectionLike, cfg: Tem
 }
 
 /** Whether the server behind an open connection answers now (for /healthz and readiness checks). */
-export async function temporalReachable(connection: ConnectionLike, timeoutMs = 2000): Promise<{ reachable: boolean; error?: string }> {
+export async function temporalReachable(
+  connection: ConnectionLike,
+  timeoutMs = 2000,
+): Promise<{ reachable: boolean; error?: string }> {
   try {
     await connection.withDeadline(Date.now() + timeoutMs, () => connection.workflowService.getSystemInfo({}));
     return { reachable: true };

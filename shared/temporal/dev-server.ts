@@ -114,12 +114,17 @@ export function spawnDevServer(opts: DevServerOptions): RunningDevServer {
   const { host, port } = splitAddress(opts.address);
   if (opts.dbFile) mkdirSync(path.dirname(opts.dbFile), { recursive: true });
   const args = [
-    'server', 'start-dev',
-    '--ip', host === 'localhost' ? '127.0.0.1' : host.replace(/^\[|\]$/g, ''),
-    '--port', String(port),
-    '--ui-port', String(opts.uiPort),
+    'server',
+    'start-dev',
+    '--ip',
+    host === 'localhost' ? '127.0.0.1' : host.replace(/^\[|\]$/g, ''),
+    '--port',
+    String(port),
+    '--ui-port',
+    String(opts.uiPort),
     ...(opts.dbFile ? ['--db-filename', opts.dbFile, ...SQLITE_PRAGMA_ARGS] : []),
-    '--log-level', 'warn',
+    '--log-level',
+    'warn',
     ...devServerDynamicConfigArgs(),
     ...opts.namespaces.flatMap((ns) => ['--namespace', ns]),
   ];
@@ -140,12 +145,17 @@ export function spawnDevServer(opts: DevServerOptions): RunningDevServer {
 }
 
 /** Polls until the server answers; fails early if it exits first. */
-export async function waitUntilServing(cfg: TemporalConfig, server: RunningDevServer, timeoutMs = 60_000): Promise<void> {
+export async function waitUntilServing(
+  cfg: TemporalConfig,
+  server: RunningDevServer,
+  timeoutMs = 60_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exited = false;
   void server.exited.then(() => (exited = true));
   while (Date.now() < deadline) {
-    if (exited) throw new Error(`the Temporal dev server exited with code ${server.process.exitCode} before it answered`);
+    if (exited)
+      throw new Error(`the Temporal dev server exited with code ${server.process.exitCode} before it answered`);
     if (await isTemporalServing(cfg, 1000)) return;
     await new Promise((r) => setTimeout(r, 250));
   }

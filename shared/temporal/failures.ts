@@ -35,5 +35,8 @@ export function failureType(err: unknown): string | undefined {
 }
 
 function timeoutName(type: unknown): string {
-  return String(type ?? 'unknown').replace(/^TIMEOUT_TYPE_/, '').toLowerCase().replace(/_/g, '-');
+  return String(type ?? 'unknown')
+    .replace(/^TIMEOUT_TYPE_/, '')
+    .toLowerCase()
+    .replace(/_/g, '-');
 }

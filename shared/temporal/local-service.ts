@@ -12,7 +12,15 @@ import { startWatchdog } from '../launcher/watchdog';
 import type { Logger } from '../logger';
 import { StartupError } from '../main';
 import { findTemporalCli } from './cli-binary';
-import { ensureNamespaces, isLoopbackAddress, isTemporalServing, spawnDevServer, splitAddress, waitUntilServing, type RunningDevServer } from './dev-server';
+import {
+  ensureNamespaces,
+  isLoopbackAddress,
+  isTemporalServing,
+  spawnDevServer,
+  splitAddress,
+  waitUntilServing,
+  type RunningDevServer,
+} from './dev-server';
 import { ensureProjectNexusEndpoints, type NexusEndpointSpec } from './nexus-endpoints';
 import { temporalWebUi } from './web-ui';
 
@@ -45,14 +53,23 @@ export async function startOrReuseTemporal(
 
   if (await isTemporalServing(temporal)) {
     const created = await ensureNamespaces(temporal, namespaces).catch((err: Error) => {
-      log.warn({ err: err.message }, 'could not check or register namespaces; register them yourself if they are missing');
+      log.warn(
+        { err: err.message },
+        'could not check or register namespaces; register them yourself if they are missing',
+      );
       return [];
     });
     const endpoints = await ensureProjectNexusEndpoints(temporal, opts.nexusEndpoints ?? []).catch((err: Error) => {
-      log.warn({ err: err.message }, 'could not check or create the Nexus endpoints; create them yourself for TOOL_TRANSPORT=nexus (README, "Nexus")');
+      log.warn(
+        { err: err.message },
+        'could not check or create the Nexus endpoints; create them yourself for TOOL_TRANSPORT=nexus (README, "Nexus")',
+      );
       return [];
     });
-    log.info({ address: temporal.address, created, endpoints }, 'a Temporal server already answers at TEMPORAL_ADDRESS; starting nothing');
+    log.info(
+      { address: temporal.address, created, endpoints },
+      'a Temporal server already answers at TEMPORAL_ADDRESS; starting nothing',
+    );
     return { webUi: temporalWebUi(temporal, config.temporalUi), stop: async () => undefined };
   }
   if (!isLoopbackAddress(temporal.address)) {

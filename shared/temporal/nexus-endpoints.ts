@@ -16,7 +16,10 @@ export interface NexusEndpointSpec {
 }
 
 /** Creates each endpoint that is missing and re-targets one that points elsewhere; returns the names it changed. */
-export async function ensureNexusEndpoints(connection: Pick<Connection, 'operatorService'>, endpoints: NexusEndpointSpec[]): Promise<string[]> {
+export async function ensureNexusEndpoints(
+  connection: Pick<Connection, 'operatorService'>,
+  endpoints: NexusEndpointSpec[],
+): Promise<string[]> {
   const changed: string[] = [];
   for (const { name, namespace, taskQueue } of endpoints) {
     const spec = { name, target: { worker: { namespace, taskQueue } } };
@@ -54,7 +57,10 @@ export function projectNexusEndpoints(config: {
 }
 
 /** `ensureNexusEndpoints` on a connection of its own, for the launchers. */
-export async function ensureProjectNexusEndpoints(cfg: TemporalConfig, endpoints: NexusEndpointSpec[]): Promise<string[]> {
+export async function ensureProjectNexusEndpoints(
+  cfg: TemporalConfig,
+  endpoints: NexusEndpointSpec[],
+): Promise<string[]> {
   const connection = await Connection.connect(temporalConnectionOptions(cfg));
   try {
     return await ensureNexusEndpoints(connection, endpoints);

@@ -34,7 +34,14 @@ export async function bundleWorkflows(spec: WorkflowBundleSpec): Promise<string>
     webpackConfigHook: spec.webpackConfigHook,
     plugins: spec.plugins?.(),
     workflowInterceptorModules: spec.interceptorModules,
-    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: (m, meta) => process.stderr.write(`${m} ${JSON.stringify(meta ?? {})}\n`), log() {} },
+    logger: {
+      trace() {},
+      debug() {},
+      info() {},
+      warn() {},
+      error: (m, meta) => process.stderr.write(`${m} ${JSON.stringify(meta ?? {})}\n`),
+      log() {},
+    },
   });
   return code;
 }

@@ -65,12 +65,11 @@ export type TaskMode = 'always' | 'when-slow';
  * A tool whose call is exactly one run of its workflow, arguments in, result out. Servers run these generically; the
  * compiler checks that the workflow takes the tool's parsed arguments and returns its output.
  */
-export type WorkflowRunTool<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject, N extends string = string> = ToolDefinition<
-  I,
-  O,
-  (input: z.output<I>) => Promise<z.input<O>>,
-  N
-> & { readonly runs: 'workflow' };
+export type WorkflowRunTool<
+  I extends z.ZodObject = z.ZodObject,
+  O extends z.ZodObject = z.ZodObject,
+  N extends string = string,
+> = ToolDefinition<I, O, (input: z.output<I>) => Promise<z.input<O>>, N> & { readonly runs: 'workflow' };
 
 /** Any workflow-run tool, for lists of them (each keeps its own types where it is defined and run). */
 // A list holds tools of different schemas.

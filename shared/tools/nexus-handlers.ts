@@ -9,7 +9,14 @@ import * as nexus from 'nexus-rpc';
 import { z } from 'zod';
 import type { CallerIdentity } from '../caller-scope';
 import type { AnyToolDefinition, AnyWorkflowRunTool, WorkflowRunTool } from './definition';
-import { CALLER_HEADER, LIST_TOOLS_OPERATION, ON_BEHALF_OF_HEADER, TOOL_LIST_TTL_MS, type ToolDescriptor, type ToolList } from './nexus-service';
+import {
+  CALLER_HEADER,
+  LIST_TOOLS_OPERATION,
+  ON_BEHALF_OF_HEADER,
+  TOOL_LIST_TTL_MS,
+  type ToolDescriptor,
+  type ToolList,
+} from './nexus-service';
 import { keyedWorkflowId, toolRunRecord } from './workflow-runner';
 
 const VISIBLE_ASCII = /^[\x21-\x7e]{1,128}$/;
@@ -27,7 +34,9 @@ export function callerFromHeaders(headers: Record<string, string>): CallerIdenti
 export function parseToolInput<D extends AnyToolDefinition>(tool: D, input: unknown): z.output<D['input']> {
   const parsed = (tool.input as z.ZodObject).safeParse(input ?? {});
   if (parsed.success) return parsed.data as z.output<D['input']>;
-  const problems = parsed.error.issues.map((i: z.core.$ZodIssue) => `${i.path.length ? i.path.join('.') : 'input'}: ${i.message}`).join('; ');
+  const problems = parsed.error.issues
+    .map((i: z.core.$ZodIssue) => `${i.path.length ? i.path.join('.') : 'input'}: ${i.message}`)
+    .join('; ');
   throw new nexus.HandlerError('BAD_REQUEST', `Invalid arguments for ${tool.name}: ${problems}`);
 }
 
@@ -48,7 +57,9 @@ export function listToolsHandler(tools: readonly AnyToolDefinition[]) {
   return async (): Promise<ToolList> => (list ??= { tools: tools.map(describeTool), ttlMs: TOOL_LIST_TTL_MS });
 }
 
-export function workflowRunOperation<I extends z.ZodObject, O extends z.ZodObject, N extends string>(tool: WorkflowRunTool<I, O, N>) {
+export function workflowRunOperation<I extends z.ZodObject, O extends z.ZodObject, N extends string>(
+  tool: WorkflowRunTool<I, O, N>,
+) {
   return new WorkflowRunOperationHandler<z.input<I>, z.output<O>>(async (ctx, input) => {
     const args = parseToolInput(tool, input);
     const who = callerFromHeaders(ctx.headers);
@@ -76,7 +87,8 @@ export function toolServiceHandler<Ops extends nexus.OperationMap>(
   const handlers: Record<string, unknown> = { [LIST_TOOLS_OPERATION]: listToolsHandler(tools), ...others };
   for (const tool of tools) {
     if (handlers[tool.name]) continue;
-    if ((tool as Partial<AnyWorkflowRunTool>).runs !== 'workflow') throw new Error(`Nexus service ${service.name}: no handler for ${tool.name}`);
+    if ((tool as Partial<AnyWorkflowRunTool>).runs !== 'workflow')
+      throw new Error(`Nexus service ${service.name}: no handler for ${tool.name}`);
     handlers[tool.name] = workflowRunOperation(tool as AnyWorkflowRunTool);
   }
   // Built by name from the same tools the service was; the loop above checked that every operation has a handler.

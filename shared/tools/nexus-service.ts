@@ -33,8 +33,13 @@ type ToolOperations<T extends readonly AnyToolDefinition[]> = {
   [D in T[number] as D['name']]: nexus.OperationDefinition<z.input<D['input']>, z.output<D['output']>>;
 } & { list_tools: nexus.OperationDefinition<void, ToolList> };
 
-export function toolService<const T extends readonly AnyToolDefinition[]>(name: string, tools: T): nexus.ServiceDefinition<ToolOperations<T>> {
-  const operations: Record<string, nexus.PartialOperation<unknown, unknown>> = { [LIST_TOOLS_OPERATION]: nexus.operation() };
+export function toolService<const T extends readonly AnyToolDefinition[]>(
+  name: string,
+  tools: T,
+): nexus.ServiceDefinition<ToolOperations<T>> {
+  const operations: Record<string, nexus.PartialOperation<unknown, unknown>> = {
+    [LIST_TOOLS_OPERATION]: nexus.operation(),
+  };
   for (const tool of tools) operations[tool.name] = nexus.operation({ name: tool.name });
   // Built from the same list the type is mapped from; TypeScript cannot follow the loop.
   return nexus.service(name, operations) as unknown as nexus.ServiceDefinition<ToolOperations<T>>;

@@ -31,7 +31,10 @@ export interface ToolWorkflowRunnerOptions {
 }
 
 export function argumentsDigest(args: unknown): string {
-  return createHash('sha256').update(JSON.stringify(args ?? {})).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(JSON.stringify(args ?? {}))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 export function validateIdempotencyKey(key: unknown): string | undefined {
@@ -60,7 +63,12 @@ export function keyedWorkflowId(toolName: string, caller: string | undefined, id
  */
 export function toolRunRecord(toolName: string, args: unknown, { caller, onBehalfOf }: CallerIdentity) {
   return {
-    memo: { tool: toolName, argumentsDigest: argumentsDigest(args), caller: caller ?? null, onBehalfOf: onBehalfOf ?? null },
+    memo: {
+      tool: toolName,
+      argumentsDigest: argumentsDigest(args),
+      caller: caller ?? null,
+      onBehalfOf: onBehalfOf ?? null,
+    },
     staticSummary: `${toolName} ${JSON.stringify(args ?? {}).slice(0, 200)}${caller ? ` by ${caller}` : ''}${onBehalfOf ? ` for ${onBehalfOf}` : ''}`,
   };
 }
@@ -80,7 +88,9 @@ export class ToolWorkflowRunner {
     who: CallerIdentity = {},
   ): Promise<Awaited<ReturnType<W>>> {
     const { client } = this.opts;
-    const workflowId = idempotencyKey ? keyedWorkflowId(toolName, who.caller, idempotencyKey) : `${toolName}-${randomUUID()}`;
+    const workflowId = idempotencyKey
+      ? keyedWorkflowId(toolName, who.caller, idempotencyKey)
+      : `${toolName}-${randomUUID()}`;
     try {
       // By the workflow's type name; the reference's type says it exists and takes these arguments.
       const handle = await client.workflow.start<W>(workflow.type, {

@@ -32,7 +32,10 @@ describe('parseBenchArgs', () => {
   });
 
   it('names an unknown option in one line', () => {
-    expect(parseBenchArgs(['--fast'], BENCHES)).toEqual({ kind: 'error', message: "unknown option '--fast'; see npm run bench -- --help" });
+    expect(parseBenchArgs(['--fast'], BENCHES)).toEqual({
+      kind: 'error',
+      message: "unknown option '--fast'; see npm run bench -- --help",
+    });
     expect(parseBenchArgs(['--json=yes'], BENCHES)).toEqual({
       kind: 'error',
       message: "option '--json' does not take an argument; see npm run bench -- --help",
@@ -44,13 +47,20 @@ describe('parseBenchArgs', () => {
       kind: 'error',
       message: 'unknown bench "financ"; the benches are mcp-layer, finance, it, orchestrator (see --help)',
     });
-    expect(parseBenchArgs(['a', 'b'], BENCHES)).toMatchObject({ kind: 'error', message: expect.stringMatching(/^unknown benches "a", "b"; /) });
+    expect(parseBenchArgs(['a', 'b'], BENCHES)).toMatchObject({
+      kind: 'error',
+      message: expect.stringMatching(/^unknown benches "a", "b"; /),
+    });
   });
 });
 
 describe('npm run bench entry point', () => {
   const runBench = (...args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', 'bench/main.ts', ...args], { cwd: projectRoot, encoding: 'utf8', timeout: 60_000 });
+    spawnSync(process.execPath, ['--import', 'tsx', 'bench/main.ts', ...args], {
+      cwd: projectRoot,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
 
   it('prints the usage with the real benches for --help and exits 0', () => {
     const result = runBench('--help');

@@ -20,7 +20,11 @@ beforeAll(async () => {
 afterAll(() => servers?.close());
 
 const toolCalls: Record<string, { name: string; arguments: Record<string, unknown>; expect: RegExp }> = {
-  finance: { name: 'calculate_roi', arguments: { principal: 10000, annual_rate: 0.05, years: 10 }, expect: /16,288\.95/ },
+  finance: {
+    name: 'calculate_roi',
+    arguments: { principal: 10000, annual_rate: 0.05, years: 10 },
+    expect: /16,288\.95/,
+  },
   it: { name: 'set_jira_project', arguments: { project: 'OPS' }, expect: /Jira project set to OPS/ },
 };
 
@@ -71,21 +75,23 @@ describe('claude_desktop_config.example.json', () => {
     }
   });
 
-  it.each(['finance', 'it'] as const)('%s: initialize, tools/list and tools/call over stdio, spawned from /', async (server) => {
-    await exercise(stdioTransport(entries[server]!), server);
-  });
+  it.each(['finance', 'it'] as const)(
+    '%s: initialize, tools/list and tools/call over stdio, spawned from /',
+    async (server) => {
+      await exercise(stdioTransport(entries[server]!), server);
+    },
+  );
 });
 
 describe('goose_config.example.yaml', () => {
   const extensions = gooseExtensions();
 
   it('has stdio and streamable_http entries for both servers', () => {
-    expect(Object.values(extensions).map((e) => `${e.name}:${e.type}`).sort()).toEqual([
-      'finance-http:streamable_http',
-      'finance:stdio',
-      'it-http:streamable_http',
-      'it:stdio',
-    ]);
+    expect(
+      Object.values(extensions)
+        .map((e) => `${e.name}:${e.type}`)
+        .sort(),
+    ).toEqual(['finance-http:streamable_http', 'finance:stdio', 'it-http:streamable_http', 'it:stdio']);
   });
 
   it.each(['finance', 'it'] as const)('%s over stdio, as Goose spawns it', async (server) => {

@@ -10,7 +10,13 @@ import { portHolder } from '../../shared/launcher/ports';
 import { RestartBudget, SupervisedService, type RestartPolicy } from '../../shared/launcher/supervisor';
 import { freePort } from '../support/processes';
 
-const POLICY: RestartPolicy = { firstDelayMs: 1000, maxDelayMs: 5000, healthyAfterMs: 60_000, maxRestarts: 4, windowMs: 120_000 };
+const POLICY: RestartPolicy = {
+  firstDelayMs: 1000,
+  maxDelayMs: 5000,
+  healthyAfterMs: 60_000,
+  maxRestarts: 4,
+  windowMs: 120_000,
+};
 
 describe('restart policy', () => {
   it('doubles the delay with each crash in a row, up to the bound', () => {
@@ -58,7 +64,9 @@ describe('supervised service', () => {
     expect(notices.map((n) => n.kind)).toEqual(['restart', 'back', 'restart', 'back', 'give-up']);
     expect(notices[0]!.line).toBe('crashy exited with code 3; restarting it in 50 ms (restart 1)');
     expect(notices[2]!.line).toBe('crashy exited with code 3; restarting it in 100 ms (restart 2)');
-    expect(notices[4]!.line).toMatch(/^crashy exited with code 3; not restarting it, it was restarted 2 times within 1 min and crashed again\. Its last lines:\n/);
+    expect(notices[4]!.line).toMatch(
+      /^crashy exited with code 3; not restarting it, it was restarted 2 times within 1 min and crashed again\. Its last lines:\n/,
+    );
     expect(notices[4]!.line).toContain('crashing-service: giving out');
     for (const n of notices.slice(0, 4)) expect(n.line).not.toContain('\n');
     // Each restart is a new process.
@@ -98,22 +106,35 @@ describe('start-up failures are one line saying what to do', () => {
     held.push(await listen(port));
     expect(portHolder(port)).toMatchObject({ pid: process.pid });
 
-    const { code, stderr } = await runScript(['run', 'services'], { FINANCE_MCP_PORT: String(port), TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}` });
+    const { code, stderr } = await runScript(['run', 'services'], {
+      FINANCE_MCP_PORT: String(port),
+      TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
+    });
     expect(code).toBe(1);
     expect(stderr.trim().split('\n')).toEqual([
       expect.stringMatching(
-        new RegExp(`^start: port ${port} on 127\\.0\\.0\\.1, for the Finance MCP server, is already in use by pid ${process.pid} \\(.+\\): stop it \\(kill ${process.pid}\\), or set FINANCE_MCP_PORT \\(and FINANCE_MCP_URL\\) to a free port$`),
+        new RegExp(
+          `^start: port ${port} on 127\\.0\\.0\\.1, for the Finance MCP server, is already in use by pid ${process.pid} \\(.+\\): stop it \\(kill ${process.pid}\\), or set FINANCE_MCP_PORT \\(and FINANCE_MCP_URL\\) to a free port$`,
+        ),
       ),
     ]);
   });
 
-  it("a taken Temporal port, when the launcher would start the dev server: names it and what holds it", async () => {
+  it('a taken Temporal port, when the launcher would start the dev server: names it and what holds it', async () => {
     const port = await freePort();
     held.push(await listen(port)); // accepts connections, but is no Temporal server
-    const { code, stderr } = await runScript(['run', 'services'], { TEMPORAL_ADDRESS: `127.0.0.1:${port}`, FINANCE_MCP_PORT: String(await freePort()), IT_MCP_PORT: String(await freePort()) });
+    const { code, stderr } = await runScript(['run', 'services'], {
+      TEMPORAL_ADDRESS: `127.0.0.1:${port}`,
+      FINANCE_MCP_PORT: String(await freePort()),
+      IT_MCP_PORT: String(await freePort()),
+    });
     expect(code).toBe(1);
     expect(stderr.trim().split('\n')).toEqual([
-      expect.stringMatching(new RegExp(`^start: port ${port} on 127\\.0\\.0\\.1, for the Temporal dev server, is already in use by pid ${process.pid} .*TEMPORAL_ADDRESS`)),
+      expect.stringMatching(
+        new RegExp(
+          `^start: port ${port} on 127\\.0\\.0\\.1, for the Temporal dev server, is already in use by pid ${process.pid} .*TEMPORAL_ADDRESS`,
+        ),
+      ),
     ]);
   });
 
@@ -128,8 +149,16 @@ describe('start-up failures are one line saying what to do', () => {
 
   it('Temporal unreachable at an address the launcher does not start a server on: names it', async () => {
     // TEST-NET-1 (RFC 5737): never a Temporal server.
-    const { code, stderr } = await runScript(['run', 'services'], { TEMPORAL_ADDRESS: '192.0.2.1:7233', FINANCE_MCP_PORT: String(await freePort()), IT_MCP_PORT: String(await freePort()) });
+    const { code, stderr } = await runScript(['run', 'services'], {
+      TEMPORAL_ADDRESS: '192.0.2.1:7233',
+      FINANCE_MCP_PORT: String(await freePort()),
+      IT_MCP_PORT: String(await freePort()),
+    });
     expect(code).toBe(1);
-    expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^start: no Temporal server answers at TEMPORAL_ADDRESS=192\.0\.2\.1:7233: .*`npm run temporal`/)]);
+    expect(stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^start: no Temporal server answers at TEMPORAL_ADDRESS=192\.0\.2\.1:7233: .*`npm run temporal`/,
+      ),
+    ]);
   });
 });

@@ -26,7 +26,11 @@ import { testConfig } from '../support/temporal';
 
 const config = testConfig();
 const { namespaces } = config.temporal;
-const queues = { finance: `finance-${randomUUID()}`, it: `it-${randomUUID()}`, orchestrator: `orchestrator-${randomUUID()}` };
+const queues = {
+  finance: `finance-${randomUUID()}`,
+  it: `it-${randomUUID()}`,
+  orchestrator: `orchestrator-${randomUUID()}`,
+};
 
 type ServiceName = 'worker:finance' | 'worker:it' | 'mcp:finance' | 'mcp:it' | 'worker:orchestrator';
 /** Each service: its entry point, and how to tell from outside that a new process of it serves. */
@@ -34,11 +38,23 @@ type Readiness = { worker: { namespace: string; taskQueue: string } } | { health
 let financePort: number;
 let itPort: number;
 const services: Record<ServiceName, { script: string; ready: Readiness }> = {
-  'worker:finance': { script: 'tool-workers/finance/main.ts', ready: { worker: { namespace: namespaces.finance, taskQueue: queues.finance } } },
-  'worker:it': { script: 'tool-workers/it/main.ts', ready: { worker: { namespace: namespaces.it, taskQueue: queues.it } } },
-  'mcp:finance': { script: 'mcp-servers/finance/main.ts', ready: { healthz: () => `http://127.0.0.1:${financePort}/healthz` } },
+  'worker:finance': {
+    script: 'tool-workers/finance/main.ts',
+    ready: { worker: { namespace: namespaces.finance, taskQueue: queues.finance } },
+  },
+  'worker:it': {
+    script: 'tool-workers/it/main.ts',
+    ready: { worker: { namespace: namespaces.it, taskQueue: queues.it } },
+  },
+  'mcp:finance': {
+    script: 'mcp-servers/finance/main.ts',
+    ready: { healthz: () => `http://127.0.0.1:${financePort}/healthz` },
+  },
   'mcp:it': { script: 'mcp-servers/it/main.ts', ready: { healthz: () => `http://127.0.0.1:${itPort}/healthz` } },
-  'worker:orchestrator': { script: 'orchestrator/main.ts', ready: { worker: { namespace: namespaces.orchestrator, taskQueue: queues.orchestrator } } },
+  'worker:orchestrator': {
+    script: 'orchestrator/main.ts',
+    ready: { worker: { namespace: namespaces.orchestrator, taskQueue: queues.orchestrator } },
+  },
 };
 
 /** Tool workflow types, and the tools whose calls each one runs for. */
@@ -58,7 +74,11 @@ beforeAll(async () => {
   [financePort, itPort] = [await freePort(), await freePort()];
   connection = await connectClient(config.temporal);
   clients = {
-    orchestrator: new Client({ connection, namespace: namespaces.orchestrator, plugins: [createAgentsPlugin(config.orchestrator)] }),
+    orchestrator: new Client({
+      connection,
+      namespace: namespaces.orchestrator,
+      plugins: [createAgentsPlugin(config.orchestrator)],
+    }),
     finance: new Client({ connection, namespace: namespaces.finance }),
     it: new Client({ connection, namespace: namespaces.it }),
   };
@@ -80,10 +100,19 @@ async function killAndAwaitRestart(...names: ServiceName[]): Promise<void> {
   await Promise.all(
     names.map(async (name, i) => {
       const { script, ready } = services[name];
-      await waitFor(`the launcher to restart ${name}`, () => run!.err().includes(`[start] ${name} was killed by SIGKILL; restarting it in 1 s (restart 1)\n`), 30_000);
+      await waitFor(
+        `the launcher to restart ${name}`,
+        () => run!.err().includes(`[start] ${name} was killed by SIGKILL; restarting it in 1 s (restart 1)\n`),
+        30_000,
+      );
       let restarted = 0;
-      await waitFor(`a new ${name} process`, async () => (restarted = pidOf(run!.marker, script)) !== killed[i], 30_000);
-      if ('worker' in ready) await waitForWorkerPolling(connection, ready.worker.namespace, ready.worker.taskQueue, restarted, 120_000);
+      await waitFor(
+        `a new ${name} process`,
+        async () => (restarted = pidOf(run!.marker, script)) !== killed[i],
+        30_000,
+      );
+      if ('worker' in ready)
+        await waitForWorkerPolling(connection, ready.worker.namespace, ready.worker.taskQueue, restarted, 120_000);
       else await waitFor(`${name} healthy`, async () => (await fetch(ready.healthz())).ok, 60_000);
     }),
   );
@@ -102,10 +131,14 @@ async function toolWorkflowIds(expected: Record<string, number>): Promise<Record
   };
   let ids = await list();
   // Catching up can only add: a count above the expected one is a tool call that ran twice, and stays so.
-  await waitFor('visibility to list every tool workflow', async () => {
-    ids = await list();
-    return Object.entries(expected).every(([type, n]) => (ids[type]?.length ?? 0) >= n);
-  }, 30_000);
+  await waitFor(
+    'visibility to list every tool workflow',
+    async () => {
+      ids = await list();
+      return Object.entries(expected).every(([type, n]) => (ids[type]?.length ?? 0) >= n);
+    },
+    30_000,
+  );
   return ids;
 }
 
@@ -122,7 +155,10 @@ function decode<T>(payloads: { payloads?: unknown[] | null } | null | undefined)
 async function expectEachCallRanOnce(conversation: ConversationHandle): Promise<ToolCallRecord[]> {
   const transcript = await conversation.query(transcriptQuery);
   const calls = transcript.entries.flatMap((e) => (e.kind === 'assistant' ? e.toolCalls : []));
-  expect(calls.every((c) => c.ok), JSON.stringify(calls)).toBe(true);
+  expect(
+    calls.every((c) => c.ok),
+    JSON.stringify(calls),
+  ).toBe(true);
   const count = (tools: string[]) => calls.filter((c) => tools.includes(c.tool)).length;
 
   // The conversation's side: one MCP call activity per MCP call, each with the key its retries would reuse.
@@ -133,7 +169,12 @@ async function expectEachCallRanOnce(conversation: ConversationHandle): Promise<
       tool: decode<{ tool: string }>(e.activityTaskScheduledEventAttributes!.input).tool,
       key: `${conversation.workflowId}:${runId.slice(0, 8)}:${e.activityTaskScheduledEventAttributes!.activityId}`,
     }));
-  expect(mcpCalls.map((c) => c.tool).sort()).toEqual(calls.filter((c) => c.server !== 'local').map((c) => c.tool).sort());
+  expect(mcpCalls.map((c) => c.tool).sort()).toEqual(
+    calls
+      .filter((c) => c.server !== 'local')
+      .map((c) => c.tool)
+      .sort(),
+  );
   const keysOf = (tools: string[]) => mcpCalls.filter((c) => tools.includes(c.tool)).map((c) => c.key);
 
   // The tools' side: one workflow per call and one IT session, nothing else.
@@ -144,15 +185,26 @@ async function expectEachCallRanOnce(conversation: ConversationHandle): Promise<
   };
   const ids = await toolWorkflowIds(expected);
   expect(Object.fromEntries(Object.entries(ids).map(([type, list]) => [type, list.length]))).toEqual(expected);
-  for (const [type, tool] of [['stockPriceWorkflow', 'stock_price'], ['calculateRoiWorkflow', 'calculate_roi']] as const) {
-    expect(ids[type]!.sort()).toEqual(keysOf([tool]).map((key) => keyedWorkflowId(tool, undefined, key)).sort());
+  for (const [type, tool] of [
+    ['stockPriceWorkflow', 'stock_price'],
+    ['calculateRoiWorkflow', 'calculate_roi'],
+  ] as const) {
+    expect(ids[type]!.sort()).toEqual(
+      keysOf([tool])
+        .map((key) => keyedWorkflowId(tool, undefined, key))
+        .sort(),
+    );
   }
   if (writes === 0) return calls;
 
   // The IT session: the conversation's; its lookups and writes are those of the write calls, each applied once.
   const handle = transcript.itSessionId!;
   expect(handle).toEqual(expect.any(String));
-  expect(ids.ipLookupWorkflow!.sort()).toEqual(keysOf(['track_ip']).map((key) => keyedWorkflowId('track_ip', undefined, `${handle}-${key}`)).sort());
+  expect(ids.ipLookupWorkflow!.sort()).toEqual(
+    keysOf(['track_ip'])
+      .map((key) => keyedWorkflowId('track_ip', undefined, `${handle}-${key}`))
+      .sort(),
+  );
   const session = clients.it.workflow.getHandle(itSessionWorkflowId(handle));
   expect(ids.itSessionWorkflow).toEqual([session.workflowId]);
   const state = await session.query(sessionStateQuery);
@@ -183,7 +235,9 @@ describe('npm start, each service killed once during a scripted chat', () => {
     });
     const chat = new ScriptedChat(run);
     // The first start bundles three workers' workflow code.
-    const conversation = clients.orchestrator.workflow.getHandle(await chat.conversationId(300_000)) as ConversationHandle;
+    const conversation = clients.orchestrator.workflow.getHandle(
+      await chat.conversationId(300_000),
+    ) as ConversationHandle;
     const turn = async (line: string, tool: string, reply: RegExp) => {
       const block = await chat.say(line, 120_000);
       expect(block).toMatch(reply);
@@ -204,7 +258,8 @@ describe('npm start, each service killed once during a scripted chat', () => {
     await turn('Show me the IP history', 'get_ip_history', /^Agent: IP history:\n1\. .*\n2\. /);
 
     // One line per restart in the chat, and every turn in the transcript, in order, each with its one tool call.
-    for (const name of Object.keys(services)) expect(run.err()).toContain(`[start] ${name} was killed by SIGKILL; restarting it in 1 s (restart 1)\n`);
+    for (const name of Object.keys(services))
+      expect(run.err()).toContain(`[start] ${name} was killed by SIGKILL; restarting it in 1 s (restart 1)\n`);
     expect(run.err()).not.toContain('is back');
     const transcript = await conversation.query(transcriptQuery);
     const assistant = transcript.entries.filter((e) => e.kind === 'assistant');

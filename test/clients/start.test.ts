@@ -46,110 +46,139 @@ afterAll(() => {
 });
 
 describe('npm start', () => {
-  it('starts Temporal and every service, chats over piped input, carries on after every service is killed, and stops everything at its end', { timeout: 400_000 }, async () => {
-    const { temporalPort, ...ports } = await portsFor();
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'dma-start-'));
-    const address = `127.0.0.1:${temporalPort}`;
-    const run = launch('start', { ...ports, TEMPORAL_ADDRESS: address, TEMPORAL_DATA_DIR: dataDir });
-    running.push(run);
-    run.child.stdin.write('Calculate 15 * 23\n');
-    await waitFor('the first reply', () => /Agent: .*345/.test(run.out()), 300_000);
+  it(
+    'starts Temporal and every service, chats over piped input, carries on after every service is killed, and stops everything at its end',
+    { timeout: 400_000 },
+    async () => {
+      const { temporalPort, ...ports } = await portsFor();
+      const dataDir = mkdtempSync(path.join(tmpdir(), 'dma-start-'));
+      const address = `127.0.0.1:${temporalPort}`;
+      const run = launch('start', { ...ports, TEMPORAL_ADDRESS: address, TEMPORAL_DATA_DIR: dataDir });
+      running.push(run);
+      run.child.stdin.write('Calculate 15 * 23\n');
+      await waitFor('the first reply', () => /Agent: .*345/.test(run.out()), 300_000);
 
-    // Every service killed outright mid-conversation: each is restarted, and the next turns are answered.
-    const services = {
-      'worker:finance': 'tool-workers/finance/main.ts',
-      'worker:it': 'tool-workers/it/main.ts',
-      'mcp:finance': 'mcp-servers/finance/main.ts',
-      'mcp:it': 'mcp-servers/it/main.ts',
-      'worker:orchestrator': 'orchestrator/main.ts',
-    };
-    for (const script of Object.values(services)) process.kill(pidOf(run.marker, script), 'SIGKILL');
-    run.child.stdin.end('What is the stock price of AAPL?\nSet the JIRA project to DEMO-123\nGet JIRA metrics\n');
-    const code = await run.exited;
-    for (const name of Object.keys(services)) {
-      expect(run.err()).toContain(`[start] ${name} was killed by SIGKILL; restarting it in 1 s (restart 1)\n`);
-    }
-    // In the chat, one line per restart and no more.
-    expect(run.err()).not.toContain('is back');
-    expect(code, run.err()).toBe(0);
-    const out = run.out();
-    expect(out).toMatch(/offline planner/);
-    expect(out).toMatch(/Agent: .*345/);
-    expect(out).toMatch(/Agent: AAPL: [\d,.]+ USD/);
-    expect(out).toMatch(/Agent: DEMO \(/);
-    expect(out).toContain(`Temporal Web UI: http://127.0.0.1:${ports.TEMPORAL_UI_PORT}/namespaces/default/workflows/conversation-`);
-    for (const name of ['worker:finance', 'worker:it', 'mcp:finance', 'mcp:it', 'worker:orchestrator']) expect(run.err()).toContain(`[${name}]`);
-    expect(run.err()).toContain('Everything is up');
+      // Every service killed outright mid-conversation: each is restarted, and the next turns are answered.
+      const services = {
+        'worker:finance': 'tool-workers/finance/main.ts',
+        'worker:it': 'tool-workers/it/main.ts',
+        'mcp:finance': 'mcp-servers/finance/main.ts',
+        'mcp:it': 'mcp-servers/it/main.ts',
+        'worker:orchestrator': 'orchestrator/main.ts',
+      };
+      for (const script of Object.values(services)) process.kill(pidOf(run.marker, script), 'SIGKILL');
+      run.child.stdin.end('What is the stock price of AAPL?\nSet the JIRA project to DEMO-123\nGet JIRA metrics\n');
+      const code = await run.exited;
+      for (const name of Object.keys(services)) {
+        expect(run.err()).toContain(`[start] ${name} was killed by SIGKILL; restarting it in 1 s (restart 1)\n`);
+      }
+      // In the chat, one line per restart and no more.
+      expect(run.err()).not.toContain('is back');
+      expect(code, run.err()).toBe(0);
+      const out = run.out();
+      expect(out).toMatch(/offline planner/);
+      expect(out).toMatch(/Agent: .*345/);
+      expect(out).toMatch(/Agent: AAPL: [\d,.]+ USD/);
+      expect(out).toMatch(/Agent: DEMO \(/);
+      expect(out).toContain(
+        `Temporal Web UI: http://127.0.0.1:${ports.TEMPORAL_UI_PORT}/namespaces/default/workflows/conversation-`,
+      );
+      for (const name of ['worker:finance', 'worker:it', 'mcp:finance', 'mcp:it', 'worker:orchestrator'])
+        expect(run.err()).toContain(`[${name}]`);
+      expect(run.err()).toContain('Everything is up');
 
-    // Nothing left: no process of this run, no server on its ports.
-    expect(survivors(run.marker)).toEqual([]);
-    expect(await isTemporalServing({ ...testConfig().temporal, address }, 1000)).toBe(false);
-    await expect(fetch(`http://127.0.0.1:${ports.FINANCE_MCP_PORT}/healthz`)).rejects.toThrow();
-  });
+      // Nothing left: no process of this run, no server on its ports.
+      expect(survivors(run.marker)).toEqual([]);
+      expect(await isTemporalServing({ ...testConfig().temporal, address }, 1000)).toBe(false);
+      await expect(fetch(`http://127.0.0.1:${ports.FINANCE_MCP_PORT}/healthz`)).rejects.toThrow();
+    },
+  );
 });
 
 describe('npm run services', () => {
-  it('reuses a running Temporal, serves MCP over HTTP, and Ctrl-C stops what it started (not Temporal)', { timeout: 400_000 }, async () => {
-    const { temporalPort: _unused, ...ports } = await portsFor();
-    const { temporal } = testConfig();
-    const run = launch('services', { ...ports, TEMPORAL_ADDRESS: temporal.address });
-    running.push(run);
-    await waitFor('everything up', () => run.err().includes('Everything is up'), 300_000);
-    expect(run.err()).toMatch(/already answers at TEMPORAL_ADDRESS/);
+  it(
+    'reuses a running Temporal, serves MCP over HTTP, and Ctrl-C stops what it started (not Temporal)',
+    { timeout: 400_000 },
+    async () => {
+      const { temporalPort: _unused, ...ports } = await portsFor();
+      const { temporal } = testConfig();
+      const run = launch('services', { ...ports, TEMPORAL_ADDRESS: temporal.address });
+      running.push(run);
+      await waitFor('everything up', () => run.err().includes('Everything is up'), 300_000);
+      expect(run.err()).toMatch(/already answers at TEMPORAL_ADDRESS/);
 
-    const client = await connectHttpClient(ports.FINANCE_MCP_URL);
-    const result = await client.callTool({ name: 'calculate_roi', arguments: { principal: 10000, annual_rate: 0.05, years: 10 } });
-    expect((result.structuredContent as { final_value: number }).final_value).toBe(16288.95);
-    await client.close();
+      const client = await connectHttpClient(ports.FINANCE_MCP_URL);
+      const result = await client.callTool({
+        name: 'calculate_roi',
+        arguments: { principal: 10000, annual_rate: 0.05, years: 10 },
+      });
+      expect((result.structuredContent as { final_value: number }).final_value).toBe(16288.95);
+      await client.close();
 
-    process.kill(-run.child.pid!, 'SIGINT'); // Ctrl-C: the terminal signals the whole foreground group
-    await run.exited;
-    expect(survivors(run.marker)).toEqual([]);
-    await expect(fetch(`http://127.0.0.1:${ports.IT_MCP_PORT}/healthz`)).rejects.toThrow();
-    expect(await isTemporalServing(temporal, 2000)).toBe(true);
-  });
+      process.kill(-run.child.pid!, 'SIGINT'); // Ctrl-C: the terminal signals the whole foreground group
+      await run.exited;
+      expect(survivors(run.marker)).toEqual([]);
+      await expect(fetch(`http://127.0.0.1:${ports.IT_MCP_PORT}/healthz`)).rejects.toThrow();
+      expect(await isTemporalServing(temporal, 2000)).toBe(true);
+    },
+  );
 });
 
 describe('npm run services, supervised', () => {
-  it('restarts a service and the dev server killed with SIGKILL; and kill -9 of the launcher leaves no process and no port behind', { timeout: 300_000 }, async () => {
-    const { temporalPort, ...ports } = await portsFor();
-    const run = launch('services', {
-      ...ports,
-      TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
-      TEMPORAL_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'dma-start-')),
-    });
-    running.push(run);
-    await waitFor('everything up', () => run.err().includes('Everything is up'), 240_000);
-    const launcher = pidOf(run.marker, 'shared/bin/start.ts');
+  it(
+    'restarts a service and the dev server killed with SIGKILL; and kill -9 of the launcher leaves no process and no port behind',
+    { timeout: 300_000 },
+    async () => {
+      const { temporalPort, ...ports } = await portsFor();
+      const run = launch('services', {
+        ...ports,
+        TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
+        TEMPORAL_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'dma-start-')),
+      });
+      running.push(run);
+      await waitFor('everything up', () => run.err().includes('Everything is up'), 240_000);
+      const launcher = pidOf(run.marker, 'shared/bin/start.ts');
 
-    // Crashes, of a service and of the dev server: the launcher says so in one line each, starts them again, and
-    // a call goes through both once they are back.
-    const crashed = pidOf(run.marker, 'mcp-servers/finance/main.ts');
-    const devServer = markedProcesses(run.marker).find((p) => p.command.includes('temporal server start-dev'))!.pid;
-    process.kill(crashed, 'SIGKILL');
-    process.kill(devServer, 'SIGKILL');
-    await waitFor('mcp:finance back', () => run.err().includes('[start] mcp:finance is back'), 60_000);
-    await waitFor('Temporal back', () => run.err().includes('[start] the Temporal dev server is back'), 60_000);
-    expect(run.err()).toContain('[start] mcp:finance was killed by SIGKILL; restarting it in 1 s (restart 1)\n');
-    expect(run.err()).toContain('[start] the Temporal dev server was killed by SIGKILL; restarting it in 1 s (restart 1)\n');
-    expect(pidOf(run.marker, 'mcp-servers/finance/main.ts')).not.toBe(crashed);
-    const client = await connectHttpClient(ports.FINANCE_MCP_URL);
-    const result = await client.callTool({ name: 'calculate_roi', arguments: { principal: 1000, annual_rate: 0.1, years: 1 } });
-    expect((result.structuredContent as { final_value: number }).final_value).toBe(1100);
-    await client.close();
-    expect(run.child.exitCode).toBeNull();
+      // Crashes, of a service and of the dev server: the launcher says so in one line each, starts them again, and
+      // a call goes through both once they are back.
+      const crashed = pidOf(run.marker, 'mcp-servers/finance/main.ts');
+      const devServer = markedProcesses(run.marker).find((p) => p.command.includes('temporal server start-dev'))!.pid;
+      process.kill(crashed, 'SIGKILL');
+      process.kill(devServer, 'SIGKILL');
+      await waitFor('mcp:finance back', () => run.err().includes('[start] mcp:finance is back'), 60_000);
+      await waitFor('Temporal back', () => run.err().includes('[start] the Temporal dev server is back'), 60_000);
+      expect(run.err()).toContain('[start] mcp:finance was killed by SIGKILL; restarting it in 1 s (restart 1)\n');
+      expect(run.err()).toContain(
+        '[start] the Temporal dev server was killed by SIGKILL; restarting it in 1 s (restart 1)\n',
+      );
+      expect(pidOf(run.marker, 'mcp-servers/finance/main.ts')).not.toBe(crashed);
+      const client = await connectHttpClient(ports.FINANCE_MCP_URL);
+      const result = await client.callTool({
+        name: 'calculate_roi',
+        arguments: { principal: 1000, annual_rate: 0.1, years: 1 },
+      });
+      expect((result.structuredContent as { final_value: number }).final_value).toBe(1100);
+      await client.close();
+      expect(run.child.exitCode).toBeNull();
 
-    // The launcher itself killed outright: no chance to stop anything, yet nothing stays.
-    const everything = markedProcesses(run.marker);
-    for (const script of ['tool-workers/finance', 'tool-workers/it', 'mcp-servers/it', 'orchestrator/main.ts', 'temporal server start-dev']) {
-      expect(everything.map((p) => p.command).join('\n')).toContain(script);
-    }
-    process.kill(launcher, 'SIGKILL');
-    await waitFor('nothing left', () => survivors(run.marker).length === 0, 15_000).catch((err: Error) => {
-      throw new Error(`${err.message}: ${JSON.stringify(markedProcesses(run.marker))}`);
-    });
-    for (const port of [temporalPort, ports.TEMPORAL_UI_PORT, ports.FINANCE_MCP_PORT, ports.IT_MCP_PORT]) {
-      expect(await listening(port), `port ${port}`).toBe(false);
-    }
-  });
+      // The launcher itself killed outright: no chance to stop anything, yet nothing stays.
+      const everything = markedProcesses(run.marker);
+      for (const script of [
+        'tool-workers/finance',
+        'tool-workers/it',
+        'mcp-servers/it',
+        'orchestrator/main.ts',
+        'temporal server start-dev',
+      ]) {
+        expect(everything.map((p) => p.command).join('\n')).toContain(script);
+      }
+      process.kill(launcher, 'SIGKILL');
+      await waitFor('nothing left', () => survivors(run.marker).length === 0, 15_000).catch((err: Error) => {
+        throw new Error(`${err.message}: ${JSON.stringify(markedProcesses(run.marker))}`);
+      });
+      for (const port of [temporalPort, ports.TEMPORAL_UI_PORT, ports.FINANCE_MCP_PORT, ports.IT_MCP_PORT]) {
+        expect(await listening(port), `port ${port}`).toBe(false);
+      }
+    },
+  );
 });

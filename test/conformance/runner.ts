@@ -47,7 +47,9 @@ export function requirementSet(revision: Revision): RequirementSet {
     server: string[];
     not_scored?: { scenario: string; leg: string; reason: string; note?: string }[];
   };
-  const notScored = (doc.not_scored ?? []).filter((e) => e.leg === 'server').map(({ scenario, reason, note }) => ({ scenario, reason, note }));
+  const notScored = (doc.not_scored ?? [])
+    .filter((e) => e.leg === 'server')
+    .map(({ scenario, reason, note }) => ({ scenario, reason, note }));
   return { revision, required: doc.server, notScored, scenarios: [...doc.server, ...notScored.map((e) => e.scenario)] };
 }
 
@@ -74,7 +76,11 @@ const RESULT_DIR = /^server-(.+)-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z$/;
  * Runs `conformance server --url <url> --requirements <revision>` and reads every scenario's checks.json.
  * Scenarios run one after another; against our servers a whole set takes a few seconds.
  */
-export async function runSuite(url: string, revision: Revision, opts: { timeoutMs?: number; scenarioTimeoutMs?: number } = {}): Promise<SuiteRun> {
+export async function runSuite(
+  url: string,
+  revision: Revision,
+  opts: { timeoutMs?: number; scenarioTimeoutMs?: number } = {},
+): Promise<SuiteRun> {
   const outputDir = mkdtempSync(path.join(tmpdir(), 'mcp-conformance-'));
   const started = Date.now();
   try {
@@ -89,7 +95,11 @@ export async function runSuite(url: string, revision: Revision, opts: { timeoutM
     const exitCode = await new Promise<number | null>((resolve, reject) => {
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
-        reject(new Error(`conformance suite (${revision} against ${url}) still running after ${opts.timeoutMs ?? 120_000} ms:\n${output}`));
+        reject(
+          new Error(
+            `conformance suite (${revision} against ${url}) still running after ${opts.timeoutMs ?? 120_000} ms:\n${output}`,
+          ),
+        );
       }, opts.timeoutMs ?? 120_000);
       child.once('error', (err) => {
         clearTimeout(timer);
@@ -132,7 +142,11 @@ export interface ServerFacts {
 const CLIENT_INFO = { name: 'conformance-test-probe', version: '1.0.0' };
 
 /** One JSON-RPC exchange over streamable HTTP; the answer may come as JSON or as an SSE stream. */
-async function exchange(url: string, body: { id?: number; method: string; params?: unknown }, headers: Record<string, string>) {
+async function exchange(
+  url: string,
+  body: { id?: number; method: string; params?: unknown },
+  headers: Record<string, string>,
+) {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
@@ -152,7 +166,9 @@ async function exchange(url: string, body: { id?: number; method: string; params
       : [];
   const message = messages.find((m) => m.id === body.id);
   if (body.id !== undefined && !message?.result) {
-    throw new Error(`${body.method}: HTTP ${res.status}, ${message?.error ? `error ${JSON.stringify(message.error)}` : `no result in ${JSON.stringify(text.slice(0, 300))}`}`);
+    throw new Error(
+      `${body.method}: HTTP ${res.status}, ${message?.error ? `error ${JSON.stringify(message.error)}` : `no result in ${JSON.stringify(text.slice(0, 300))}`}`,
+    );
   }
   return { res, result: (message?.result ?? {}) as Record<string, any> };
 }
@@ -174,12 +190,30 @@ export async function probeServer(url: string, revision: Revision): Promise<Serv
       'io.modelcontextprotocol/clientInfo': CLIENT_INFO,
       'io.modelcontextprotocol/clientCapabilities': {},
     };
-    call = async (method) => (await exchange(url, { id: id++, method, params: { _meta: meta } }, { 'mcp-protocol-version': revision, 'mcp-method': method })).result;
+    call = async (method) =>
+      (
+        await exchange(
+          url,
+          { id: id++, method, params: { _meta: meta } },
+          { 'mcp-protocol-version': revision, 'mcp-method': method },
+        )
+      ).result;
     capabilities = (await call('server/discover')).capabilities ?? {};
   } else {
-    const init = await exchange(url, { id: id++, method: 'initialize', params: { protocolVersion: revision, capabilities: {}, clientInfo: CLIENT_INFO } }, {});
+    const init = await exchange(
+      url,
+      {
+        id: id++,
+        method: 'initialize',
+        params: { protocolVersion: revision, capabilities: {}, clientInfo: CLIENT_INFO },
+      },
+      {},
+    );
     const sessionId = init.res.headers.get('mcp-session-id');
-    const headers: Record<string, string> = { 'mcp-protocol-version': revision, ...(sessionId ? { 'mcp-session-id': sessionId } : {}) };
+    const headers: Record<string, string> = {
+      'mcp-protocol-version': revision,
+      ...(sessionId ? { 'mcp-session-id': sessionId } : {}),
+    };
     if (sessionId) sessionHeaders = headers;
     call = async (method) => (await exchange(url, { id: id++, method, params: {} }, headers)).result;
     capabilities = init.result.capabilities ?? {};
@@ -187,13 +221,16 @@ export async function probeServer(url: string, revision: Revision): Promise<Serv
   }
   try {
     await initialized?.();
-    const names = (items: unknown, key: string) => (Array.isArray(items) ? items.map((i: Record<string, unknown>) => String(i[key])) : []);
+    const names = (items: unknown, key: string) =>
+      Array.isArray(items) ? items.map((i: Record<string, unknown>) => String(i[key])) : [];
     return {
       capabilities,
       tools: (await call('tools/list')).tools ?? [],
       prompts: capabilities.prompts ? names((await call('prompts/list')).prompts, 'name') : [],
       resources: capabilities.resources ? names((await call('resources/list')).resources, 'uri') : [],
-      resourceTemplates: capabilities.resources ? names((await call('resources/templates/list')).resourceTemplates, 'uriTemplate') : [],
+      resourceTemplates: capabilities.resources
+        ? names((await call('resources/templates/list')).resourceTemplates, 'uriTemplate')
+        : [],
       issuesSessions: sessionHeaders !== undefined,
     };
   } finally {

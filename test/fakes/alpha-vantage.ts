@@ -35,7 +35,8 @@ export async function startAlphaVantageFake(apiKey = 'test-key'): Promise<AlphaV
     }
     if (fake.mode === 'bad-key' || url.searchParams.get('apikey') !== apiKey) {
       return sendJson(res, 200, {
-        'Error Message': 'the parameter apikey is invalid or missing. Please claim your free API key on (https://www.alphavantage.co/support/#api-key).',
+        'Error Message':
+          'the parameter apikey is invalid or missing. Please claim your free API key on (https://www.alphavantage.co/support/#api-key).',
       });
     }
     const price = fakePrices[symbol.toUpperCase()];

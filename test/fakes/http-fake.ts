@@ -8,7 +8,9 @@ export interface HttpFake {
   close(): Promise<void>;
 }
 
-export async function startHttpFake(handler: (req: IncomingMessage, res: ServerResponse, body: string) => void | Promise<void>): Promise<HttpFake> {
+export async function startHttpFake(
+  handler: (req: IncomingMessage, res: ServerResponse, body: string) => void | Promise<void>,
+): Promise<HttpFake> {
   const requests: HttpFake['requests'] = [];
   const server = createServer((req, res) => {
     let body = '';

@@ -20,7 +20,9 @@ export async function startIpifyFake(ip = '203.0.113.7'): Promise<IpifyFake> {
       case 'http-500':
         return void res.writeHead(500, { 'content-type': 'text/plain' }).end('Internal Server Error');
       case 'garbage':
-        return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Please log in to the network</body></html>');
+        return void res
+          .writeHead(200, { 'content-type': 'text/html' })
+          .end('<html><body>Please log in to the network</body></html>');
       case 'text':
         // Plain text with a trailing newline, as curl-oriented services send it.
         return void res.writeHead(200, { 'content-type': 'text/plain' }).end(`${fake.ip}\n`);

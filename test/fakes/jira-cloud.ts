@@ -60,7 +60,8 @@ export function jiraDate(ms: number, offsetMinutes = 0): string {
   return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}${String(abs % 60).padStart(2, '0')}`;
 }
 
-const jiraError = (res: ServerResponse, status: number, ...errorMessages: string[]) => sendJson(res, status, { errorMessages, errors: {} });
+const jiraError = (res: ServerResponse, status: number, ...errorMessages: string[]) =>
+  sendJson(res, status, { errorMessages, errors: {} });
 
 class JqlError extends Error {}
 
@@ -89,7 +90,9 @@ function compileJql(jql: string): (issue: FakeIssue) => boolean {
   return (issue) => issue.key.startsWith(`${project}-`) && tests.every((t) => t(issue));
 }
 
-export async function startJiraCloudFake(credentials = { email: 'bot@example.com', apiToken: 'jira-test-token' }): Promise<JiraCloudFake> {
+export async function startJiraCloudFake(
+  credentials = { email: 'bot@example.com', apiToken: 'jira-test-token' },
+): Promise<JiraCloudFake> {
   const expectedAuth = `Basic ${Buffer.from(`${credentials.email}:${credentials.apiToken}`).toString('base64')}`;
   const jql: string[] = [];
   const fake = (await startHttpFake((req, res, body) => {
@@ -107,7 +110,13 @@ export async function startJiraCloudFake(credentials = { email: 'bot@example.com
       const key = decodeURIComponent(projectPath[1]!).toUpperCase();
       const name = fakeProjects[key];
       if (!name) return jiraError(res, 404, `No project could be found with key '${key}'.`);
-      return sendJson(res, 200, { self: `${fake.url}/rest/api/3/project/10000`, id: '10000', key, name, projectTypeKey: 'software' });
+      return sendJson(res, 200, {
+        self: `${fake.url}/rest/api/3/project/10000`,
+        id: '10000',
+        key,
+        name,
+        projectTypeKey: 'software',
+      });
     }
 
     const isCount = url.pathname === '/rest/api/3/search/approximate-count';
@@ -135,7 +144,8 @@ export async function startJiraCloudFake(credentials = { email: 'bot@example.com
 
     const fields = Array.isArray(doc.fields) ? (doc.fields as string[]) : [];
     const limit = Math.min(typeof doc.maxResults === 'number' ? doc.maxResults : 50, fake.pageSize);
-    const start = typeof doc.nextPageToken === 'string' ? Number(Buffer.from(doc.nextPageToken, 'base64url').toString()) : 0;
+    const start =
+      typeof doc.nextPageToken === 'string' ? Number(Buffer.from(doc.nextPageToken, 'base64url').toString()) : 0;
     const page = hits.slice(start, start + limit);
     const isLast = start + limit >= hits.length;
     sendJson(res, 200, {
@@ -143,10 +153,16 @@ export async function startJiraCloudFake(credentials = { email: 'bot@example.com
         // Mixed offsets (Jira writes each timestamp in a zone), so a parser that drops the offset gets it wrong.
         const all: Record<string, string | null> = {
           created: jiraDate(now - i.createdDaysAgo * DAY_MS, n % 2 === 0 ? 0 : 60),
-          resolutiondate: i.resolvedDaysAgo === undefined ? null : jiraDate(now - i.resolvedDaysAgo * DAY_MS, n % 2 === 0 ? -300 : 0),
+          resolutiondate:
+            i.resolvedDaysAgo === undefined ? null : jiraDate(now - i.resolvedDaysAgo * DAY_MS, n % 2 === 0 ? -300 : 0),
           summary: `Fake issue ${i.key}`,
         };
-        return { id: String(10000 + n), key: i.key, self: `${fake.url}/rest/api/3/issue/${i.key}`, fields: Object.fromEntries(fields.map((f) => [f, all[f] ?? null])) };
+        return {
+          id: String(10000 + n),
+          key: i.key,
+          self: `${fake.url}/rest/api/3/issue/${i.key}`,
+          fields: Object.fromEntries(fields.map((f) => [f, all[f] ?? null])),
+        };
       }),
       ...(isLast ? {} : { nextPageToken: Buffer.from(String(start + limit)).toString('base64url') }),
       isLast,

@@ -24,29 +24,96 @@ interface FakePlace {
   timezone: string;
   timezone_abbreviation: string;
   utc_offset_seconds: number;
-  current: { time: string; temperature_2m: number; relative_humidity_2m: number; apparent_temperature: number; weather_code: number; wind_speed_10m: number };
+  current: {
+    time: string;
+    temperature_2m: number;
+    relative_humidity_2m: number;
+    apparent_temperature: number;
+    weather_code: number;
+    wind_speed_10m: number;
+  };
 }
 
 export const fakePlaces: FakePlace[] = [
   {
-    id: 5128581, name: 'New York', latitude: 40.71427, longitude: -74.00597, country: 'United States', country_code: 'US',
-    admin1: 'New York', timezone: 'America/New_York', timezone_abbreviation: 'EST', utc_offset_seconds: -18000,
-    current: { time: '2026-11-22T10:15', temperature_2m: 8.4, relative_humidity_2m: 61, apparent_temperature: 5.9, weather_code: 3, wind_speed_10m: 12.2 },
+    id: 5128581,
+    name: 'New York',
+    latitude: 40.71427,
+    longitude: -74.00597,
+    country: 'United States',
+    country_code: 'US',
+    admin1: 'New York',
+    timezone: 'America/New_York',
+    timezone_abbreviation: 'EST',
+    utc_offset_seconds: -18000,
+    current: {
+      time: '2026-11-22T10:15',
+      temperature_2m: 8.4,
+      relative_humidity_2m: 61,
+      apparent_temperature: 5.9,
+      weather_code: 3,
+      wind_speed_10m: 12.2,
+    },
   },
   {
-    id: 2950159, name: 'Berlin', latitude: 52.52437, longitude: 13.41053, country: 'Germany', country_code: 'DE',
-    admin1: 'Land Berlin', timezone: 'Europe/Berlin', timezone_abbreviation: 'CET', utc_offset_seconds: 3600,
-    current: { time: '2026-11-22T16:15', temperature_2m: 4.7, relative_humidity_2m: 84, apparent_temperature: 1.6, weather_code: 61, wind_speed_10m: 14.4 },
+    id: 2950159,
+    name: 'Berlin',
+    latitude: 52.52437,
+    longitude: 13.41053,
+    country: 'Germany',
+    country_code: 'DE',
+    admin1: 'Land Berlin',
+    timezone: 'Europe/Berlin',
+    timezone_abbreviation: 'CET',
+    utc_offset_seconds: 3600,
+    current: {
+      time: '2026-11-22T16:15',
+      temperature_2m: 4.7,
+      relative_humidity_2m: 84,
+      apparent_temperature: 1.6,
+      weather_code: 61,
+      wind_speed_10m: 14.4,
+    },
   },
   {
-    id: 2988507, name: 'Paris', latitude: 48.85341, longitude: 2.3488, country: 'France', country_code: 'FR',
-    admin1: 'Île-de-France', timezone: 'Europe/Paris', timezone_abbreviation: 'CET', utc_offset_seconds: 3600,
-    current: { time: '2026-11-22T16:15', temperature_2m: 10.2, relative_humidity_2m: 76, apparent_temperature: 8.5, weather_code: 2, wind_speed_10m: 11.5 },
+    id: 2988507,
+    name: 'Paris',
+    latitude: 48.85341,
+    longitude: 2.3488,
+    country: 'France',
+    country_code: 'FR',
+    admin1: 'Île-de-France',
+    timezone: 'Europe/Paris',
+    timezone_abbreviation: 'CET',
+    utc_offset_seconds: 3600,
+    current: {
+      time: '2026-11-22T16:15',
+      temperature_2m: 10.2,
+      relative_humidity_2m: 76,
+      apparent_temperature: 8.5,
+      weather_code: 2,
+      wind_speed_10m: 11.5,
+    },
   },
   {
-    id: 4717560, name: 'Paris', latitude: 33.66094, longitude: -95.55551, country: 'United States', country_code: 'US',
-    admin1: 'Texas', timezone: 'America/Chicago', timezone_abbreviation: 'CST', utc_offset_seconds: -21600,
-    current: { time: '2026-11-22T09:15', temperature_2m: 15.1, relative_humidity_2m: 70, apparent_temperature: 14.8, weather_code: 0, wind_speed_10m: 9.0 },
+    id: 4717560,
+    name: 'Paris',
+    latitude: 33.66094,
+    longitude: -95.55551,
+    country: 'United States',
+    country_code: 'US',
+    admin1: 'Texas',
+    timezone: 'America/Chicago',
+    timezone_abbreviation: 'CST',
+    utc_offset_seconds: -21600,
+    current: {
+      time: '2026-11-22T09:15',
+      temperature_2m: 15.1,
+      relative_humidity_2m: 70,
+      apparent_temperature: 14.8,
+      weather_code: 0,
+      wind_speed_10m: 9.0,
+    },
   },
 ];
 
@@ -76,9 +143,14 @@ export async function startOpenMeteoFake(): Promise<OpenMeteoFake> {
       const hits = fakePlaces.filter((p) => name.length >= 2 && fold(p.name) === fold(name)).slice(0, count);
       if (hits.length === 0) return sendJson(res, 200, { generationtime_ms: 0.4 });
       return sendJson(res, 200, {
-        results: hits.map(({ current: _current, utc_offset_seconds: _offset, timezone_abbreviation: _abbr, ...place }) => ({
-          ...place, elevation: 10, feature_code: 'PPLC', population: 1_000_000,
-        })),
+        results: hits.map(
+          ({ current: _current, utc_offset_seconds: _offset, timezone_abbreviation: _abbr, ...place }) => ({
+            ...place,
+            elevation: 10,
+            feature_code: 'PPLC',
+            population: 1_000_000,
+          }),
+        ),
         generationtime_ms: 0.5,
       });
     }
@@ -98,8 +170,13 @@ export async function startOpenMeteoFake(): Promise<OpenMeteoFake> {
         timezone_abbreviation: place.timezone_abbreviation,
         elevation: 10,
         current_units: {
-          time: 'iso8601', interval: 'seconds', temperature_2m: '°C', relative_humidity_2m: '%', apparent_temperature: '°C',
-          weather_code: 'wmo code', wind_speed_10m: 'km/h',
+          time: 'iso8601',
+          interval: 'seconds',
+          temperature_2m: '°C',
+          relative_humidity_2m: '%',
+          apparent_temperature: '°C',
+          weather_code: 'wmo code',
+          wind_speed_10m: 'km/h',
         },
         current: { ...place.current, interval: 900 },
       });

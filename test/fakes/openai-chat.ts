@@ -23,7 +23,13 @@ export async function startOpenAiChatFake(): Promise<OpenAiChatFake> {
   const fake: OpenAiChatFake = Object.assign(
     await startHttpFake((req, res, raw) => {
       if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
-        return sendJson(res, 404, { error: { message: `Unknown request URL: ${req.method} ${req.url}`, type: 'invalid_request_error', code: 'unknown_url' } });
+        return sendJson(res, 404, {
+          error: {
+            message: `Unknown request URL: ${req.method} ${req.url}`,
+            type: 'invalid_request_error',
+            code: 'unknown_url',
+          },
+        });
       }
       const body = JSON.parse(raw) as ChatRequestBody;
       bodies.push(body);
@@ -36,7 +42,13 @@ export async function startOpenAiChatFake(): Promise<OpenAiChatFake> {
               role: 'assistant',
               content: null,
               refusal: null,
-              tool_calls: [{ id: `call_fake_${n}`, type: 'function', function: { name: fake.plan.tool, arguments: JSON.stringify(fake.plan.arguments) } }],
+              tool_calls: [
+                {
+                  id: `call_fake_${n}`,
+                  type: 'function',
+                  function: { name: fake.plan.tool, arguments: JSON.stringify(fake.plan.arguments) },
+                },
+              ],
             };
       sendJson(res, 200, {
         id: `chatcmpl-fake-${n}`,

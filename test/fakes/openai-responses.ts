@@ -23,7 +23,13 @@ export async function startOpenAiResponsesFake(): Promise<OpenAiResponsesFake> {
   const fake: OpenAiResponsesFake = Object.assign(
     await startHttpFake((req, res, raw) => {
       if (req.method !== 'POST' || req.url !== '/v1/responses') {
-        return sendJson(res, 404, { error: { message: `Unknown request URL: ${req.method} ${req.url}`, type: 'invalid_request_error', code: 'unknown_url' } });
+        return sendJson(res, 404, {
+          error: {
+            message: `Unknown request URL: ${req.method} ${req.url}`,
+            type: 'invalid_request_error',
+            code: 'unknown_url',
+          },
+        });
       }
       const body = JSON.parse(raw) as ResponsesRequestBody;
       bodies.push(body);
@@ -31,8 +37,31 @@ export async function startOpenAiResponsesFake(): Promise<OpenAiResponsesFake> {
       const last = body.input.at(-1)!;
       const output =
         last.type === 'function_call_output'
-          ? [{ type: 'message', id: `msg_fake_${n}`, status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: `From the tool: ${String(last.output).split('\n')[0]}`, annotations: [] }] }]
-          : [{ type: 'function_call', id: `fc_fake_${n}`, call_id: `call_fake_${n}`, name: fake.plan.tool, arguments: JSON.stringify(fake.plan.arguments), status: 'completed' }];
+          ? [
+              {
+                type: 'message',
+                id: `msg_fake_${n}`,
+                status: 'completed',
+                role: 'assistant',
+                content: [
+                  {
+                    type: 'output_text',
+                    text: `From the tool: ${String(last.output).split('\n')[0]}`,
+                    annotations: [],
+                  },
+                ],
+              },
+            ]
+          : [
+              {
+                type: 'function_call',
+                id: `fc_fake_${n}`,
+                call_id: `call_fake_${n}`,
+                name: fake.plan.tool,
+                arguments: JSON.stringify(fake.plan.arguments),
+                status: 'completed',
+              },
+            ];
       sendJson(res, 200, {
         id: `resp_fake_${n}`,
         object: 'response',
@@ -43,7 +72,13 @@ export async function startOpenAiResponsesFake(): Promise<OpenAiResponsesFake> {
         parallel_tool_calls: true,
         tool_choice: 'auto',
         tools: body.tools ?? [],
-        usage: { input_tokens: 42, input_tokens_details: { cached_tokens: 0 }, output_tokens: 7, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 49 },
+        usage: {
+          input_tokens: 42,
+          input_tokens_details: { cached_tokens: 0 },
+          output_tokens: 7,
+          output_tokens_details: { reasoning_tokens: 0 },
+          total_tokens: 49,
+        },
       });
     }),
     { bodies, plan: { tool: 'stock_price', arguments: { symbol: 'AAPL' } } },

@@ -26,23 +26,43 @@ export async function startScriptedChatCompletions(): Promise<ScriptedChatComple
   const queue: (ScriptedChatReply | ((body: ChatRequestBody) => ScriptedChatReply))[] = [];
   const fake = await startHttpFake((req, res, raw) => {
     if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
-      return sendJson(res, 404, { error: { message: `Unknown request URL: ${req.method} ${req.url}`, type: 'invalid_request_error', code: 'unknown_url' } });
+      return sendJson(res, 404, {
+        error: {
+          message: `Unknown request URL: ${req.method} ${req.url}`,
+          type: 'invalid_request_error',
+          code: 'unknown_url',
+        },
+      });
     }
     const body = JSON.parse(raw) as ChatRequestBody;
     bodies.push(body);
     const n = bodies.length;
     const next = queue.shift();
-    const reply = typeof next === 'function' ? next(body) : (next ?? { status: 400, error: `scripted model: no reply queued for request ${n}` });
-    if ('status' in reply) return sendJson(res, reply.status, { error: { message: reply.error, type: 'invalid_request_error', code: null } });
+    const reply =
+      typeof next === 'function'
+        ? next(body)
+        : (next ?? { status: 400, error: `scripted model: no reply queued for request ${n}` });
+    if ('status' in reply)
+      return sendJson(res, reply.status, {
+        error: { message: reply.error, type: 'invalid_request_error', code: null },
+      });
     const toolCalls =
       'toolCalls' in reply
         ? reply.toolCalls.map((call, k) => ({
             id: `call_${n}_${k}`,
             type: 'function',
-            function: { name: call.name, arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments) },
+            function: {
+              name: call.name,
+              arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments),
+            },
           }))
         : undefined;
-    const message = { role: 'assistant', content: reply.text ?? null, refusal: null, ...(toolCalls ? { tool_calls: toolCalls } : {}) };
+    const message = {
+      role: 'assistant',
+      content: reply.text ?? null,
+      refusal: null,
+      ...(toolCalls ? { tool_calls: toolCalls } : {}),
+    };
     sendJson(res, 200, {
       id: `chatcmpl-scripted-${n}`,
       object: 'chat.completion',

@@ -2,7 +2,15 @@
  * A scripted Agents SDK model for workflow tests: it answers from a queue of canned responses and records every
  * request it was given, so tests can assert routing (which tool with which arguments) and memory (what the model saw).
  */
-import { Usage, type AgentOutputItem, type Model, type ModelProvider, type ModelRequest, type ModelResponse, type StreamEvent } from '@openai/agents-core';
+import {
+  Usage,
+  type AgentOutputItem,
+  type Model,
+  type ModelProvider,
+  type ModelRequest,
+  type ModelResponse,
+  type StreamEvent,
+} from '@openai/agents-core';
 
 export type Scripted = ModelResponse | ((request: ModelRequest) => ModelResponse);
 
@@ -39,14 +47,24 @@ export class ScriptedModelProvider implements ModelProvider {
 const usage = () => new Usage({ requests: 1, inputTokens: 10, outputTokens: 10, totalTokens: 20 });
 
 export function say(text: string): ModelResponse {
-  const output: AgentOutputItem[] = [{ type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text }] }];
+  const output: AgentOutputItem[] = [
+    { type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text }] },
+  ];
   return { output, usage: usage() };
 }
 
 let calls = 0;
 export function callTool(name: string, args: Record<string, unknown>): ModelResponse {
   calls += 1;
-  const output: AgentOutputItem[] = [{ type: 'function_call', callId: `call_${calls}_${name}`, name, arguments: JSON.stringify(args), status: 'completed' }];
+  const output: AgentOutputItem[] = [
+    {
+      type: 'function_call',
+      callId: `call_${calls}_${name}`,
+      name,
+      arguments: JSON.stringify(args),
+      status: 'completed',
+    },
+  ];
   return { output, usage: usage() };
 }
 

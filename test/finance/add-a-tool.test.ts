@@ -63,13 +63,18 @@ describe('adding a tool is one definition', () => {
     expect(result.isError).toBeFalsy();
     expect(result.structuredContent).toMatchObject({ final_value: 1210, gain: 210 });
     expect((result.content as { text: string }[])[0]!.text).toMatch(/^worth 1210\.00 \(gain 210\.00\)/);
-    const { memo, type } = await stack.client.workflow.getHandle(keyedWorkflowId('investment_value', undefined, key)).describe();
+    const { memo, type } = await stack.client.workflow
+      .getHandle(keyedWorkflowId('investment_value', undefined, key))
+      .describe();
     expect(type).toBe('calculateRoiWorkflow');
     expect(memo?.tool).toBe('investment_value');
   });
 
-  it('validates the new tool\'s input with its own schema', async () => {
-    const result = await client.callTool({ name: 'investment_value', arguments: { principal: 1000, annual_rate: 0.1, years: 2, extra: 1 } });
+  it("validates the new tool's input with its own schema", async () => {
+    const result = await client.callTool({
+      name: 'investment_value',
+      arguments: { principal: 1000, annual_rate: 0.1, years: 2, extra: 1 },
+    });
     expect(result.isError).toBe(true);
     expect((result.content as { text: string }[])[0]!.text).toMatch(/extra/);
   });

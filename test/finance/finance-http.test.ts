@@ -17,7 +17,10 @@ afterAll(async () => {
 });
 
 async function stillServing() {
-  const res = await postMcp(stack.url, toolCall('calculate_roi', { principal: 100, annual_rate: 0.1, years: 1 }, 'alive'));
+  const res = await postMcp(
+    stack.url,
+    toolCall('calculate_roi', { principal: 100, annual_rate: 0.1, years: 1 }, 'alive'),
+  );
   expect(res.status).toBe(200);
   expect(res.json.result.structuredContent.final_value).toBe(110);
 }
@@ -52,7 +55,10 @@ describe('Finance MCP server over streamable HTTP (MCP SDK client)', () => {
   });
 
   it('computes $10,000 at 0.05 for 10 years compounded yearly as $16,288.95', async () => {
-    const result = await mcp.callTool({ name: 'calculate_roi', arguments: { principal: 10000, annual_rate: 0.05, years: 10 } });
+    const result = await mcp.callTool({
+      name: 'calculate_roi',
+      arguments: { principal: 10000, annual_rate: 0.05, years: 10 },
+    });
     expect(result.structuredContent).toEqual({
       principal: 10000,
       annual_rate: 0.05,
@@ -72,7 +78,9 @@ describe('Finance MCP server over streamable HTTP (MCP SDK client)', () => {
   it('runs each call as one workflow in finance-namespace on the finance task queue, with a readable id', async () => {
     await mcp.callTool({ name: 'stock_price', arguments: { symbol: 'MSFT' } });
     const ids: string[] = [];
-    for await (const wf of stack.client.workflow.list({ query: `TaskQueue = "${stack.taskQueue}" AND WorkflowType = "stockPriceWorkflow"` })) {
+    for await (const wf of stack.client.workflow.list({
+      query: `TaskQueue = "${stack.taskQueue}" AND WorkflowType = "stockPriceWorkflow"`,
+    })) {
       ids.push(wf.workflowId);
       expect(wf.status.name).toBe('COMPLETED');
     }
@@ -89,22 +97,35 @@ describe('idempotency keys', () => {
       mcp.callTool({ name: 'stock_price', arguments: { symbol: 'NVDA' }, _meta: { idempotencyKey: key } }),
       mcp.callTool({ name: 'stock_price', arguments: { symbol: 'NVDA' }, _meta: { idempotencyKey: key } }),
     ]);
-    const c = await mcp.callTool({ name: 'stock_price', arguments: { symbol: 'NVDA' }, _meta: { idempotencyKey: key } });
+    const c = await mcp.callTool({
+      name: 'stock_price',
+      arguments: { symbol: 'NVDA' },
+      _meta: { idempotencyKey: key },
+    });
     expect(a.structuredContent).toEqual(b.structuredContent);
     expect(c.structuredContent).toEqual(a.structuredContent);
     expect(stack.quoteCalls.length - before).toBe(1);
 
     const runs = [];
-    for await (const wf of stack.client.workflow.list({ query: `WorkflowId = "${keyedWorkflowId('stock_price', undefined, key)}"` })) runs.push(wf.runId);
+    for await (const wf of stack.client.workflow.list({
+      query: `WorkflowId = "${keyedWorkflowId('stock_price', undefined, key)}"`,
+    }))
+      runs.push(wf.runId);
     expect(runs).toHaveLength(1);
   });
 
   it('refuses a reused key with different arguments', async () => {
     const key = `reuse-${Date.now()}`;
     await mcp.callTool({ name: 'stock_price', arguments: { symbol: 'IBM' }, _meta: { idempotencyKey: key } });
-    const other = await mcp.callTool({ name: 'stock_price', arguments: { symbol: 'KO' }, _meta: { idempotencyKey: key } });
+    const other = await mcp.callTool({
+      name: 'stock_price',
+      arguments: { symbol: 'KO' },
+      _meta: { idempotencyKey: key },
+    });
     expect(other.isError).toBe(true);
-    expect((other.content as { text: string }[])[0]!.text).toMatch(/already used for stock_price with different arguments/);
+    expect((other.content as { text: string }[])[0]!.text).toMatch(
+      /already used for stock_price with different arguments/,
+    );
   });
 
   it('without a key, identical calls are separate executions', async () => {
@@ -117,7 +138,10 @@ describe('idempotency keys', () => {
 
 describe('bad input: a clear error, nothing crashes, the server keeps serving', () => {
   it('wrong types are a tool error naming the field', async () => {
-    const res = await postMcp(stack.url, toolCall('calculate_roi', { principal: 'lots', annual_rate: 0.05, years: 10 }));
+    const res = await postMcp(
+      stack.url,
+      toolCall('calculate_roi', { principal: 'lots', annual_rate: 0.05, years: 10 }),
+    );
     expect(res.status).toBe(200);
     expect(res.json.result.isError).toBe(true);
     expect(res.json.result.content[0].text).toMatch(/principal/);
@@ -168,18 +192,29 @@ describe('bad input: a clear error, nothing crashes, the server keeps serving', 
   });
 
   it('a JSON-RPC batch gets 400', async () => {
-    const res = await postMcp(stack.url, [toolCall('stock_price', { symbol: 'AAPL' }, 1), toolCall('stock_price', { symbol: 'MSFT' }, 2)]);
+    const res = await postMcp(stack.url, [
+      toolCall('stock_price', { symbol: 'AAPL' }, 1),
+      toolCall('stock_price', { symbol: 'MSFT' }, 2),
+    ]);
     expect(res.status).toBe(400);
     expect(res.json.error.message).toMatch(/batches are not supported/);
     await stillServing();
   });
 
   it('a foreign Origin gets 403; loopback and configured origins are served', async () => {
-    const res = await postMcp(stack.url, toolCall('stock_price', { symbol: 'AAPL' }), { origin: 'https://evil.example' });
+    const res = await postMcp(stack.url, toolCall('stock_price', { symbol: 'AAPL' }), {
+      origin: 'https://evil.example',
+    });
     expect(res.status).toBe(403);
     expect(res.json.error.message).toMatch(/Origin https:\/\/evil\.example is not allowed/);
-    expect((await postMcp(stack.url, toolCall('stock_price', { symbol: 'AAPL' }), { origin: 'http://localhost:3000' })).status).toBe(200);
-    expect((await postMcp(stack.url, toolCall('stock_price', { symbol: 'AAPL' }), { origin: 'https://allowed.example' })).status).toBe(200);
+    expect(
+      (await postMcp(stack.url, toolCall('stock_price', { symbol: 'AAPL' }), { origin: 'http://localhost:3000' }))
+        .status,
+    ).toBe(200);
+    expect(
+      (await postMcp(stack.url, toolCall('stock_price', { symbol: 'AAPL' }), { origin: 'https://allowed.example' }))
+        .status,
+    ).toBe(200);
     await stillServing();
   });
 
@@ -192,10 +227,14 @@ describe('bad input: a clear error, nothing crashes, the server keeps serving', 
   });
 
   it('an unsupported MCP-Protocol-Version gets 400; a supported one is served', async () => {
-    const res = await postMcp(stack.url, toolCall('stock_price', { symbol: 'AAPL' }), { 'mcp-protocol-version': '1999-01-01' });
+    const res = await postMcp(stack.url, toolCall('stock_price', { symbol: 'AAPL' }), {
+      'mcp-protocol-version': '1999-01-01',
+    });
     expect(res.status).toBe(400);
     expect(res.json.error.message).toMatch(/Unsupported protocol version: 1999-01-01/);
-    const ok = await postMcp(stack.url, toolCall('stock_price', { symbol: 'AAPL' }), { 'mcp-protocol-version': '2025-11-25' });
+    const ok = await postMcp(stack.url, toolCall('stock_price', { symbol: 'AAPL' }), {
+      'mcp-protocol-version': '2025-11-25',
+    });
     expect(ok.status).toBe(200);
     await stillServing();
   });
@@ -219,7 +258,11 @@ describe('bad input: a clear error, nothing crashes, the server keeps serving', 
     const { request } = await import('undici');
     const res = await request(stack.url, {
       method: 'POST',
-      headers: { host: 'evil.example', 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      headers: {
+        host: 'evil.example',
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
       body: JSON.stringify(toolCall('stock_price', { symbol: 'AAPL' })),
     });
     expect(res.statusCode).toBe(403);

@@ -47,11 +47,17 @@ describe('Finance MCP server over stdio', () => {
     try {
       const { tools } = await client.listTools();
       expect(tools.map((t) => t.name).sort()).toEqual(['calculate_roi', 'price_alert', 'stock_price']);
-      const roi = await client.callTool({ name: 'calculate_roi', arguments: { principal: 10000, annual_rate: 0.05, years: 10 } });
+      const roi = await client.callTool({
+        name: 'calculate_roi',
+        arguments: { principal: 10000, annual_rate: 0.05, years: 10 },
+      });
       expect((roi.structuredContent as { final_value: number }).final_value).toBe(16288.95);
       const quote = await client.callTool({ name: 'stock_price', arguments: { symbol: 'IBM' } });
       expect(quote.structuredContent).toMatchObject({ symbol: 'IBM', source: expect.stringMatching(/sample data/) });
-      const bad = await client.callTool({ name: 'calculate_roi', arguments: { principal: -1, annual_rate: 0.05, years: 1 } });
+      const bad = await client.callTool({
+        name: 'calculate_roi',
+        arguments: { principal: -1, annual_rate: 0.05, years: 1 },
+      });
       expect(bad.isError).toBe(true);
     } finally {
       await client.close();
@@ -59,7 +65,11 @@ describe('Finance MCP server over stdio', () => {
   });
 
   it('writes nothing but JSON-RPC frames to stdout, also when calls fail', async () => {
-    const child = spawn(process.execPath, [launcher, '--transport', 'stdio'], { cwd: elsewhere, env: minimalEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [launcher, '--transport', 'stdio'], {
+      cwd: elsewhere,
+      env: minimalEnv(),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const lines: string[] = [];
     const stderr: string[] = [];
     child.stderr.on('data', (c: Buffer) => stderr.push(c.toString()));
@@ -74,12 +84,27 @@ describe('Finance MCP server over stdio', () => {
       }),
     );
     const send = (msg: unknown) => child.stdin.write(JSON.stringify(msg) + '\n');
-    send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+    send({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+    });
     send({ jsonrpc: '2.0', method: 'notifications/initialized' });
     send({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
-    send({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'stock_price', arguments: { symbol: 'NOPE1' } } });
+    send({
+      jsonrpc: '2.0',
+      id: 3,
+      method: 'tools/call',
+      params: { name: 'stock_price', arguments: { symbol: 'NOPE1' } },
+    });
     send({ jsonrpc: '2.0', id: 4, method: 'tools/call', params: { name: 'no_such_tool', arguments: {} } });
-    send({ jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'calculate_roi', arguments: { principal: 'x' } } });
+    send({
+      jsonrpc: '2.0',
+      id: 5,
+      method: 'tools/call',
+      params: { name: 'calculate_roi', arguments: { principal: 'x' } },
+    });
     await done;
     child.stdin.end();
     const code = await new Promise((resolve) => child.once('exit', resolve));

@@ -29,7 +29,11 @@ describe('Alpha Vantage quote provider (against a fake speaking its format)', ()
     });
     expect((await provider.quote('TSCO.LON')).currency).toBe('GBX');
     const sent = new URL(fake.requests.at(-1)!.url, 'http://x');
-    expect(Object.fromEntries(sent.searchParams)).toEqual({ function: 'GLOBAL_QUOTE', symbol: 'TSCO.LON', apikey: 'test-key' });
+    expect(Object.fromEntries(sent.searchParams)).toEqual({
+      function: 'GLOBAL_QUOTE',
+      symbol: 'TSCO.LON',
+      apikey: 'test-key',
+    });
   });
 
   it('an empty Global Quote means an unknown symbol', async () => {

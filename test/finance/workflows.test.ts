@@ -53,7 +53,13 @@ describe('compound growth', () => {
   });
 
   it('handles losses and fractional years', () => {
-    expect(compoundGrowth({ principal: 1000, annual_rate: -0.1, years: 2, compounding: 'yearly' })).toMatchObject({ final_value: 810, gain: -190, roi_percent: -19 });
-    expect(compoundGrowth({ principal: 1000, annual_rate: 0.1, years: 0.5, compounding: 'yearly' }).final_value).toBe(1048.81);
+    expect(compoundGrowth({ principal: 1000, annual_rate: -0.1, years: 2, compounding: 'yearly' })).toMatchObject({
+      final_value: 810,
+      gain: -190,
+      roi_percent: -19,
+    });
+    expect(compoundGrowth({ principal: 1000, annual_rate: 0.1, years: 0.5, compounding: 'yearly' }).final_value).toBe(
+      1048.81,
+    );
   });
 });

@@ -28,7 +28,11 @@ describe('test harness: a real Temporal service', () => {
         const client = new Client({ connection: clientConnection, namespace });
         const workflowId = `harness-${taskQueue}`;
         const result = await worker.runUntil(
-          client.workflow.execute(harnessWorkflow, { taskQueue, workflowId, args: [{ greeting: `hello ${namespace}` }] }),
+          client.workflow.execute(harnessWorkflow, {
+            taskQueue,
+            workflowId,
+            args: [{ greeting: `hello ${namespace}` }],
+          }),
         );
         expect(result).toEqual({ echoed: `hello ${namespace}`, namespace, attempt: 1, workflowNamespace: namespace });
 

@@ -5,7 +5,15 @@ import { IpLookup, primaryAddress } from '../../tool-workers/it/ip/lookup';
 import { startIpifyFake, type IpifyFake } from '../fakes/ipify';
 
 const iface = (address: string, family: 'IPv4' | 'IPv6', internal = false): os.NetworkInterfaceInfo =>
-  ({ address, family, internal, netmask: '', mac: '00:00:00:00:00:00', cidr: null, ...(family === 'IPv6' ? { scopeid: 0 } : {}) }) as os.NetworkInterfaceInfo;
+  ({
+    address,
+    family,
+    internal,
+    netmask: '',
+    mac: '00:00:00:00:00:00',
+    cidr: null,
+    ...(family === 'IPv6' ? { scopeid: 0 } : {}),
+  }) as os.NetworkInterfaceInfo;
 
 const hostInterfaces = () => ({
   lo: [iface('127.0.0.1', 'IPv4', true), iface('::1', 'IPv6', true)],
@@ -29,7 +37,11 @@ describe('public IP lookup (against a fake ipify)', () => {
 
   it("reads ipify's JSON answer", async () => {
     fake.mode = 'ok';
-    expect(await lookup.lookup()).toEqual({ ip: '203.0.113.7', source: 'public-ip-service', detail: `public IP as seen by ${host()}` });
+    expect(await lookup.lookup()).toEqual({
+      ip: '203.0.113.7',
+      source: 'public-ip-service',
+      detail: `public IP as seen by ${host()}`,
+    });
     expect(fake.requests.at(-1)!.url).toBe('/?format=json');
   });
 
@@ -58,7 +70,11 @@ describe('public IP lookup (against a fake ipify)', () => {
   it('an unreachable service falls back too', async () => {
     const gone = new IpLookup({ url: 'http://127.0.0.1:1/?format=json', timeoutMs: 300, interfaces: hostInterfaces });
     try {
-      expect(await gone.lookup()).toMatchObject({ ip: '10.1.2.3', source: 'local-interface', detail: /^public lookup failed: .*unreachable/ });
+      expect(await gone.lookup()).toMatchObject({
+        ip: '10.1.2.3',
+        source: 'local-interface',
+        detail: /^public lookup failed: .*unreachable/,
+      });
     } finally {
       await gone.close();
     }
@@ -81,12 +97,19 @@ describe('local interface address', () => {
   it('prefers a non-internal IPv4 on any interface over IPv6 and loopback', () => {
     expect(primaryAddress(hostInterfaces())).toEqual({ ip: '10.1.2.3', name: 'eth0' });
     expect(
-      primaryAddress({ lo: [iface('127.0.0.1', 'IPv4', true)], wlan0: [iface('2001:db8::5', 'IPv6')], eth1: [iface('192.168.0.9', 'IPv4')] }),
+      primaryAddress({
+        lo: [iface('127.0.0.1', 'IPv4', true)],
+        wlan0: [iface('2001:db8::5', 'IPv6')],
+        eth1: [iface('192.168.0.9', 'IPv4')],
+      }),
     ).toEqual({ ip: '192.168.0.9', name: 'eth1' });
   });
 
   it('takes a global IPv6 before a link-local one when there is no IPv4', () => {
-    expect(primaryAddress({ eth0: [iface('fe80::1', 'IPv6'), iface('2001:db8::5', 'IPv6')] })).toEqual({ ip: '2001:db8::5', name: 'eth0' });
+    expect(primaryAddress({ eth0: [iface('fe80::1', 'IPv6'), iface('2001:db8::5', 'IPv6')] })).toEqual({
+      ip: '2001:db8::5',
+      name: 'eth0',
+    });
     expect(primaryAddress({ eth0: [iface('fe80::1', 'IPv6')] })).toEqual({ ip: 'fe80::1', name: 'eth0' });
   });
 

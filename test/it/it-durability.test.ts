@@ -72,7 +72,11 @@ describe('IT sessions are durable and shared', () => {
       await (viaB.transport as StreamableHTTPClientTransport).terminateSession();
       const res = await fetch(a.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': sessionId },
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-session-id': sessionId,
+        },
         body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
       });
       expect(res.status).toBe(404);
@@ -118,7 +122,11 @@ describe('IT sessions are durable and shared', () => {
         Array.from({ length: 50 }, (_, j) =>
           (i + j) % 2 === 0
             ? stack.sessions.setJiraProject(sessionId, `K${i + j}`, { requestId: `op-${i + j}` })
-            : stack.sessions.recordIp(sessionId, { ip: `10.0.${Math.floor((i + j) / 256)}.${(i + j) % 256}`, source: 'local-interface', detail: 'test' }, { requestId: `op-${i + j}` }),
+            : stack.sessions.recordIp(
+                sessionId,
+                { ip: `10.0.${Math.floor((i + j) / 256)}.${(i + j) % 256}`, source: 'local-interface', detail: 'test' },
+                { requestId: `op-${i + j}` },
+              ),
         ),
       );
       // Redelivered writes (same request id) apply once.
@@ -128,7 +136,9 @@ describe('IT sessions are durable and shared', () => {
     expect(state.operations).toBe(N);
     expect(state.ip_history_total).toBe(N / 2);
     expect(state.ip_history).toHaveLength(N / 2);
-    const expectedIps = Array.from({ length: N / 2 }, (_, k) => 2 * k + 1).map((n) => `10.0.${Math.floor(n / 256)}.${n % 256}`);
+    const expectedIps = Array.from({ length: N / 2 }, (_, k) => 2 * k + 1).map(
+      (n) => `10.0.${Math.floor(n / 256)}.${n % 256}`,
+    );
     expect(state.ip_history.map((r) => r.ip).sort()).toEqual(expectedIps.sort());
     expect(state.jira_project).not.toBe('DUPLICATE');
 
@@ -136,7 +146,8 @@ describe('IT sessions are durable and shared', () => {
     // depends on timing: the server refuses a continue-as-new while writes of a burst are still buffered, so a run
     // under 50 concurrent writes at a time continues as new in the gaps between bursts.
     const runs: string[] = [];
-    for await (const wf of stack.client.workflow.list({ query: `WorkflowId = "${itSessionWorkflowId(sessionId)}"` })) runs.push(wf.runId);
+    for await (const wf of stack.client.workflow.list({ query: `WorkflowId = "${itSessionWorkflowId(sessionId)}"` }))
+      runs.push(wf.runId);
     expect(runs.length).toBeGreaterThanOrEqual(2);
     const history = await stack.client.workflow.getHandle(itSessionWorkflowId(sessionId)).fetchHistory();
     expect(history.events!.length).toBeLessThan(1000);

@@ -27,7 +27,15 @@ const data = (r: Awaited<ReturnType<McpClient['callTool']>>) => r.structuredCont
 describe('IT MCP server over HTTP (MCP SDK client)', () => {
   it('lists its seven tools, fully described', async () => {
     const { tools } = await mcp.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['close_session', 'get_ip', 'get_ip_history', 'get_jira_metrics', 'set_jira_project', 'track_ip', 'watch_ip']);
+    expect(tools.map((t) => t.name).sort()).toEqual([
+      'close_session',
+      'get_ip',
+      'get_ip_history',
+      'get_jira_metrics',
+      'set_jira_project',
+      'track_ip',
+      'watch_ip',
+    ]);
     for (const tool of tools) {
       expect(tool.title && tool.description && tool.outputSchema && tool.annotations).toBeTruthy();
       for (const [field, schema] of Object.entries(tool.inputSchema.properties ?? {})) {
@@ -71,7 +79,12 @@ describe('IT MCP server over HTTP (MCP SDK client)', () => {
     await mcp.callTool({ name: 'track_ip', arguments: {} });
     const history = data(await mcp.callTool({ name: 'get_ip_history', arguments: {} }));
     expect(history.total_tracked).toBe(before + 2);
-    expect(history.entries.at(-2)).toEqual({ ip: first.ip, source: first.source, detail: first.detail, tracked_at: first.tracked_at });
+    expect(history.entries.at(-2)).toEqual({
+      ip: first.ip,
+      source: first.source,
+      detail: first.detail,
+      tracked_at: first.tracked_at,
+    });
     expect(Date.parse(history.entries.at(-1).tracked_at)).toBeGreaterThanOrEqual(Date.parse(first.tracked_at));
   });
 
@@ -138,9 +151,21 @@ describe('session lifecycle over HTTP', () => {
 
   it('refuses what the Finance server refuses: batch, foreign Origin, GET, bad protocol version', async () => {
     expect((await postMcp(url, [toolCall('get_ip', {})], { 'mcp-session-id': sessionId })).status).toBe(400);
-    expect((await postMcp(url, toolCall('get_ip', {}), { 'mcp-session-id': sessionId, origin: 'https://evil.example' })).status).toBe(403);
-    expect((await fetch(url, { headers: { accept: 'text/event-stream', 'mcp-session-id': sessionId } })).status).toBe(405);
-    expect((await postMcp(url, toolCall('get_ip', {}), { 'mcp-session-id': sessionId, 'mcp-protocol-version': '2020-01-01' })).status).toBe(400);
+    expect(
+      (await postMcp(url, toolCall('get_ip', {}), { 'mcp-session-id': sessionId, origin: 'https://evil.example' }))
+        .status,
+    ).toBe(403);
+    expect((await fetch(url, { headers: { accept: 'text/event-stream', 'mcp-session-id': sessionId } })).status).toBe(
+      405,
+    );
+    expect(
+      (
+        await postMcp(url, toolCall('get_ip', {}), {
+          'mcp-session-id': sessionId,
+          'mcp-protocol-version': '2020-01-01',
+        })
+      ).status,
+    ).toBe(400);
     const unknownTool = await postMcp(url, toolCall('format_disk', {}), { 'mcp-session-id': sessionId });
     expect(unknownTool.json.error.code).toBe(-32602);
     // and the session is unharmed

@@ -25,10 +25,18 @@ afterAll(() => stack?.close());
 async function recordSession(): Promise<string> {
   const sessionId = await stack.sessions.open();
   await stack.sessions.setJiraProject(sessionId, 'DEMO', { requestId: 'r1' });
-  await stack.sessions.recordIp(sessionId, { ip: '192.0.2.10', source: 'local-interface', detail: 'recorded' }, { requestId: 'r2' });
+  await stack.sessions.recordIp(
+    sessionId,
+    { ip: '192.0.2.10', source: 'local-interface', detail: 'recorded' },
+    { requestId: 'r2' },
+  );
   await stack.sessions.setJiraProject(sessionId, 'DEMO', { requestId: 'r1' }); // redelivered
   await stack.sessions.state(sessionId);
-  await stack.sessions.recordIp(sessionId, { ip: '192.0.2.11', source: 'public-ip-service', detail: 'recorded' }, { requestId: 'r3' });
+  await stack.sessions.recordIp(
+    sessionId,
+    { ip: '192.0.2.11', source: 'public-ip-service', detail: 'recorded' },
+    { requestId: 'r3' },
+  );
   await stack.sessions.close(sessionId);
   const handle = stack.client.workflow.getHandle(itSessionWorkflowId(sessionId));
   await handle.result();
@@ -38,15 +46,24 @@ async function recordSession(): Promise<string> {
 describe('IT session workflow replay', () => {
   it('replays a history recorded with the per-kind write Signals of earlier versions', async () => {
     const history = JSON.parse(readFileSync(beforeSessionWrite, 'utf8'));
-    const signals = history.events.map((e: any) => e.workflowExecutionSignaledEventAttributes?.signalName).filter(Boolean);
+    const signals = history.events
+      .map((e: any) => e.workflowExecutionSignaledEventAttributes?.signalName)
+      .filter(Boolean);
     expect(signals).toEqual(expect.arrayContaining(['setJiraProject', 'recordIp']));
     expect(signals).not.toContain('sessionWrite');
-    await Worker.runReplayHistory({ workflowBundle: { codePath: prebuiltBundle('it') } }, history, 'recorded-before-session-write');
+    await Worker.runReplayHistory(
+      { workflowBundle: { codePath: prebuiltBundle('it') } },
+      history,
+      'recorded-before-session-write',
+    );
   });
 
   it('replays the recorded history against the current code', async () => {
     if (process.env.RECORD_HISTORIES === '1') writeFileSync(fixture, await recordSession());
-    expect(existsSync(fixture), 'fixtures/it-session-history-session-write.json is missing: run with RECORD_HISTORIES=1').toBe(true);
+    expect(
+      existsSync(fixture),
+      'fixtures/it-session-history-session-write.json is missing: run with RECORD_HISTORIES=1',
+    ).toBe(true);
     const history = JSON.parse(readFileSync(fixture, 'utf8'));
     expect(history.events.length).toBeGreaterThan(10);
     expect(JSON.stringify(history)).toContain('sessionWrite');

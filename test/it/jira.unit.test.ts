@@ -28,9 +28,12 @@ describe('projectKeyOf', () => {
     expect(projectKeyOf('data_2-7')).toBe('DATA_2');
   });
 
-  it.each(['', 'D', '1ABC', 'TOOLONGPROJECTKEY', 'DEMO-', 'DEMO" OR project = "OPS', 'de mo'])('refuses %j', (input) => {
-    expect(() => projectKeyOf(input)).toThrowError(/is not a Jira project key/);
-  });
+  it.each(['', 'D', '1ABC', 'TOOLONGPROJECTKEY', 'DEMO-', 'DEMO" OR project = "OPS', 'de mo'])(
+    'refuses %j',
+    (input) => {
+      expect(() => projectKeyOf(input)).toThrowError(/is not a Jira project key/);
+    },
+  );
 });
 
 describe('parseJiraDate', () => {
@@ -76,7 +79,12 @@ describe('Jira Cloud provider (against a fake speaking its format)', () => {
       expect(r.headers.accept).toBe('application/json');
     }
     const bodies = sent.filter((r) => r.method === 'POST').map((r) => JSON.parse(r.body));
-    expect(bodies.filter((b) => !('fields' in b)).map((b) => b.jql).sort()).toEqual([
+    expect(
+      bodies
+        .filter((b) => !('fields' in b))
+        .map((b) => b.jql)
+        .sort(),
+    ).toEqual([
       'project = "DEMO" AND issuetype = Bug AND statusCategory != Done',
       'project = "DEMO" AND statusCategory != Done',
       'project = "DEMO" AND statusCategory = "In Progress"',
@@ -108,7 +116,10 @@ describe('Jira Cloud provider (against a fake speaking its format)', () => {
     try {
       const before = fake.requests.length;
       expect((await provider.metrics('DEMO')).avg_cycle_time_days).toBe(3.2);
-      const searches = fake.requests.slice(before).filter((r) => r.url === '/rest/api/3/search/jql').map((r) => JSON.parse(r.body));
+      const searches = fake.requests
+        .slice(before)
+        .filter((r) => r.url === '/rest/api/3/search/jql')
+        .map((r) => JSON.parse(r.body));
       expect(searches).toHaveLength(2);
       expect(searches[0].nextPageToken).toBeUndefined();
       expect(typeof searches[1].nextPageToken).toBe('string');
@@ -117,7 +128,7 @@ describe('Jira Cloud provider (against a fake speaking its format)', () => {
     }
   });
 
-  it('an unknown project is an UnknownProjectError carrying Jira\'s message', async () => {
+  it("an unknown project is an UnknownProjectError carrying Jira's message", async () => {
     fake.mode = 'ok';
     const attempt = provider.metrics('NOPE');
     await expect(attempt).rejects.toBeInstanceOf(UnknownProjectError);
@@ -167,7 +178,12 @@ describe('Jira Cloud provider (against a fake speaking its format)', () => {
   });
 
   it('an unreachable Jira is unavailable', async () => {
-    const gone = new JiraCloudProvider({ baseUrl: 'http://127.0.0.1:1', email: EMAIL, apiToken: TOKEN, timeoutMs: 300 });
+    const gone = new JiraCloudProvider({
+      baseUrl: 'http://127.0.0.1:1',
+      email: EMAIL,
+      apiToken: TOKEN,
+      timeoutMs: 300,
+    });
     try {
       const err = await gone.metrics('DEMO').catch((e: unknown) => e);
       expect(err).toBeInstanceOf(JiraProviderError);
@@ -184,7 +200,12 @@ describe('sample Jira provider', () => {
 
   it('answers from the embedded dataset and says it is sample data', async () => {
     const m = await sample.metrics('demo-7');
-    expect(m).toMatchObject({ project: 'DEMO', project_name: 'Demo project', open_issues: 42, avg_cycle_time_days: 4.3 });
+    expect(m).toMatchObject({
+      project: 'DEMO',
+      project_name: 'Demo project',
+      open_issues: 42,
+      avg_cycle_time_days: 4.3,
+    });
     expect(m.source).toMatch(/sample data/);
     expect(m.as_of).toBe(new Date(m.as_of).toISOString());
     expect(sample.name).toBe('sample');

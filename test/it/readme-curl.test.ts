@@ -27,7 +27,10 @@ describe('README curl sessions for the IT server', () => {
     expect(script2026).toBeTruthy();
     const port = new URL(url).port;
     const out = await run(script2026!.replaceAll('127.0.0.1:8002', `127.0.0.1:${port}`));
-    const [metrics, tracked, history, closed] = out.trim().split('\n').map((l) => JSON.parse(l).result.structuredContent);
+    const [metrics, tracked, history, closed] = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).result.structuredContent);
     const sessionId = metrics.session_id as string;
     expect(sessionId).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(metrics).toMatchObject({ project: 'DEMO', source: expect.stringMatching(/sample data/) });

@@ -110,10 +110,17 @@ describe('calculate', () => {
     expect(calculate('0.1 + 0.2').result).toBe('0.3');
   });
 
-  it.each(['sqrt', 'cos.constructor', '"a" + 1', '[1, 2] + [1, 2, 3]', 'sqrt(1, 2, 3)', '#', '2 +* 3', 'x', 'complex(Infinity, 1)'])(
-    'bad input %s is a CalculatorInputError and nothing else',
-    (expression) => {
-      refusal(expression);
-    },
-  );
+  it.each([
+    'sqrt',
+    'cos.constructor',
+    '"a" + 1',
+    '[1, 2] + [1, 2, 3]',
+    'sqrt(1, 2, 3)',
+    '#',
+    '2 +* 3',
+    'x',
+    'complex(Infinity, 1)',
+  ])('bad input %s is a CalculatorInputError and nothing else', (expression) => {
+    refusal(expression);
+  });
 });

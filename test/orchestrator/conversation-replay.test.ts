@@ -20,7 +20,9 @@ const sinceLocalPlanner = new URL('./fixtures/conversation-history-local-planner
 let stack: OrchestratorStack;
 
 beforeAll(async () => {
-  stack = await startOrchestratorStack({ input: { model: 'offline', context: { strategy: 'summary', maxTurns: 3, maxTokens: 100_000 } } });
+  stack = await startOrchestratorStack({
+    input: { model: 'offline', context: { strategy: 'summary', maxTurns: 3, maxTokens: 100_000 } },
+  });
 });
 afterAll(() => stack?.close());
 
@@ -43,10 +45,21 @@ async function recordConversation(): Promise<string> {
 
 function replay(history: unknown, id: string) {
   const plugin = createAgentsPlugin(testConfig().orchestrator);
-  return Worker.runReplayHistory({ workflowBundle: { codePath: prebuiltBundle('orchestrator') }, plugins: [plugin] }, history, id);
+  return Worker.runReplayHistory(
+    { workflowBundle: { codePath: prebuiltBundle('orchestrator') }, plugins: [plugin] },
+    history,
+    id,
+  );
 }
 
-type RecordedHistory = { events: { markerRecordedEventAttributes?: { markerName?: string; details?: Record<string, { payloads?: { data?: string }[] }> } }[] };
+type RecordedHistory = {
+  events: {
+    markerRecordedEventAttributes?: {
+      markerName?: string;
+      details?: Record<string, { payloads?: { data?: string }[] }>;
+    };
+  }[];
+};
 
 /** The ids of the patch markers `patched()` recorded. */
 function patchIds(history: RecordedHistory): string[] {

@@ -33,15 +33,21 @@ function callTools(...responses: ModelResponse[]): ModelResponse {
 
 /** The IT session as the server sees it, asked over MCP with the conversation's handle. */
 async function itSession(handle: string): Promise<{ metrics: CallToolResult; history: CallToolResult }> {
-  const call = (name: string) => stack.mcp.callTool('it', { name, arguments: { [itSessionContract.handleArgument]: handle } });
+  const call = (name: string) =>
+    stack.mcp.callTool('it', { name, arguments: { [itSessionContract.handleArgument]: handle } });
   return { metrics: await call('get_jira_metrics'), history: await call('get_ip_history') };
 }
-const errorKindOf = (result: CallToolResult) => (result._meta as Record<string, unknown> | undefined)?.[itSessionContract.errorMetaKey];
+const errorKindOf = (result: CallToolResult) =>
+  (result._meta as Record<string, unknown> | undefined)?.[itSessionContract.errorMetaKey];
 
 /** Conversations with other input settings on the same stack. */
 function conversationsWith(overrides: Parameters<typeof conversationInput>[1]) {
   const config = { ...testConfig().orchestrator, taskQueue: stack.taskQueue };
-  return new Conversations(stack.client, stack.taskQueue, conversationInput(config, { model: 'scripted-model', ...overrides }));
+  return new Conversations(
+    stack.client,
+    stack.taskQueue,
+    conversationInput(config, { model: 'scripted-model', ...overrides }),
+  );
 }
 
 describe('conversation workflow (scripted model)', () => {
@@ -50,7 +56,9 @@ describe('conversation workflow (scripted model)', () => {
     model.push(callTool('stock_price', { symbol: 'MSFT' }), say('MSFT trades at the price above.'));
     const first = await stack.conversations.send(conversation, 'What does MSFT trade at?');
     expect(first.reply).toBe('MSFT trades at the price above.');
-    expect(first.toolCalls).toEqual([expect.objectContaining({ tool: 'stock_price', server: 'finance', arguments: { symbol: 'MSFT' }, ok: true })]);
+    expect(first.toolCalls).toEqual([
+      expect.objectContaining({ tool: 'stock_price', server: 'finance', arguments: { symbol: 'MSFT' }, ok: true }),
+    ]);
     expect(first.toolCalls[0]!.summary).toMatch(/^MSFT: .* USD/);
     expect(stack.finance.quoteCalls).toContain('MSFT');
     expect(provider.modelNames).toContain('scripted-model');
@@ -60,15 +68,31 @@ describe('conversation workflow (scripted model)', () => {
     expect(seenTexts(afterTool).some((t) => t.includes('MSFT:'))).toBe(true);
     const offered = afterTool.tools.map((t) => t.name).sort();
     // close_session is the conversation's own, and the session handle argument is filled in by the workflow.
-    expect(offered).toEqual(['calculate_roi', 'calculator', 'get_ip', 'get_ip_history', 'get_jira_metrics', 'set_jira_project', 'stock_price', 'track_ip', 'weather']);
-    const setProject = afterTool.tools.find((t) => t.name === 'set_jira_project') as { parameters: { properties: Record<string, unknown>; required?: string[] } };
+    expect(offered).toEqual([
+      'calculate_roi',
+      'calculator',
+      'get_ip',
+      'get_ip_history',
+      'get_jira_metrics',
+      'set_jira_project',
+      'stock_price',
+      'track_ip',
+      'weather',
+    ]);
+    const setProject = afterTool.tools.find((t) => t.name === 'set_jira_project') as {
+      parameters: { properties: Record<string, unknown>; required?: string[] };
+    };
     expect(Object.keys(setProject.parameters.properties)).toContain('project');
     expect(Object.keys(setProject.parameters.properties)).not.toContain(itSessionContract.handleArgument);
     expect(setProject.parameters.required ?? []).not.toContain(itSessionContract.handleArgument);
     // No session before the first IT write.
     expect((await stack.conversations.transcript(conversation)).itSessionId).toBeNull();
 
-    model.push(callTool('set_jira_project', { project: 'OPS' }), callTool('calculator', { expression: '6 * 7' }), say('Done.'));
+    model.push(
+      callTool('set_jira_project', { project: 'OPS' }),
+      callTool('calculator', { expression: '6 * 7' }),
+      say('Done.'),
+    );
     const second = await stack.conversations.send(conversation, 'Use the OPS project, and what is 6 * 7?');
     expect(second.toolCalls.map((c) => [c.tool, c.server, c.ok])).toEqual([
       ['set_jira_project', 'it', true],
@@ -77,7 +101,9 @@ describe('conversation workflow (scripted model)', () => {
     expect(second.toolCalls[1]!.summary).toBe('6 * 7 = 42');
     // Memory: the second turn's first model request carries the first turn.
     const secondTurnFirstRequest = model.requests.at(-3)!;
-    expect(seenTexts(secondTurnFirstRequest)).toEqual(expect.arrayContaining(['What does MSFT trade at?', 'Use the OPS project, and what is 6 * 7?']));
+    expect(seenTexts(secondTurnFirstRequest)).toEqual(
+      expect.arrayContaining(['What does MSFT trade at?', 'Use the OPS project, and what is 6 * 7?']),
+    );
 
     // The conversation's IT session holds the project: the metrics tool defaults to it.
     model.push(callTool('get_jira_metrics', {}), say('Metrics shown.'));
@@ -95,13 +121,18 @@ describe('conversation workflow (scripted model)', () => {
     ]);
     expect((await itSession(transcript.itSessionId!)).metrics.structuredContent).toMatchObject({ project: 'OPS' });
     // The workflow put the handle into the later call's arguments; the model's own arguments stay as it gave them.
-    expect(historyText(await conversation.fetchHistory())).toContain(`"${itSessionContract.handleArgument}":"${transcript.itSessionId}"`);
+    expect(historyText(await conversation.fetchHistory())).toContain(
+      `"${itSessionContract.handleArgument}":"${transcript.itSessionId}"`,
+    );
     expect(third.toolCalls[0]!.arguments).toEqual({});
   });
 
   it('IT calls of one turn made before any session exists share the one session the first of them opens', async () => {
     const conversation = await stack.conversations.start();
-    model.push(callTools(callTool('set_jira_project', { project: 'DATA' }), callTool('track_ip', {}), callTool('get_ip', {})), say('Done.'));
+    model.push(
+      callTools(callTool('set_jira_project', { project: 'DATA' }), callTool('track_ip', {}), callTool('get_ip', {})),
+      say('Done.'),
+    );
     const reply = await stack.conversations.send(conversation, 'Use DATA and track my IP');
     expect(reply.toolCalls.map((c) => [c.tool, c.ok]).sort()).toEqual([
       ['get_ip', true],
@@ -123,7 +154,14 @@ describe('conversation workflow (scripted model)', () => {
     model.push(callTool('set_jira_project', { project: 'OPS' }), say('Set.'));
     await stack.conversations.send(conversation, 'Use the OPS project');
     const ended = (await stack.conversations.transcript(conversation)).itSessionId!;
-    expect((await stack.mcp.callTool('it', { name: itSessionContract.closeTool, arguments: { [itSessionContract.handleArgument]: ended } })).isError).toBeFalsy();
+    expect(
+      (
+        await stack.mcp.callTool('it', {
+          name: itSessionContract.closeTool,
+          arguments: { [itSessionContract.handleArgument]: ended },
+        })
+      ).isError,
+    ).toBeFalsy();
 
     model.push(callTool('set_jira_project', { project: 'WEB' }), say('Set again.'));
     const reply = await stack.conversations.send(conversation, 'Use the WEB project');
@@ -136,7 +174,12 @@ describe('conversation workflow (scripted model)', () => {
   });
 
   it('keeps each tool list for its ttlMs by workflow time, then lists that server again', async () => {
-    const stale = (server: 'finance' | 'it', name: string): McpToolDescriptor => ({ server, name, description: `${name} (listed earlier)`, inputSchema: { type: 'object', properties: {} } });
+    const stale = (server: 'finance' | 'it', name: string): McpToolDescriptor => ({
+      server,
+      name,
+      description: `${name} (listed earlier)`,
+      inputSchema: { type: 'object', properties: {} },
+    });
     const state: ConversationState = {
       items: [],
       transcript: [],
@@ -154,13 +197,18 @@ describe('conversation workflow (scripted model)', () => {
     expect(tools).not.toContain('stock_price');
     expect(tools).not.toContain('expired_it_tool');
     expect(tools).toContain('track_ip');
-    const discoveries = (await conversation.fetchHistory()).events!.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'discoverMcpTools');
+    const discoveries = (await conversation.fetchHistory()).events!.filter(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'discoverMcpTools',
+    );
     expect(discoveries).toHaveLength(1);
   });
 
   it('a tool error reaches the model as text, and the turn still answers', async () => {
     const conversation = await stack.conversations.start();
-    model.push(callTool('calculate_roi', { principal: -5, annual_rate: 0.05, years: 10 }), say('That principal is not valid.'));
+    model.push(
+      callTool('calculate_roi', { principal: -5, annual_rate: 0.05, years: 10 }),
+      say('That principal is not valid.'),
+    );
     const reply = await stack.conversations.send(conversation, 'ROI of -5 dollars');
     expect(reply.toolCalls[0]).toMatchObject({ tool: 'calculate_roi', ok: false });
     expect(reply.toolCalls[0]!.summary).toMatch(/^Error: .*principal/);
@@ -169,7 +217,9 @@ describe('conversation workflow (scripted model)', () => {
 
   it('rejects an empty message without touching the conversation', async () => {
     const conversation = await stack.conversations.start();
-    await expect(stack.conversations.send(conversation, '   ')).rejects.toMatchObject({ cause: { message: expect.stringMatching(/non-empty/) } });
+    await expect(stack.conversations.send(conversation, '   ')).rejects.toMatchObject({
+      cause: { message: expect.stringMatching(/non-empty/) },
+    });
     expect((await stack.conversations.transcript(conversation)).turns).toBe(0);
   });
 
@@ -181,7 +231,10 @@ describe('conversation workflow (scripted model)', () => {
       await conversations.send(conversation, `question ${n}`);
     }
     // The third turn's request holds only turns 2 and 3.
-    expect(seenTexts(model.requests.at(-1)!).filter((t) => t.startsWith('question'))).toEqual(['question 2', 'question 3']);
+    expect(seenTexts(model.requests.at(-1)!).filter((t) => t.startsWith('question'))).toEqual([
+      'question 2',
+      'question 3',
+    ]);
     const reply = await (async () => {
       model.push(say('answer 4'));
       return conversations.send(conversation, 'question 4');
@@ -204,7 +257,9 @@ describe('conversation workflow (scripted model)', () => {
     expect(reply.notices.join(' ')).toMatch(/summarised/);
     const request = model.requests.at(-1)!;
     expect(seenTexts(request).filter((t) => /capital of France\?/.test(t))).toHaveLength(0);
-    expect(request.systemInstructions).toContain('User: What is the capital of France? → Assistant: Paris is the capital of France.');
+    expect(request.systemInstructions).toContain(
+      'User: What is the capital of France? → Assistant: Paris is the capital of France.',
+    );
   });
 
   it('carries memory, transcript and the IT session across continue-as-new', async () => {

@@ -43,19 +43,30 @@ async function recordConversation(): Promise<string> {
 
 function replay(history: unknown, id: string) {
   const plugin = createAgentsPlugin(testConfig().orchestrator);
-  return Worker.runReplayHistory({ workflowBundle: { codePath: prebuiltBundle('orchestrator') }, plugins: [plugin] }, history, id);
+  return Worker.runReplayHistory(
+    { workflowBundle: { codePath: prebuiltBundle('orchestrator') }, plugins: [plugin] },
+    history,
+    id,
+  );
 }
 
 type RecordedHistory = {
-  events: { workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string } }; activityTaskScheduledEventAttributes?: unknown; markerRecordedEventAttributes?: unknown }[];
+  events: {
+    workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string } };
+    activityTaskScheduledEventAttributes?: unknown;
+    markerRecordedEventAttributes?: unknown;
+  }[];
 };
 
 describe('manual loop replay', () => {
   it('replays a recorded manual-loop conversation', async () => {
-    if (process.env.RECORD_HISTORIES === '1' && !existsSync(recorded)) writeFileSync(recorded, await recordConversation());
+    if (process.env.RECORD_HISTORIES === '1' && !existsSync(recorded))
+      writeFileSync(recorded, await recordConversation());
     expect(existsSync(recorded), `${recorded.pathname} is missing: run with RECORD_HISTORIES=1`).toBe(true);
     const history = JSON.parse(readFileSync(recorded, 'utf8')) as RecordedHistory;
-    expect(history.events[0]!.workflowExecutionStartedEventAttributes!.workflowType!.name).toBe('manualConversationWorkflow');
+    expect(history.events[0]!.workflowExecutionStartedEventAttributes!.workflowType!.name).toBe(
+      'manualConversationWorkflow',
+    );
     // The offline planner's calls are local activities (markers), the tool calls scheduled activities.
     expect(history.events.filter((e) => e.markerRecordedEventAttributes).length).toBeGreaterThan(7);
     expect(history.events.filter((e) => e.activityTaskScheduledEventAttributes).length).toBeGreaterThan(5);

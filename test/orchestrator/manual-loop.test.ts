@@ -8,7 +8,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationHandle, Conversations } from '../../orchestrator/conversations';
 import { ActionPlanner } from '../../orchestrator/manual/planner';
-import { startScriptedChatCompletions, type ChatRequestBody, type ScriptedChatCompletions } from '../fakes/scripted-chat-completions';
+import {
+  startScriptedChatCompletions,
+  type ChatRequestBody,
+  type ScriptedChatCompletions,
+} from '../fakes/scripted-chat-completions';
 import { historyText } from '../support/history';
 import { startOrchestratorStack, type OrchestratorStack } from '../support/orchestrator-stack';
 
@@ -20,8 +24,17 @@ let conversations: Conversations;
 
 beforeAll(async () => {
   model = await startScriptedChatCompletions();
-  const planner = new ActionPlanner({ kind: 'openai-compatible', model: MODEL, baseUrl: `${model.url}/v1`, apiKey: API_KEY, api: 'chat_completions' });
-  stack = await startOrchestratorStack({ planner, input: { model: MODEL, agentLoop: 'manual', modelCalls: { timeoutMs: 10_000, maxAttempts: 3 } } });
+  const planner = new ActionPlanner({
+    kind: 'openai-compatible',
+    model: MODEL,
+    baseUrl: `${model.url}/v1`,
+    apiKey: API_KEY,
+    api: 'chat_completions',
+  });
+  stack = await startOrchestratorStack({
+    planner,
+    input: { model: MODEL, agentLoop: 'manual', modelCalls: { timeoutMs: 10_000, maxAttempts: 3 } },
+  });
   conversations = stack.conversations;
 });
 afterAll(async () => {
@@ -30,7 +43,8 @@ afterAll(async () => {
 });
 
 /** The text of the last tool message the model was shown. */
-const lastToolResult = (body: ChatRequestBody) => String(body.messages.findLast((m) => m.role === 'tool')?.content ?? '');
+const lastToolResult = (body: ChatRequestBody) =>
+  String(body.messages.findLast((m) => m.role === 'tool')?.content ?? '');
 /** Bodies recorded from here on. */
 const bodiesFrom = (start: number) => () => model.bodies.slice(start);
 
@@ -43,10 +57,20 @@ describe('manual loop with a Chat Completions model', () => {
     const conversation = await newConversation();
     expect((await conversation.describe()).type).toBe('manualConversationWorkflow');
     const bodies = bodiesFrom(model.bodies.length);
-    model.push({ toolCalls: [{ name: 'stock_price', arguments: { symbol: 'AAPL' } }] }, (body) => ({ text: `Per the tool: ${lastToolResult(body).split('\n')[0]}` }));
+    model.push({ toolCalls: [{ name: 'stock_price', arguments: { symbol: 'AAPL' } }] }, (body) => ({
+      text: `Per the tool: ${lastToolResult(body).split('\n')[0]}`,
+    }));
 
     const reply = await conversations.send(conversation, 'What is the stock price of AAPL?');
-    expect(reply.toolCalls).toEqual([{ tool: 'stock_price', server: 'finance', arguments: { symbol: 'AAPL' }, ok: true, summary: expect.stringMatching(/^AAPL: [\d,.]+ USD/) }]);
+    expect(reply.toolCalls).toEqual([
+      {
+        tool: 'stock_price',
+        server: 'finance',
+        arguments: { symbol: 'AAPL' },
+        ok: true,
+        summary: expect.stringMatching(/^AAPL: [\d,.]+ USD/),
+      },
+    ]);
     expect(reply.reply).toMatch(/^Per the tool: AAPL: [\d,.]+ USD/);
 
     const [ask, answer] = bodies();
@@ -56,7 +80,17 @@ describe('manual loop with a Chat Completions model', () => {
     expect(ask!.messages[0]!.content).toMatch(/never guess a price/);
     const names = ask!.tools!.map((t) => t.function.name);
     expect(names.slice(0, 2)).toEqual(['calculator', 'weather']); // local tools first, as the Agents SDK loop offers them
-    expect(names).toEqual(expect.arrayContaining(['stock_price', 'calculate_roi', 'get_ip', 'set_jira_project', 'get_jira_metrics', 'track_ip', 'get_ip_history']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'stock_price',
+        'calculate_roi',
+        'get_ip',
+        'set_jira_project',
+        'get_jira_metrics',
+        'track_ip',
+        'get_ip_history',
+      ]),
+    );
     expect(names).not.toContain('close_session'); // the conversation's own, never the model's
     expect(ask!.tools!.find((t) => t.function.name === 'stock_price')!.function.parameters).toMatchObject({
       type: 'object',
@@ -64,15 +98,31 @@ describe('manual loop with a Chat Completions model', () => {
       required: ['symbol'],
     });
     // The IT session's handle is the conversation's: it is not among the arguments the model is offered.
-    expect(Object.keys((ask!.tools!.find((t) => t.function.name === 'track_ip')!.function.parameters as { properties: object }).properties)).not.toContain('session_id');
+    expect(
+      Object.keys(
+        (ask!.tools!.find((t) => t.function.name === 'track_ip')!.function.parameters as { properties: object })
+          .properties,
+      ),
+    ).not.toContain('session_id');
     expect(answer!.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool']);
-    expect(answer!.messages[2]).toMatchObject({ role: 'assistant', tool_calls: [{ id: 'call_1_0', type: 'function', function: { name: 'stock_price', arguments: '{"symbol":"AAPL"}' } }] });
-    expect(answer!.messages[3]).toMatchObject({ role: 'tool', tool_call_id: 'call_1_0', content: expect.stringMatching(/^AAPL: /) });
+    expect(answer!.messages[2]).toMatchObject({
+      role: 'assistant',
+      tool_calls: [
+        { id: 'call_1_0', type: 'function', function: { name: 'stock_price', arguments: '{"symbol":"AAPL"}' } },
+      ],
+    });
+    expect(answer!.messages[3]).toMatchObject({
+      role: 'tool',
+      tool_call_id: 'call_1_0',
+      content: expect.stringMatching(/^AAPL: /),
+    });
     expect(model.requests.at(-1)!.headers.authorization).toBe(`Bearer ${API_KEY}`);
 
     // Each planning call is a scheduled activity for a remote model; the key appears nowhere in the history.
     const history = await conversation.fetchHistory();
-    const planned = history.events!.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'planNextAction');
+    const planned = history.events!.filter(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'planNextAction',
+    );
     expect(planned).toHaveLength(2);
     const text = historyText(history);
     expect(text).toContain('What is the stock price of AAPL?');
@@ -87,7 +137,10 @@ describe('manual loop with a Chat Completions model', () => {
       { toolCalls: [{ name: 'stock_price', arguments: { symbol: 'MSFT' } }] },
       (body) => {
         price = /MSFT: ([\d.,]+) USD/.exec(lastToolResult(body))?.[1]?.replace(/,/g, '') ?? 'missing';
-        return { toolCalls: [{ name: 'calculator', arguments: { expression: `${price} * 10` } }], text: 'Now the value of 10 shares.' };
+        return {
+          toolCalls: [{ name: 'calculator', arguments: { expression: `${price} * 10` } }],
+          text: 'Now the value of 10 shares.',
+        };
       },
       (body) => ({ text: `Ten shares: ${lastToolResult(body)}` }),
     );
@@ -100,15 +153,30 @@ describe('manual loop with a Chat Completions model', () => {
     expect(reply.reply).toMatch(/^Ten shares: .* = [\d.,]+/);
     expect(bodies()).toHaveLength(3);
     // The third request holds the whole turn, in order: the question, call, result, the model's words with its call, result.
-    expect(bodies()[2]!.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool', 'assistant', 'tool']);
-    expect(bodies()[2]!.messages[4]).toMatchObject({ content: 'Now the value of 10 shares.', tool_calls: [{ function: { name: 'calculator' } }] });
+    expect(bodies()[2]!.messages.map((m) => m.role)).toEqual([
+      'system',
+      'user',
+      'assistant',
+      'tool',
+      'assistant',
+      'tool',
+    ]);
+    expect(bodies()[2]!.messages[4]).toMatchObject({
+      content: 'Now the value of 10 shares.',
+      tool_calls: [{ function: { name: 'calculator' } }],
+    });
   });
 
   it('runs the calls of one step side by side, each result under its own call id', async () => {
     const conversation = await newConversation();
     const bodies = bodiesFrom(model.bodies.length);
     model.push(
-      { toolCalls: [{ name: 'weather', arguments: { city: 'Paris' } }, { name: 'calculator', arguments: { expression: '2 + 2' } }] },
+      {
+        toolCalls: [
+          { name: 'weather', arguments: { city: 'Paris' } },
+          { name: 'calculator', arguments: { expression: '2 + 2' } },
+        ],
+      },
       { text: 'Both done.' },
     );
     const reply = await conversations.send(conversation, 'Weather in Paris, and 2 + 2?');
@@ -120,12 +188,17 @@ describe('manual loop with a Chat Completions model', () => {
     expect(first!.messages).toHaveLength(2);
   });
 
-  it('remembers earlier turns and keeps the IT session handle out of the model\'s sight', async () => {
+  it("remembers earlier turns and keeps the IT session handle out of the model's sight", async () => {
     const conversation = await newConversation();
     const bodies = bodiesFrom(model.bodies.length);
-    model.push({ toolCalls: [{ name: 'set_jira_project', arguments: { project: 'OPS' } }] }, { text: 'Project set to OPS.' });
+    model.push(
+      { toolCalls: [{ name: 'set_jira_project', arguments: { project: 'OPS' } }] },
+      { text: 'Project set to OPS.' },
+    );
     await conversations.send(conversation, 'Set the JIRA project to OPS');
-    model.push({ toolCalls: [{ name: 'get_jira_metrics', arguments: {} }] }, (body) => ({ text: lastToolResult(body).split('\n')[0]! }));
+    model.push({ toolCalls: [{ name: 'get_jira_metrics', arguments: {} }] }, (body) => ({
+      text: lastToolResult(body).split('\n')[0]!,
+    }));
     const reply = await conversations.send(conversation, 'Get JIRA metrics');
     expect(reply.toolCalls).toEqual([expect.objectContaining({ tool: 'get_jira_metrics', arguments: {}, ok: true })]);
     expect(reply.reply).toMatch(/OPS/); // the session the first turn opened, found by the handle the workflow kept
@@ -133,27 +206,50 @@ describe('manual loop with a Chat Completions model', () => {
     expect(transcript.itSessionId).toEqual(expect.any(String));
     // Turn 2's first request carries turn 1 whole. The model never passed the handle (the workflow put it in the
     // calls), and no schema it was offered asks for one.
-    expect(bodies()[2]!.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool', 'assistant', 'user']);
-    expect(JSON.stringify(bodies().flatMap((b) => b.messages.flatMap((m) => m.tool_calls ?? [])))).not.toContain('session_id');
+    expect(bodies()[2]!.messages.map((m) => m.role)).toEqual([
+      'system',
+      'user',
+      'assistant',
+      'tool',
+      'assistant',
+      'user',
+    ]);
+    expect(JSON.stringify(bodies().flatMap((b) => b.messages.flatMap((m) => m.tool_calls ?? [])))).not.toContain(
+      'session_id',
+    );
     expect(JSON.stringify(bodies().map((b) => b.tools))).not.toContain('"session_id"');
   });
 
   it('tells the model about a tool that does not exist, and lets it recover', async () => {
     const conversation = await newConversation();
-    model.push({ toolCalls: [{ name: 'launch_rockets', arguments: {} }] }, (body) => ({ text: `Tool said: ${lastToolResult(body)}` }));
+    model.push({ toolCalls: [{ name: 'launch_rockets', arguments: {} }] }, (body) => ({
+      text: `Tool said: ${lastToolResult(body)}`,
+    }));
     const reply = await conversations.send(conversation, 'Launch the rockets');
     expect(reply.toolCalls).toEqual([]);
-    expect(reply.reply).toMatch(/^Tool said: Error: there is no tool named "launch_rockets"; the tools are: calculator, weather, /);
+    expect(reply.reply).toMatch(
+      /^Tool said: Error: there is no tool named "launch_rockets"; the tools are: calculator, weather, /,
+    );
   });
 
   it('stops at the step bound with an honest reply, and the next turn goes on', async () => {
-    const bounded = stack.conversationsWith({ model: MODEL, agentLoop: 'manual', maxStepsPerTurn: 3, modelCalls: { timeoutMs: 10_000, maxAttempts: 3 } });
+    const bounded = stack.conversationsWith({
+      model: MODEL,
+      agentLoop: 'manual',
+      maxStepsPerTurn: 3,
+      modelCalls: { timeoutMs: 10_000, maxAttempts: 3 },
+    });
     const conversation = await bounded.start();
     const bodies = bodiesFrom(model.bodies.length);
-    for (let n = 1; n <= 3; n++) model.push({ toolCalls: [{ name: 'calculator', arguments: { expression: `${n} + ${n}` } }] });
+    for (let n = 1; n <= 3; n++)
+      model.push({ toolCalls: [{ name: 'calculator', arguments: { expression: `${n} + ${n}` } }] });
     const reply = await bounded.send(conversation, 'Keep adding');
     expect(bodies()).toHaveLength(3);
-    expect(reply.toolCalls.map((c) => c.arguments)).toEqual([{ expression: '1 + 1' }, { expression: '2 + 2' }, { expression: '3 + 3' }]);
+    expect(reply.toolCalls.map((c) => c.arguments)).toEqual([
+      { expression: '1 + 1' },
+      { expression: '2 + 2' },
+      { expression: '3 + 3' },
+    ]);
     expect(reply.reply).toMatch(/limit of 3 planning steps.*still asking for tools \(most recently calculator\)/);
 
     model.push({ text: 'Done now.' });
@@ -162,15 +258,20 @@ describe('manual loop with a Chat Completions model', () => {
     expect(bodies()[3]!.messages.filter((m) => m.role === 'tool')).toHaveLength(3);
   });
 
-  it('retries a decision it cannot act on, within the activity\'s attempts', async () => {
+  it("retries a decision it cannot act on, within the activity's attempts", async () => {
     const conversation = await newConversation();
     const bodies = bodiesFrom(model.bodies.length);
-    model.push({ toolCalls: [{ name: 'calculator', arguments: '{"expression": "1 +' }] }, { text: 'Second try worked.' });
+    model.push(
+      { toolCalls: [{ name: 'calculator', arguments: '{"expression": "1 +' }] },
+      { text: 'Second try worked.' },
+    );
     const reply = await conversations.send(conversation, 'What is 1 + 1?');
     expect(reply).toMatchObject({ reply: 'Second try worked.', toolCalls: [] });
     expect(bodies()).toHaveLength(2);
     const history = await conversation.fetchHistory();
-    const failed = history.events!.find((e) => e.activityTaskStartedEventAttributes && (e.activityTaskStartedEventAttributes.attempt ?? 0) > 1);
+    const failed = history.events!.find(
+      (e) => e.activityTaskStartedEventAttributes && (e.activityTaskStartedEventAttributes.attempt ?? 0) > 1,
+    );
     expect(failed).toBeDefined();
   });
 
@@ -179,7 +280,9 @@ describe('manual loop with a Chat Completions model', () => {
     const bodies = bodiesFrom(model.bodies.length);
     model.push({ status: 401, error: 'Incorrect API key provided' });
     const reply = await conversations.send(conversation, 'What is 3 + 3?');
-    expect(reply.reply).toMatch(/^Sorry, I could not finish this turn: the model endpoint answered 401.*Incorrect API key provided/);
+    expect(reply.reply).toMatch(
+      /^Sorry, I could not finish this turn: the model endpoint answered 401.*Incorrect API key provided/,
+    );
     expect(bodies()).toHaveLength(1);
     model.push({ text: 'Back again.' });
     expect((await conversations.send(conversation, 'Hello?')).reply).toBe('Back again.');

@@ -11,8 +11,17 @@ import { toChatMessages } from '../../orchestrator/manual/chat-messages';
 import type { PlanRequest } from '../../orchestrator/manual/decision';
 import { ActionPlanner } from '../../orchestrator/manual/planner';
 
-const tools = [calculatorTool, weatherTool].map((t) => ({ name: t.name, description: t.description, parameters: t.parameters as Record<string, unknown> }));
-const request = (history: PlanRequest['history'], model = 'offline'): PlanRequest => ({ model, instructions: 'Be brief.', history, tools });
+const tools = [calculatorTool, weatherTool].map((t) => ({
+  name: t.name,
+  description: t.description,
+  parameters: t.parameters as Record<string, unknown>,
+}));
+const request = (history: PlanRequest['history'], model = 'offline'): PlanRequest => ({
+  model,
+  instructions: 'Be brief.',
+  history,
+  tools,
+});
 
 describe('AGENT_LOOP', () => {
   const parse = (env: Record<string, string>) => orchestratorSection.parse(env, () => undefined);
@@ -30,12 +39,40 @@ describe('the manual loop history as Chat Completions messages', () => {
   it('keeps the order, joins the calls of one step into one assistant message, and puts each result under its call id', () => {
     const messages = toChatMessages('Be brief.', [
       { role: 'user', content: 'Weather in Paris and 2 + 2?' },
-      { type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: 'Looking both up.' }] },
+      {
+        type: 'message',
+        role: 'assistant',
+        status: 'completed',
+        content: [{ type: 'output_text', text: 'Looking both up.' }],
+      },
       { type: 'function_call', callId: 'c1', name: 'weather', arguments: '{"city":"Paris"}', status: 'completed' },
-      { type: 'function_call', callId: 'c2', name: 'calculator', arguments: '{"expression":"2 + 2"}', status: 'completed' },
-      { type: 'function_call_result', callId: 'c1', name: 'weather', status: 'completed', output: { type: 'text', text: 'Paris: 12 °C' } },
-      { type: 'function_call_result', callId: 'c2', name: 'calculator', status: 'completed', output: { type: 'text', text: '2 + 2 = 4' } },
-      { type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: '12 °C, and 4.' }] },
+      {
+        type: 'function_call',
+        callId: 'c2',
+        name: 'calculator',
+        arguments: '{"expression":"2 + 2"}',
+        status: 'completed',
+      },
+      {
+        type: 'function_call_result',
+        callId: 'c1',
+        name: 'weather',
+        status: 'completed',
+        output: { type: 'text', text: 'Paris: 12 °C' },
+      },
+      {
+        type: 'function_call_result',
+        callId: 'c2',
+        name: 'calculator',
+        status: 'completed',
+        output: { type: 'text', text: '2 + 2 = 4' },
+      },
+      {
+        type: 'message',
+        role: 'assistant',
+        status: 'completed',
+        content: [{ type: 'output_text', text: '12 °C, and 4.' }],
+      },
     ]);
     expect(messages).toEqual([
       { role: 'system', content: 'Be brief.' },
@@ -60,19 +97,36 @@ describe('the planner, offline', () => {
 
   it('plans a tool call from the question, then answers from its result', async () => {
     const first = await planner.plan(request([{ role: 'user', content: 'Calculate 15 * 23' }]));
-    expect(first).toEqual({ kind: 'tool_calls', calls: [{ id: expect.any(String), name: 'calculator', arguments: { expression: '15 * 23' } }] });
+    expect(first).toEqual({
+      kind: 'tool_calls',
+      calls: [{ id: expect.any(String), name: 'calculator', arguments: { expression: '15 * 23' } }],
+    });
     const call = first.kind === 'tool_calls' ? first.calls[0]! : undefined;
     const second = await planner.plan(
       request([
         { role: 'user', content: 'Calculate 15 * 23' },
-        { type: 'function_call', callId: call!.id, name: 'calculator', arguments: JSON.stringify(call!.arguments), status: 'completed' },
-        { type: 'function_call_result', callId: call!.id, name: 'calculator', status: 'completed', output: { type: 'text', text: '15 * 23 = 345' } },
+        {
+          type: 'function_call',
+          callId: call!.id,
+          name: 'calculator',
+          arguments: JSON.stringify(call!.arguments),
+          status: 'completed',
+        },
+        {
+          type: 'function_call_result',
+          callId: call!.id,
+          name: 'calculator',
+          status: 'completed',
+          output: { type: 'text', text: '15 * 23 = 345' },
+        },
       ]),
     );
     expect(second).toEqual({ kind: 'answer', text: expect.stringContaining('345') });
   });
 
   it('refuses a model this worker has no endpoint for, naming what to configure', async () => {
-    await expect(planner.plan(request([{ role: 'user', content: 'hi' }], 'gpt-4o-mini'))).rejects.toThrow(/no OPENAI_API_KEY or OPENAI_BASE_URL/);
+    await expect(planner.plan(request([{ role: 'user', content: 'hi' }], 'gpt-4o-mini'))).rejects.toThrow(
+      /no OPENAI_API_KEY or OPENAI_BASE_URL/,
+    );
   });
 });

@@ -66,23 +66,34 @@ describe('orchestrator worker crash mid-turn, manual loop', () => {
     const { temporal } = testConfig();
     const financeClient = new Client({ connection: stack.client.connection, namespace: temporal.namespaces.finance });
     const runs: string[] = [];
-    for await (const wf of financeClient.workflow.list({ query: `WorkflowType = 'stockPriceWorkflow' AND TaskQueue = '${stack.finance.taskQueue}'` })) {
+    for await (const wf of financeClient.workflow.list({
+      query: `WorkflowType = 'stockPriceWorkflow' AND TaskQueue = '${stack.finance.taskQueue}'`,
+    })) {
       runs.push(wf.workflowId);
     }
     expect(runs).toHaveLength(1);
 
     // The MCP call activity was retried after the crash (same activity, attempt 2+), not scheduled twice.
     const history = await conversation.fetchHistory();
-    const scheduled = history.events!.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'callMcpTool');
+    const scheduled = history.events!.filter(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'callMcpTool',
+    );
     expect(scheduled).toHaveLength(1);
     const { runId } = await conversation.describe();
     const key = `${conversation.workflowId}:${runId.slice(0, 8)}:${scheduled[0]!.activityTaskScheduledEventAttributes!.activityId}`;
     expect(runs[0]).toBe(keyedWorkflowId('stock_price', undefined, key));
-    const started = history.events!.find((e) => e.activityTaskStartedEventAttributes && e.activityTaskStartedEventAttributes.scheduledEventId?.toString() === scheduled[0]!.eventId?.toString());
+    const started = history.events!.find(
+      (e) =>
+        e.activityTaskStartedEventAttributes &&
+        e.activityTaskStartedEventAttributes.scheduledEventId?.toString() === scheduled[0]!.eventId?.toString(),
+    );
     expect(started!.activityTaskStartedEventAttributes!.attempt).toBeGreaterThan(1);
 
     // The history and transcript survived: a follow-up reads the previous call from the loop's history.
-    expect((await stack.conversations.send(conversation, 'and MSFT?')).toolCalls[0]).toMatchObject({ tool: 'stock_price', arguments: { symbol: 'MSFT' } });
+    expect((await stack.conversations.send(conversation, 'and MSFT?')).toolCalls[0]).toMatchObject({
+      tool: 'stock_price',
+      arguments: { symbol: 'MSFT' },
+    });
     const transcript = await stack.conversations.transcript(conversation);
     expect(transcript.entries.filter((e) => e.kind === 'user').map((e) => (e as { text: string }).text)).toEqual([
       'Calculate 15 * 23',

@@ -25,20 +25,27 @@ describe('a tool server that is down', () => {
     const transcript = await stack.conversations.transcript(conversation);
     expect(transcript.unavailableServers.finance).toMatch(/ECONNREFUSED/);
     expect(transcript.tools).toContain('track_ip');
-    expect((await stack.conversations.send(conversation, 'Track my IP address')).toolCalls[0]).toMatchObject({ tool: 'track_ip', ok: true });
+    expect((await stack.conversations.send(conversation, 'Track my IP address')).toolCalls[0]).toMatchObject({
+      tool: 'track_ip',
+      ok: true,
+    });
   });
 });
 
 describe('a tool server that goes away mid-conversation', () => {
   let stack: OrchestratorStack;
   beforeAll(async () => {
-    stack = await startOrchestratorStack({ input: { model: 'offline', toolCalls: { timeoutMs: 5_000, maxAttempts: 3 } } });
+    stack = await startOrchestratorStack({
+      input: { model: 'offline', toolCalls: { timeoutMs: 5_000, maxAttempts: 3 } },
+    });
   });
   afterAll(() => stack?.close());
 
   it('the call fails after bounded retries and the reply explains it', async () => {
     const conversation = await stack.conversations.start();
-    expect((await stack.conversations.send(conversation, 'What is the stock price of AAPL?')).toolCalls[0]).toMatchObject({ ok: true });
+    expect(
+      (await stack.conversations.send(conversation, 'What is the stock price of AAPL?')).toolCalls[0],
+    ).toMatchObject({ ok: true });
     await stack.finance.http.close();
     const reply = await stack.conversations.send(conversation, 'What is the stock price of MSFT?');
     expect(reply.toolCalls).toEqual([expect.objectContaining({ tool: 'stock_price', ok: false })]);

@@ -6,7 +6,11 @@
  */
 import { financeToolNames } from '../../tool-workers/finance/tools';
 import { itToolNames } from '../../tool-workers/it/tools';
-import { CLIENT_CAPABILITIES_META_KEY, PROTOCOL_VERSION_META_KEY, type CallToolResult } from '@modelcontextprotocol/client';
+import {
+  CLIENT_CAPABILITIES_META_KEY,
+  PROTOCOL_VERSION_META_KEY,
+  type CallToolResult,
+} from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { McpAuthConfig } from '../../shared/config';
 import { MCP_PROTOCOL_VERSION, McpCallError, McpClientPool } from '../../orchestrator/mcp/client-pool';
@@ -16,7 +20,9 @@ import { startToolServers, type ToolServers } from '../support/tool-servers';
 import { startRecordingProxy, type RecordingProxy } from './recording-proxy';
 
 const TOKEN = 'tok_pool_test_3c9d1e';
-const auth: McpAuthConfig = { staticTokens: [{ subject: 'orchestrator', token: TOKEN, scopes: ['tools.read', 'tools.write'] }] };
+const auth: McpAuthConfig = {
+  staticTokens: [{ subject: 'orchestrator', token: TOKEN, scopes: ['tools.read', 'tools.write'] }],
+};
 const HANDLE = /^[A-Za-z0-9_-]{16,128}$/;
 
 let servers: ToolServers;
@@ -33,8 +39,10 @@ afterAll(async () => {
   await servers?.close();
 });
 
-const sessionOf = (result: CallToolResult) => (result.structuredContent as Record<string, unknown> | undefined)?.[itSessionContract.handleArgument];
-const errorKindOf = (result: CallToolResult) => (result._meta as Record<string, unknown> | undefined)?.[itSessionContract.errorMetaKey];
+const sessionOf = (result: CallToolResult) =>
+  (result.structuredContent as Record<string, unknown> | undefined)?.[itSessionContract.handleArgument];
+const errorKindOf = (result: CallToolResult) =>
+  (result._meta as Record<string, unknown> | undefined)?.[itSessionContract.errorMetaKey];
 
 describe('McpClientPool', () => {
   it('speaks 2026-07-28: one discover, then one HTTP request per call on one keep-alive connection', async () => {
@@ -42,7 +50,12 @@ describe('McpClientPool', () => {
     const seen = financeProxy.requests.length;
     try {
       const call = (i: number) =>
-        pool.callTool('finance', { name: 'calculate_roi', arguments: { principal: 1000 + i, annual_rate: 0.05, years: 1 }, idempotencyKey: `pool-test-${i}`, onBehalfOf: 'dana' });
+        pool.callTool('finance', {
+          name: 'calculate_roi',
+          arguments: { principal: 1000 + i, annual_rate: 0.05, years: 1 },
+          idempotencyKey: `pool-test-${i}`,
+          onBehalfOf: 'dana',
+        });
       expect((await call(0)).isError).toBeFalsy();
       const warm = { connections: financeProxy.connections, sent: pool.requestsSent };
       expect(warm.sent).toBe(2); // server/discover, then the call
@@ -70,7 +83,11 @@ describe('McpClientPool', () => {
   });
 
   it('lists tools with their cache hints, asking the server each time (the workflow keeps the list)', async () => {
-    const pool = new McpClientPool({ servers: { finance: financeProxy.url, it: itProxy.url }, requestTimeoutMs: 10_000, token: TOKEN });
+    const pool = new McpClientPool({
+      servers: { finance: financeProxy.url, it: itProxy.url },
+      requestTimeoutMs: 10_000,
+      token: TOKEN,
+    });
     try {
       const finance = await pool.listTools('finance');
       expect(finance.tools.map((t) => t.name)).toEqual([...financeToolNames]);
@@ -84,7 +101,9 @@ describe('McpClientPool', () => {
       const byName = new Map(it.tools.map((t) => [t.name, t]));
       expect([...byName.keys()].sort()).toEqual([...itToolNames].sort());
       for (const name of ['set_jira_project', 'get_jira_metrics', 'track_ip', 'get_ip_history', 'close_session']) {
-        expect(Object.keys(byName.get(name)!.inputSchema.properties ?? {}), name).toContain(itSessionContract.handleArgument);
+        expect(Object.keys(byName.get(name)!.inputSchema.properties ?? {}), name).toContain(
+          itSessionContract.handleArgument,
+        );
       }
     } finally {
       await pool.close();
@@ -106,7 +125,9 @@ describe('McpClientPool', () => {
       const noSession = await second.callTool('it', { name: 'get_ip_history', arguments: {} });
       expect(noSession.isError).toBe(true);
 
-      expect((await second.callTool('it', { name: 'close_session', arguments: { session_id: handle } })).isError).toBeFalsy();
+      expect(
+        (await second.callTool('it', { name: 'close_session', arguments: { session_id: handle } })).isError,
+      ).toBeFalsy();
       const gone = await first.callTool('it', { name: 'get_ip_history', arguments: { session_id: handle } });
       expect(gone.isError).toBe(true);
       expect(errorKindOf(gone)).toBe(itSessionContract.notFound);
@@ -118,13 +139,28 @@ describe('McpClientPool', () => {
 
   it('classifies a server that is down as unreachable, and an unknown tool or a wrong token as rejected', async () => {
     const down = `http://127.0.0.1:${await freePort()}/mcp`;
-    const pool = new McpClientPool({ servers: { finance: down, real: financeProxy.url }, requestTimeoutMs: 2_000, token: TOKEN });
-    const stranger = new McpClientPool({ servers: { finance: financeProxy.url }, requestTimeoutMs: 2_000, token: 'not-the-token' });
+    const pool = new McpClientPool({
+      servers: { finance: down, real: financeProxy.url },
+      requestTimeoutMs: 2_000,
+      token: TOKEN,
+    });
+    const stranger = new McpClientPool({
+      servers: { finance: financeProxy.url },
+      requestTimeoutMs: 2_000,
+      token: 'not-the-token',
+    });
     try {
       const failure = await pool.listTools('finance').catch((e: unknown) => e);
       expect(failure).toBeInstanceOf(McpCallError);
-      expect(failure).toMatchObject({ kind: 'unreachable', message: expect.stringMatching(/finance MCP server is unreachable at http:\/\/127\.0\.0\.1:\d+\/mcp: ECONNREFUSED/) });
-      await expect(pool.callTool('real', { name: 'no_such_tool', arguments: {} })).rejects.toMatchObject({ kind: 'rejected' });
+      expect(failure).toMatchObject({
+        kind: 'unreachable',
+        message: expect.stringMatching(
+          /finance MCP server is unreachable at http:\/\/127\.0\.0\.1:\d+\/mcp: ECONNREFUSED/,
+        ),
+      });
+      await expect(pool.callTool('real', { name: 'no_such_tool', arguments: {} })).rejects.toMatchObject({
+        kind: 'rejected',
+      });
       await expect(stranger.listTools('finance')).rejects.toMatchObject({ kind: 'rejected' });
     } finally {
       await pool.close();

@@ -33,7 +33,9 @@ describe('Nexus operations survive a worker crash', () => {
     const config = testConfig();
     const taskQueue = uniqueTaskQueue('it-nexus-crash');
     const endpoint = `test-it-crash-${randomUUID().slice(0, 8)}`;
-    await ensureNexusEndpoints(stack.client.connection, [{ name: endpoint, namespace: config.temporal.namespaces.it, taskQueue }]);
+    await ensureNexusEndpoints(stack.client.connection, [
+      { name: endpoint, namespace: config.temporal.namespaces.it, taskQueue },
+    ]);
     const env = {
       TEMPORAL_ADDRESS: config.temporal.address,
       IT_TASK_QUEUE: taskQueue,
@@ -81,8 +83,15 @@ describe('Nexus operations survive a worker crash', () => {
     expect(await count('itSessionWorkflow')).toBe(1);
     const { itSessionId } = await conversations.transcript(conversation);
     const sessions: { workflowId: string }[] = [];
-    for await (const wf of it.workflow.list({ query: `WorkflowType = 'itSessionWorkflow' AND TaskQueue = '${taskQueue}'` })) sessions.push(wf);
-    const state = (await it.workflow.getHandle(sessions[0]!.workflowId).query('sessionState')) as { session_id: string; operations: number; ip_history_total: number };
+    for await (const wf of it.workflow.list({
+      query: `WorkflowType = 'itSessionWorkflow' AND TaskQueue = '${taskQueue}'`,
+    }))
+      sessions.push(wf);
+    const state = (await it.workflow.getHandle(sessions[0]!.workflowId).query('sessionState')) as {
+      session_id: string;
+      operations: number;
+      ip_history_total: number;
+    };
     expect(state).toMatchObject({ session_id: itSessionId, operations: 1, ip_history_total: 1 });
   });
 });
@@ -100,10 +109,16 @@ describe('missing Nexus endpoints', () => {
     });
     const code = await new Promise<number | null>((resolve) => proc.child.once('exit', (c) => resolve(c)));
     expect(code).toBe(1);
-    const lines = proc.output().trim().split('\n').filter((l) => l.includes(missing));
+    const lines = proc
+      .output()
+      .trim()
+      .split('\n')
+      .filter((l) => l.includes(missing));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(`Nexus endpoint ${missing} does not exist`);
-    expect(lines[0]).toContain(`temporal operator nexus endpoint create --name ${missing} --target-namespace ${config.temporal.namespaces.finance}`);
+    expect(lines[0]).toContain(
+      `temporal operator nexus endpoint create --name ${missing} --target-namespace ${config.temporal.namespaces.finance}`,
+    );
     expect(lines[0]).toContain('npm run temporal');
   });
 });

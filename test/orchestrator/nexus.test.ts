@@ -35,7 +35,11 @@ afterAll(() => stack?.close());
 
 type HistoryEvent = {
   eventType?: unknown;
-  nexusOperationScheduledEventAttributes?: { endpoint?: string | null; service?: string | null; operation?: string | null } | null;
+  nexusOperationScheduledEventAttributes?: {
+    endpoint?: string | null;
+    service?: string | null;
+    operation?: string | null;
+  } | null;
   activityTaskScheduledEventAttributes?: { activityType?: { name?: string | null } | null } | null;
 };
 
@@ -48,7 +52,9 @@ describe('every sample question over Nexus (TOOL_TRANSPORT=nexus)', () => {
 
   it('made every remote call, and discovery, a Nexus operation in the conversation history, and no MCP activity', async () => {
     const { events } = await conversation.fetchHistory();
-    const operations = (events as HistoryEvent[]).flatMap((e) => (e.nexusOperationScheduledEventAttributes ? [e.nexusOperationScheduledEventAttributes] : []));
+    const operations = (events as HistoryEvent[]).flatMap((e) =>
+      e.nexusOperationScheduledEventAttributes ? [e.nexusOperationScheduledEventAttributes] : [],
+    );
     expect(operations.map((o) => o.operation)).toEqual([
       'list_tools',
       'list_tools',
@@ -63,7 +69,9 @@ describe('every sample question over Nexus (TOOL_TRANSPORT=nexus)', () => {
     expect(new Set(operations.map((o) => `${o.endpoint}/${o.service}`))).toEqual(
       new Set([`${stack.nexusEndpoints.finance}/finance`, `${stack.nexusEndpoints.it}/it`]),
     );
-    const activities = (events as HistoryEvent[]).flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType?.name] : []));
+    const activities = (events as HistoryEvent[]).flatMap((e) =>
+      e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType?.name] : [],
+    );
     expect(activities.filter((name) => name === 'callMcpTool' || name === 'discoverMcpTools')).toEqual([]);
   });
 
@@ -72,13 +80,19 @@ describe('every sample question over Nexus (TOOL_TRANSPORT=nexus)', () => {
     expect(itSessionId).toMatch(/^[A-Za-z0-9_-]{22}$/);
     // Nexus calls carry no caller (the anonymous scope, as MCP without a token): the session lives in that scope.
     const session = stack.it.client.workflow.getHandle(itSessionWorkflowId(itSessionId!));
-    const state = (await session.query('sessionState')) as { jira_project: string; ip_history_total: number; operations: number };
+    const state = (await session.query('sessionState')) as {
+      jira_project: string;
+      ip_history_total: number;
+      operations: number;
+    };
     expect(state).toMatchObject({ jira_project: 'DEMO', ip_history_total: 1, operations: 2 });
   });
 
   it('records who the call was for, from the Nexus headers, in the tool workflow memo as MCP does', async () => {
     const found: { memo?: Record<string, unknown> }[] = [];
-    for await (const wf of stack.finance.client.workflow.list({ query: `WorkflowType = 'stockPriceWorkflow' AND TaskQueue = '${stack.finance.taskQueue}'` })) {
+    for await (const wf of stack.finance.client.workflow.list({
+      query: `WorkflowType = 'stockPriceWorkflow' AND TaskQueue = '${stack.finance.taskQueue}'`,
+    })) {
       found.push(wf);
     }
     expect(found).toHaveLength(1);
@@ -90,7 +104,15 @@ describe('every sample question over Nexus (TOOL_TRANSPORT=nexus)', () => {
     const handle = await stack.client.workflow.start('conversationWorkflow', {
       taskQueue: stack.taskQueue,
       workflowId: `conversation-nexus-identity-${Date.now()}`,
-      args: [{ ...conversationInput(testConfig().orchestrator, { model: 'offline', toolTransport: 'nexus', nexusEndpoints: stack.nexusEndpoints }) }],
+      args: [
+        {
+          ...conversationInput(testConfig().orchestrator, {
+            model: 'offline',
+            toolTransport: 'nexus',
+            nexusEndpoints: stack.nexusEndpoints,
+          }),
+        },
+      ],
       memo: { [NEXUS_IDENTITY_MEMO]: { caller: 'alice', onBehalfOf: 'bob' } },
     });
     const asAlice = handle as unknown as ConversationHandle;
@@ -102,43 +124,66 @@ describe('every sample question over Nexus (TOOL_TRANSPORT=nexus)', () => {
     })) {
       if ((wf.memo as { caller?: unknown } | undefined)?.caller === 'alice') quotes.push(wf);
     }
-    expect(quotes.map((q) => q.memo)).toEqual([expect.objectContaining({ tool: 'stock_price', caller: 'alice', onBehalfOf: 'bob' })]);
+    expect(quotes.map((q) => q.memo)).toEqual([
+      expect.objectContaining({ tool: 'stock_price', caller: 'alice', onBehalfOf: 'bob' }),
+    ]);
     const { itSessionId } = await conversations.transcript(asAlice);
     // The session lives in alice's scope; the same handle names nothing in the anonymous one.
-    const state = (await stack.it.client.workflow.getHandle(itSessionWorkflowId(itSessionId!, 'alice')).query('sessionState')) as { jira_project: string };
+    const state = (await stack.it.client.workflow
+      .getHandle(itSessionWorkflowId(itSessionId!, 'alice'))
+      .query('sessionState')) as { jira_project: string };
     expect(state.jira_project).toBe('OPS');
-    await expect(stack.it.client.workflow.getHandle(itSessionWorkflowId(itSessionId!)).describe()).rejects.toThrow(/not found/i);
+    await expect(stack.it.client.workflow.getHandle(itSessionWorkflowId(itSessionId!)).describe()).rejects.toThrow(
+      /not found/i,
+    );
   });
 
   it('a tool that fails for good (an unknown Jira project) is an error the model reads at once, not a retried operation', async () => {
     const c = await conversations.start();
     const reply = await conversations.send(c, 'Jira metrics for project NOPE');
-    expect(reply.toolCalls).toEqual([expect.objectContaining({ tool: 'get_jira_metrics', arguments: { project: 'NOPE' }, ok: false })]);
+    expect(reply.toolCalls).toEqual([
+      expect.objectContaining({ tool: 'get_jira_metrics', arguments: { project: 'NOPE' }, ok: false }),
+    ]);
     expect(reply.toolCalls[0]!.summary).toMatch(/NOPE/);
     const { events } = await c.fetchHistory();
     const attempts = (events as { nexusOperationScheduledEventAttributes?: unknown; eventType?: unknown }[]).filter(
-      (e) => e.nexusOperationScheduledEventAttributes && (e.nexusOperationScheduledEventAttributes as { operation?: string }).operation === 'get_jira_metrics',
+      (e) =>
+        e.nexusOperationScheduledEventAttributes &&
+        (e.nexusOperationScheduledEventAttributes as { operation?: string }).operation === 'get_jira_metrics',
     );
     expect(attempts).toHaveLength(1);
   });
 
   it('the manual loop reaches the same tools over Nexus, with the same answers', async () => {
-    const manual = stack.conversationsWith({ agentLoop: 'manual', toolTransport: 'nexus', nexusEndpoints: stack.nexusEndpoints });
+    const manual = stack.conversationsWith({
+      agentLoop: 'manual',
+      toolTransport: 'nexus',
+      nexusEndpoints: stack.nexusEndpoints,
+    });
     const c = await manual.start();
-    for (const [question, tool, args, answer] of SAMPLE_QUESTIONS.filter(([, tool]) => ['stock_price', 'set_jira_project', 'get_jira_metrics'].includes(tool))) {
+    for (const [question, tool, args, answer] of SAMPLE_QUESTIONS.filter(([, tool]) =>
+      ['stock_price', 'set_jira_project', 'get_jira_metrics'].includes(tool),
+    )) {
       const reply = await manual.send(c, question);
       expect(reply.toolCalls).toEqual([expect.objectContaining({ tool, arguments: args, ok: true })]);
       expect(reply.reply).toMatch(answer);
     }
     const { events } = await c.fetchHistory();
-    const operations = (events as HistoryEvent[]).flatMap((e) => (e.nexusOperationScheduledEventAttributes ? [e.nexusOperationScheduledEventAttributes.operation] : []));
+    const operations = (events as HistoryEvent[]).flatMap((e) =>
+      e.nexusOperationScheduledEventAttributes ? [e.nexusOperationScheduledEventAttributes.operation] : [],
+    );
     expect(operations).toEqual(['list_tools', 'list_tools', 'stock_price', 'set_jira_project', 'get_jira_metrics']);
   });
 
   it('replays the recorded history of a Nexus conversation', async () => {
     if (process.env.RECORD_HISTORIES || !existsSync(fixture)) {
       const c = await conversations.start();
-      for (const text of ['What is the stock price of AAPL?', 'Set the JIRA project to DEMO', 'Track my IP address', 'Calculate 15 * 23']) {
+      for (const text of [
+        'What is the stock price of AAPL?',
+        'Set the JIRA project to DEMO',
+        'Track my IP address',
+        'Calculate 15 * 23',
+      ]) {
         await conversations.send(c, text);
       }
       await conversations.end(c, 'recorded');
@@ -147,6 +192,10 @@ describe('every sample question over Nexus (TOOL_TRANSPORT=nexus)', () => {
     }
     const history = JSON.parse(readFileSync(fixture, 'utf8'));
     const plugin = createAgentsPlugin(testConfig().orchestrator);
-    await Worker.runReplayHistory({ workflowBundle: { codePath: prebuiltBundle('orchestrator') }, plugins: [plugin] }, history, 'nexus-recorded');
+    await Worker.runReplayHistory(
+      { workflowBundle: { codePath: prebuiltBundle('orchestrator') }, plugins: [plugin] },
+      history,
+      'nexus-recorded',
+    );
   });
 });

@@ -15,7 +15,6 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-
 describe.each<[AgentLoop, string]>([
   ['agents-sdk', 'conversationWorkflow'],
   ['manual', 'manualConversationWorkflow'],
@@ -40,12 +39,21 @@ describe.each<[AgentLoop, string]>([
   });
 
   it('understands rephrasings and follow-ups', async () => {
-    expect((await ask('how much is MSFT trading at?')).toolCalls[0]).toMatchObject({ tool: 'stock_price', arguments: { symbol: 'MSFT' } });
+    expect((await ask('how much is MSFT trading at?')).toolCalls[0]).toMatchObject({
+      tool: 'stock_price',
+      arguments: { symbol: 'MSFT' },
+    });
     // A follow-up reads the previous call from the conversation's memory.
     expect((await ask('and NVDA?')).toolCalls[0]).toMatchObject({ tool: 'stock_price', arguments: { symbol: 'NVDA' } });
     expect((await ask("what's 2 plus 2 times 3")).reply).toMatch(/\b8\b/);
-    expect((await ask('is it raining in paris')).toolCalls[0]).toMatchObject({ tool: 'weather', arguments: { city: 'Paris' } });
-    expect((await ask('switch the jira project to OPS')).toolCalls[0]).toMatchObject({ tool: 'set_jira_project', arguments: { project: 'OPS' } });
+    expect((await ask('is it raining in paris')).toolCalls[0]).toMatchObject({
+      tool: 'weather',
+      arguments: { city: 'Paris' },
+    });
+    expect((await ask('switch the jira project to OPS')).toolCalls[0]).toMatchObject({
+      tool: 'set_jira_project',
+      arguments: { project: 'OPS' },
+    });
     expect((await ask('which IPs have I tracked?')).toolCalls[0]).toMatchObject({ tool: 'get_ip_history' });
   });
 
@@ -61,7 +69,17 @@ describe.each<[AgentLoop, string]>([
     const assistant = transcript.entries.filter((e) => e.kind === 'assistant');
     expect(assistant.length).toBe(transcript.turns);
     expect(assistant.flatMap((e) => (e.kind === 'assistant' ? e.toolCalls.map((c) => c.tool) : []))).toEqual(
-      expect.arrayContaining(['calculator', 'weather', 'get_ip', 'stock_price', 'calculate_roi', 'set_jira_project', 'get_jira_metrics', 'track_ip', 'get_ip_history']),
+      expect.arrayContaining([
+        'calculator',
+        'weather',
+        'get_ip',
+        'stock_price',
+        'calculate_roi',
+        'set_jira_project',
+        'get_jira_metrics',
+        'track_ip',
+        'get_ip_history',
+      ]),
     );
     expect(transcript.tools).toEqual(expect.arrayContaining(['calculator', 'weather', 'stock_price', 'track_ip']));
   });

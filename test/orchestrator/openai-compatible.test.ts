@@ -17,7 +17,13 @@ let stack: OrchestratorStack;
 
 beforeAll(async () => {
   fake = await startOpenAiChatFake();
-  const provider = new ConversationModelProvider({ kind: 'openai-compatible', model: 'fake-llm', baseUrl: `${fake.url}/v1`, apiKey: API_KEY, api: 'chat_completions' });
+  const provider = new ConversationModelProvider({
+    kind: 'openai-compatible',
+    model: 'fake-llm',
+    baseUrl: `${fake.url}/v1`,
+    apiKey: API_KEY,
+    api: 'chat_completions',
+  });
   stack = await startOrchestratorStack({ modelProvider: provider, input: { model: 'fake-llm' } });
 });
 afterAll(async () => {
@@ -30,15 +36,23 @@ describe('OpenAI-compatible model endpoint', () => {
     const conversation = await stack.conversations.start();
     fake.plan = { tool: 'stock_price', arguments: { symbol: 'AAPL' } };
     const reply = await stack.conversations.send(conversation, 'What is the stock price of AAPL?');
-    expect(reply.toolCalls).toEqual([expect.objectContaining({ tool: 'stock_price', arguments: { symbol: 'AAPL' }, ok: true })]);
+    expect(reply.toolCalls).toEqual([
+      expect.objectContaining({ tool: 'stock_price', arguments: { symbol: 'AAPL' }, ok: true }),
+    ]);
     expect(reply.reply).toMatch(/^From the tool: AAPL: [\d,.]+ USD/);
 
     expect(fake.bodies).toHaveLength(2);
     const [ask, answer] = fake.bodies;
     expect(ask!.model).toBe('fake-llm');
-    expect(ask!.tools!.map((t) => t.function.name)).toEqual(expect.arrayContaining(['stock_price', 'calculate_roi', 'track_ip', 'calculator', 'weather']));
+    expect(ask!.tools!.map((t) => t.function.name)).toEqual(
+      expect.arrayContaining(['stock_price', 'calculate_roi', 'track_ip', 'calculator', 'weather']),
+    );
     const stockTool = ask!.tools!.find((t) => t.function.name === 'stock_price')!;
-    expect(stockTool.function.parameters).toMatchObject({ type: 'object', properties: { symbol: { type: 'string' } }, required: ['symbol'] });
+    expect(stockTool.function.parameters).toMatchObject({
+      type: 'object',
+      properties: { symbol: { type: 'string' } },
+      required: ['symbol'],
+    });
     expect(ask!.messages.at(-1)).toMatchObject({ role: 'user', content: 'What is the stock price of AAPL?' });
     expect(answer!.messages.at(-1)).toMatchObject({ role: 'tool', tool_call_id: 'call_fake_1' });
     expect(fake.requests[0]!.headers.authorization).toBe(`Bearer ${API_KEY}`);
@@ -60,7 +74,13 @@ describe('OpenAI Responses API (the default of the openai provider; OPENAI_API=r
   let responsesStack: OrchestratorStack;
   beforeAll(async () => {
     responses = await startOpenAiResponsesFake();
-    const provider = new ConversationModelProvider({ kind: 'openai-compatible', model: 'fake-gpt', baseUrl: `${responses.url}/v1`, apiKey: API_KEY, api: 'responses' });
+    const provider = new ConversationModelProvider({
+      kind: 'openai-compatible',
+      model: 'fake-gpt',
+      baseUrl: `${responses.url}/v1`,
+      apiKey: API_KEY,
+      api: 'responses',
+    });
     responsesStack = await startOrchestratorStack({ modelProvider: provider, input: { model: 'fake-gpt' } });
   });
   afterAll(async () => {
@@ -76,9 +96,10 @@ describe('OpenAI Responses API (the default of the openai provider; OPENAI_API=r
     expect(reply.reply).toMatch(/^From the tool: .*final value 16,288\.95/);
     const [ask, answer] = responses.bodies;
     expect(ask!.model).toBe('fake-gpt');
-    expect(ask!.tools!.map((t) => t.name)).toEqual(expect.arrayContaining(['calculate_roi', 'get_jira_metrics', 'weather']));
+    expect(ask!.tools!.map((t) => t.name)).toEqual(
+      expect.arrayContaining(['calculate_roi', 'get_jira_metrics', 'weather']),
+    );
     expect(answer!.input.at(-1)).toMatchObject({ type: 'function_call_output', call_id: 'call_fake_1' });
     expect(responses.requests[0]!.headers.authorization).toBe(`Bearer ${API_KEY}`);
   });
 });
-

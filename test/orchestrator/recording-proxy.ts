@@ -9,7 +9,11 @@ export interface RecordedRequest {
   method: string;
   headers: IncomingHttpHeaders;
   /** The parsed JSON-RPC body (undefined for bodiless requests). */
-  body?: { method?: string; params?: Record<string, unknown> & { _meta?: Record<string, unknown> }; [key: string]: unknown };
+  body?: {
+    method?: string;
+    params?: Record<string, unknown> & { _meta?: Record<string, unknown> };
+    [key: string]: unknown;
+  };
 }
 
 export interface RecordingProxy {
@@ -27,9 +31,19 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const raw = Buffer.concat(chunks);
-      proxy.requests.push({ method: req.method ?? '', headers: req.headers, body: raw.length ? JSON.parse(raw.toString('utf8')) : undefined });
+      proxy.requests.push({
+        method: req.method ?? '',
+        headers: req.headers,
+        body: raw.length ? JSON.parse(raw.toString('utf8')) : undefined,
+      });
       const forward = httpRequest(
-        { host: upstream.hostname, port: upstream.port, path: upstream.pathname + upstream.search, method: req.method, headers: { ...req.headers, host: upstream.host } },
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          path: upstream.pathname + upstream.search,
+          method: req.method,
+          headers: { ...req.headers, host: upstream.host },
+        },
         (answer) => {
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);

@@ -42,14 +42,26 @@ const workers: { worker: Worker; running: Promise<void> }[] = [];
 
 async function startTemporal(): Promise<void> {
   const { namespaces } = config.temporal;
-  server = spawnDevServer({ cliPath, address: config.temporal.address, uiPort: config.devServer.uiPort, dbFile, namespaces: [namespaces.finance, namespaces.it], stdio: 'ignore' });
+  server = spawnDevServer({
+    cliPath,
+    address: config.temporal.address,
+    uiPort: config.devServer.uiPort,
+    dbFile,
+    namespaces: [namespaces.finance, namespaces.it],
+    stdio: 'ignore',
+  });
   await waitFor('the Temporal dev server', () => isTemporalServing(config.temporal), 60_000);
 }
 
 const healthz = (url: string) => url.replace(/\/mcp$/, '/healthz');
 
 beforeAll(async () => {
-  const [temporalPort, uiPort, financePort, itPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [temporalPort, uiPort, financePort, itPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   config = parseConfig({
     TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
     TEMPORAL_UI_PORT: String(uiPort),
@@ -110,67 +122,92 @@ afterAll(async () => {
 });
 
 describe('the Temporal server restarts in the middle of a conversation', () => {
-  it('a turn fails clearly while it is down, and the same conversation carries on with its context once it is back', { timeout: 240_000 }, async () => {
-    const client = new Client({ connection: clientConnection!, namespace: config.temporal.namespaces.orchestrator, plugins: [createAgentsPlugin(config.orchestrator)] });
-    const conversations = new Conversations(client, config.orchestrator.taskQueue, conversationInput(config.orchestrator, { toolCalls: { timeoutMs: 10_000, maxAttempts: 3 } }));
-    const conversation = await conversations.start();
+  it(
+    'a turn fails clearly while it is down, and the same conversation carries on with its context once it is back',
+    { timeout: 240_000 },
+    async () => {
+      const client = new Client({
+        connection: clientConnection!,
+        namespace: config.temporal.namespaces.orchestrator,
+        plugins: [createAgentsPlugin(config.orchestrator)],
+      });
+      const conversations = new Conversations(
+        client,
+        config.orchestrator.taskQueue,
+        conversationInput(config.orchestrator, { toolCalls: { timeoutMs: 10_000, maxAttempts: 3 } }),
+      );
+      const conversation = await conversations.start();
 
-    // Before: the conversation opens its IT session and writes to it.
-    expect((await conversations.send(conversation, 'Set the JIRA project to OPS-7')).toolCalls).toEqual([expect.objectContaining({ tool: 'set_jira_project', ok: true })]);
-    expect((await conversations.send(conversation, 'Track my IP address')).toolCalls).toEqual([expect.objectContaining({ tool: 'track_ip', ok: true })]);
-    const before = await conversations.transcript(conversation);
-    expect(before.itSessionId).toEqual(expect.any(String));
+      // Before: the conversation opens its IT session and writes to it.
+      expect((await conversations.send(conversation, 'Set the JIRA project to OPS-7')).toolCalls).toEqual([
+        expect.objectContaining({ tool: 'set_jira_project', ok: true }),
+      ]);
+      expect((await conversations.send(conversation, 'Track my IP address')).toolCalls).toEqual([
+        expect.objectContaining({ tool: 'track_ip', ok: true }),
+      ]);
+      const before = await conversations.transcript(conversation);
+      expect(before.itSessionId).toEqual(expect.any(String));
 
-    // Killed outright, not shut down: whatever the server had acknowledged must be in the file.
-    server!.process.kill('SIGKILL');
-    await server!.exited;
-    // Down: the turn is refused by the client (after its own retries) with an error naming the problem, not a hang;
-    // 60 s bounds liveness only. The chat prints the cause's message, as here.
-    const down = await Promise.race([
-      conversations.send(conversation, 'Get JIRA metrics').then(
-        (reply) => ({ answered: reply.reply }),
-        (err: Error) => ({ error: `${err.message}: ${(err.cause as Error | undefined)?.message}` }),
-      ),
-      new Promise<{ hung: true }>((resolve) => setTimeout(() => resolve({ hung: true }), 60_000).unref()),
-    ]);
-    expect(down).toEqual({ error: expect.stringMatching(/: .*(UNAVAILABLE|connect|ECONNREFUSED)/i) });
+      // Killed outright, not shut down: whatever the server had acknowledged must be in the file.
+      server!.process.kill('SIGKILL');
+      await server!.exited;
+      // Down: the turn is refused by the client (after its own retries) with an error naming the problem, not a hang;
+      // 60 s bounds liveness only. The chat prints the cause's message, as here.
+      const down = await Promise.race([
+        conversations.send(conversation, 'Get JIRA metrics').then(
+          (reply) => ({ answered: reply.reply }),
+          (err: Error) => ({ error: `${err.message}: ${(err.cause as Error | undefined)?.message}` }),
+        ),
+        new Promise<{ hung: true }>((resolve) => setTimeout(() => resolve({ hung: true }), 60_000).unref()),
+      ]);
+      expect(down).toEqual({ error: expect.stringMatching(/: .*(UNAVAILABLE|connect|ECONNREFUSED)/i) });
 
-    await startTemporal();
-    // The IT server's own Temporal client has reconnected (its health check asks Temporal).
-    await waitFor('the IT server to see Temporal again', async () => (await fetch(healthz(config.orchestrator.mcpServers.it))).ok, 60_000);
+      await startTemporal();
+      // The IT server's own Temporal client has reconnected (its health check asks Temporal).
+      await waitFor(
+        'the IT server to see Temporal again',
+        async () => (await fetch(healthz(config.orchestrator.mcpServers.it))).ok,
+        60_000,
+      );
 
-    // After: the same conversation, by the same handle; the turn refused while down is sent again.
-    const metrics = await conversations.send(conversation, 'Get JIRA metrics');
-    expect(metrics.toolCalls).toEqual([expect.objectContaining({ tool: 'get_jira_metrics', ok: true })]);
-    expect(metrics.reply).toMatch(/^OPS \(/); // the project set before the restart
-    const tracked = await conversations.send(conversation, 'Track my IP address');
-    expect(tracked.toolCalls).toEqual([expect.objectContaining({ tool: 'track_ip', ok: true })]);
-    expect(tracked.reply).toContain(`session_id ${before.itSessionId}`);
-    const history = await conversations.send(conversation, 'Show me the IP history');
-    expect(history.reply).toMatch(/^IP history:\n1\. .*\n2\. /);
+      // After: the same conversation, by the same handle; the turn refused while down is sent again.
+      const metrics = await conversations.send(conversation, 'Get JIRA metrics');
+      expect(metrics.toolCalls).toEqual([expect.objectContaining({ tool: 'get_jira_metrics', ok: true })]);
+      expect(metrics.reply).toMatch(/^OPS \(/); // the project set before the restart
+      const tracked = await conversations.send(conversation, 'Track my IP address');
+      expect(tracked.toolCalls).toEqual([expect.objectContaining({ tool: 'track_ip', ok: true })]);
+      expect(tracked.reply).toContain(`session_id ${before.itSessionId}`);
+      const history = await conversations.send(conversation, 'Show me the IP history');
+      expect(history.reply).toMatch(/^IP history:\n1\. .*\n2\. /);
 
-    // Every turn is in the transcript once, in order (the refused one only as sent again), and the conversation kept
-    // its IT session, whose state holds every write of both halves.
-    const after = await conversations.transcript(conversation);
-    expect(after.conversationId).toBe(conversation.workflowId);
-    expect(after.itSessionId).toBe(before.itSessionId);
-    expect(after.entries.filter((e) => e.kind === 'user').map((e) => e.text)).toEqual([
-      'Set the JIRA project to OPS-7',
-      'Track my IP address',
-      'Get JIRA metrics',
-      'Track my IP address',
-      'Show me the IP history',
-    ]);
-    expect(after.entries.filter((e) => e.kind === 'assistant').map((e) => e.toolCalls.map((c) => `${c.tool}:${c.ok}`))).toEqual([
-      ['set_jira_project:true'],
-      ['track_ip:true'],
-      ['get_jira_metrics:true'],
-      ['track_ip:true'],
-      ['get_ip_history:true'],
-    ]);
-    expect((await conversation.describe()).status.name).toBe('RUNNING');
-    const session = new Client({ connection: clientConnection!, namespace: config.temporal.namespaces.it }).workflow.getHandle(itSessionWorkflowId(before.itSessionId!));
-    const state = await session.query(sessionStateQuery);
-    expect(state).toMatchObject({ jira_project: 'OPS', operations: 3, ip_history_total: 2 });
-  });
+      // Every turn is in the transcript once, in order (the refused one only as sent again), and the conversation kept
+      // its IT session, whose state holds every write of both halves.
+      const after = await conversations.transcript(conversation);
+      expect(after.conversationId).toBe(conversation.workflowId);
+      expect(after.itSessionId).toBe(before.itSessionId);
+      expect(after.entries.filter((e) => e.kind === 'user').map((e) => e.text)).toEqual([
+        'Set the JIRA project to OPS-7',
+        'Track my IP address',
+        'Get JIRA metrics',
+        'Track my IP address',
+        'Show me the IP history',
+      ]);
+      expect(
+        after.entries.filter((e) => e.kind === 'assistant').map((e) => e.toolCalls.map((c) => `${c.tool}:${c.ok}`)),
+      ).toEqual([
+        ['set_jira_project:true'],
+        ['track_ip:true'],
+        ['get_jira_metrics:true'],
+        ['track_ip:true'],
+        ['get_ip_history:true'],
+      ]);
+      expect((await conversation.describe()).status.name).toBe('RUNNING');
+      const session = new Client({
+        connection: clientConnection!,
+        namespace: config.temporal.namespaces.it,
+      }).workflow.getHandle(itSessionWorkflowId(before.itSessionId!));
+      const state = await session.query(sessionStateQuery);
+      expect(state).toMatchObject({ jira_project: 'OPS', operations: 3, ip_history_total: 2 });
+    },
+  );
 });

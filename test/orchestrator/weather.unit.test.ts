@@ -52,7 +52,9 @@ describe('sample weather provider', () => {
     const err = await failure(sample.current('Atlantis'));
     expect(err).toBeInstanceOf(UnknownCityError);
     expect(err.kind).toBe('rejected');
-    expect(err.message).toMatch(/no sample weather for Atlantis; the offline sample data covers New York, London, Paris, .*Dubai/);
+    expect(err.message).toMatch(
+      /no sample weather for Atlantis; the offline sample data covers New York, London, Paris, .*Dubai/,
+    );
     expect(err.message).toContain('WEATHER_PROVIDER=open-meteo');
   });
 
@@ -72,7 +74,11 @@ describe('sample weather provider', () => {
   });
 
   it('createWeatherProvider picks the configured provider', async () => {
-    const cfg = { baseUrl: 'https://api.open-meteo.com', geocodingUrl: 'https://geocoding-api.open-meteo.com', timeoutMs: 1000 };
+    const cfg = {
+      baseUrl: 'https://api.open-meteo.com',
+      geocodingUrl: 'https://geocoding-api.open-meteo.com',
+      timeoutMs: 1000,
+    };
     expect(createWeatherProvider({ ...cfg, provider: 'sample' })).toBeInstanceOf(SampleWeatherProvider);
     const live = createWeatherProvider({ ...cfg, provider: 'open-meteo' });
     expect(live).toBeInstanceOf(OpenMeteoWeatherProvider);
@@ -111,7 +117,12 @@ describe('Open-Meteo weather provider (against a fake speaking its format)', () 
     });
     const [search, forecast] = fake.requests.slice(before).map((r) => new URL(r.url, 'http://x'));
     expect(search?.pathname).toBe('/v1/search');
-    expect(Object.fromEntries(search!.searchParams)).toEqual({ name: 'New York', count: '1', language: 'en', format: 'json' });
+    expect(Object.fromEntries(search!.searchParams)).toEqual({
+      name: 'New York',
+      count: '1',
+      language: 'en',
+      format: 'json',
+    });
     expect(forecast?.pathname).toBe('/v1/forecast');
     expect(Object.fromEntries(forecast!.searchParams)).toEqual({
       latitude: '40.71427',
@@ -124,13 +135,20 @@ describe('Open-Meteo weather provider (against a fake speaking its format)', () 
 
   it('a positive UTC offset goes the other way', async () => {
     fake.mode = 'ok';
-    expect(await provider.current('berlin')).toMatchObject({ city: 'Berlin', observed_at: '2026-11-22T15:15:00.000Z', conditions: 'slight rain' });
+    expect(await provider.current('berlin')).toMatchObject({
+      city: 'Berlin',
+      observed_at: '2026-11-22T15:15:00.000Z',
+      conditions: 'slight rain',
+    });
   });
 
   it('a qualifier after a comma picks among places of the same name', async () => {
     fake.mode = 'ok';
     expect(await provider.current('Paris')).toMatchObject({ country: 'France' });
-    expect(await provider.current('Paris, Texas')).toMatchObject({ country: 'United States', observed_at: '2026-11-22T15:15:00.000Z' });
+    expect(await provider.current('Paris, Texas')).toMatchObject({
+      country: 'United States',
+      observed_at: '2026-11-22T15:15:00.000Z',
+    });
     const search = new URL(fake.requests.at(-2)!.url, 'http://x');
     expect(Object.fromEntries(search.searchParams)).toMatchObject({ name: 'Paris', count: '10' });
     await expect(provider.current('Paris, Japan')).rejects.toBeInstanceOf(UnknownCityError);
@@ -171,7 +189,11 @@ describe('Open-Meteo weather provider (against a fake speaking its format)', () 
   });
 
   it('an unreachable service is unavailable', async () => {
-    const dead = new OpenMeteoWeatherProvider({ baseUrl: 'http://127.0.0.1:1', geocodingUrl: 'http://127.0.0.1:1', timeoutMs: 1000 });
+    const dead = new OpenMeteoWeatherProvider({
+      baseUrl: 'http://127.0.0.1:1',
+      geocodingUrl: 'http://127.0.0.1:1',
+      timeoutMs: 1000,
+    });
     try {
       const err = await failure(dead.current('New York'));
       expect(err.kind).toBe('unavailable');
@@ -205,7 +227,14 @@ describe('describeWeather and wmoConditions', () => {
 
   it('leaves out what is unknown', () => {
     expect(
-      describeWeather({ ...report, country: null, apparent_temperature_c: null, humidity_percent: null, wind_speed_kmh: null, temperature_c: -0.04 }),
+      describeWeather({
+        ...report,
+        country: null,
+        apparent_temperature_c: null,
+        humidity_percent: null,
+        wind_speed_kmh: null,
+        temperature_c: -0.04,
+      }),
     ).toBe('New York: 0 °C, partly cloudy — sample data');
   });
 

@@ -33,7 +33,11 @@ async function startWorkerProcess(): Promise<Spawned> {
 }
 
 beforeAll(async () => {
-  stack = await startOrchestratorStack({ quotes: slowQuotes, inProcessWorker: false, input: { model: 'offline', toolCalls: { timeoutMs: 5_000, maxAttempts: 3 } } });
+  stack = await startOrchestratorStack({
+    quotes: slowQuotes,
+    inProcessWorker: false,
+    input: { model: 'offline', toolCalls: { timeoutMs: 5_000, maxAttempts: 3 } },
+  });
 });
 afterAll(async () => {
   await Promise.all(workers.map((w) => w.kill()));
@@ -60,20 +64,28 @@ describe('orchestrator worker crash mid-turn', () => {
     const { temporal } = testConfig();
     const financeClient = new Client({ connection: stack.client.connection, namespace: temporal.namespaces.finance });
     const runs: string[] = [];
-    for await (const wf of financeClient.workflow.list({ query: `WorkflowType = 'stockPriceWorkflow' AND TaskQueue = '${stack.finance.taskQueue}'` })) {
+    for await (const wf of financeClient.workflow.list({
+      query: `WorkflowType = 'stockPriceWorkflow' AND TaskQueue = '${stack.finance.taskQueue}'`,
+    })) {
       runs.push(wf.workflowId);
     }
     expect(runs).toHaveLength(1);
 
     // The MCP call activity was retried after the crash (same activity, attempt 2+), not scheduled twice.
     const history = await conversation.fetchHistory();
-    const scheduled = history.events!.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'callMcpTool');
+    const scheduled = history.events!.filter(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'callMcpTool',
+    );
     expect(scheduled).toHaveLength(1);
     // That one finance workflow is the one the activity's idempotency key names (both attempts sent the same key).
     const { runId } = await conversation.describe();
     const key = `${conversation.workflowId}:${runId.slice(0, 8)}:${scheduled[0]!.activityTaskScheduledEventAttributes!.activityId}`;
     expect(runs[0]).toBe(keyedWorkflowId('stock_price', undefined, key));
-    const started = history.events!.find((e) => e.activityTaskStartedEventAttributes && e.activityTaskStartedEventAttributes.scheduledEventId?.toString() === scheduled[0]!.eventId?.toString());
+    const started = history.events!.find(
+      (e) =>
+        e.activityTaskStartedEventAttributes &&
+        e.activityTaskStartedEventAttributes.scheduledEventId?.toString() === scheduled[0]!.eventId?.toString(),
+    );
     expect(started!.activityTaskStartedEventAttributes!.attempt).toBeGreaterThan(1);
 
     // Memory and transcript survived: the next turn sees both earlier turns.

@@ -17,13 +17,20 @@ import { SESSION_NOT_FOUND } from '../../mcp-servers/it/server';
 import { TOOL_ERROR_META_KEY } from '../../mcp-servers/shared/tool-results';
 import { TOOL_LIST_TTL_MS as LIST_TTL_MS } from '../../shared/tools/nexus-service';
 import type { RunningHttpServer } from '../../mcp-servers/transports/http';
-import { connectHttpClient, connectModernClient, MODERN_PROTOCOL_VERSION, modernRequest, postMcp, type ModernClient } from '../support/mcp-client';
+import {
+  connectHttpClient,
+  connectModernClient,
+  MODERN_PROTOCOL_VERSION,
+  modernRequest,
+  postMcp,
+  type ModernClient,
+} from '../support/mcp-client';
 import { spawnMcpServer } from '../support/processes';
 import { startToolServers, type ToolServers } from '../support/tool-servers';
 import { startItStack, type ItStack } from '../support/it-stack';
 
 const data = (r: unknown) => (r as { structuredContent?: any }).structuredContent;
-const text = (r: unknown) => ((r as { content: { text: string }[] }).content[0]!.text);
+const text = (r: unknown) => (r as { content: { text: string }[] }).content[0]!.text;
 
 let servers: ToolServers;
 beforeAll(async () => {
@@ -67,7 +74,10 @@ describe('2026-07-28 with the SDK v2 client', () => {
   });
 
   it('runs a finance tool through its workflow', async () => {
-    const r = await finance.callTool({ name: 'calculate_roi', arguments: { principal: 10000, annual_rate: 0.05, years: 10 } });
+    const r = await finance.callTool({
+      name: 'calculate_roi',
+      arguments: { principal: 10000, annual_rate: 0.05, years: 10 },
+    });
     expect(data(r)).toMatchObject({ final_value: 16288.95, roi_percent: 62.89 });
   });
 
@@ -112,8 +122,12 @@ describe('2026-07-28 with the SDK v2 client', () => {
   });
 
   it('close_session ends it; the handle then gets a clear not-found error', async () => {
-    const sessionId = data(await it2.callTool({ name: 'set_jira_project', arguments: { project: 'GONE' } })).session_id as string;
-    expect(data(await it2.callTool({ name: 'close_session', arguments: { session_id: sessionId } }))).toEqual({ session_id: sessionId, closed: true });
+    const sessionId = data(await it2.callTool({ name: 'set_jira_project', arguments: { project: 'GONE' } }))
+      .session_id as string;
+    expect(data(await it2.callTool({ name: 'close_session', arguments: { session_id: sessionId } }))).toEqual({
+      session_id: sessionId,
+      closed: true,
+    });
     const end = await servers.it.client.workflow.getHandle(itSessionWorkflowId(sessionId)).result();
     expect(end.reason).toBe('deleted');
     for (const [name, args] of [
@@ -131,7 +145,10 @@ describe('2026-07-28 with the SDK v2 client', () => {
   it('a forged handle is refused: a well-formed one is not found, a malformed one is invalid input', async () => {
     const forged = await it2.callTool({ name: 'get_ip_history', arguments: { session_id: 'AAAAAAAAAAAAAAAAAAAAAA' } });
     expect(forged._meta?.[TOOL_ERROR_META_KEY]).toBe(SESSION_NOT_FOUND);
-    const write = await it2.callTool({ name: 'set_jira_project', arguments: { project: 'OPS', session_id: 'AAAAAAAAAAAAAAAAAAAAAB' } });
+    const write = await it2.callTool({
+      name: 'set_jira_project',
+      arguments: { project: 'OPS', session_id: 'AAAAAAAAAAAAAAAAAAAAAB' },
+    });
     expect(write._meta?.[TOOL_ERROR_META_KEY]).toBe(SESSION_NOT_FOUND);
     const malformed = await it2.callTool({ name: 'get_ip_history', arguments: { session_id: '../../etc/passwd' } });
     expect(malformed.isError).toBe(true);
@@ -139,11 +156,14 @@ describe('2026-07-28 with the SDK v2 client', () => {
   });
 
   it('a 2025 session and a 2026 handle name the same kind of thing: a legacy client may pass a handle too', async () => {
-    const sessionId = data(await it2.callTool({ name: 'set_jira_project', arguments: { project: 'MOBILE' } })).session_id as string;
+    const sessionId = data(await it2.callTool({ name: 'set_jira_project', arguments: { project: 'MOBILE' } }))
+      .session_id as string;
     const legacy = await connectHttpClient(servers.itHttp.url);
     const own = (legacy.transport as StreamableHTTPClientTransport).sessionId!;
     expect(own).not.toBe(sessionId);
-    expect(data(await legacy.callTool({ name: 'get_jira_metrics', arguments: { session_id: sessionId } })).project).toBe('MOBILE');
+    expect(
+      data(await legacy.callTool({ name: 'get_jira_metrics', arguments: { session_id: sessionId } })).project,
+    ).toBe('MOBILE');
     const noProject = await legacy.callTool({ name: 'get_jira_metrics', arguments: {} });
     expect(text(noProject)).toMatch(/No Jira project is set/);
     await legacy.close();
@@ -156,7 +176,10 @@ describe('2026-07-28 raw, the way curl sends it', () => {
     const res = await postMcp(servers.itHttp.url, body, headers);
     expect(res.status).toBe(200);
     expect(res.json.id).toBe(1);
-    expect(res.json.result.structuredContent).toMatchObject({ jira_project: 'CURL', session_id: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/) });
+    expect(res.json.result.structuredContent).toMatchObject({
+      jira_project: 'CURL',
+      session_id: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
+    });
     expect(res.headers.get('mcp-session-id')).toBeNull();
   });
 
@@ -198,7 +221,8 @@ describe('IT handles are bound to their caller', () => {
   it("another identity gets not-found for Alice's handle, exactly as for one that never existed, and changes nothing", async () => {
     const alice = await connectModernClient(http.url, { token: ALICE });
     const bob = await connectModernClient(http.url, { token: BOB });
-    const sessionId = data(await alice.callTool({ name: 'set_jira_project', arguments: { project: 'DATA' } })).session_id as string;
+    const sessionId = data(await alice.callTool({ name: 'set_jira_project', arguments: { project: 'DATA' } }))
+      .session_id as string;
     await alice.callTool({ name: 'track_ip', arguments: { session_id: sessionId } });
 
     const never = await bob.callTool({ name: 'get_ip_history', arguments: { session_id: 'BBBBBBBBBBBBBBBBBBBBBB' } });
@@ -218,14 +242,17 @@ describe('IT handles are bound to their caller', () => {
     }
     const state = data(await alice.callTool({ name: 'get_ip_history', arguments: { session_id: sessionId } }));
     expect(state.total_tracked).toBe(1);
-    expect(data(await alice.callTool({ name: 'get_jira_metrics', arguments: { session_id: sessionId } })).project).toBe('DATA');
+    expect(data(await alice.callTool({ name: 'get_jira_metrics', arguments: { session_id: sessionId } })).project).toBe(
+      'DATA',
+    );
     await alice.close();
     await bob.close();
   });
 
   it('Alice and Bob passing the same handle string reach different sessions, never each other', async () => {
     const alice = await connectModernClient(http.url, { token: ALICE });
-    const sessionId = data(await alice.callTool({ name: 'set_jira_project', arguments: { project: 'ALICE' } })).session_id as string;
+    const sessionId = data(await alice.callTool({ name: 'set_jira_project', arguments: { project: 'ALICE' } }))
+      .session_id as string;
     expect(itSessionWorkflowId(sessionId, 'alice')).not.toBe(itSessionWorkflowId(sessionId, 'bob'));
     expect(itSessionWorkflowId(sessionId, 'alice')).not.toContain('alice');
     const memo = (await stack.client.workflow.getHandle(itSessionWorkflowId(sessionId, 'alice')).describe()).memo;
@@ -243,25 +270,35 @@ describe('a handle outlives its server', () => {
 
   it('is served by two replicas alternately and survives kill -9 of the server', async () => {
     const IT_SERVER = 'mcp-servers/it/main.ts';
-    const [a, b] = await Promise.all([spawnMcpServer(IT_SERVER, 'IT_MCP_PORT', stack.env), spawnMcpServer(IT_SERVER, 'IT_MCP_PORT', stack.env)]);
+    const [a, b] = await Promise.all([
+      spawnMcpServer(IT_SERVER, 'IT_MCP_PORT', stack.env),
+      spawnMcpServer(IT_SERVER, 'IT_MCP_PORT', stack.env),
+    ]);
     let restarted: Awaited<ReturnType<typeof spawnMcpServer>> | undefined;
     try {
       const viaA = await connectModernClient(a.url);
       const viaB = await connectModernClient(b.url);
       const projects = ['DEMO', 'OPS', 'WEB', 'MOBILE', 'DATA', 'OPS'];
-      const sessionId = data(await viaA.callTool({ name: 'set_jira_project', arguments: { project: 'DATA' } })).session_id as string;
+      const sessionId = data(await viaA.callTool({ name: 'set_jira_project', arguments: { project: 'DATA' } }))
+        .session_id as string;
       for (const [i, project] of projects.entries()) {
         const [writer, reader] = i % 2 ? [viaB, viaA] : [viaA, viaB];
         await writer.callTool({ name: 'set_jira_project', arguments: { project, session_id: sessionId } });
-        expect(data(await reader.callTool({ name: 'get_jira_metrics', arguments: { session_id: sessionId } })).project).toBe(project);
+        expect(
+          data(await reader.callTool({ name: 'get_jira_metrics', arguments: { session_id: sessionId } })).project,
+        ).toBe(project);
       }
       await a.proc.kill('SIGKILL');
       await viaA.close().catch(() => undefined);
       restarted = await spawnMcpServer(IT_SERVER, 'IT_MCP_PORT', stack.env, a.port);
       const again = await connectModernClient(restarted.url);
       await again.callTool({ name: 'track_ip', arguments: { session_id: sessionId } });
-      expect(data(await viaB.callTool({ name: 'get_ip_history', arguments: { session_id: sessionId } })).total_tracked).toBe(1);
-      expect(data(await again.callTool({ name: 'get_jira_metrics', arguments: { session_id: sessionId } })).project).toBe('OPS');
+      expect(
+        data(await viaB.callTool({ name: 'get_ip_history', arguments: { session_id: sessionId } })).total_tracked,
+      ).toBe(1);
+      expect(
+        data(await again.callTool({ name: 'get_jira_metrics', arguments: { session_id: sessionId } })).project,
+      ).toBe('OPS');
       await again.close();
       await viaB.close();
     } finally {
@@ -271,7 +308,11 @@ describe('a handle outlives its server', () => {
 });
 
 describe('stdio serves both generations', () => {
-  async function withModernStdio<T>(entry: string, env: Record<string, string>, body: (client: ModernStdioClient) => Promise<T>): Promise<T> {
+  async function withModernStdio<T>(
+    entry: string,
+    env: Record<string, string>,
+    body: (client: ModernStdioClient) => Promise<T>,
+  ): Promise<T> {
     const transport = new ModernStdioTransport({
       command: process.execPath,
       args: [path.join(projectRoot, 'bin', entry), '--transport', 'stdio'],
@@ -279,7 +320,10 @@ describe('stdio serves both generations', () => {
       env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ENV_FILE: '/nonexistent', ...env },
       stderr: 'pipe',
     });
-    const client = new ModernStdioClient({ name: 'stdio-2026', version: '1' }, { versionNegotiation: { mode: { pin: MODERN_PROTOCOL_VERSION } } });
+    const client = new ModernStdioClient(
+      { name: 'stdio-2026', version: '1' },
+      { versionNegotiation: { mode: { pin: MODERN_PROTOCOL_VERSION } } },
+    );
     await client.connect(transport);
     try {
       return await body(client);
@@ -298,8 +342,16 @@ describe('stdio serves both generations', () => {
     await withModernStdio('mcp-it.mjs', { ...servers.it.env, IT_SESSION_ID }, async (client) => {
       expect(data(await client.callTool({ name: 'get_jira_metrics', arguments: {} })).project).toBe('WEB');
     });
-    await withModernStdio('mcp-finance.mjs', { TEMPORAL_ADDRESS: servers.it.env.TEMPORAL_ADDRESS!, FINANCE_TASK_QUEUE: servers.finance.taskQueue }, async (client) => {
-      expect(data(await client.callTool({ name: 'calculate_roi', arguments: { principal: 100, annual_rate: 0.1, years: 1 } })).final_value).toBe(110);
-    });
+    await withModernStdio(
+      'mcp-finance.mjs',
+      { TEMPORAL_ADDRESS: servers.it.env.TEMPORAL_ADDRESS!, FINANCE_TASK_QUEUE: servers.finance.taskQueue },
+      async (client) => {
+        expect(
+          data(
+            await client.callTool({ name: 'calculate_roi', arguments: { principal: 100, annual_rate: 0.1, years: 1 } }),
+          ).final_value,
+        ).toBe(110);
+      },
+    );
   });
 });

@@ -29,7 +29,10 @@ let finance: FinanceStack;
 let it2: ItStack;
 let itHttp: RunningHttpServer;
 
-async function jwt(claims: Record<string, unknown>, opts: { audience: string; expiresIn?: string | number }): Promise<string> {
+async function jwt(
+  claims: Record<string, unknown>,
+  opts: { audience: string; expiresIn?: string | number },
+): Promise<string> {
   return new SignJWT(claims)
     .setProtectedHeader({ alg: 'RS256', kid: 'test-key' })
     .setIssuer(ISSUER)
@@ -66,7 +69,16 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const roi = { principal: 10000, annual_rate: 0.05, years: 10 };
 
 async function initialize(url: string, token: string): Promise<string> {
-  const res = await postMcp(url, { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } } }, bearer(token));
+  const res = await postMcp(
+    url,
+    {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+    },
+    bearer(token),
+  );
   expect(res.status).toBe(200);
   return res.headers.get('mcp-session-id')!;
 }
@@ -105,8 +117,13 @@ describe('bearer authentication', () => {
     const res = await postMcp(finance.url, toolCall('calculate_roi', roi, 1, { idempotencyKey: key }), bearer(ALICE));
     expect(res.status).toBe(200);
     expect(res.json.result.structuredContent.final_value).toBe(16288.95);
-    const financeClient = new Client({ connection: finance.client.connection, namespace: testConfig().temporal.namespaces.finance });
-    const description = await financeClient.workflow.getHandle(keyedWorkflowId('calculate_roi', 'alice', key)).describe();
+    const financeClient = new Client({
+      connection: finance.client.connection,
+      namespace: testConfig().temporal.namespaces.finance,
+    });
+    const description = await financeClient.workflow
+      .getHandle(keyedWorkflowId('calculate_roi', 'alice', key))
+      .describe();
     expect(description.memo?.caller).toBe('alice');
     expect(await description.staticSummary()).toMatch(/by alice$/);
   });
@@ -115,8 +132,14 @@ describe('bearer authentication', () => {
     const good = await jwt({ sub: 'carol', scope: 'tools.read' }, { audience: finance.url });
     expect((await postMcp(finance.url, toolCall('calculate_roi', roi), bearer(good))).status).toBe(200);
 
-    const otherAudience = await jwt({ sub: 'carol', scope: 'tools.read' }, { audience: 'http://elsewhere.example/mcp' });
-    const expired = await jwt({ sub: 'carol', scope: 'tools.read' }, { audience: finance.url, expiresIn: Math.floor(Date.now() / 1000) - 60 });
+    const otherAudience = await jwt(
+      { sub: 'carol', scope: 'tools.read' },
+      { audience: 'http://elsewhere.example/mcp' },
+    );
+    const expired = await jwt(
+      { sub: 'carol', scope: 'tools.read' },
+      { audience: finance.url, expiresIn: Math.floor(Date.now() / 1000) - 60 },
+    );
     for (const token of [otherAudience, expired]) {
       const res = await postMcp(finance.url, toolCall('calculate_roi', roi), bearer(token));
       expect(res.status).toBe(401);
@@ -137,8 +160,13 @@ describe('scopes', () => {
     expect(denied.status).toBe(403);
     expect(denied.headers.get('www-authenticate')).toMatch(/error="insufficient_scope"/);
     expect(denied.headers.get('www-authenticate')).toMatch(/scope="tools.read tools.write"/);
-    expect(denied.headers.get('www-authenticate')).toMatch(/resource_metadata="http:\/\/127\.0\.0\.1:\d+\/\.well-known\/oauth-protected-resource\/mcp"/);
-    expect(denied.json).toMatchObject({ error: 'insufficient_scope', error_description: 'set_jira_project changes state and needs the tools.write scope' });
+    expect(denied.headers.get('www-authenticate')).toMatch(
+      /resource_metadata="http:\/\/127\.0\.0\.1:\d+\/\.well-known\/oauth-protected-resource\/mcp"/,
+    );
+    expect(denied.json).toMatchObject({
+      error: 'insufficient_scope',
+      error_description: 'set_jira_project changes state and needs the tools.write scope',
+    });
     const read = await postMcp(itHttp.url, toolCall('get_ip_history', {}), headers);
     expect(read.status).toBe(200);
     const state = await it2.sessions.state(sessionId, 'reader');
@@ -165,7 +193,9 @@ describe('identity', () => {
     expect(metrics.json.result.structuredContent.project).toBe('WEB');
     const description = await it2.client.workflow.getHandle(itSessionWorkflowId(sessionId, 'alice')).describe();
     expect(description.memo?.owner).toBe('alice');
-    const history = JSON.stringify(await it2.client.workflow.getHandle(itSessionWorkflowId(sessionId, 'alice')).fetchHistory());
+    const history = JSON.stringify(
+      await it2.client.workflow.getHandle(itSessionWorkflowId(sessionId, 'alice')).fetchHistory(),
+    );
     expect(history).not.toContain(ALICE);
   });
 });
@@ -174,17 +204,29 @@ describe('configuration', () => {
   it('refuses to serve off loopback without authentication', () => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'mcp-servers/finance/main.ts'], {
       cwd: projectRoot,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ENV_FILE: '/nonexistent', MCP_HOST: '0.0.0.0', FINANCE_MCP_PORT: '65001', TEMPORAL_ADDRESS: testConfig().temporal.address },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        ENV_FILE: '/nonexistent',
+        MCP_HOST: '0.0.0.0',
+        FINANCE_MCP_PORT: '65001',
+        TEMPORAL_ADDRESS: testConfig().temporal.address,
+      },
       encoding: 'utf8',
       timeout: 30_000,
     });
     expect(run.status).toBe(1);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/refusing to serve on MCP_HOST=0\.0\.0\.0 without authentication: set MCP_AUTH_TOKENS or MCP_AUTH_JWT_ISSUER/);
+    expect(run.stderr).toMatch(
+      /refusing to serve on MCP_HOST=0\.0\.0\.0 without authentication: set MCP_AUTH_TOKENS or MCP_AUTH_JWT_ISSUER/,
+    );
   });
 
   it('parses MCP_AUTH_TOKENS, and a malformed value fails naming the variable without echoing tokens', () => {
-    expect(parseConfig({ MCP_AUTH_TOKENS: `alice:${ALICE}:tools.read tools.write;reader:${READER}:tools.read` }).mcp.auth!.staticTokens).toEqual([
+    expect(
+      parseConfig({ MCP_AUTH_TOKENS: `alice:${ALICE}:tools.read tools.write;reader:${READER}:tools.read` }).mcp.auth!
+        .staticTokens,
+    ).toEqual([
       { subject: 'alice', token: ALICE, scopes: ['tools.read', 'tools.write'] },
       { subject: 'reader', token: READER, scopes: ['tools.read'] },
     ]);

@@ -43,11 +43,20 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const unique = (label: string) => `${label}-${Date.now()}-${Math.random().toString(36).slice(2, 10)}`;
 
 /** A 2026-07-28 tools/call as `token`, raw, returning the whole JSON-RPC answer text and its parsed form. */
-async function call(url: string, token: string, name: string, args: Record<string, unknown>, meta: Record<string, unknown> = {}) {
+async function call(
+  url: string,
+  token: string,
+  name: string,
+  args: Record<string, unknown>,
+  meta: Record<string, unknown> = {},
+) {
   const { body, headers } = modernRequest('tools/call', { name, arguments: args, _meta: meta });
   const res = await postMcp(url, body, { ...headers, ...bearer(token) });
   expect(res.status, res.text).toBe(200);
-  return { text: res.text, result: res.json.result as { isError?: boolean; structuredContent?: any; content: { text: string }[] } };
+  return {
+    text: res.text,
+    result: res.json.result as { isError?: boolean; structuredContent?: any; content: { text: string }[] },
+  };
 }
 
 /** Bob's answer, with the id he was given written as X: the same for Alice's id as for one that never existed. */
@@ -63,7 +72,10 @@ describe('idempotency keys are per caller', () => {
     // Bob reuses her key with her arguments: his own execution, not hers.
     const bobSame = await call(finance.url, BOB, 'calculate_roi', aliceArgs, { idempotencyKey: key });
     expect(bobSame.result.structuredContent).toEqual(aliceFirst.result.structuredContent); // same maths, different runs
-    const workflows = new Client({ connection: finance.client.connection, namespace: testConfig().temporal.namespaces.finance });
+    const workflows = new Client({
+      connection: finance.client.connection,
+      namespace: testConfig().temporal.namespaces.finance,
+    });
     const aliceRun = await workflows.workflow.getHandle(keyedWorkflowId('calculate_roi', 'alice', key)).describe();
     const bobRun = await workflows.workflow.getHandle(keyedWorkflowId('calculate_roi', 'bob', key)).describe();
     expect(aliceRun.memo?.caller).toBe('alice');
@@ -73,7 +85,9 @@ describe('idempotency keys are per caller', () => {
     // Bob reuses his key (which is also hers) with other arguments: the conflict names only his own key and arguments.
     const bobOther = await call(finance.url, BOB, 'calculate_roi', bobArgs, { idempotencyKey: key });
     expect(bobOther.result.isError).toBe(true);
-    expect(bobOther.result.content[0]!.text).toBe(`idempotency key ${JSON.stringify(key)} was already used for calculate_roi with different arguments`);
+    expect(bobOther.result.content[0]!.text).toBe(
+      `idempotency key ${JSON.stringify(key)} was already used for calculate_roi with different arguments`,
+    );
     expect(bobOther.text).not.toMatch(/1111|alice/);
 
     // A key only Alice used: Bob with other arguments is simply his first use.
@@ -102,7 +116,9 @@ describe('idempotency keys are per caller', () => {
     expect(bob.result.structuredContent.session_id).not.toBe(alice.result.structuredContent.session_id);
     expect(bob.result.structuredContent.history_length).toBe(1); // his own session, with his own first entry
     expect(bob.text).not.toContain(alice.result.structuredContent.session_id);
-    const aliceHistory = await call(itHttp.url, ALICE, 'get_ip_history', { session_id: alice.result.structuredContent.session_id });
+    const aliceHistory = await call(itHttp.url, ALICE, 'get_ip_history', {
+      session_id: alice.result.structuredContent.session_id,
+    });
     expect(aliceHistory.result.structuredContent.total_tracked).toBe(1);
   });
 });
@@ -117,7 +133,8 @@ describe('IT handles are per caller', () => {
     ['reuse with other arguments', 'set_jira_project', { project: 'WEB' }],
     ['close', 'close_session', {}],
   ] as const)('%s (%s): Bob gets exactly the never-existed answer; Alice keeps her state', async (_op, tool, args) => {
-    const aliceSession = (await call(itHttp.url, ALICE, 'set_jira_project', { project: 'DATA' })).result.structuredContent.session_id as string;
+    const aliceSession = (await call(itHttp.url, ALICE, 'set_jira_project', { project: 'DATA' })).result
+      .structuredContent.session_id as string;
     const never = 'Zz' + aliceSession.slice(2);
     const onHers = await call(itHttp.url, BOB, tool, { ...args, session_id: aliceSession });
     const onNone = await call(itHttp.url, BOB, tool, { ...args, session_id: never });
@@ -126,20 +143,32 @@ describe('IT handles are per caller', () => {
     expect(onHers.text).not.toMatch(/DATA|alice/);
     const still = await call(itHttp.url, ALICE, 'get_jira_metrics', { session_id: aliceSession });
     expect(still.result.structuredContent.project).toBe('DATA');
-    expect((await call(itHttp.url, ALICE, 'get_ip_history', { session_id: aliceSession })).result.structuredContent.total_tracked).toBe(0);
+    expect(
+      (await call(itHttp.url, ALICE, 'get_ip_history', { session_id: aliceSession })).result.structuredContent
+        .total_tracked,
+    ).toBe(0);
   });
 
   it('2025-era Mcp-Session-Id: read, write and DELETE by Bob get the unknown-session answer', async () => {
     const init = async (token: string) => {
       const res = await postMcp(
         itHttp.url,
-        { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'm', version: '1' } } },
+        {
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'initialize',
+          params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'm', version: '1' } },
+        },
         bearer(token),
       );
       return res.headers.get('mcp-session-id')!;
     };
     const aliceSession = await init(ALICE);
-    const headers = (token: string, id: string) => ({ ...bearer(token), 'mcp-session-id': id, 'mcp-protocol-version': '2025-11-25' });
+    const headers = (token: string, id: string) => ({
+      ...bearer(token),
+      'mcp-session-id': id,
+      'mcp-protocol-version': '2025-11-25',
+    });
     await postMcp(itHttp.url, toolCall('set_jira_project', { project: 'MOBILE' }), headers(ALICE, aliceSession));
     for (const [name, args] of [
       ['get_ip_history', {}],
@@ -161,7 +190,10 @@ describe('IT handles are per caller', () => {
 describe('conversation ids are per user', () => {
   it("resuming another user's conversation gets exactly the never-existed answer; the owner resumes it", async () => {
     const config = testConfig();
-    const client = new Client({ connection: it2.client.connection, namespace: config.temporal.namespaces.orchestrator });
+    const client = new Client({
+      connection: it2.client.connection,
+      namespace: config.temporal.namespaces.orchestrator,
+    });
     const taskQueue = `caller-binding-${Date.now()}`; // no worker: starting and describing need none
     const as = (user: string) => new Conversations(client, taskQueue, conversationInput(config.orchestrator, { user }));
     const alice = as('alice');
@@ -174,7 +206,10 @@ describe('conversation ids are per user', () => {
       expect((await alice.resume(uuid)).workflowId).toBe(started.workflowId);
 
       const refusal = async (id: string) => {
-        const err = await bob.resume(id).then(() => undefined, (e: Error) => e);
+        const err = await bob.resume(id).then(
+          () => undefined,
+          (e: Error) => e,
+        );
         expect(err?.name).toBe('WorkflowNotFoundError');
         return err!.message.replaceAll(id, 'X');
       };

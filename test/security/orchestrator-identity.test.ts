@@ -15,14 +15,27 @@ import { testConfig } from '../support/temporal';
 
 const MCP_TOKEN = 'tok_orchestrator_5b1c0e7f9a3d';
 const API_KEY = 'sk-test-identity-9f8e7d6c5b4a';
-const auth: McpAuthConfig = { staticTokens: [{ subject: 'orchestrator', token: MCP_TOKEN, scopes: ['tools.read', 'tools.write'] }] };
+const auth: McpAuthConfig = {
+  staticTokens: [{ subject: 'orchestrator', token: MCP_TOKEN, scopes: ['tools.read', 'tools.write'] }],
+};
 
 let fake: OpenAiChatFake;
 let stack: OrchestratorStack;
 beforeAll(async () => {
   fake = await startOpenAiChatFake();
-  const provider = new ConversationModelProvider({ kind: 'openai-compatible', model: 'fake-llm', baseUrl: `${fake.url}/v1`, apiKey: API_KEY, api: 'chat_completions' });
-  stack = await startOrchestratorStack({ modelProvider: provider, auth, mcpToken: MCP_TOKEN, input: { model: 'fake-llm', user: 'dana' } });
+  const provider = new ConversationModelProvider({
+    kind: 'openai-compatible',
+    model: 'fake-llm',
+    baseUrl: `${fake.url}/v1`,
+    apiKey: API_KEY,
+    api: 'chat_completions',
+  });
+  stack = await startOrchestratorStack({
+    modelProvider: provider,
+    auth,
+    mcpToken: MCP_TOKEN,
+    input: { model: 'fake-llm', user: 'dana' },
+  });
 });
 afterAll(async () => {
   await stack?.close();
@@ -33,9 +46,13 @@ describe('orchestrator identity and secrets', () => {
   it('authenticates as itself, acts on behalf of the chat user, and no secret reaches any history', async () => {
     const conversation = await stack.conversations.start();
     fake.plan = { tool: 'stock_price', arguments: { symbol: 'AAPL' } };
-    expect((await stack.conversations.send(conversation, 'What is the stock price of AAPL?')).toolCalls[0]).toMatchObject({ ok: true });
+    expect(
+      (await stack.conversations.send(conversation, 'What is the stock price of AAPL?')).toolCalls[0],
+    ).toMatchObject({ ok: true });
     fake.plan = { tool: 'set_jira_project', arguments: { project: 'OPS' } };
-    expect((await stack.conversations.send(conversation, 'Use the OPS project')).toolCalls[0]).toMatchObject({ ok: true });
+    expect((await stack.conversations.send(conversation, 'Use the OPS project')).toolCalls[0]).toMatchObject({
+      ok: true,
+    });
 
     const { temporal } = testConfig();
     const finance = new Client({ connection: stack.client.connection, namespace: temporal.namespaces.finance });
@@ -43,7 +60,8 @@ describe('orchestrator identity and secrets', () => {
     const histories: string[] = [historyText(await conversation.fetchHistory())];
 
     const financeRuns = [];
-    for await (const wf of finance.workflow.list({ query: `TaskQueue = '${stack.finance.taskQueue}'` })) financeRuns.push(wf);
+    for await (const wf of finance.workflow.list({ query: `TaskQueue = '${stack.finance.taskQueue}'` }))
+      financeRuns.push(wf);
     expect(financeRuns).toHaveLength(1);
     expect(financeRuns[0]!.memo).toMatchObject({ caller: 'orchestrator', onBehalfOf: 'dana' });
     histories.push(historyText(await finance.workflow.getHandle(financeRuns[0]!.workflowId).fetchHistory()));

@@ -2,7 +2,12 @@ import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cachedCliPath, findTemporalCli, locateTemporalCli, TemporalCliNotFound } from '../../shared/temporal/cli-binary';
+import {
+  cachedCliPath,
+  findTemporalCli,
+  locateTemporalCli,
+  TemporalCliNotFound,
+} from '../../shared/temporal/cli-binary';
 
 function executable(file: string): string {
   mkdirSync(path.dirname(file), { recursive: true });
@@ -26,11 +31,16 @@ describe('finding the Temporal CLI', () => {
   });
 
   it('refuses a TEMPORAL_CLI that is not executable', () => {
-    expect(() => locateTemporalCli({ explicitPath: path.join(root, 'nope'), cacheDir })).toThrowError(/TEMPORAL_CLI=.*not an executable/);
+    expect(() => locateTemporalCli({ explicitPath: path.join(root, 'nope'), cacheDir })).toThrowError(
+      /TEMPORAL_CLI=.*not an executable/,
+    );
   });
 
   it('with neither a binary nor Go, says how to install the CLI', async () => {
-    const attempt = findTemporalCli({ cacheDir: path.join(root, 'empty'), searchPath: path.join(root, 'nothing-here') });
+    const attempt = findTemporalCli({
+      cacheDir: path.join(root, 'empty'),
+      searchPath: path.join(root, 'nothing-here'),
+    });
     await expect(attempt).rejects.toBeInstanceOf(TemporalCliNotFound);
     await expect(attempt).rejects.toThrowError(/docs\.temporal\.io\/cli.*\n.*TEMPORAL_CLI|Install one of/s);
     await expect(attempt).rejects.toThrowError(/Go 1\.25\+/);

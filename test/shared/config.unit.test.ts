@@ -70,21 +70,32 @@ describe('config', () => {
   });
 
   it('names the variable and the problem in one line', () => {
-    expect(() => parseConfig({ TEMPORAL_UI_PORT: 'eighty' })).toThrowError(/^Invalid configuration: TEMPORAL_UI_PORT: .*\(got "eighty"\)$/);
+    expect(() => parseConfig({ TEMPORAL_UI_PORT: 'eighty' })).toThrowError(
+      /^Invalid configuration: TEMPORAL_UI_PORT: .*\(got "eighty"\)$/,
+    );
     expect(() => parseConfig({ TEMPORAL_ADDRESS: 'http://x' })).toThrowError(/TEMPORAL_ADDRESS: expected host:port/);
     expect(() => parseConfig({ TEMPORAL_TLS: 'maybe' })).toThrowError(ConfigError);
   });
 
   it('never echoes a secret in an error', () => {
     try {
-      parseConfig({ TEMPORAL_API_KEY: 'sk-secret', TEMPORAL_TLS: 'false', TEMPORAL_TLS_SERVER_CA_CERT_PATH: '/ca.pem' });
+      parseConfig({
+        TEMPORAL_API_KEY: 'sk-secret',
+        TEMPORAL_TLS: 'false',
+        TEMPORAL_TLS_SERVER_CA_CERT_PATH: '/ca.pem',
+      });
       expect.unreachable();
     } catch (err) {
       expect(String(err)).toMatch(/TEMPORAL_TLS_SERVER_CA_CERT_PATH/);
       expect(String(err)).not.toContain('sk-secret');
     }
     try {
-      parseConfig({ OPENAI_API: 'nope', OPENAI_API_KEY: 'sk-openai', JIRA_API_TOKEN: 'jira-secret', JIRA_TIMEOUT_MS: 'x' });
+      parseConfig({
+        OPENAI_API: 'nope',
+        OPENAI_API_KEY: 'sk-openai',
+        JIRA_API_TOKEN: 'jira-secret',
+        JIRA_TIMEOUT_MS: 'x',
+      });
       expect.unreachable();
     } catch (err) {
       expect(String(err)).not.toMatch(/sk-openai|jira-secret/);
@@ -102,18 +113,30 @@ describe('each process parses only its own sections', () => {
     expect(() => parseSections(env, { orchestrator: orchestratorSection })).toThrowError(
       /^Invalid configuration: LLM_MODEL: gpt-4o needs OPENAI_API_KEY or OPENAI_BASE_URL/,
     );
-    expect(() => parseSections(env, { it: itSection })).toThrowError(/^Invalid configuration: JIRA_BASE_URL: required when JIRA_PROVIDER=cloud$/);
+    expect(() => parseSections(env, { it: itSection })).toThrowError(
+      /^Invalid configuration: JIRA_BASE_URL: required when JIRA_PROVIDER=cloud$/,
+    );
   });
 
   it("an MCP server reads neither its worker's providers nor the other server's port", () => {
-    const env = { ...LLM_AND_JIRA_MISTAKES, QUOTE_PROVIDER: 'alphavantage', IT_MCP_PORT: 'not-a-port', FINANCE_MCP_PORT: '9001' };
+    const env = {
+      ...LLM_AND_JIRA_MISTAKES,
+      QUOTE_PROVIDER: 'alphavantage',
+      IT_MCP_PORT: 'not-a-port',
+      FINANCE_MCP_PORT: '9001',
+    };
     const server = { temporal: temporalSection, mcp: mcpServingSection };
     const finance = parseSections(env, { ...server, listen: financeMcpListenSection, finance: financeQueueSection });
     expect(finance.listen.port).toBe(9001);
     expect(finance.finance).toEqual({ taskQueue: 'finance-tools' });
-    expect(() => parseSections(env, { finance: financeSection })).toThrowError(/ALPHAVANTAGE_API_KEY: required when QUOTE_PROVIDER=alphavantage/);
+    expect(() => parseSections(env, { finance: financeSection })).toThrowError(
+      /ALPHAVANTAGE_API_KEY: required when QUOTE_PROVIDER=alphavantage/,
+    );
 
-    const it = parseSections({ ...env, IT_MCP_PORT: '9002' }, { ...server, listen: itMcpListenSection, it: itSessionsSection });
+    const it = parseSections(
+      { ...env, IT_MCP_PORT: '9002' },
+      { ...server, listen: itMcpListenSection, it: itSessionsSection },
+    );
     expect(it.it).toEqual({ taskQueue: 'it-tools', stdioSessionId: undefined, sessionIdleTimeoutMs: 604_800_000 });
   });
 
@@ -152,12 +175,18 @@ describe('the Temporal connection (envconfig)', () => {
     expect(() => parseTemporal({ TEMPORAL_TLS_CLIENT_CERT_PATH: files.cert })).toThrowError(
       /TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH: set both for mTLS, or neither/,
     );
-    expect(() => parseTemporal({ TEMPORAL_TLS: 'false', TEMPORAL_TLS_SERVER_CA_CERT_PATH: files.ca })).toThrowError(/TEMPORAL_TLS: is false/);
+    expect(() => parseTemporal({ TEMPORAL_TLS: 'false', TEMPORAL_TLS_SERVER_CA_CERT_PATH: files.ca })).toThrowError(
+      /TEMPORAL_TLS: is false/,
+    );
   });
 
   it('still reads the old TLS names, with a deprecation warning, and names them in errors', () => {
     const files = certificateFiles();
-    const old = parseTemporal({ TEMPORAL_TLS_CERT_PATH: files.cert, TEMPORAL_TLS_KEY_PATH: files.key, TEMPORAL_TLS_CA_PATH: files.ca });
+    const old = parseTemporal({
+      TEMPORAL_TLS_CERT_PATH: files.cert,
+      TEMPORAL_TLS_KEY_PATH: files.key,
+      TEMPORAL_TLS_CA_PATH: files.ca,
+    });
     const standard = parseTemporal({
       TEMPORAL_TLS_CLIENT_CERT_PATH: files.cert,
       TEMPORAL_TLS_CLIENT_KEY_PATH: files.key,
@@ -170,12 +199,12 @@ describe('the Temporal connection (envconfig)', () => {
       expect.stringMatching(/^TEMPORAL_TLS_KEY_PATH is deprecated: rename it TEMPORAL_TLS_CLIENT_KEY_PATH/),
       expect.stringMatching(/^TEMPORAL_TLS_CA_PATH is deprecated: rename it TEMPORAL_TLS_SERVER_CA_CERT_PATH/),
     ]);
-    expect(() => parseTemporal({ TEMPORAL_TLS_CERT_PATH: '/nonexistent', TEMPORAL_TLS_KEY_PATH: files.key })).toThrowError(
-      /^Invalid configuration: TEMPORAL_TLS_CERT_PATH: cannot read \/nonexistent \(no such file\)$/,
-    );
-    expect(() => parseTemporal({ TEMPORAL_TLS_CA_PATH: files.ca, TEMPORAL_TLS_SERVER_CA_CERT_PATH: files.cert })).toThrowError(
-      /TEMPORAL_TLS_CA_PATH: replaced by TEMPORAL_TLS_SERVER_CA_CERT_PATH, which is set to another value/,
-    );
+    expect(() =>
+      parseTemporal({ TEMPORAL_TLS_CERT_PATH: '/nonexistent', TEMPORAL_TLS_KEY_PATH: files.key }),
+    ).toThrowError(/^Invalid configuration: TEMPORAL_TLS_CERT_PATH: cannot read \/nonexistent \(no such file\)$/);
+    expect(() =>
+      parseTemporal({ TEMPORAL_TLS_CA_PATH: files.ca, TEMPORAL_TLS_SERVER_CA_CERT_PATH: files.cert }),
+    ).toThrowError(/TEMPORAL_TLS_CA_PATH: replaced by TEMPORAL_TLS_SERVER_CA_CERT_PATH, which is set to another value/);
   });
 
   it('reads a profile of the TOML profile file, with the variables over it', () => {
@@ -199,10 +228,16 @@ describe('the Temporal connection (envconfig)', () => {
       ].join('\n'),
     );
     const fromFile = parseTemporal({ TEMPORAL_CONFIG_FILE: toml }).temporal;
-    expect(fromFile).toMatchObject({ address: 'temporal.internal:7233', tls: undefined, metadata: { 'x-team': 'tools' } });
+    expect(fromFile).toMatchObject({
+      address: 'temporal.internal:7233',
+      tls: undefined,
+      metadata: { 'x-team': 'tools' },
+    });
     // The profile's namespace is the orchestrator's; the tool namespaces are this project's own.
     expect(fromFile.namespaces).toEqual({ orchestrator: 'agents', finance: 'finance-namespace', it: 'it-namespace' });
-    expect(parseTemporal({ TEMPORAL_CONFIG_FILE: toml, TEMPORAL_ADDRESS: '127.0.0.1:7300' }).temporal.address).toBe('127.0.0.1:7300');
+    expect(parseTemporal({ TEMPORAL_CONFIG_FILE: toml, TEMPORAL_ADDRESS: '127.0.0.1:7300' }).temporal.address).toBe(
+      '127.0.0.1:7300',
+    );
     expect(parseTemporal({ TEMPORAL_CONFIG_FILE: toml, TEMPORAL_PROFILE: 'cloud' }).temporal).toMatchObject({
       address: 'agents.a1b2c.tmprl.cloud:7233',
       apiKey: 'profile-key',
@@ -210,7 +245,10 @@ describe('the Temporal connection (envconfig)', () => {
     });
     // The default file is found the way the temporal CLI finds it.
     mkdirSync(path.join(files.dir, 'xdg', 'temporalio'), { recursive: true });
-    writeFileSync(path.join(files.dir, 'xdg', 'temporalio', 'temporal.toml'), '[profile.default]\naddress = "from-xdg:7233"\n');
+    writeFileSync(
+      path.join(files.dir, 'xdg', 'temporalio', 'temporal.toml'),
+      '[profile.default]\naddress = "from-xdg:7233"\n',
+    );
     expect(parseTemporal({ XDG_CONFIG_HOME: path.join(files.dir, 'xdg') }).temporal.address).toBe('from-xdg:7233');
 
     expect(() => parseTemporal({ TEMPORAL_CONFIG_FILE: toml, TEMPORAL_PROFILE: 'staging' })).toThrowError(
@@ -219,7 +257,9 @@ describe('the Temporal connection (envconfig)', () => {
     expect(() => parseTemporal({ TEMPORAL_CONFIG_FILE: toml, TEMPORAL_PROFILE: 'broken' })).toThrowError(
       `tls.client_cert_path of profile "broken" in ${toml}: cannot read /nonexistent/client.pem (no such file)`,
     );
-    expect(() => parseTemporal({ TEMPORAL_CONFIG_FILE: path.join(files.dir, 'missing.toml') })).toThrowError(/^Invalid configuration: TEMPORAL_CONFIG_FILE: no such file /);
+    expect(() => parseTemporal({ TEMPORAL_CONFIG_FILE: path.join(files.dir, 'missing.toml') })).toThrowError(
+      /^Invalid configuration: TEMPORAL_CONFIG_FILE: no such file /,
+    );
   });
 });
 
@@ -232,7 +272,10 @@ describe('Temporal Web UI links', () => {
     expect(temporalWebUi(localOtherPort.temporal, localOtherPort.ui)).toBe('http://127.0.0.1:8300');
     const external = ui({ TEMPORAL_ADDRESS: 'temporal.internal:7233' });
     expect(temporalWebUi(external.temporal, external.ui)).toBeUndefined();
-    const configured = ui({ TEMPORAL_ADDRESS: 'temporal.internal:7233', TEMPORAL_UI_URL: 'https://temporal-ui.internal/' });
+    const configured = ui({
+      TEMPORAL_ADDRESS: 'temporal.internal:7233',
+      TEMPORAL_UI_URL: 'https://temporal-ui.internal/',
+    });
     expect(temporalWebUi(configured.temporal, configured.ui)).toBe('https://temporal-ui.internal');
   });
 });
@@ -242,7 +285,9 @@ describe('a process that fails at start', () => {
     const run = runEntry('shared/bin/temporal.ts', { TEMPORAL_ADDRESS: '127.0.0.1:notaport' });
     expect(run.status).toBe(1);
     expect(run.stdout).toBe('');
-    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^temporal: Invalid configuration: TEMPORAL_ADDRESS: /)]);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^temporal: Invalid configuration: TEMPORAL_ADDRESS: /),
+    ]);
   });
 
   it('TEMPORAL_TLS_CLIENT_CERT_PATH=/nonexistent npm run worker:finance: one line naming that path', () => {
@@ -257,10 +302,18 @@ describe('a process that fails at start', () => {
   it('logs the deprecation of an old TLS name it still reads', () => {
     const { ca } = certificateFiles();
     // Nothing listens on port 1: the process gets as far as connecting, after its config has been read.
-    const run = runEntry('tool-workers/it/main.ts', { TEMPORAL_ADDRESS: '127.0.0.1:1', TEMPORAL_TLS_CA_PATH: ca, LOG_LEVEL: 'warn' });
+    const run = runEntry('tool-workers/it/main.ts', {
+      TEMPORAL_ADDRESS: '127.0.0.1:1',
+      TEMPORAL_TLS_CA_PATH: ca,
+      LOG_LEVEL: 'warn',
+    });
     expect(run.status).toBe(1);
     const lines = run.stderr.trim().split('\n');
-    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 40, name: 'worker:it', msg: expect.stringMatching(/^TEMPORAL_TLS_CA_PATH is deprecated/) });
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      level: 40,
+      name: 'worker:it',
+      msg: expect.stringMatching(/^TEMPORAL_TLS_CA_PATH is deprecated/),
+    });
     expect(lines.at(-1)).toMatch(/^worker:it: cannot reach Temporal at 127\.0\.0\.1:1 \(TEMPORAL_ADDRESS\)/);
   });
 });
@@ -278,7 +331,9 @@ describe('README configuration table', () => {
   it('lists every variable a section reads, with the default .env.example gives it', () => {
     const readme = readFileSync(`${projectRoot}/README.md`, 'utf8');
     const env = parseEnv(readFileSync(`${projectRoot}/.env.example`, 'utf8')) as Record<string, string>;
-    const rows = new Map([...readme.matchAll(/^\| `([A-Z0-9_]+)` \| (`([^`]*)`|—) \|/gm)].map((m) => [m[1]!, m[3] ?? '']));
+    const rows = new Map(
+      [...readme.matchAll(/^\| `([A-Z0-9_]+)` \| (`([^`]*)`|—) \|/gm)].map((m) => [m[1]!, m[3] ?? '']),
+    );
     expect([...rows.keys()].sort()).toEqual([...configVariables].sort());
     for (const [name, value] of rows) expect(value, name).toBe(env[name] ?? '');
   });

@@ -70,7 +70,8 @@ export async function startFinanceStack(opts: FinanceStackOptions = {}): Promise
     port: 0,
     allowedOrigins: ['https://allowed.example'],
     maxBodyBytes: opts.maxBodyBytes ?? config.mcp.maxBodyBytes,
-    createServer: (context) => createFinanceServer({ workflows, tasks, context, ...(opts.tools ? { tools: opts.tools } : {}) }),
+    createServer: (context) =>
+      createFinanceServer({ workflows, tasks, context, ...(opts.tools ? { tools: opts.tools } : {}) }),
     health: async () => ({ ok: (await temporalReachable(clientConnection)).reachable }),
     log: createLogger('finance-test', 'warn'),
     auth: opts.auth,

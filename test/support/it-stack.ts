@@ -29,7 +29,9 @@ export interface ItStack {
   close(): Promise<void>;
 }
 
-export async function startItStack(opts: { deps?: Partial<ItDeps>; idleTimeoutMs?: number; maxHistoryEvents?: number; inProcessWorker?: boolean } = {}): Promise<ItStack> {
+export async function startItStack(
+  opts: { deps?: Partial<ItDeps>; idleTimeoutMs?: number; maxHistoryEvents?: number; inProcessWorker?: boolean } = {},
+): Promise<ItStack> {
   const config = testConfig();
   const taskQueue = uniqueTaskQueue('it');
   const namespace = config.temporal.namespaces.it;
@@ -49,9 +51,19 @@ export async function startItStack(opts: { deps?: Partial<ItDeps>; idleTimeoutMs
     taskQueue,
     client,
     sessions,
-    env: { TEMPORAL_ADDRESS: config.temporal.address, IT_TASK_QUEUE: taskQueue, IT_SESSION_IDLE_TIMEOUT_MS: String(idleTimeoutMs) },
+    env: {
+      TEMPORAL_ADDRESS: config.temporal.address,
+      IT_TASK_QUEUE: taskQueue,
+      IT_SESSION_IDLE_TIMEOUT_MS: String(idleTimeoutMs),
+    },
     async startWorker() {
-      const w = await createItWorker({ connection: workerConnection, namespace, taskQueue, deps, workflowBundlePath: prebuiltBundle('it') });
+      const w = await createItWorker({
+        connection: workerConnection,
+        namespace,
+        taskQueue,
+        deps,
+        workflowBundlePath: prebuiltBundle('it'),
+      });
       worker = { worker: w, running: w.run() };
     },
     async stopWorker() {
@@ -60,7 +72,9 @@ export async function startItStack(opts: { deps?: Partial<ItDeps>; idleTimeoutMs
       worker = undefined;
     },
     async startHttp(httpOpts = {}) {
-      const own = httpOpts.idleTimeoutMs ? new ItSessions({ client, taskQueue, idleTimeoutMs: httpOpts.idleTimeoutMs }) : sessions;
+      const own = httpOpts.idleTimeoutMs
+        ? new ItSessions({ client, taskQueue, idleTimeoutMs: httpOpts.idleTimeoutMs })
+        : sessions;
       const http = await startMcpHttpServer({
         name: 'it-test',
         host: '127.0.0.1',

@@ -105,7 +105,11 @@ export class ScriptedChat {
 
   /** The conversation's workflow id, once the chat has printed it. */
   async conversationId(timeoutMs: number): Promise<string> {
-    await waitFor('the chat to start a conversation', () => /Started conversation \S+\n/.test(this.run.out()) || this.ended(), timeoutMs);
+    await waitFor(
+      'the chat to start a conversation',
+      () => /Started conversation \S+\n/.test(this.run.out()) || this.ended(),
+      timeoutMs,
+    );
     const id = /Started conversation (\S+)\n/.exec(this.run.out())?.[1];
     if (!id) throw new Error(`the chat did not start a conversation:\n${this.run.out()}\n${this.run.err()}`);
     return id;
@@ -118,7 +122,8 @@ export class ScriptedChat {
     this.run.child.stdin.write(`${line}\n${SENTINEL}\n`);
     await waitFor(`the reply to ${JSON.stringify(line)}`, () => this.answered().length >= n || this.ended(), timeoutMs);
     const ends = this.answered();
-    if (ends.length < n) throw new Error(`no reply to ${JSON.stringify(line)}; the launcher ended:\n${this.run.out()}\n${this.run.err()}`);
+    if (ends.length < n)
+      throw new Error(`no reply to ${JSON.stringify(line)}; the launcher ended:\n${this.run.out()}\n${this.run.err()}`);
     const segment = this.run.out().slice(n > 1 ? ends[n - 2]! : 0, ends[n - 1]);
     const asked = segment.lastIndexOf(`You: ${line}\n`);
     return segment.slice(asked + `You: ${line}\n`.length, segment.lastIndexOf(`You: ${SENTINEL}\n`));
@@ -147,10 +152,20 @@ const ACTIVITY_TASKS = 2;
  * Resolves once the process `pid` polls `taskQueue` for both workflow and activity tasks: a worker the launcher
  * (re)started is serving, as Temporal sees it. Workers identify as `<pid>@<hostname>` (the SDK's default).
  */
-export async function waitForWorkerPolling(connection: Connection, namespace: string, taskQueue: string, pid: number, timeoutMs: number): Promise<void> {
+export async function waitForWorkerPolling(
+  connection: Connection,
+  namespace: string,
+  taskQueue: string,
+  pid: number,
+  timeoutMs: number,
+): Promise<void> {
   const identity = `${pid}@${hostname()}`;
   const polls = async (taskQueueType: number) => {
-    const { pollers } = await connection.workflowService.describeTaskQueue({ namespace, taskQueue: { name: taskQueue }, taskQueueType });
+    const { pollers } = await connection.workflowService.describeTaskQueue({
+      namespace,
+      taskQueue: { name: taskQueue },
+      taskQueueType,
+    });
     return (pollers ?? []).some((p) => p.identity === identity);
   };
   await waitFor(

@@ -76,7 +76,10 @@ export async function startOrchestratorStack(opts: OrchestratorStackOptions = {}
     { name: nexusEndpoints.it, namespace: config.temporal.namespaces.it, taskQueue: it.taskQueue },
   ]);
   const client = new Client({ connection: clientConnection, namespace, plugins: [plugin()] });
-  const input = conversationInput(orchestratorConfig, { toolCalls: { timeoutMs: 10_000, maxAttempts: 3 }, ...opts.input });
+  const input = conversationInput(orchestratorConfig, {
+    toolCalls: { timeoutMs: 10_000, maxAttempts: 3 },
+    ...opts.input,
+  });
   const conversations = new Conversations(client, taskQueue, input);
   const mcp = new McpClientPool({ servers, requestTimeoutMs: 10_000, token: opts.mcpToken });
   const workerConnection = await connectWorker(config.temporal);
@@ -90,7 +93,8 @@ export async function startOrchestratorStack(opts: OrchestratorStackOptions = {}
     client,
     conversations,
     nexusEndpoints,
-    conversationsWith: (overrides) => new Conversations(client, taskQueue, conversationInput(orchestratorConfig, { ...input, ...overrides })),
+    conversationsWith: (overrides) =>
+      new Conversations(client, taskQueue, conversationInput(orchestratorConfig, { ...input, ...overrides })),
     mcp,
     env: {
       TEMPORAL_ADDRESS: config.temporal.address,

@@ -32,7 +32,12 @@ export function spawnEntry(entry: string, env: Record<string, string>, args: str
 }
 
 /** Polls until `check` passes (or throws after `timeoutMs` with the process output for context). */
-export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000, proc?: Spawned): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 30_000,
+  proc?: Spawned,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await Promise.resolve(check()).catch(() => false)) return;

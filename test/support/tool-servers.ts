@@ -12,7 +12,9 @@ export interface ToolServers {
   close(): Promise<void>;
 }
 
-export async function startToolServers(opts: { quotes?: QuoteProvider; auth?: McpAuthConfig } = {}): Promise<ToolServers> {
+export async function startToolServers(
+  opts: { quotes?: QuoteProvider; auth?: McpAuthConfig } = {},
+): Promise<ToolServers> {
   const finance = await startFinanceStack({ quotes: opts.quotes, auth: opts.auth && { config: opts.auth } });
   const it = await startItStack();
   const itHttp = await it.startHttp({ auth: opts.auth && { config: opts.auth } });

@@ -20,7 +20,10 @@ export type Json = Record<string, any>;
 export function taskClient(url: () => string, { declareTasks = true, token }: TaskClientOptions = {}) {
   let id = 0;
   async function send(method: string, params: Json = {}): Promise<{ status: number; result?: Json; error?: Json }> {
-    const meta = { ...(params._meta ?? {}), [CLIENT_CAPABILITIES_META_KEY]: declareTasks ? { extensions: { [TASKS]: {} } } : {} };
+    const meta = {
+      ...(params._meta ?? {}),
+      [CLIENT_CAPABILITIES_META_KEY]: declareTasks ? { extensions: { [TASKS]: {} } } : {},
+    };
     const { body, headers } = modernRequest(method, { ...params, _meta: meta }, ++id);
     if (typeof params.taskId === 'string') headers['mcp-name'] = params.taskId;
     if (token) headers.authorization = `Bearer ${token}`;
@@ -29,18 +32,24 @@ export function taskClient(url: () => string, { declareTasks = true, token }: Ta
   }
   return {
     send,
-    call: (name: string, args: Json, meta?: Json) => send('tools/call', { name, arguments: args, ...(meta ? { _meta: meta } : {}) }),
+    call: (name: string, args: Json, meta?: Json) =>
+      send('tools/call', { name, arguments: args, ...(meta ? { _meta: meta } : {}) }),
     get: (taskId: string) => send('tasks/get', { taskId }),
     cancel: (taskId: string) => send('tasks/cancel', { taskId }),
     update: (taskId: string, inputResponses: Json = {}) => send('tasks/update', { taskId, inputResponses }),
     /** Polls tasks/get at the task's own pollIntervalMs until `until` holds for it (a terminal status by default). */
-    async poll(taskId: string, until: (task: Json) => boolean = (t) => ['completed', 'failed', 'cancelled'].includes(t.status), timeoutMs = 60_000): Promise<Json> {
+    async poll(
+      taskId: string,
+      until: (task: Json) => boolean = (t) => ['completed', 'failed', 'cancelled'].includes(t.status),
+      timeoutMs = 60_000,
+    ): Promise<Json> {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const { result, error } = await send('tasks/get', { taskId });
         if (error) throw new Error(`tasks/get ${taskId}: ${JSON.stringify(error)}`);
         if (until(result!)) return result!;
-        if (Date.now() > deadline) throw new Error(`task ${taskId} still ${JSON.stringify(result)} after ${timeoutMs} ms`);
+        if (Date.now() > deadline)
+          throw new Error(`task ${taskId} still ${JSON.stringify(result)} after ${timeoutMs} ms`);
         await new Promise((r) => setTimeout(r, result!.pollIntervalMs ?? 1000));
       }
     },

@@ -18,7 +18,11 @@ const WORKER = 'tool-workers/finance/main.ts';
 let client: Client;
 let close: () => Promise<void>;
 const config = testConfig();
-const env = { TEMPORAL_ADDRESS: config.temporal.address, FINANCE_TASK_QUEUE: uniqueTaskQueue('finance-tasks'), QUOTE_PROVIDER: 'sample' };
+const env = {
+  TEMPORAL_ADDRESS: config.temporal.address,
+  FINANCE_TASK_QUEUE: uniqueTaskQueue('finance-tasks'),
+  QUOTE_PROVIDER: 'sample',
+};
 
 beforeAll(async () => {
   const connection = await connectClient(config.temporal);
@@ -39,14 +43,23 @@ describe('a price_alert task survives kill -9 of the server and of the worker', 
     try {
       let worker = await startWorker();
       spawned.push(worker);
-      const [a, b] = await Promise.all([spawnMcpServer(SERVER, 'FINANCE_MCP_PORT', env), spawnMcpServer(SERVER, 'FINANCE_MCP_PORT', env)]);
+      const [a, b] = await Promise.all([
+        spawnMcpServer(SERVER, 'FINANCE_MCP_PORT', env),
+        spawnMcpServer(SERVER, 'FINANCE_MCP_PORT', env),
+      ]);
       spawned.push(a.proc, b.proc);
       let url = a.url;
       const viaA = taskClient(() => url);
       const viaB = taskClient(() => b.url);
 
       // IBM is 222.97 in the sample quotes: the alert never triggers, so the watch runs its 12 s.
-      const { result: created } = await viaA.call('price_alert', { symbol: 'IBM', direction: 'above', threshold: 10_000, check_every_seconds: 1, watch_minutes: 0.2 });
+      const { result: created } = await viaA.call('price_alert', {
+        symbol: 'IBM',
+        direction: 'above',
+        threshold: 10_000,
+        check_every_seconds: 1,
+        watch_minutes: 0.2,
+      });
       expect(created!.resultType).toBe('task');
       const { taskId } = created!;
       await viaA.poll(taskId, (t) => /^1 check/.test(t.statusMessage ?? '') || t.status !== 'working');
@@ -56,7 +69,10 @@ describe('a price_alert task survives kill -9 of the server and of the worker', 
       expect((await viaB.get(taskId)).result!.status).toBe('working');
 
       // kill -9 of the worker mid-watch, then a new one: the workflow carries on where it was.
-      const before = await viaB.poll(taskId, (t) => /^[2-9] checks/.test(t.statusMessage ?? '') || t.status !== 'working');
+      const before = await viaB.poll(
+        taskId,
+        (t) => /^[2-9] checks/.test(t.statusMessage ?? '') || t.status !== 'working',
+      );
       expect(before.status).toBe('working');
       await worker.kill('SIGKILL');
       worker = await startWorker();

@@ -49,7 +49,10 @@ describe('negotiation', () => {
     expect(result!.structuredContent).toMatchObject({ symbol: 'IBM', triggered: false, last_price: 222.97 });
     expect(result!.structuredContent.checks).toBeGreaterThanOrEqual(2);
     for (const method of ['tasks/get', 'tasks/cancel', 'tasks/update']) {
-      const { error } = await plain.send(method, { taskId: 'AAAAAAAAAAAAAAAAAAAAAA', ...(method === 'tasks/update' ? { inputResponses: {} } : {}) });
+      const { error } = await plain.send(method, {
+        taskId: 'AAAAAAAAAAAAAAAAAAAAAA',
+        ...(method === 'tasks/update' ? { inputResponses: {} } : {}),
+      });
       expect(error).toMatchObject({ code: -32021, data: { requiredCapabilities: { extensions: { [TASKS]: {} } } } });
     }
   });
@@ -57,7 +60,10 @@ describe('negotiation', () => {
   it('a 2025-11-25 client keeps plain synchronous calls and sees no extension', async () => {
     const legacy = await connectHttpClient(servers.finance.url);
     expect(legacy.getServerCapabilities()?.extensions).toBeUndefined();
-    const r = (await legacy.callTool({ name: 'price_alert', arguments: { symbol: 'IBM', direction: 'below', threshold: 500 } })) as any;
+    const r = (await legacy.callTool({
+      name: 'price_alert',
+      arguments: { symbol: 'IBM', direction: 'below', threshold: 500 },
+    })) as any;
     expect(r.structuredContent).toMatchObject({ triggered: true, checks: 1, last_price: 222.97 });
     await legacy.close();
   });
@@ -79,8 +85,17 @@ describe('negotiation', () => {
 describe('a long-running tool as a task', () => {
   it('price_alert: CreateTaskResult at once, progress in tasks/get, the tool result once completed', async () => {
     const client = finance();
-    const { result: created } = await client.call('price_alert', { ...NEVER, check_every_seconds: 1, watch_minutes: 0.05 });
-    expect(created).toMatchObject({ resultType: 'task', status: 'working', ttlMs: expect.any(Number), pollIntervalMs: 200 });
+    const { result: created } = await client.call('price_alert', {
+      ...NEVER,
+      check_every_seconds: 1,
+      watch_minutes: 0.05,
+    });
+    expect(created).toMatchObject({
+      resultType: 'task',
+      status: 'working',
+      ttlMs: expect.any(Number),
+      pollIntervalMs: 200,
+    });
     expect(created!.taskId).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(created!.result).toBeUndefined();
     // The task is its workflow, in the caller's scope.
@@ -120,15 +135,24 @@ describe('a long-running tool as a task', () => {
 
   it('tasks/update is acknowledged (no tool of ours asks for input) and refused for unknown tasks', async () => {
     const client = finance();
-    const { result: created } = await client.call('price_alert', { ...NEVER, check_every_seconds: 1, watch_minutes: 0.05 });
-    expect((await client.update(created!.taskId, { nothing: { action: 'accept' } })).result).toMatchObject({ resultType: 'complete' });
+    const { result: created } = await client.call('price_alert', {
+      ...NEVER,
+      check_every_seconds: 1,
+      watch_minutes: 0.05,
+    });
+    expect((await client.update(created!.taskId, { nothing: { action: 'accept' } })).result).toMatchObject({
+      resultType: 'complete',
+    });
     expect((await client.update('AAAAAAAAAAAAAAAAAAAAAA')).error).toMatchObject({ code: -32602 });
     await client.poll(created!.taskId);
   });
 
   it('unknown and malformed task ids are refused with -32602', async () => {
     for (const taskId of ['AAAAAAAAAAAAAAAAAAAAAA', '../../etc/passwd', 'x']) {
-      expect((await finance().get(taskId)).error).toMatchObject({ code: -32602, message: 'Failed to retrieve task: Task not found' });
+      expect((await finance().get(taskId)).error).toMatchObject({
+        code: -32602,
+        message: 'Failed to retrieve task: Task not found',
+      });
       expect((await finance().cancel(taskId)).error).toMatchObject({ code: -32602 });
     }
   });
@@ -139,7 +163,9 @@ describe('cancel', () => {
     const client = it2();
     const { result: created } = await client.call('watch_ip', { every_seconds: 1, for_minutes: 10 });
     expect(created!.resultType).toBe('task');
-    const twice = await client.poll(created!.taskId, (t) => /^[2-9]\d* lookups|^\d{2,} lookups/.test(t.statusMessage ?? ''));
+    const twice = await client.poll(created!.taskId, (t) =>
+      /^[2-9]\d* lookups|^\d{2,} lookups/.test(t.statusMessage ?? ''),
+    );
     const sessionId = /session ([A-Za-z0-9_-]{22})/.exec(twice.statusMessage)![1]!;
 
     const ack = await client.cancel(created!.taskId);
@@ -165,10 +191,16 @@ describe('cancel', () => {
 
   it('price_alert: cancel stops the watch', async () => {
     const client = finance();
-    const { result: created } = await client.call('price_alert', { ...NEVER, check_every_seconds: 1, watch_minutes: 10 });
+    const { result: created } = await client.call('price_alert', {
+      ...NEVER,
+      check_every_seconds: 1,
+      watch_minutes: 10,
+    });
     await client.cancel(created!.taskId);
     expect((await client.poll(created!.taskId)).status).toBe('cancelled');
-    expect((await servers.finance.client.workflow.getHandle(taskWorkflowId(created!.taskId)).describe()).status.name).toBe('CANCELLED');
+    expect(
+      (await servers.finance.client.workflow.getHandle(taskWorkflowId(created!.taskId)).describe()).status.name,
+    ).toBe('CANCELLED');
   });
 });
 
@@ -177,18 +209,28 @@ describe('watch_ip records into the session it names', () => {
     const client = it2();
     const set = await client.call('set_jira_project', { project: 'OPS' });
     const sessionId = set.result!.structuredContent.session_id as string;
-    const { result: created } = await client.call('watch_ip', { session_id: sessionId, every_seconds: 1, for_minutes: 0.05 });
+    const { result: created } = await client.call('watch_ip', {
+      session_id: sessionId,
+      every_seconds: 1,
+      for_minutes: 0.05,
+    });
     const done = await client.poll(created!.taskId);
     expect(done.status).toBe('completed');
     const watch = done.result.structuredContent;
     expect(watch.session_id).toBe(sessionId);
     const history = (await client.call('get_ip_history', { session_id: sessionId })).result!.structuredContent;
     expect(history.total_tracked).toBe(watch.checks);
-    expect(history.entries.map((e: { ip: string }) => e.ip)).toEqual(watch.observations.map((o: { ip: string }) => o.ip));
+    expect(history.entries.map((e: { ip: string }) => e.ip)).toEqual(
+      watch.observations.map((o: { ip: string }) => o.ip),
+    );
   });
 
   it('a session that does not exist is a tool error on the call, and no task', async () => {
-    const { result } = await it2().call('watch_ip', { session_id: 'AAAAAAAAAAAAAAAAAAAAAA', every_seconds: 1, for_minutes: 0.05 });
+    const { result } = await it2().call('watch_ip', {
+      session_id: 'AAAAAAAAAAAAAAAAAAAAAA',
+      every_seconds: 1,
+      for_minutes: 0.05,
+    });
     expect(result!.resultType).toBe('complete');
     expect(result!.isError).toBe(true);
     expect(result!.content[0].text).toMatch(/No open IT session/);
@@ -205,9 +247,16 @@ describe('a task is bound to its caller', () => {
   it("another identity's task id is not found: get, update and cancel alike", async () => {
     const alice = taskClient(() => bound.finance.url, { token: ALICE });
     const bob = taskClient(() => bound.finance.url, { token: BOB });
-    const { result: created } = await alice.call('price_alert', { ...NEVER, check_every_seconds: 1, watch_minutes: 10 });
+    const { result: created } = await alice.call('price_alert', {
+      ...NEVER,
+      check_every_seconds: 1,
+      watch_minutes: 10,
+    });
     expect(created!.resultType).toBe('task');
-    expect((await bob.get(created!.taskId)).error).toMatchObject({ code: -32602, message: 'Failed to retrieve task: Task not found' });
+    expect((await bob.get(created!.taskId)).error).toMatchObject({
+      code: -32602,
+      message: 'Failed to retrieve task: Task not found',
+    });
     expect((await bob.update(created!.taskId)).error).toMatchObject({ code: -32602 });
     expect((await bob.cancel(created!.taskId)).error).toMatchObject({ code: -32602 });
     // Bob's cancel did nothing: the task is still Alice's, and still running.

@@ -7,7 +7,14 @@ import type { z } from 'zod';
 import { providerFailure } from '../../shared/providers';
 import { QuoteProviderError, UnknownSymbolError, type QuoteProvider } from './quotes/provider';
 import { compoundGrowth } from './roi';
-import { roiInputSchema, stockPriceInputSchema, type RoiInput, type RoiResult, type StockPriceInput, type StockQuote } from './shared';
+import {
+  roiInputSchema,
+  stockPriceInputSchema,
+  type RoiInput,
+  type RoiResult,
+  type StockPriceInput,
+  type StockQuote,
+} from './shared';
 
 export interface FinanceDeps {
   quotes: QuoteProvider;

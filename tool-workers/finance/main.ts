@@ -14,7 +14,11 @@ runMain('worker:finance', async () => {
   const connection = await connectWorker(config.temporal);
   try {
     await assertNamespaceExists(connection, config.temporal, config.temporal.namespaces.finance);
-    const { worker, details, close } = await createConfiguredFinanceWorker(config, connection, telemetry.temporalWorkerPlugins);
+    const { worker, details, close } = await createConfiguredFinanceWorker(
+      config,
+      connection,
+      telemetry.temporalWorkerPlugins,
+    );
     try {
       log.info(details, 'finance worker ready');
       announceReady();

@@ -78,8 +78,13 @@ export type RoiResult = z.infer<z.ZodObject<typeof roiOutput>>;
 /** price_alert: watch a symbol until its price crosses a threshold or the watch ends. */
 export const priceAlertInput = {
   symbol: stockPriceInput.symbol,
-  direction: z.enum(['above', 'below']).describe('Alert when the price rises to or above the threshold ("above") or falls to or below it ("below")'),
-  threshold: z.number().positive('threshold must be greater than 0').describe('The price to watch for, in the quote currency'),
+  direction: z
+    .enum(['above', 'below'])
+    .describe('Alert when the price rises to or above the threshold ("above") or falls to or below it ("below")'),
+  threshold: z
+    .number()
+    .positive('threshold must be greater than 0')
+    .describe('The price to watch for, in the quote currency'),
   check_every_seconds: z
     .number()
     .int('check_every_seconds must be a whole number')

@@ -53,10 +53,12 @@ export const priceAlertTool = defineWorkflowTool({
     'Watches a stock price: checks it every check_every_seconds until it rises above (or falls below) the threshold, or ' +
     'watch_minutes have passed, then reports whether it crossed and the last price. Long-running: clients that support ' +
     'MCP tasks get a task to poll (progress in its status message) and can cancel it.',
-  input: z.strictObject(priceAlertInput).refine((a) => (a.watch_minutes * 60) / a.check_every_seconds <= MAX_WATCH_CHECKS, {
-    message: `watch_minutes * 60 / check_every_seconds must be at most ${MAX_WATCH_CHECKS} checks: check less often, or watch for less time`,
-    path: ['check_every_seconds'],
-  }),
+  input: z
+    .strictObject(priceAlertInput)
+    .refine((a) => (a.watch_minutes * 60) / a.check_every_seconds <= MAX_WATCH_CHECKS, {
+      message: `watch_minutes * 60 / check_every_seconds must be at most ${MAX_WATCH_CHECKS} checks: check less often, or watch for less time`,
+      path: ['check_every_seconds'],
+    }),
   output: z.object(priceAlertOutput),
   // Watching changes nothing outside: a repeated call is another watch, with no further effect on the world.
   annotations: { readOnlyHint: true, idempotentHint: true, destructiveHint: false, openWorldHint: true },

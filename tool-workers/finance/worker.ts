@@ -38,7 +38,11 @@ export function createFinanceWorker(opts: FinanceWorkerOptions): Promise<Worker>
  * The finance worker as configured (namespace, task queue, quote provider): what `npm run worker:finance` runs, and
  * what the Finance MCP server runs beside itself with `--with-worker`.
  */
-export async function createConfiguredFinanceWorker(config: Pick<AppConfig, 'temporal' | 'finance'>, connection: NativeConnection, plugins: WorkerPlugin[] = []) {
+export async function createConfiguredFinanceWorker(
+  config: Pick<AppConfig, 'temporal' | 'finance'>,
+  connection: NativeConnection,
+  plugins: WorkerPlugin[] = [],
+) {
   const quotes = createQuoteProvider(config.finance);
   const worker = await createFinanceWorker({
     connection,
@@ -49,7 +53,11 @@ export async function createConfiguredFinanceWorker(config: Pick<AppConfig, 'tem
   });
   return {
     worker,
-    details: { namespace: config.temporal.namespaces.finance, taskQueue: config.finance.taskQueue, quotes: quotes.name },
+    details: {
+      namespace: config.temporal.namespaces.finance,
+      taskQueue: config.finance.taskQueue,
+      quotes: quotes.name,
+    },
     close: async () => undefined,
   };
 }

@@ -62,7 +62,12 @@ export async function priceAlertWorkflow(input: PriceAlertInput): Promise<PriceA
   const watchMs = (input.watch_minutes ?? 60) * 60_000;
   const endsAt = Date.now() + watchMs; // workflow time: deterministic on replay
   const total = Math.floor(watchMs / everyMs) + 1;
-  let progress: TaskProgress = { message: `Watching ${symbol} for a price ${direction} ${input.threshold}: first check pending`, progress: 0, total, updatedAt: new Date().toISOString() };
+  let progress: TaskProgress = {
+    message: `Watching ${symbol} for a price ${direction} ${input.threshold}: first check pending`,
+    progress: 0,
+    total,
+    updatedAt: new Date().toISOString(),
+  };
   setHandler(taskProgressQuery, () => progress);
 
   for (let checks = 1; ; checks++) {

@@ -14,7 +14,11 @@ runMain('worker:it', async () => {
   const connection = await connectWorker(config.temporal);
   try {
     await assertNamespaceExists(connection, config.temporal, config.temporal.namespaces.it);
-    const { worker, details, close } = await createConfiguredItWorker(config, connection, telemetry.temporalWorkerPlugins);
+    const { worker, details, close } = await createConfiguredItWorker(
+      config,
+      connection,
+      telemetry.temporalWorkerPlugins,
+    );
     try {
       log.info(details, 'IT worker ready');
       announceReady();

@@ -14,10 +14,31 @@ import { WorkflowFailedError, type Client } from '@temporalio/client';
 import * as nexus from 'nexus-rpc';
 import { describeFailure } from '../../shared/temporal/failures';
 import { callerFromHeaders, parseToolInput, toolServiceHandler } from '../../shared/tools/nexus-handlers';
-import { IdempotencyConflict, keyedWorkflowId, toolRunRecord, ToolWorkflowRunner } from '../../shared/tools/workflow-runner';
-import { ItTools, NoSessionNamed, START_HINT, ToolInputError, type SessionTarget, type ToolCall } from './session-tools';
+import {
+  IdempotencyConflict,
+  keyedWorkflowId,
+  toolRunRecord,
+  ToolWorkflowRunner,
+} from '../../shared/tools/workflow-runner';
+import {
+  ItTools,
+  NoSessionNamed,
+  START_HINT,
+  ToolInputError,
+  type SessionTarget,
+  type ToolCall,
+} from './session-tools';
 import { ItSessions, SessionNotFound } from './sessions';
-import { closeSessionTool, getIpHistoryTool, getJiraMetricsTool, itService, itTools, setJiraProjectTool, trackIpTool, watchIpTool } from './tools';
+import {
+  closeSessionTool,
+  getIpHistoryTool,
+  getJiraMetricsTool,
+  itService,
+  itTools,
+  setJiraProjectTool,
+  trackIpTool,
+  watchIpTool,
+} from './tools';
 import type { ipWatchWorkflow } from './workflows';
 import type { AnyToolDefinition } from '../../shared/tools/definition';
 
@@ -44,7 +65,10 @@ export function createItNexusHandler(opts: ItNexusOptions) {
   };
 
   /** A synchronous operation over the session tools, with MCP's errors as Nexus handler errors. */
-  function sessionOperation<D extends AnyToolDefinition, R>(tool: D, run: (tools: ItTools, args: ReturnType<typeof parseToolInput<D>>, call: ToolCall) => Promise<R>) {
+  function sessionOperation<D extends AnyToolDefinition, R>(
+    tool: D,
+    run: (tools: ItTools, args: ReturnType<typeof parseToolInput<D>>, call: ToolCall) => Promise<R>,
+  ) {
     return async (ctx: nexus.StartOperationContext, input: unknown): Promise<R> => {
       const args = parseToolInput(tool, input);
       const call: ToolCall = { who: callerFromHeaders(ctx.headers), key: ctx.requestId };
@@ -79,16 +103,26 @@ export function createItNexusHandler(opts: ItNexusOptions) {
     set_jira_project: sessionOperation(setJiraProjectTool, (tools, { project, session_id }, call) =>
       tools.setJiraProject(named(session_id) ?? tools.newSession(setJiraProjectTool.name, call), project, call),
     ),
-    get_jira_metrics: sessionOperation(getJiraMetricsTool, (tools, { project, session_id }, call) => tools.jiraMetrics(named(session_id), project, call)),
+    get_jira_metrics: sessionOperation(getJiraMetricsTool, (tools, { project, session_id }, call) =>
+      tools.jiraMetrics(named(session_id), project, call),
+    ),
     track_ip: sessionOperation(trackIpTool, (tools, { session_id }, call) =>
       tools.trackIp(named(session_id) ?? tools.newSession(trackIpTool.name, call), call),
     ),
-    get_ip_history: sessionOperation(getIpHistoryTool, (tools, { session_id }, call) => tools.ipHistory(required(session_id), call)),
-    close_session: sessionOperation(closeSessionTool, (tools, { session_id }, call) => tools.closeSession(required(session_id), call)),
+    get_ip_history: sessionOperation(getIpHistoryTool, (tools, { session_id }, call) =>
+      tools.ipHistory(required(session_id), call),
+    ),
+    close_session: sessionOperation(closeSessionTool, (tools, { session_id }, call) =>
+      tools.closeSession(required(session_id), call),
+    ),
     // Long-running: the operation is the watch's workflow (asynchronous), started once its session is known.
     watch_ip: new WorkflowRunOperationHandler(async (ctx, input) => {
       const start = sessionOperation(watchIpTool, (tools, { session_id, every_seconds, for_minutes }, call) =>
-        tools.watchInput(named(session_id) ?? tools.newSession(watchIpTool.name, call), { every_seconds, for_minutes }, call),
+        tools.watchInput(
+          named(session_id) ?? tools.newSession(watchIpTool.name, call),
+          { every_seconds, for_minutes },
+          call,
+        ),
       );
       const watch = await start(ctx, input);
       return startWorkflow<typeof ipWatchWorkflow>(ctx, watchIpTool.workflow.type, {

@@ -9,7 +9,14 @@ import type { CallerIdentity } from '../../shared/caller-scope';
 import { keyDigest, type ToolWorkflowRunner } from '../../shared/tools/workflow-runner';
 import type { IpWatchInput } from './shared';
 import { itSessionWorkflowId, SessionNotFound, type ItSessions } from './sessions';
-import { closeSessionTool, getIpHistoryTool, getJiraMetricsTool, projectKeyOf, setJiraProjectTool, trackIpTool } from './tools';
+import {
+  closeSessionTool,
+  getIpHistoryTool,
+  getJiraMetricsTool,
+  projectKeyOf,
+  setJiraProjectTool,
+  trackIpTool,
+} from './tools';
 
 /** The session a call acts on, and whether the call may open it (a new handle, or stdio's own session). */
 export interface SessionTarget {
@@ -32,7 +39,9 @@ export class ToolInputError extends Error {
 export class NoSessionNamed extends Error {
   override name = 'NoSessionNamed';
   constructor() {
-    super(`This call names no IT session. Pass session_id (returned by set_jira_project or track_ip), or start one: ${START_HINT}`);
+    super(
+      `This call names no IT session. Pass session_id (returned by set_jira_project or track_ip), or start one: ${START_HINT}`,
+    );
   }
 }
 
@@ -63,30 +72,61 @@ export class ItTools {
     }
   }
 
-  async setJiraProject(target: SessionTarget, project: string, { who, key }: ToolCall): Promise<Output<typeof setJiraProjectTool>> {
+  async setJiraProject(
+    target: SessionTarget,
+    project: string,
+    { who, key }: ToolCall,
+  ): Promise<Output<typeof setJiraProjectTool>> {
     const jiraProject = projectKey(project);
     // The signal is acknowledged once durable, and the answer is fully known: no read-back round trip. A keyed
     // write is applied once however often it is repeated.
-    await this.sessions.setJiraProject(target.id, jiraProject, { who, open: target.open, ...(key ? { requestId: keyDigest(key) } : {}) });
+    await this.sessions.setJiraProject(target.id, jiraProject, {
+      who,
+      open: target.open,
+      ...(key ? { requestId: keyDigest(key) } : {}),
+    });
     return { session_id: target.id, jira_project: jiraProject, last_used_at: new Date().toISOString() };
   }
 
   /** A project named in the call wins; else the session's. Needs one of the two. */
-  async jiraMetrics(target: SessionTarget | undefined, project: string | undefined, { who }: ToolCall): Promise<Output<typeof getJiraMetricsTool>> {
+  async jiraMetrics(
+    target: SessionTarget | undefined,
+    project: string | undefined,
+    { who }: ToolCall,
+  ): Promise<Output<typeof getJiraMetricsTool>> {
     let chosen = project;
     if (!chosen) {
       if (!target) throw new NoSessionNamed();
       chosen = (await this.state(target, who.caller)).jira_project ?? undefined;
-      if (!chosen) throw new ToolInputError('No Jira project is set for this session: call set_jira_project first, or pass project.');
+      if (!chosen)
+        throw new ToolInputError(
+          'No Jira project is set for this session: call set_jira_project first, or pass project.',
+        );
     }
-    const metrics = await this.lookups.run(getJiraMetricsTool.name, getJiraMetricsTool.workflow, { project: projectKey(chosen) }, undefined, who);
+    const metrics = await this.lookups.run(
+      getJiraMetricsTool.name,
+      getJiraMetricsTool.workflow,
+      { project: projectKey(chosen) },
+      undefined,
+      who,
+    );
     return { ...metrics, ...(target ? { session_id: target.id } : {}) };
   }
 
   async trackIp(target: SessionTarget, { who, key }: ToolCall): Promise<Output<typeof trackIpTool>> {
     // With a key, a repeated call reuses the first lookup and the session applies the write once.
-    const observation = await this.lookups.run(trackIpTool.name, trackIpTool.workflow, undefined, key && `${target.id}-${key}`, who);
-    await this.sessions.recordIp(target.id, observation, { requestId: key ? keyDigest(key) : randomUUID(), who, open: target.open });
+    const observation = await this.lookups.run(
+      trackIpTool.name,
+      trackIpTool.workflow,
+      undefined,
+      key && `${target.id}-${key}`,
+      who,
+    );
+    await this.sessions.recordIp(target.id, observation, {
+      requestId: key ? keyDigest(key) : randomUUID(),
+      who,
+      open: target.open,
+    });
     const state = await this.sessions.state(target.id, who.caller);
     const last = state.ip_history.at(-1)!;
     return { ...last, history_length: state.ip_history_total, session_id: target.id };
@@ -98,7 +138,11 @@ export class ItTools {
   }
 
   /** What a watch_ip workflow needs, once its session is known to be open (or opened, for a new one). */
-  async watchInput(target: SessionTarget, { every_seconds, for_minutes }: { every_seconds: number; for_minutes: number }, { who }: ToolCall): Promise<IpWatchInput> {
+  async watchInput(
+    target: SessionTarget,
+    { every_seconds, for_minutes }: { every_seconds: number; for_minutes: number },
+    { who }: ToolCall,
+  ): Promise<IpWatchInput> {
     if (target.open) await this.sessions.open(who.caller, target.id);
     else await this.state(target, who.caller);
     return {

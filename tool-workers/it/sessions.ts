@@ -8,7 +8,13 @@
  * A 2025-era Mcp-Session-Id is such a handle too; stdio's IT_SESSION_ID names its process's session.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { QueryRejectedError, WorkflowClient, WorkflowNotFoundError, type Client, type SignalDefinition } from '@temporalio/client';
+import {
+  QueryRejectedError,
+  WorkflowClient,
+  WorkflowNotFoundError,
+  type Client,
+  type SignalDefinition,
+} from '@temporalio/client';
 import {
   endSessionSignal,
   sessionStateQuery,
@@ -62,7 +68,11 @@ export class ItSessions {
   private readonly workflows: WorkflowClient;
 
   constructor(private readonly opts: ItSessionsOptions) {
-    this.workflows = new WorkflowClient({ connection: opts.client.connection, namespace: opts.client.options.namespace, queryRejectCondition: 'NOT_OPEN' });
+    this.workflows = new WorkflowClient({
+      connection: opts.client.connection,
+      namespace: opts.client.options.namespace,
+      queryRejectCondition: 'NOT_OPEN',
+    });
   }
 
   /** A fresh, unguessable handle. */
@@ -75,7 +85,10 @@ export class ItSessions {
    * same session. Only as guessable as the caller's own key, and only ever inside the caller's own scope.
    */
   handleFor(tool: string, caller: string | undefined, idempotencyKey: string): string {
-    return createHash('sha256').update(`handle:${callerScope(caller)}:${tool}:${idempotencyKey}`).digest('base64url').slice(0, 22);
+    return createHash('sha256')
+      .update(`handle:${callerScope(caller)}:${tool}:${idempotencyKey}`)
+      .digest('base64url')
+      .slice(0, 22);
   }
 
   private handle(sessionId: string, owner?: string) {
@@ -83,10 +96,21 @@ export class ItSessions {
   }
 
   private input(sessionId: string, owner?: string): ItSessionInput {
-    return { sessionId, idleTimeoutMs: this.opts.idleTimeoutMs, maxHistoryEvents: this.opts.maxHistoryEvents, ...(owner ? { owner } : {}) };
+    return {
+      sessionId,
+      idleTimeoutMs: this.opts.idleTimeoutMs,
+      maxHistoryEvents: this.opts.maxHistoryEvents,
+      ...(owner ? { owner } : {}),
+    };
   }
 
-  private async signal<Args extends any[]>(sessionId: string, signal: SignalDefinition<Args>, args: Args, owner: string | undefined, open: boolean): Promise<void> {
+  private async signal<Args extends any[]>(
+    sessionId: string,
+    signal: SignalDefinition<Args>,
+    args: Args,
+    owner: string | undefined,
+    open: boolean,
+  ): Promise<void> {
     if (!open) {
       try {
         await this.handle(sessionId, owner).signal(signal, ...args);
@@ -144,19 +168,42 @@ export class ItSessions {
     }
     this.lastTouch.delete(itSessionWorkflowId(sessionId, owner));
     const ended = await Promise.race([
-      handle.result().then(() => true, () => true),
+      handle.result().then(
+        () => true,
+        () => true,
+      ),
       new Promise<false>((resolve) => setTimeout(() => resolve(false), CLOSE_WAIT_MS).unref()),
     ]);
     if (!ended) await handle.terminate('session deleted; no worker ended it in time').catch(() => undefined);
     return true;
   }
 
-  async setJiraProject(sessionId: string, project: string, { requestId = randomUUID(), who = {}, open = false }: WriteOptions = {}): Promise<void> {
-    await this.signal(sessionId, sessionWriteSignal, [{ kind: 'set_jira_project', project, requestId, ...definedOnly(who) }], who.caller, open);
+  async setJiraProject(
+    sessionId: string,
+    project: string,
+    { requestId = randomUUID(), who = {}, open = false }: WriteOptions = {},
+  ): Promise<void> {
+    await this.signal(
+      sessionId,
+      sessionWriteSignal,
+      [{ kind: 'set_jira_project', project, requestId, ...definedOnly(who) }],
+      who.caller,
+      open,
+    );
   }
 
-  async recordIp(sessionId: string, observation: IpObservation, { requestId = randomUUID(), who = {}, open = false }: WriteOptions = {}): Promise<void> {
-    await this.signal(sessionId, sessionWriteSignal, [{ kind: 'record_ip', observation, requestId, ...definedOnly(who) }], who.caller, open);
+  async recordIp(
+    sessionId: string,
+    observation: IpObservation,
+    { requestId = randomUUID(), who = {}, open = false }: WriteOptions = {},
+  ): Promise<void> {
+    await this.signal(
+      sessionId,
+      sessionWriteSignal,
+      [{ kind: 'record_ip', observation, requestId, ...definedOnly(who) }],
+      who.caller,
+      open,
+    );
   }
 
   /** Strongly consistent: a query after a signal's acknowledgement sees that signal. */
@@ -167,7 +214,8 @@ export class ItSessions {
       this.touchNowAndThen(sessionId, owner);
       return state;
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError || err instanceof QueryRejectedError) throw new SessionNotFound(sessionId);
+      if (err instanceof WorkflowNotFoundError || err instanceof QueryRejectedError)
+        throw new SessionNotFound(sessionId);
       throw err;
     }
   }
@@ -180,6 +228,8 @@ export class ItSessions {
     this.lastTouch.set(id, now);
     // Bounded: one entry per session this replica has served in the last minute or so.
     if (this.lastTouch.size > 10_000) this.lastTouch.clear();
-    this.handle(sessionId, owner).signal(touchSignal).catch(() => this.lastTouch.delete(id));
+    this.handle(sessionId, owner)
+      .signal(touchSignal)
+      .catch(() => this.lastTouch.delete(id));
   }
 }

@@ -42,13 +42,14 @@ export const RECENT_REQUEST_IDS = 256;
  * `caller`: who asked for the write (the token subject); `onBehalfOf`: the person an agent acts for. Both for the Web UI.
  */
 export type SessionWrite = (
-  | { kind: 'set_jira_project'; project: string }
-  | { kind: 'record_ip'; observation: IpObservation }
+  { kind: 'set_jira_project'; project: string } | { kind: 'record_ip'; observation: IpObservation }
 ) & { requestId: string; caller?: string; onBehalfOf?: string };
 export const sessionWriteSignal = defineSignal<[SessionWrite]>('sessionWrite');
 /** The per-kind write Signals of earlier versions: still handled, so sessions they wrote keep working and replaying. */
-export const setJiraProjectSignal = defineSignal<[{ project: string; requestId: string; caller?: string; onBehalfOf?: string }]>('setJiraProject');
-export const recordIpSignal = defineSignal<[{ observation: IpObservation; requestId: string; caller?: string; onBehalfOf?: string }]>('recordIp');
+export const setJiraProjectSignal =
+  defineSignal<[{ project: string; requestId: string; caller?: string; onBehalfOf?: string }]>('setJiraProject');
+export const recordIpSignal =
+  defineSignal<[{ observation: IpObservation; requestId: string; caller?: string; onBehalfOf?: string }]>('recordIp');
 /** Marks the session used (reads are queries and cannot). */
 export const touchSignal = defineSignal('touch');
 export const endSessionSignal = defineSignal<[{ reason: string }]>('endSession');

@@ -45,7 +45,9 @@ export const sessionIdArg = z
     'Which IT session to use: the session_id an earlier set_jira_project or track_ip call returned. ' +
       'Pass it on every call to keep the same Jira project and IP history; omit it to start a new session.',
   );
-const sessionIdOut = z.string().describe('The IT session handle: pass it as session_id on later calls to keep using this session');
+const sessionIdOut = z
+  .string()
+  .describe('The IT session handle: pass it as session_id on later calls to keep using this session');
 
 export const ipObservation = z.object({
   ip: z.string().describe('IP address'),
@@ -101,7 +103,12 @@ export const getJiraMetricsTool = defineTool({
   description:
     "Issue metrics of a Jira project: open, in progress, done in the last 30 days, open bugs, cycle time. Defaults to the session's project.",
   input: z.strictObject({
-    project: z.string().min(1).max(64).optional().describe("Jira project key; defaults to the session's project (set_jira_project)"),
+    project: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe("Jira project key; defaults to the session's project (set_jira_project)"),
     session_id: sessionIdArg,
   }),
   output: jiraMetrics.extend({ session_id: sessionIdOut.optional() }),
@@ -212,7 +219,15 @@ export const watchIpTool = defineTool({
     `Watched the IP ${w.checks} times in session ${w.session_id}: ${w.changes} change${w.changes === 1 ? '' : 's'}, last ${w.observations.at(-1)?.ip ?? 'unknown'}.`,
 });
 
-export const itTools = [setJiraProjectTool, getJiraMetricsTool, trackIpTool, getIpHistoryTool, getIpTool, closeSessionTool, watchIpTool] as const;
+export const itTools = [
+  setJiraProjectTool,
+  getJiraMetricsTool,
+  trackIpTool,
+  getIpHistoryTool,
+  getIpTool,
+  closeSessionTool,
+  watchIpTool,
+] as const;
 export const itToolNames = toolNames(itTools);
 
 /** The same tools as a Nexus service (operations named as the tools, `session_id` as the handle), for other namespaces. */

@@ -42,7 +42,11 @@ export function createItWorker(opts: ItWorkerOptions): Promise<Worker> {
  * The IT worker as configured (namespace, task queue, Jira and IP lookups): what `npm run worker:it` runs, and what
  * the IT MCP server runs beside itself with `--with-worker`. `close` releases the lookups' connections.
  */
-export async function createConfiguredItWorker(config: Pick<AppConfig, 'temporal' | 'it'>, connection: NativeConnection, plugins: WorkerPlugin[] = []) {
+export async function createConfiguredItWorker(
+  config: Pick<AppConfig, 'temporal' | 'it'>,
+  connection: NativeConnection,
+  plugins: WorkerPlugin[] = [],
+) {
   const ip = new IpLookup({ url: config.it.ipLookupUrl, timeoutMs: config.it.ipLookupTimeoutMs });
   const jira = createJiraProvider(config.it);
   const close = async () => {

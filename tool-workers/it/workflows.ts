@@ -36,7 +36,12 @@ const DEFAULT_MAX_HISTORY_EVENTS = 2000;
 const { lookupIp, fetchJiraMetrics } = proxyActivities<ItActivities>({
   startToCloseTimeout: '15 seconds',
   scheduleToCloseTimeout: '45 seconds',
-  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds', maximumAttempts: 3 },
+  retry: {
+    initialInterval: '500 milliseconds',
+    backoffCoefficient: 2,
+    maximumInterval: '5 seconds',
+    maximumAttempts: 3,
+  },
 });
 
 export async function ipLookupWorkflow(): ReturnType<ItActivities['lookupIp']> {
@@ -83,7 +88,9 @@ export async function itSessionWorkflow(input: ItSessionInput): Promise<ItSessio
     state.ip_history_total++;
     if (state.ip_history.length > MAX_IP_HISTORY) state.ip_history.splice(0, state.ip_history.length - MAX_IP_HISTORY);
   };
-  setHandler(sessionWriteSignal, (w) => write(w.requestId, () => (w.kind === 'set_jira_project' ? setJiraProject(w.project) : recordIp(w.observation))));
+  setHandler(sessionWriteSignal, (w) =>
+    write(w.requestId, () => (w.kind === 'set_jira_project' ? setJiraProject(w.project) : recordIp(w.observation))),
+  );
   setHandler(setJiraProjectSignal, ({ project, requestId }) => write(requestId, () => setJiraProject(project)));
   setHandler(recordIpSignal, ({ observation, requestId }) => write(requestId, () => recordIp(observation)));
   setHandler(touchSignal, () => {
@@ -106,7 +113,10 @@ export async function itSessionWorkflow(input: ItSessionInput): Promise<ItSessio
       // Let signal handlers finish, then start afresh with the state carried over.
       await condition(allHandlersFinished);
       // The owner memo binds the session to its identity; it must survive into the next run.
-      return makeContinueAsNewFunc<typeof itSessionWorkflow>({ memo: { owner: input.owner ?? null } })({ ...input, state });
+      return makeContinueAsNewFunc<typeof itSessionWorkflow>({ memo: { owner: input.owner ?? null } })({
+        ...input,
+        state,
+      });
     }
   }
 }
@@ -132,16 +142,29 @@ export async function ipWatchWorkflow(input: IpWatchInput): Promise<IpWatchResul
   const total = Math.floor((input.forMinutes * 60_000) / everyMs) + 1;
   const observations: IpRecord[] = [];
   let changes = 0;
-  let progress: TaskProgress = { message: 'Watching the IP: first lookup pending', progress: 0, total, updatedAt: new Date().toISOString() };
+  let progress: TaskProgress = {
+    message: 'Watching the IP: first lookup pending',
+    progress: 0,
+    total,
+    updatedAt: new Date().toISOString(),
+  };
   setHandler(taskProgressQuery, () => progress);
-  const who = { ...(input.caller ? { caller: input.caller } : {}), ...(input.onBehalfOf ? { onBehalfOf: input.onBehalfOf } : {}) };
+  const who = {
+    ...(input.caller ? { caller: input.caller } : {}),
+    ...(input.onBehalfOf ? { onBehalfOf: input.onBehalfOf } : {}),
+  };
 
   for (let checks = 1; ; checks++) {
     const observation = await lookupIp();
     const previous = observations.at(-1);
     if (previous && previous.ip !== observation.ip) changes++;
     observations.push({ ...observation, tracked_at: new Date().toISOString() });
-    await session.signal(sessionWriteSignal, { kind: 'record_ip', observation, requestId: `${workflowInfo().workflowId}-${checks}`, ...who });
+    await session.signal(sessionWriteSignal, {
+      kind: 'record_ip',
+      observation,
+      requestId: `${workflowInfo().workflowId}-${checks}`,
+      ...who,
+    });
     progress = {
       message: `${checks} lookup${checks === 1 ? '' : 's'} recorded in session ${input.sessionId}: now ${observation.ip} (${observation.source}), ${changes} change${changes === 1 ? '' : 's'}`,
       progress: checks,

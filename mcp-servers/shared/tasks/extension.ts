@@ -50,7 +50,9 @@ type RawHandler = (request: never, ctx: ServerContext) => Promise<Record<string,
 function installedHandler(server: McpServer, method: string): RawHandler {
   // `_getRequestHandler` is the SDK's protected lookup for subclasses; McpServer gives no other way to wrap its
   // tools/call (its output validation would refuse a CreateTaskResult for a tool with an output schema).
-  const handler = (server.server as unknown as { _getRequestHandler(m: string): RawHandler | undefined })._getRequestHandler(method);
+  const handler = (
+    server.server as unknown as { _getRequestHandler(m: string): RawHandler | undefined }
+  )._getRequestHandler(method);
   if (!handler) throw new Error(`no ${method} handler to wrap: register the tools first`);
   return handler;
 }
@@ -64,12 +66,18 @@ function declaresTasks(server: McpServer): boolean {
 
 function requireTasksCapability(server: McpServer): void {
   // -32021, naming the extension the request must declare (the extension's gate on tasks/*).
-  if (!declaresTasks(server)) throw new MissingRequiredClientCapabilityError({ requiredCapabilities: { extensions: { [TASKS_EXTENSION]: {} } } } as never);
+  if (!declaresTasks(server))
+    throw new MissingRequiredClientCapabilityError({
+      requiredCapabilities: { extensions: { [TASKS_EXTENSION]: {} } },
+    } as never);
 }
 
 function notFound(err: unknown): never {
   if (err instanceof TaskNotFound) {
-    throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Failed to retrieve task: ${err.expired ? 'Task has expired' : 'Task not found'}`);
+    throw new ProtocolError(
+      ProtocolErrorCode.InvalidParams,
+      `Failed to retrieve task: ${err.expired ? 'Task has expired' : 'Task not found'}`,
+    );
   }
   throw err;
 }
@@ -92,7 +100,11 @@ function detailedTask(taskId: string, state: TaskState, tool: TaskTool, tasks: T
     case 'working':
       return { ...base, status: 'working', statusMessage: state.progress?.message ?? `${state.tool} is running` };
     case 'cancelled':
-      return { ...base, status: 'cancelled', statusMessage: 'Cancelled: the workflow was cancelled, with its timers and activities' };
+      return {
+        ...base,
+        status: 'cancelled',
+        statusMessage: 'Cancelled: the workflow was cancelled, with its timers and activities',
+      };
     case 'failed-run': {
       // A tool that ran and failed is a completed task whose result is a tool error, as the extension requires.
       const result = failedToolResult(tool.definition.name, state.error);
@@ -105,9 +117,19 @@ function detailedTask(taskId: string, state: TaskState, tool: TaskTool, tasks: T
       } catch (err) {
         // The workflow returned what the tool's output schema refuses: a server fault, not a tool error.
         const message = `${tool.definition.name} returned a result its output schema refuses: ${(err as Error).message}`;
-        return { ...base, status: 'failed', statusMessage: message, error: { code: ProtocolErrorCode.InternalError, message } };
+        return {
+          ...base,
+          status: 'failed',
+          statusMessage: message,
+          error: { code: ProtocolErrorCode.InternalError, message },
+        };
       }
-      return { ...base, status: 'completed', statusMessage: tool.definition.summarize(result.structuredContent as never), result };
+      return {
+        ...base,
+        status: 'completed',
+        statusMessage: tool.definition.summarize(result.structuredContent as never),
+        result,
+      };
     }
   }
 }
@@ -144,14 +166,23 @@ export function installTasksExtension(server: McpServer, tasks: TaskWorkflows, t
         ),
         new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), tasks.inlineWaitMs).unref()),
       ]);
-      if (settled) return 'error' in settled ? failedToolResult(tool.definition.name, settled.error) : tool.complete(settled.value);
+      if (settled)
+        return 'error' in settled
+          ? failedToolResult(tool.definition.name, settled.error)
+          : tool.complete(settled.value);
     }
     const progress = await tasks.progress(started.handle);
     return {
       resultType: 'task',
-      ...taskFields(started.taskId, tasks, started.createdAt, progress ? new Date(progress.updatedAt) : started.createdAt),
+      ...taskFields(
+        started.taskId,
+        tasks,
+        started.createdAt,
+        progress ? new Date(progress.updatedAt) : started.createdAt,
+      ),
       status: 'working',
-      statusMessage: progress?.message ?? `${tool.definition.name} is running as a task: poll tasks/get with its taskId`,
+      statusMessage:
+        progress?.message ?? `${tool.definition.name} is running as a task: poll tasks/get with its taskId`,
     } as never;
   });
 

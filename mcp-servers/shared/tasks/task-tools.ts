@@ -5,7 +5,11 @@
  */
 import type { CallToolResult, McpServer, ServerContext } from '@modelcontextprotocol/server';
 import type { AnyWorkflowRunTool } from '../../../shared/tools/definition';
-import { IDEMPOTENCY_META_KEY, validateIdempotencyKey, type ToolWorkflowRunner } from '../../../shared/tools/workflow-runner';
+import {
+  IDEMPOTENCY_META_KEY,
+  validateIdempotencyKey,
+  type ToolWorkflowRunner,
+} from '../../../shared/tools/workflow-runner';
 import { callerOf } from '../caller';
 import { definedResult, registerDefinedTool, registerWorkflowTool } from '../tool-registration';
 import type { McpServeContext } from '../../transports/http';
@@ -31,7 +35,12 @@ const isStarted = (x: StartedTask | CallToolResult): x is StartedTask => typeof 
  * A long-running tool's call answered within the call: its task workflow runs to the end while this request waits.
  * With a progressToken, each new progress step the workflow reports becomes a `notifications/progress`.
  */
-export async function runTaskToCompletion(tool: TaskTool, args: Record<string, unknown>, ctx: ServerContext, tasks: TaskWorkflows): Promise<CallToolResult> {
+export async function runTaskToCompletion(
+  tool: TaskTool,
+  args: Record<string, unknown>,
+  ctx: ServerContext,
+  tasks: TaskWorkflows,
+): Promise<CallToolResult> {
   let started: StartedTask | CallToolResult;
   try {
     started = await tool.start(args, ctx);
@@ -54,7 +63,10 @@ export async function runTaskToCompletion(tool: TaskTool, args: Record<string, u
       if (!progress || progress.progress <= reported) continue;
       reported = progress.progress;
       await ctx.mcpReq
-        .notify({ method: 'notifications/progress', params: { progressToken, progress: progress.progress, total: progress.total, message: progress.message } })
+        .notify({
+          method: 'notifications/progress',
+          params: { progressToken, progress: progress.progress, total: progress.total, message: progress.message },
+        })
         .catch(() => undefined); // a client that went away does not stop the work
     }
   }
@@ -69,12 +81,19 @@ export async function runTaskToCompletion(tool: TaskTool, args: Record<string, u
  * Registers workflow-run tools: quick ones as plain workflow calls, long ones through their task workflow; returns
  * the TaskTools among them, for the tasks extension.
  */
-export function registerWorkflowTools(server: McpServer, tools: readonly AnyWorkflowRunTool[], runner: ToolWorkflowRunner, tasks?: TaskWorkflows): TaskTool[] {
+export function registerWorkflowTools(
+  server: McpServer,
+  tools: readonly AnyWorkflowRunTool[],
+  runner: ToolWorkflowRunner,
+  tasks?: TaskWorkflows,
+): TaskTool[] {
   const taskTools: TaskTool[] = [];
   for (const tool of tools) {
     const taskTool = tasks && tool.taskMode ? workflowTaskTool(tool, tasks) : undefined;
     if (taskTool && tasks && tool.taskMode === 'always') {
-      registerDefinedTool(server, tool, (args, ctx) => runTaskToCompletion(taskTool, args as Record<string, unknown>, ctx, tasks));
+      registerDefinedTool(server, tool, (args, ctx) =>
+        runTaskToCompletion(taskTool, args as Record<string, unknown>, ctx, tasks),
+      );
     } else {
       registerWorkflowTool(server, tool, runner);
     }
@@ -84,6 +103,11 @@ export function registerWorkflowTools(server: McpServer, tools: readonly AnyWork
 }
 
 /** The extension goes on 2026-07-28 instances only: 2025-era clients keep plain synchronous calls. */
-export function offerTasks(server: McpServer, context: McpServeContext | undefined, tasks: TaskWorkflows | undefined, tools: readonly TaskTool[]): void {
+export function offerTasks(
+  server: McpServer,
+  context: McpServeContext | undefined,
+  tasks: TaskWorkflows | undefined,
+  tools: readonly TaskTool[],
+): void {
   if (tasks && context?.era === 'modern' && tools.length > 0) installTasksExtension(server, tasks, tools);
 }

@@ -6,7 +6,12 @@
  * cancels its workflow. Nothing about a task lives in the server process.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import { callerScope, type CallerIdentity } from '../../../shared/caller-scope';
 import { taskProgressQuery, type TaskProgress } from '../../../shared/tools/task-progress';
 import { argumentsDigest, IdempotencyConflict } from '../../../shared/tools/workflow-runner';
@@ -66,16 +71,27 @@ export class TaskWorkflows {
 
   /** 132 bits of SHA-256 of (caller scope, tool, key): a retried keyed call names the same task, in its caller's scope only. */
   private taskIdFor(tool: string, caller: string | undefined, key: string): string {
-    return createHash('sha256').update(`task:${callerScope(caller)}:${tool}:${key}`).digest('base64url').slice(0, 22);
+    return createHash('sha256')
+      .update(`task:${callerScope(caller)}:${tool}:${key}`)
+      .digest('base64url')
+      .slice(0, 22);
   }
 
   /**
    * Starts the task's workflow and returns once Temporal has it, so a `tasks/get` for the id resolves on any replica
    * (the extension's "durably created"). A keyed repeat with the same arguments gets the task its first call started.
    */
-  async start(tool: string, workflowType: string, args: unknown, who: CallerIdentity, idempotencyKey?: string): Promise<StartedTask> {
+  async start(
+    tool: string,
+    workflowType: string,
+    args: unknown,
+    who: CallerIdentity,
+    idempotencyKey?: string,
+  ): Promise<StartedTask> {
     const { caller, onBehalfOf } = who;
-    const taskId = idempotencyKey ? this.taskIdFor(tool, caller, idempotencyKey) : randomBytes(16).toString('base64url');
+    const taskId = idempotencyKey
+      ? this.taskIdFor(tool, caller, idempotencyKey)
+      : randomBytes(16).toString('base64url');
     const workflowId = taskWorkflowId(taskId, caller);
     const digest = argumentsDigest(args);
     try {
@@ -96,7 +112,9 @@ export class TaskWorkflows {
       const handle = this.opts.client.workflow.getHandle(workflowId);
       const { memo, startTime } = await handle.describe();
       if (memo?.argumentsDigest !== digest) {
-        throw new IdempotencyConflict(`idempotency key ${JSON.stringify(idempotencyKey)} was already used for ${tool} with different arguments`);
+        throw new IdempotencyConflict(
+          `idempotency key ${JSON.stringify(idempotencyKey)} was already used for ${tool} with different arguments`,
+        );
       }
       return { taskId, handle, createdAt: startTime };
     }
@@ -127,7 +145,13 @@ export class TaskWorkflows {
       case 'CONTINUED_AS_NEW': {
         // Tools without progress (quick ones) answer no Query: they are simply working.
         const progress = await handle.query(taskProgressQuery).catch(() => undefined);
-        return { tool, createdAt, lastUpdatedAt: progress ? new Date(progress.updatedAt) : lastUpdatedAt, status: 'working', progress };
+        return {
+          tool,
+          createdAt,
+          lastUpdatedAt: progress ? new Date(progress.updatedAt) : lastUpdatedAt,
+          status: 'working',
+          progress,
+        };
       }
       case 'COMPLETED':
         return { tool, createdAt, lastUpdatedAt, status: 'completed', value: await handle.result() };

@@ -43,7 +43,11 @@ export class OpenMeteoWeatherProvider implements WeatherProvider {
   private readonly host: string;
 
   constructor(private readonly opts: OpenMeteoOptions) {
-    this.agent = new Agent({ headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs, connectTimeout: opts.timeoutMs });
+    this.agent = new Agent({
+      headersTimeout: opts.timeoutMs,
+      bodyTimeout: opts.timeoutMs,
+      connectTimeout: opts.timeoutMs,
+    });
     this.host = new URL(opts.baseUrl).host;
   }
 
@@ -66,16 +70,24 @@ export class OpenMeteoWeatherProvider implements WeatherProvider {
   private async locate(query: CityQuery, signal: AbortSignal): Promise<Place> {
     const url = new URL('/v1/search', this.opts.geocodingUrl);
     // "Paris, Texas": search for "Paris" (the API matches names only) and keep the first hit the qualifier fits.
-    url.search = new URLSearchParams({ name: query.name, count: query.qualifier ? '10' : '1', language: 'en', format: 'json' }).toString();
+    url.search = new URLSearchParams({
+      name: query.name,
+      count: query.qualifier ? '10' : '1',
+      language: 'en',
+      format: 'json',
+    }).toString();
     const doc = await this.getJson(url, 'geocoding', signal);
-    if (doc.results !== undefined && !Array.isArray(doc.results)) throw malformed('geocoding', '"results" is not a list');
+    if (doc.results !== undefined && !Array.isArray(doc.results))
+      throw malformed('geocoding', '"results" is not a list');
     const results = ((doc.results ?? []) as unknown[]).filter((r): r is Doc => typeof r === 'object' && r !== null);
     const wanted = query.qualifier ? foldName(query.qualifier) : null;
     const hit = wanted
-      ? results.find((r) => ['country', 'country_code', 'admin1', 'admin2'].some((k) => {
-          const v = r[k];
-          return typeof v === 'string' && foldName(v) === wanted;
-        }))
+      ? results.find((r) =>
+          ['country', 'country_code', 'admin1', 'admin2'].some((k) => {
+            const v = r[k];
+            return typeof v === 'string' && foldName(v) === wanted;
+          }),
+        )
       : results[0];
     if (!hit) throw new UnknownCityError(`Open-Meteo knows no place called ${query.text}`);
     const { name, latitude, longitude, country } = hit;
@@ -128,12 +140,14 @@ export class OpenMeteoWeatherProvider implements WeatherProvider {
       doc = undefined;
     }
     const reason = typeof doc === 'object' && doc !== null ? (doc as Doc).reason : undefined;
-    if (status >= 500 || status === 429) throw new WeatherProviderError(`Open-Meteo ${what} answered HTTP ${status}`, 'unavailable');
+    if (status >= 500 || status === 429)
+      throw new WeatherProviderError(`Open-Meteo ${what} answered HTTP ${status}`, 'unavailable');
     if (status !== 200 || (doc as Doc | undefined)?.error === true) {
       const why = typeof reason === 'string' ? reason : `HTTP ${status}`;
       throw new WeatherProviderError(`Open-Meteo refused the ${what} request: ${why}`, 'rejected');
     }
-    if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw malformed(what, 'the body is not a JSON object');
+    if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+      throw malformed(what, 'the body is not a JSON object');
     return doc as Doc;
   }
 

@@ -56,7 +56,10 @@ export function parseCity(input: unknown): CityQuery {
   const text = typeof input === 'string' ? input.trim().replace(/\s+/g, ' ') : '';
   if (text === '') throw new WeatherProviderError('the city name is empty', 'rejected');
   if (text.length > MAX_CITY_LENGTH) {
-    throw new WeatherProviderError(`the city name is too long (${text.length} characters; at most ${MAX_CITY_LENGTH})`, 'rejected');
+    throw new WeatherProviderError(
+      `the city name is too long (${text.length} characters; at most ${MAX_CITY_LENGTH})`,
+      'rejected',
+    );
   }
   if (!CITY_PATTERN.test(text)) {
     throw new WeatherProviderError(

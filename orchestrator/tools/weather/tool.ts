@@ -11,5 +11,7 @@ export const weatherTool: LocalToolSpec = {
     additionalProperties: false,
   },
   run: (activities, args) =>
-    activities.currentWeather.executeWithOptions({ summary: `weather ${String(args.city).slice(0, 80)}` }, [{ city: String(args.city ?? '') }]),
+    activities.currentWeather.executeWithOptions({ summary: `weather ${String(args.city).slice(0, 80)}` }, [
+      { city: String(args.city ?? '') },
+    ]),
 };

@@ -18,7 +18,14 @@ export interface AlphaVantageOptions {
 
 /** GLOBAL_QUOTE carries no currency; Alpha Vantage's exchange suffixes tell it. Plain US tickers are USD. */
 const currencyBySuffix: Record<string, string> = {
-  LON: 'GBX', TRT: 'CAD', TRV: 'CAD', DEX: 'EUR', FRK: 'EUR', BSE: 'INR', SHH: 'CNY', SHZ: 'CNY',
+  LON: 'GBX',
+  TRT: 'CAD',
+  TRV: 'CAD',
+  DEX: 'EUR',
+  FRK: 'EUR',
+  BSE: 'INR',
+  SHH: 'CNY',
+  SHZ: 'CNY',
 };
 
 const fields = { symbol: '01. symbol', price: '05. price', day: '07. latest trading day' } as const;
@@ -29,7 +36,11 @@ export class AlphaVantageQuoteProvider implements QuoteProvider {
   private readonly agent: Agent;
 
   constructor(private readonly opts: AlphaVantageOptions) {
-    this.agent = new Agent({ headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs, connectTimeout: opts.timeoutMs });
+    this.agent = new Agent({
+      headersTimeout: opts.timeoutMs,
+      bodyTimeout: opts.timeoutMs,
+      connectTimeout: opts.timeoutMs,
+    });
   }
 
   async quote(symbol: string): Promise<StockQuote> {
@@ -58,14 +69,18 @@ export class AlphaVantageQuoteProvider implements QuoteProvider {
     const doc = (body ?? {}) as Record<string, unknown>;
     // "Error Message" is a bad request or key (retrying cannot help); "Information"/"Note" is the rate limit.
     const refusal = doc['Error Message'];
-    if (typeof refusal === 'string') throw new QuoteProviderError(`Alpha Vantage refused the request: ${refusal}`, 'rejected');
+    if (typeof refusal === 'string')
+      throw new QuoteProviderError(`Alpha Vantage refused the request: ${refusal}`, 'rejected');
     const limit = doc['Information'] ?? doc['Note'];
-    if (typeof limit === 'string') throw new QuoteProviderError(`Alpha Vantage refused the request: ${limit}`, 'unavailable');
+    if (typeof limit === 'string')
+      throw new QuoteProviderError(`Alpha Vantage refused the request: ${limit}`, 'unavailable');
     const quote = doc['Global Quote'] as Record<string, string> | undefined;
-    if (!quote || typeof quote !== 'object') throw new QuoteProviderError('Alpha Vantage answered without a "Global Quote" object');
+    if (!quote || typeof quote !== 'object')
+      throw new QuoteProviderError('Alpha Vantage answered without a "Global Quote" object');
     if (Object.keys(quote).length === 0) throw new UnknownSymbolError(`Alpha Vantage has no quote for ${symbol}`);
     const price = Number(quote[fields.price]);
-    if (!Number.isFinite(price)) throw new QuoteProviderError(`Alpha Vantage sent an unreadable price: ${quote[fields.price]}`);
+    if (!Number.isFinite(price))
+      throw new QuoteProviderError(`Alpha Vantage sent an unreadable price: ${quote[fields.price]}`);
     const ticker = (quote[fields.symbol] ?? symbol).toUpperCase();
     const suffix = ticker.includes('.') ? ticker.slice(ticker.lastIndexOf('.') + 1) : '';
     const day = quote[fields.day];

@@ -9,7 +9,6 @@ import os from 'node:os';
 import { Agent, request } from 'undici';
 import type { IpObservation } from '../tools';
 
-
 export interface IpLookupOptions {
   /** The public IP service; undefined skips the public lookup. */
   url?: string;
@@ -31,7 +30,11 @@ export class IpLookup {
     this.interfaces = opts.interfaces ?? os.networkInterfaces;
     // One pooled keep-alive agent: repeated lookups reuse the connection to the service.
     if (opts.url) {
-      this.agent = new Agent({ headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs, connectTimeout: opts.timeoutMs });
+      this.agent = new Agent({
+        headersTimeout: opts.timeoutMs,
+        bodyTimeout: opts.timeoutMs,
+        connectTimeout: opts.timeoutMs,
+      });
     }
   }
 

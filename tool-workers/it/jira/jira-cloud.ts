@@ -31,7 +31,10 @@ const searchBody = z.object({
   nextPageToken: z.string().nullish(),
   isLast: z.boolean().optional(),
 });
-const errorBody = z.object({ errorMessages: z.array(z.string()).optional(), errors: z.record(z.string(), z.string()).optional() });
+const errorBody = z.object({
+  errorMessages: z.array(z.string()).optional(),
+  errors: z.record(z.string(), z.string()).optional(),
+});
 
 const PAGE_SIZE = 100;
 // Bounds the cycle-time scan: the average of the first 500 issues done in 30 days is plenty for a metric.
@@ -65,15 +68,23 @@ export class JiraCloudProvider implements JiraProvider {
     this.base = new URL(opts.baseUrl);
     this.credentials = Buffer.from(`${opts.email}:${opts.apiToken}`).toString('base64');
     this.authorization = `Basic ${this.credentials}`;
-    this.agent = new Agent({ headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs, connectTimeout: opts.timeoutMs });
+    this.agent = new Agent({
+      headersTimeout: opts.timeoutMs,
+      bodyTimeout: opts.timeoutMs,
+      connectTimeout: opts.timeoutMs,
+    });
   }
 
   async metrics(project: string): Promise<JiraMetrics> {
     const key = requireProjectKey(project);
     // The project first: an unknown key is then a clear 404 rather than four JQL errors.
     const info = projectBody.safeParse(
-      await this.send('GET', `/rest/api/3/project/${encodeURIComponent(key)}`, undefined, `project ${key}`, (detail) =>
-        new UnknownProjectError(`Jira Cloud has no project ${key} visible to these credentials: ${detail}`),
+      await this.send(
+        'GET',
+        `/rest/api/3/project/${encodeURIComponent(key)}`,
+        undefined,
+        `project ${key}`,
+        (detail) => new UnknownProjectError(`Jira Cloud has no project ${key} visible to these credentials: ${detail}`),
       ),
     );
     if (!info.success) throw new JiraProviderError(`Jira Cloud sent an unreadable project document for ${key}`);
@@ -104,7 +115,9 @@ export class JiraCloudProvider implements JiraProvider {
   }
 
   private async count(jql: string): Promise<number> {
-    const parsed = countBody.safeParse(await this.send('POST', '/rest/api/3/search/approximate-count', { jql }, 'an issue count'));
+    const parsed = countBody.safeParse(
+      await this.send('POST', '/rest/api/3/search/approximate-count', { jql }, 'an issue count'),
+    );
     if (!parsed.success) throw new JiraProviderError('Jira Cloud sent an unreadable issue count');
     return parsed.data.count;
   }
@@ -113,8 +126,15 @@ export class JiraCloudProvider implements JiraProvider {
     const days: number[] = [];
     let nextPageToken: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
-      const payload = { jql, fields: ['created', 'resolutiondate'], maxResults: PAGE_SIZE, ...(nextPageToken ? { nextPageToken } : {}) };
-      const parsed = searchBody.safeParse(await this.send('POST', '/rest/api/3/search/jql', payload, 'an issue search'));
+      const payload = {
+        jql,
+        fields: ['created', 'resolutiondate'],
+        maxResults: PAGE_SIZE,
+        ...(nextPageToken ? { nextPageToken } : {}),
+      };
+      const parsed = searchBody.safeParse(
+        await this.send('POST', '/rest/api/3/search/jql', payload, 'an issue search'),
+      );
       if (!parsed.success) throw new JiraProviderError('Jira Cloud sent an unreadable issue search result');
       for (const issue of parsed.data.issues) {
         const created = parseJiraDate(issue.fields?.created);
@@ -172,11 +192,16 @@ export class JiraCloudProvider implements JiraProvider {
     const detail = this.errorDetail(text);
     if (status === 404 && notFound) throw notFound(detail);
     if (status === 401) {
-      throw new JiraProviderError(`Jira Cloud rejected the credentials (HTTP 401): ${detail}; check JIRA_EMAIL and JIRA_API_TOKEN`, 'rejected');
+      throw new JiraProviderError(
+        `Jira Cloud rejected the credentials (HTTP 401): ${detail}; check JIRA_EMAIL and JIRA_API_TOKEN`,
+        'rejected',
+      );
     }
-    if (status === 403) throw new JiraProviderError(`Jira Cloud refused access to ${what} (HTTP 403): ${detail}`, 'rejected');
+    if (status === 403)
+      throw new JiraProviderError(`Jira Cloud refused access to ${what} (HTTP 403): ${detail}`, 'rejected');
     // 429 and 5xx pass; other 4xx (a bad query, a gone endpoint) will fail the same way again.
-    if (status === 429 || status >= 500) throw new JiraProviderError(`Jira Cloud answered HTTP ${status} for ${what}: ${detail}`);
+    if (status === 429 || status >= 500)
+      throw new JiraProviderError(`Jira Cloud answered HTTP ${status} for ${what}: ${detail}`);
     throw new JiraProviderError(`Jira Cloud refused ${what} (HTTP ${status}): ${detail}`, 'rejected');
   }
 
@@ -186,10 +211,16 @@ export class JiraCloudProvider implements JiraProvider {
     try {
       const parsed = errorBody.safeParse(JSON.parse(text));
       if (parsed.success) {
-        detail = [...(parsed.data.errorMessages ?? []), ...Object.entries(parsed.data.errors ?? {}).map(([k, v]) => `${k}: ${v}`)].join('; ');
+        detail = [
+          ...(parsed.data.errorMessages ?? []),
+          ...Object.entries(parsed.data.errors ?? {}).map(([k, v]) => `${k}: ${v}`),
+        ].join('; ');
       }
     } catch {
-      detail = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+      detail = text
+        .replace(/<[^>]*>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
     }
     return this.redact(detail).slice(0, 300) || 'no details';
   }

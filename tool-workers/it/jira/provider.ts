@@ -2,7 +2,6 @@
 import { ProviderError } from '../../../shared/providers';
 import { projectKeyOf, type JiraMetrics } from '../tools';
 
-
 export interface JiraProvider {
   readonly name: string;
   metrics(project: string): Promise<JiraMetrics>;

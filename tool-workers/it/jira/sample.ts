@@ -11,11 +11,46 @@ const SOURCE = 'sample data (embedded dataset; not a live Jira)';
 type SampleProject = Omit<JiraMetrics, 'project' | 'as_of' | 'source'>;
 
 const projects: Record<string, SampleProject> = {
-  DEMO: { project_name: 'Demo project', open_issues: 42, in_progress: 9, done_last_30_days: 27, open_bugs: 7, avg_cycle_time_days: 4.3 },
-  OPS: { project_name: 'Operations', open_issues: 18, in_progress: 5, done_last_30_days: 61, open_bugs: 3, avg_cycle_time_days: 1.2 },
-  WEB: { project_name: 'Website', open_issues: 67, in_progress: 14, done_last_30_days: 38, open_bugs: 21, avg_cycle_time_days: 6.8 },
-  MOBILE: { project_name: 'Mobile apps', open_issues: 55, in_progress: 11, done_last_30_days: 19, open_bugs: 16, avg_cycle_time_days: 9.5 },
-  DATA: { project_name: 'Data platform', open_issues: 23, in_progress: 6, done_last_30_days: 0, open_bugs: 2, avg_cycle_time_days: null },
+  DEMO: {
+    project_name: 'Demo project',
+    open_issues: 42,
+    in_progress: 9,
+    done_last_30_days: 27,
+    open_bugs: 7,
+    avg_cycle_time_days: 4.3,
+  },
+  OPS: {
+    project_name: 'Operations',
+    open_issues: 18,
+    in_progress: 5,
+    done_last_30_days: 61,
+    open_bugs: 3,
+    avg_cycle_time_days: 1.2,
+  },
+  WEB: {
+    project_name: 'Website',
+    open_issues: 67,
+    in_progress: 14,
+    done_last_30_days: 38,
+    open_bugs: 21,
+    avg_cycle_time_days: 6.8,
+  },
+  MOBILE: {
+    project_name: 'Mobile apps',
+    open_issues: 55,
+    in_progress: 11,
+    done_last_30_days: 19,
+    open_bugs: 16,
+    avg_cycle_time_days: 9.5,
+  },
+  DATA: {
+    project_name: 'Data platform',
+    open_issues: 23,
+    in_progress: 6,
+    done_last_30_days: 0,
+    open_bugs: 2,
+    avg_cycle_time_days: null,
+  },
 };
 
 export class SampleJiraProvider implements JiraProvider {

@@ -12,7 +12,7 @@ import type { AnyToolDefinition } from '../../shared/tools/definition';
 import {
   ItTools,
   NoSessionNamed,
-  START_HINT,
+  sessionGoneMessage,
   ToolInputError,
   type SessionTarget,
   type ToolCall,
@@ -102,10 +102,7 @@ export function createItServer({ context, sessions, lookups, tasks }: ItServerDe
     if (err instanceof IdempotencyConflict || err instanceof ToolInputError) return toolError(err.message);
     if (err instanceof NoSessionNamed) return toolError(err.message, NO_SESSION);
     if (err instanceof SessionNotFound) {
-      return toolError(
-        `No open IT session ${JSON.stringify(err.handle)} for this caller: it ended (idle, or closed with close_session), or it never existed here. ${START_HINT}`,
-        SESSION_NOT_FOUND,
-      );
+      return toolError(sessionGoneMessage(err.handle), SESSION_NOT_FOUND);
     }
     return toolError(`${tool.name} failed: ${describeFailure(err)}`);
   }

@@ -23,7 +23,7 @@ import {
 import {
   ItTools,
   NoSessionNamed,
-  START_HINT,
+  sessionGoneMessage,
   ToolInputError,
   type SessionTarget,
   type ToolCall,
@@ -79,10 +79,7 @@ export function createItNexusHandler(opts: ItNexusOptions) {
           throw new nexus.HandlerError('BAD_REQUEST', err.message);
         }
         if (err instanceof SessionNotFound) {
-          throw new nexus.HandlerError(
-            'NOT_FOUND',
-            `No open IT session ${JSON.stringify(err.handle)} for this caller: it ended (idle, or closed with close_session), or it never existed here. ${START_HINT}`,
-          );
+          throw new nexus.HandlerError('NOT_FOUND', sessionGoneMessage(err.handle));
         }
         // A lookup workflow that failed has spent its own retries (an unknown Jira project fails at once): retrying
         // the operation would only repeat it. Anything else (Temporal briefly unreachable, say) is worth a retry.

@@ -45,6 +45,11 @@ export class NoSessionNamed extends Error {
   }
 }
 
+/** What a caller reads for a handle that names no open session of theirs, on every front end. */
+export function sessionGoneMessage(handle: string): string {
+  return `No open IT session ${JSON.stringify(handle)} for this caller: it ended (idle, or closed with close_session), or it never existed here. ${START_HINT}`;
+}
+
 export const START_HINT = 'Call set_jira_project or track_ip without session_id to start a new session.';
 
 type Output<T extends { output: z.ZodType }> = z.output<T['output']>;

@@ -143,6 +143,57 @@ export function createOrchestratorActivities({
       }
     },
 
+    /**
+     * Starts a long-running tool as an MCP task and returns its id at once; the conversation watches it with
+     * awaitMcpToolTask and its turn goes on. The activity's idempotency key makes a retried start the same task.
+     */
+    async startMcpToolTask(input: {
+      server: McpServerName;
+      tool: string;
+      arguments: Record<string, unknown>;
+      onBehalfOf?: string;
+    }): Promise<{ taskId: string }> {
+      try {
+        const { taskId } = await mcp.startToolTask(input.server, {
+          name: input.tool,
+          arguments: input.arguments,
+          idempotencyKey: idempotencyKeyOfCurrentActivity(),
+          onBehalfOf: input.onBehalfOf,
+        });
+        return { taskId };
+      } catch (err) {
+        return mcpFailure(err);
+      }
+    },
+
+    /**
+     * Follows an MCP task to its end with `tasks/get` at the task's poll interval, heartbeating its status: one
+     * activity per task however long it runs, resumed by a retry on another worker if this one dies.
+     */
+    async awaitMcpToolTask(input: { server: McpServerName; taskId: string }): Promise<McpToolOutcome> {
+      const ctx = Context.current();
+      for (;;) {
+        let task: Awaited<ReturnType<McpClientPool['getToolTask']>>;
+        try {
+          task = await mcp.getToolTask(input.server, input.taskId);
+        } catch (err) {
+          return mcpFailure(err);
+        }
+        if (task.status === 'completed' && task.result) {
+          return { ok: !task.result.isError, text: toolResultText(task.result) };
+        }
+        if (task.status === 'failed' || task.status === 'cancelled') {
+          return {
+            ok: false,
+            text: `Error: the task ${task.status}${task.statusMessage ? `: ${task.statusMessage}` : ''}`,
+          };
+        }
+        ctx.heartbeat(task.statusMessage ?? task.status);
+        // Between one second and half a minute, whatever the server suggests; a cancelled activity stops here.
+        await ctx.sleep(Math.min(30_000, Math.max(1000, task.pollIntervalMs ?? 5000)));
+      }
+    },
+
     /** Ends the conversation's IT session with the server's close tool (its session workflow ends with it). */
     async closeMcpSession(input: { server: McpServerName; sessionId: string; onBehalfOf?: string }): Promise<void> {
       let result: CallToolResult;

@@ -14,10 +14,16 @@ import { assertNamespaceExists, connectClient } from '../shared/temporal/connect
 import { temporalWebUi, workflowWebUiLink } from '../shared/temporal/web-ui';
 import { Conversations, conversationInput, type ConversationHandle } from './conversations';
 import { createAgentsPlugin } from './plugin';
-import { type AgentLoop, type ToolCallRecord, type TranscriptEntry, type TurnReply } from './shared';
+import {
+  type AgentLoop,
+  type BackgroundTask,
+  type ToolCallRecord,
+  type TranscriptEntry,
+  type TurnReply,
+} from './shared';
 
 const HELP =
-  'Commands: /new (start a new conversation), /history (show the transcript), /quit (leave; the conversation stays resumable)';
+  'Commands: /new (start a new conversation), /history (show the transcript), /tasks (background tasks), /quit (leave; the conversation stays resumable)';
 const SLOW_TURN_MS = 15_000;
 /** How the banner names each agent loop (AGENT_LOOP). */
 const LOOPS: Record<AgentLoop, string> = {
@@ -39,6 +45,17 @@ function printReply(reply: TurnReply, transport: 'mcp' | 'nexus'): void {
   for (const call of reply.toolCalls) out(formatToolCall(call, transport));
   for (const notice of reply.notices) out(`  (note: ${notice})`);
   out();
+}
+
+/** The conversation's background tasks (long-running tools), newest last. */
+function printTasks(tasks: BackgroundTask[]): void {
+  if (tasks.length === 0) return out('No background tasks in this conversation.');
+  for (const t of tasks) {
+    out(
+      `  ${t.status === 'working' ? '…' : t.status === 'completed' ? '✓' : '✗'} ${t.tool} ${JSON.stringify(t.arguments)} task ${t.id}: ${t.status} (started ${t.startedAt}${t.endedAt ? `, ended ${t.endedAt}` : ''})`,
+    );
+    if (t.result) out(`    ${t.result.split('\n')[0]}`);
+  }
 }
 
 function printTranscript(entries: TranscriptEntry[], transport: 'mcp' | 'nexus'): void {
@@ -141,6 +158,7 @@ runMain('chat', async () => {
       else if (line === '/new') conversation = await open();
       else if (line === '/history')
         printTranscript((await conversations.transcript(conversation)).entries, toolTransport);
+      else if (line === '/tasks') printTasks((await conversations.transcript(conversation)).tasks);
       else if (line.startsWith('/')) out(`Unknown command ${line}. ${HELP}`);
       else {
         const spinner = ora({ text: 'thinking…', stream: process.stderr, isSilent: !interactive }).start();

@@ -76,15 +76,18 @@ export async function serveConversation({
     tools: offeredToolNames(tools),
     unavailableServers: state.unavailable,
     entries: state.transcript,
+    tasks: state.tasks ?? [],
   }));
 
   setHandler(endConversationSignal, ({ reason }) => {
     endedBecause = reason || 'ended';
   });
 
+  // A background task in flight belongs to this run (an activity or a Nexus operation): continue-as-new waits for it.
   const historyTooLong = () =>
-    workflowInfo().continueAsNewSuggested ||
-    (input.maxHistoryEvents !== undefined && workflowInfo().historyLength >= input.maxHistoryEvents);
+    tools.backgroundTasksRunning === 0 &&
+    (workflowInfo().continueAsNewSuggested ||
+      (input.maxHistoryEvents !== undefined && workflowInfo().historyLength >= input.maxHistoryEvents));
 
   // Tools are discovered when the conversation starts, so the first turn finds them ready.
   if (!input.state) await tools.discover(new TurnLog(transcript));

@@ -93,6 +93,22 @@ export interface ConversationState {
   /** Digest of turns dropped from the model's context (summary strategy). */
   summary?: string;
   startedAt: string;
+  /** Long-running tools the agent started as background tasks (MCP tasks or Nexus operations), newest last. */
+  tasks?: BackgroundTask[];
+}
+
+/** A long-running tool call (`taskMode: 'always'`) that runs on after the turn that started it. */
+export interface BackgroundTask {
+  /** The MCP task id, or the Nexus operation's token. */
+  id: string;
+  tool: string;
+  server: McpServerName;
+  arguments: Record<string, unknown>;
+  status: 'working' | 'completed' | 'failed';
+  startedAt: string;
+  endedAt?: string;
+  /** What the tool answered once it ended: the text the model reads. */
+  result?: string;
 }
 
 export interface ConversationInput {
@@ -153,6 +169,8 @@ export interface TranscriptView {
   tools: string[];
   unavailableServers: Partial<Record<McpServerName, string>>;
   entries: TranscriptEntry[];
+  /** The background tasks this conversation started (`/tasks` in the chat). */
+  tasks: BackgroundTask[];
 }
 
 export const MAX_MESSAGE_CHARS = 8000;

@@ -7,6 +7,7 @@
  * any call. State that outlives a call (the IT session) is a handle passed as a tool argument, kept by the workflow.
  */
 import {
+  CLIENT_CAPABILITIES_META_KEY,
   Client,
   ProtocolError,
   SdkError,
@@ -18,11 +19,15 @@ import {
   type FetchLike,
   type Tool,
 } from '@modelcontextprotocol/client';
+import { randomUUID } from 'node:crypto';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { traceMcpClientRequest } from '../../shared/telemetry/mcp';
 
 export const orchestratorClientInfo = { name: 'durable-mcp-agents-orchestrator', version: '0.1.0' };
-import { MODERN_PROTOCOL_VERSION as MCP_PROTOCOL_VERSION } from '../../shared/mcp/modern-request';
+import { MODERN_PROTOCOL_VERSION as MCP_PROTOCOL_VERSION, modernRequest } from '../../shared/mcp/modern-request';
+
+/** The MCP tasks extension of 2026-07-28. */
+export const TASKS_EXTENSION = 'io.modelcontextprotocol/tasks';
 
 export { MCP_PROTOCOL_VERSION };
 
@@ -129,6 +134,85 @@ export class McpClientPool {
         ),
       (result) => result.isError === true,
     );
+  }
+
+  /**
+   * A long-running tool as an MCP task (the `io.modelcontextprotocol/tasks` extension, declared on this request only,
+   * so quick tools stay plain calls): the server answers with a task at once. The SDK v2 client has no runtime for
+   * the extension, so this is the extension's wire request, on the same agent and token. The same idempotency key
+   * names the same task, so a retried start does not start a second one.
+   */
+  async startToolTask(
+    server: string,
+    call: { name: string; arguments: Record<string, unknown>; idempotencyKey?: string; onBehalfOf?: string },
+  ): Promise<{ taskId: string; pollIntervalMs?: number }> {
+    const result = await this.extensionRequest(server, 'tools/call', {
+      name: call.name,
+      arguments: call.arguments,
+      _meta: {
+        ...(call.idempotencyKey ? { idempotencyKey: call.idempotencyKey } : {}),
+        ...(call.onBehalfOf ? { onBehalfOf: call.onBehalfOf } : {}),
+      },
+    });
+    if (result.resultType !== 'task' || typeof result.taskId !== 'string') {
+      throw new McpCallError(`the ${server} MCP server ran ${call.name} as a plain call, not as a task`, 'rejected');
+    }
+    return {
+      taskId: result.taskId,
+      ...(typeof result.pollIntervalMs === 'number' ? { pollIntervalMs: result.pollIntervalMs } : {}),
+    };
+  }
+
+  /** One `tasks/get`: the task's status, and its tool result once it has one. */
+  async getToolTask(
+    server: string,
+    taskId: string,
+  ): Promise<{ status: string; statusMessage?: string; pollIntervalMs?: number; result?: CallToolResult }> {
+    const result = await this.extensionRequest(server, 'tasks/get', { taskId }, { 'mcp-name': taskId });
+    return result as { status: string; statusMessage?: string; pollIntervalMs?: number; result?: CallToolResult };
+  }
+
+  private async extensionRequest(
+    server: string,
+    method: string,
+    params: Record<string, unknown>,
+    headers: Record<string, string> = {},
+  ): Promise<Record<string, any>> {
+    const url = this.url(server);
+    const meta = {
+      ...(params._meta as object),
+      [CLIENT_CAPABILITIES_META_KEY]: { extensions: { [TASKS_EXTENSION]: {} } },
+    };
+    const request = modernRequest(method, { ...params, _meta: meta }, randomUUID(), orchestratorClientInfo.name);
+    const token = this.opts.token;
+    let response: Response;
+    try {
+      response = await this.fetch(url, {
+        method: 'POST',
+        headers: { ...request.headers, ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify(request.body),
+        signal: AbortSignal.timeout(this.opts.requestTimeoutMs),
+      });
+    } catch (err) {
+      throw new McpCallError(
+        `the ${server} MCP server is unreachable at ${url}: ${(err as Error).message}`,
+        'unreachable',
+      );
+    }
+    if (response.status >= 500)
+      throw new McpCallError(`the ${server} MCP server failed: HTTP ${response.status} from ${url}`, 'unreachable');
+    const text = await response.text();
+    let body: { result?: Record<string, any>; error?: { message?: string } } | undefined;
+    try {
+      body = JSON.parse(text) as typeof body;
+    } catch {
+      body = undefined;
+    }
+    if (!response.ok || !body?.result) {
+      const why = body?.error?.message ?? `HTTP ${response.status}`;
+      throw new McpCallError(`the ${server} MCP server refused ${method}: ${why}`, 'rejected');
+    }
+    return body.result;
   }
 
   async close(): Promise<void> {

@@ -9,22 +9,8 @@ import { describeFailure } from '../../shared/temporal/failures';
 import { MCP_2026_PATCH } from '../patches';
 import { mcpServerNames, type ConversationState, type McpServerName, type McpToolDescriptor } from '../shared';
 import type { TurnLog } from '../transcript';
-import { financeTools } from '../../tool-workers/finance/tools';
-import { itTools } from '../../tool-workers/it/tools';
 import { ItSession } from './it-session';
 import type { ToolTransport } from './transport';
-
-const longRunning = new Set<string>(
-  [...financeTools, ...itTools].filter((t) => t.taskMode === 'always').map((t) => t.name),
-);
-
-/**
- * Tools that run for minutes or hours (MCP tasks, `taskMode: 'always'`) would hold a turn that long: the agent does
- * not offer them until it can start one as a task and check on it in a later turn (issue 17, item 4).
- */
-function runsLong(descriptor: McpToolDescriptor): boolean {
-  return longRunning.has(descriptor.name);
-}
 
 /** A server cannot make a conversation keep its tool list longer than this (the MCP SDK's own cap on `ttlMs`). */
 const MAX_LIST_TTL_MS = 86_400_000;
@@ -40,7 +26,7 @@ export class ToolCatalog {
 
   /** The tools offered to the model, in the order the servers listed them. */
   get offered(): McpToolDescriptor[] {
-    return this.state.catalog.filter((t) => !ItSession.isReserved(t) && !runsLong(t));
+    return this.state.catalog.filter((t) => !ItSession.isReserved(t));
   }
 
   /** Servers that could not be reached at the last discovery, with why. */

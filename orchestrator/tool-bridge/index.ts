@@ -15,6 +15,7 @@ import { ToolCatalog } from './catalog';
 import { ItSession } from './it-session';
 import { McpTransport } from './mcp';
 import { NexusTransport } from './nexus';
+import { BackgroundTasks, CHECK_TASK_TOOL, runsLong } from './background-tasks';
 import { toolParameters } from './parameters';
 import type { ToolTransport } from './transport';
 
@@ -32,6 +33,7 @@ export class ToolBridge {
   private readonly itSession: ItSession;
   /** MCP or Nexus, as the conversation's input says (runs started before there was a choice are MCP). */
   private readonly remote: ToolTransport;
+  private readonly tasks: BackgroundTasks;
   /** The local tools' activities, with the same policy as remote tool calls. */
   private readonly localActivities: ActivityInterfaceFor<OrchestratorActivities>;
 
@@ -51,11 +53,24 @@ export class ToolBridge {
       startToCloseTimeout: Math.min(timeoutMs, 15_000),
       retry: { ...retry, maximumAttempts: Math.min(2, maxAttempts), nonRetryableErrorTypes },
     });
+    // A background task's follower runs as long as the task (a day at most), heartbeating; a retry resumes it.
+    const followers = proxyActivities<OrchestratorActivities>({
+      startToCloseTimeout: '1 day',
+      heartbeatTimeout: '1 minute',
+      retry: {
+        initialInterval: '1 second',
+        backoffCoefficient: 2,
+        maximumInterval: '30 seconds',
+        maximumAttempts: 20,
+        nonRetryableErrorTypes,
+      },
+    });
     this.localActivities = calls;
+    this.tasks = new BackgroundTasks(state);
     this.remote =
       input.toolTransport === 'nexus' && input.nexusEndpoints
         ? new NexusTransport(input.nexusEndpoints, timeoutMs * maxAttempts)
-        : new McpTransport({ calls, housekeeping }, input.user);
+        : new McpTransport({ calls, housekeeping, followers }, input.user);
     this.itSession = new ItSession(state);
     this.catalog = new ToolCatalog(state, this.remote, this.itSession);
   }
@@ -70,17 +85,43 @@ export class ToolBridge {
     return this.itSession.handle;
   }
 
-  /** The names of the remote tools offered to the model, in catalog order. */
+  /** The names of the remote tools offered to the model, in catalog order (and check_task once there are tasks). */
   remoteToolNames(): string[] {
-    return this.catalog.offered.map((t) => t.name);
+    return [...this.catalog.offered.map((t) => t.name), ...(this.tasks.count ? [CHECK_TASK_TOOL.name] : [])];
+  }
+
+  /** Background tasks this run is following (continue-as-new waits until there are none). */
+  get backgroundTasksRunning(): number {
+    return this.tasks.inFlight;
   }
 
   /** The remote tools for the model, one per name: a name already `taken` (a local tool's) wins. */
   remoteTools(turnLog: TurnLog, taken: readonly string[]): AgentTool[] {
     const seen = new Set<string>(taken);
-    return this.catalog.offered
+    const remote = this.catalog.offered
       .filter((t) => !seen.has(t.name) && seen.add(t.name))
       .map((t) => this.remoteTool(t, turnLog));
+    if (!this.tasks.count) return remote;
+    const checkTask = tool({
+      name: CHECK_TASK_TOOL.name,
+      description: CHECK_TASK_TOOL.description,
+      parameters: CHECK_TASK_TOOL.parameters as never,
+      strict: false,
+      execute: (args: unknown) => this.checkTask(args, turnLog),
+    });
+    return [...remote, checkTask];
+  }
+
+  /** check_task: read from the conversation's own state, no activity. */
+  private checkTask(args: unknown, turnLog: TurnLog): Promise<string> {
+    const callArgs = (args && typeof args === 'object' ? args : {}) as Record<string, unknown>;
+    const text = this.tasks.check(callArgs);
+    return Promise.resolve(
+      turnLog.record(
+        { tool: CHECK_TASK_TOOL.name, server: 'local', arguments: callArgs },
+        { ok: !text.startsWith('Error'), text },
+      ),
+    );
   }
 
   localTool(spec: LocalToolSpec, turnLog: TurnLog): AgentTool {
@@ -111,6 +152,9 @@ export class ToolBridge {
         description: t.description,
         parameters: toolParameters(t.inputSchema, hiddenArguments(t)) as Record<string, unknown>,
       })),
+      ...(this.tasks.count
+        ? [{ ...CHECK_TASK_TOOL, parameters: CHECK_TASK_TOOL.parameters as Record<string, unknown> }]
+        : []),
     ];
   }
 
@@ -128,6 +172,7 @@ export class ToolBridge {
     if (local) return this.runLocalTool(local, args, turnLog);
     const remote = this.catalog.offered.find((t) => t.name === name);
     if (remote) return this.runRemoteTool(remote, args, turnLog);
+    if (name === CHECK_TASK_TOOL.name && this.tasks.count) return this.checkTask(args, turnLog);
     const known = [...locals.map((t) => t.name), ...this.remoteToolNames()];
     return Promise.resolve(`Error: there is no tool named ${JSON.stringify(name)}; the tools are: ${known.join(', ')}`);
   }
@@ -175,6 +220,23 @@ export class ToolBridge {
         summary,
         arguments: handle ? { ...modelArgs, [itSessionContract.handleArgument]: handle } : modelArgs,
       });
+    if (runsLong(descriptor)) {
+      // Started, not waited for: the session handle goes in if there is one (else the tool opens a session itself).
+      const handle = inSession ? this.itSession.handle : undefined;
+      try {
+        const task = await transport.startTask({
+          descriptor,
+          summary,
+          arguments: handle ? { ...modelArgs, [itSessionContract.handleArgument]: handle } : modelArgs,
+        });
+        return turnLog.record(call, { ok: true, text: this.tasks.started(descriptor, modelArgs, task) });
+      } catch (err) {
+        return turnLog.record(call, {
+          ok: false,
+          text: `Error: ${descriptor.name} could not start: ${describeFailure(err)}`,
+        });
+      }
+    }
     try {
       return turnLog.record(call, inSession ? await this.itSession.call(attempt, turnLog) : await attempt());
     } catch (firstErr) {

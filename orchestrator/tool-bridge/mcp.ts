@@ -5,13 +5,15 @@
 import type { ActivityInterfaceFor } from '@temporalio/workflow';
 import type { McpDiscovery, McpToolOutcome, OrchestratorActivities } from '../activities';
 import type { McpServerName } from '../shared';
-import type { RemoteToolCall, ToolTransport } from './transport';
+import type { RemoteToolCall, StartedTask, ToolTransport } from './transport';
 
 export interface McpActivities {
   /** Tool calls, with the conversation's tool-call policy. */
   calls: ActivityInterfaceFor<OrchestratorActivities>;
   /** Listing tools and closing sessions: kept short, so that a server that is down does not hold a turn up. */
   housekeeping: ActivityInterfaceFor<OrchestratorActivities>;
+  /** Following a background task to its end: long, heartbeating, retried on another worker. */
+  followers: ActivityInterfaceFor<OrchestratorActivities>;
 }
 
 export class McpTransport implements ToolTransport {
@@ -25,6 +27,19 @@ export class McpTransport implements ToolTransport {
     return this.activities.housekeeping.discoverMcpTools.executeWithOptions({ summary: `discover ${server} tools` }, [
       { server },
     ]);
+  }
+
+  async startTask({ descriptor, arguments: args, summary }: RemoteToolCall): Promise<StartedTask> {
+    const server = descriptor.server;
+    const { taskId } = await this.activities.calls.startMcpToolTask.executeWithOptions(
+      { summary: `start ${summary}` },
+      [{ server, tool: descriptor.name, arguments: args, ...(this.user ? { onBehalfOf: this.user } : {}) }],
+    );
+    const outcome = this.activities.followers.awaitMcpToolTask.executeWithOptions(
+      { summary: `follow task ${taskId} (${descriptor.name})` },
+      [{ server, taskId }],
+    );
+    return { id: taskId, outcome };
   }
 
   call({ descriptor, arguments: args, summary }: RemoteToolCall): Promise<McpToolOutcome> {

@@ -8,7 +8,7 @@
  * the bridge calls the same workflow Nexus client (`createNexusServiceClient`) that wrapper uses, with the same
  * service definitions the tool workers serve (each derived from the domain's tool definitions).
  */
-import { createNexusServiceClient, type NexusServiceClient } from '@temporalio/workflow';
+import { createNexusServiceClient, workflowInfo, type NexusServiceClient } from '@temporalio/workflow';
 import * as nexus from 'nexus-rpc';
 import { describeFailure } from '../../shared/temporal/failures';
 import { toolResultText, type AnyToolDefinition } from '../../shared/tools/definition';
@@ -17,7 +17,10 @@ import { itService, itTools } from '../../tool-workers/it/tools';
 import type { McpDiscovery, McpToolOutcome } from '../activities';
 import type { McpServerName } from '../shared';
 import { itSessionContract } from '../shared';
-import type { RemoteToolCall, ToolTransport } from './transport';
+import type { RemoteToolCall, StartedTask, ToolTransport } from './transport';
+
+/** As long as an MCP task may live (the servers' task TTL). */
+const BACKGROUND_TASK_TIMEOUT = '1 day';
 
 export interface NexusEndpoints {
   finance: string;
@@ -80,17 +83,35 @@ export class NexusTransport implements ToolTransport {
       // The same text an MCP client reads: the definition's summary, then the data.
       return { ok: true, text: toolResultText(tool?.summarize(result), result), ...(sessionId ? { sessionId } : {}) };
     } catch (err) {
-      const cause = err instanceof Error ? err.cause : undefined;
-      if (cause instanceof nexus.HandlerError) {
-        // A refused request (bad arguments, a handle that is gone): the handler's message says what to do.
-        return {
-          ok: false,
-          text: `Error: ${cause.message}`,
-          ...(cause.type === 'NOT_FOUND' ? { sessionNotFound: true } : {}),
-        };
-      }
-      return { ok: false, text: `Error: ${descriptor.name} failed: ${describeFailure(cause ?? err)}` };
+      // A refused request (bad arguments, a handle that is gone): the handler's message says what to do.
+      return this.failed(descriptor.name, err);
     }
+  }
+
+  async startTask({ descriptor, arguments: args, summary }: RemoteToolCall): Promise<StartedTask> {
+    // The operation is the tool's workflow (a workflow-run operation); its result arrives when it ends.
+    const handle = await this.clients[descriptor.server].startOperation(descriptor.name, args, {
+      scheduleToCloseTimeout: BACKGROUND_TASK_TIMEOUT,
+      summary,
+    });
+    const tool = definitions[descriptor.server].find((t) => t.name === descriptor.name);
+    const outcome = handle.result().then(
+      (result): McpToolOutcome => ({ ok: true, text: toolResultText(tool?.summarize(result as never), result) }),
+      (err: unknown): McpToolOutcome => this.failed(descriptor.name, err),
+    );
+    return { id: handle.token ?? `${descriptor.name}-${workflowInfo().historyLength}`, outcome };
+  }
+
+  private failed(tool: string, err: unknown): McpToolOutcome {
+    const cause = err instanceof Error ? err.cause : undefined;
+    if (cause instanceof nexus.HandlerError) {
+      return {
+        ok: false,
+        text: `Error: ${cause.message}`,
+        ...(cause.type === 'NOT_FOUND' ? { sessionNotFound: true } : {}),
+      };
+    }
+    return { ok: false, text: `Error: ${tool} failed: ${describeFailure(cause ?? err)}` };
   }
 
   async closeSession(server: McpServerName, sessionId: string): Promise<void> {

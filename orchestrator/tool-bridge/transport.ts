@@ -19,4 +19,11 @@ export interface ToolTransport {
   discover(server: McpServerName): Promise<McpDiscovery>;
   call(request: RemoteToolCall): Promise<McpToolOutcome>;
   closeSession(server: McpServerName, sessionId: string): Promise<void>;
+  /** Starts a long-running tool without waiting for it: its id now, its outcome when it ends. */
+  startTask(request: RemoteToolCall): Promise<StartedTask>;
+}
+
+export interface StartedTask {
+  id: string;
+  outcome: Promise<McpToolOutcome>;
 }

@@ -7,12 +7,9 @@
  * RECORD_HISTORIES=1, having copied it away under a new name first (README, "Changing workflow code").
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAgentsPlugin } from '../../orchestrator/plugin';
 import { startOrchestratorStack, type OrchestratorStack } from '../support/orchestrator-stack';
-import { prebuiltBundle, testConfig } from '../support/temporal';
+import { recordConversation, replayConversation } from '../support/replay';
 
 const beforePatch = new URL('./fixtures/conversation-history.json', import.meta.url);
 const sincePatch = new URL('./fixtures/conversation-history-mcp-2026.json', import.meta.url);
@@ -26,31 +23,17 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-async function recordConversation(): Promise<string> {
-  const conversation = await stack.conversations.start();
-  for (const text of [
-    'Calculate 15 * 23',
-    'What is the stock price of AAPL?',
-    'Set the JIRA project to DEMO',
-    'Get JIRA metrics',
-    "What's the weather in Paris?",
-    'Track my IP address',
-  ]) {
-    await stack.conversations.send(conversation, text);
-  }
-  await stack.conversations.end(conversation, 'recorded');
-  await conversation.result();
-  return historyToJSON(await conversation.fetchHistory());
-}
+const TURNS = [
+  'Calculate 15 * 23',
+  'What is the stock price of AAPL?',
+  'Set the JIRA project to DEMO',
+  'Get JIRA metrics',
+  "What's the weather in Paris?",
+  'Track my IP address',
+];
+const record = () => recordConversation(stack.conversations, TURNS);
 
-function replay(history: unknown, id: string) {
-  const plugin = createAgentsPlugin(testConfig().orchestrator);
-  return Worker.runReplayHistory(
-    { workflowBundle: { codePath: prebuiltBundle('orchestrator') }, plugins: [plugin] },
-    history,
-    id,
-  );
-}
+const replay = replayConversation;
 
 type RecordedHistory = {
   events: {
@@ -90,13 +73,13 @@ describe('conversation workflow replay', () => {
   });
 
   it('replays a conversation recorded since the offline-planner-local-activity patch', async () => {
-    if (process.env.RECORD_HISTORIES === '1') writeFileSync(sinceLocalPlanner, await recordConversation());
+    if (process.env.RECORD_HISTORIES === '1') writeFileSync(sinceLocalPlanner, await record());
     const history = load(sinceLocalPlanner);
     expect(patchIds(history)).toEqual(['offline-planner-local-activity', 'mcp-2026-handles']);
     await replay(history, 'recorded-since-local-planner');
   });
 
   it('replays a fresh history too (the code is deterministic today)', async () => {
-    await replay(JSON.parse(await recordConversation()), 'fresh-conversation');
+    await replay(JSON.parse(await record()), 'fresh-conversation');
   });
 });

@@ -6,12 +6,9 @@
  * when it is missing.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAgentsPlugin } from '../../orchestrator/plugin';
 import { startOrchestratorStack, type OrchestratorStack } from '../support/orchestrator-stack';
-import { prebuiltBundle, testConfig } from '../support/temporal';
+import { recordConversation, replayConversation } from '../support/replay';
 
 const recorded = new URL('./fixtures/manual-conversation-history.json', import.meta.url);
 let stack: OrchestratorStack;
@@ -23,32 +20,18 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-async function recordConversation(): Promise<string> {
-  const conversation = await stack.conversations.start();
-  for (const text of [
-    'Calculate 15 * 23',
-    'What is the stock price of AAPL?',
-    'and MSFT?',
-    'Set the JIRA project to DEMO',
-    'Get JIRA metrics',
-    "What's the weather in Paris?",
-    'Track my IP address',
-  ]) {
-    await stack.conversations.send(conversation, text);
-  }
-  await stack.conversations.end(conversation, 'recorded');
-  await conversation.result();
-  return historyToJSON(await conversation.fetchHistory());
-}
+const TURNS = [
+  'Calculate 15 * 23',
+  'What is the stock price of AAPL?',
+  'and MSFT?',
+  'Set the JIRA project to DEMO',
+  'Get JIRA metrics',
+  "What's the weather in Paris?",
+  'Track my IP address',
+];
+const record = () => recordConversation(stack.conversations, TURNS);
 
-function replay(history: unknown, id: string) {
-  const plugin = createAgentsPlugin(testConfig().orchestrator);
-  return Worker.runReplayHistory(
-    { workflowBundle: { codePath: prebuiltBundle('orchestrator') }, plugins: [plugin] },
-    history,
-    id,
-  );
-}
+const replay = replayConversation;
 
 type RecordedHistory = {
   events: {
@@ -60,8 +43,7 @@ type RecordedHistory = {
 
 describe('manual loop replay', () => {
   it('replays a recorded manual-loop conversation', async () => {
-    if (process.env.RECORD_HISTORIES === '1' && !existsSync(recorded))
-      writeFileSync(recorded, await recordConversation());
+    if (process.env.RECORD_HISTORIES === '1' && !existsSync(recorded)) writeFileSync(recorded, await record());
     expect(existsSync(recorded), `${recorded.pathname} is missing: run with RECORD_HISTORIES=1`).toBe(true);
     const history = JSON.parse(readFileSync(recorded, 'utf8')) as RecordedHistory;
     expect(history.events[0]!.workflowExecutionStartedEventAttributes!.workflowType!.name).toBe(
@@ -74,6 +56,6 @@ describe('manual loop replay', () => {
   });
 
   it('replays a fresh history too (the code is deterministic today)', async () => {
-    await replay(JSON.parse(await recordConversation()), 'fresh-manual-loop');
+    await replay(JSON.parse(await record()), 'fresh-manual-loop');
   });
 });

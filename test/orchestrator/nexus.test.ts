@@ -6,17 +6,15 @@
  * domain, and the recorded history replays.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationHandle, Conversations } from '../../orchestrator/conversations';
-import { createAgentsPlugin } from '../../orchestrator/plugin';
 import { conversationInput } from '../../orchestrator/conversations';
 import { NEXUS_IDENTITY_MEMO, type TurnReply } from '../../orchestrator/shared';
 import { itSessionWorkflowId } from '../../tool-workers/it/sessions';
 import { SAMPLE_QUESTIONS } from './sample-questions';
 import { startOrchestratorStack, type OrchestratorStack } from '../support/orchestrator-stack';
-import { prebuiltBundle, testConfig } from '../support/temporal';
+import { recordConversation, replayConversation } from '../support/replay';
+import { testConfig } from '../support/temporal';
 
 const fixture = new URL('./fixtures/conversation-history-nexus.json', import.meta.url);
 const USER = 'nexus-test-user';
@@ -177,25 +175,14 @@ describe('every sample question over Nexus (TOOL_TRANSPORT=nexus)', () => {
 
   it('replays the recorded history of a Nexus conversation', async () => {
     if (process.env.RECORD_HISTORIES || !existsSync(fixture)) {
-      const c = await conversations.start();
-      for (const text of [
+      const turns = [
         'What is the stock price of AAPL?',
         'Set the JIRA project to DEMO',
         'Track my IP address',
         'Calculate 15 * 23',
-      ]) {
-        await conversations.send(c, text);
-      }
-      await conversations.end(c, 'recorded');
-      await c.result();
-      writeFileSync(fixture, historyToJSON(await c.fetchHistory()));
+      ];
+      writeFileSync(fixture, await recordConversation(conversations, turns));
     }
-    const history = JSON.parse(readFileSync(fixture, 'utf8'));
-    const plugin = createAgentsPlugin(testConfig().orchestrator);
-    await Worker.runReplayHistory(
-      { workflowBundle: { codePath: prebuiltBundle('orchestrator') }, plugins: [plugin] },
-      history,
-      'nexus-recorded',
-    );
+    await replayConversation(JSON.parse(readFileSync(fixture, 'utf8')), 'nexus-recorded');
   });
 });

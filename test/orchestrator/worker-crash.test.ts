@@ -1,10 +1,11 @@
 /**
- * kill -9 of the orchestrator worker in the middle of a turn: after a restart the turn completes, the reply arrives,
- * memory is intact, and the tool did not run twice (the retried MCP call carried the same idempotency key, so the
- * Finance server attached to the workflow the first attempt started).
+ * kill -9 of the orchestrator worker in the middle of a turn, in each agent loop: after a restart the turn completes,
+ * the reply arrives, memory is intact, and the tool did not run twice (the retried MCP call carried the same
+ * idempotency key, so the Finance server attached to the workflow the first attempt started).
  */
 import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AgentLoop } from '../../orchestrator/shared';
 import { keyedWorkflowId } from '../../shared/tools/workflow-runner';
 import { SampleQuoteProvider } from '../../tool-workers/finance/quotes/sample';
 import type { QuoteProvider } from '../../tool-workers/finance/quotes/provider';
@@ -22,32 +23,36 @@ const slowQuotes: QuoteProvider = {
   },
 };
 
-let stack: OrchestratorStack;
-const workers: Spawned[] = [];
+describe.each<[AgentLoop, string]>([
+  ['agents-sdk', 'conversationWorkflow'],
+  ['manual', 'manualConversationWorkflow'],
+])('orchestrator worker crash mid-turn (%s loop)', (agentLoop, workflowType) => {
+  let stack: OrchestratorStack;
+  const workers: Spawned[] = [];
 
-async function startWorkerProcess(): Promise<Spawned> {
-  const proc = spawnEntry('orchestrator/main.ts', { ...stack.env, MCP_CALL_TIMEOUT_MS: '5000' });
-  workers.push(proc);
-  await waitFor('orchestrator worker', () => proc.output().includes('orchestrator worker ready'), 120_000, proc);
-  return proc;
-}
+  async function startWorkerProcess(): Promise<Spawned> {
+    const proc = spawnEntry('orchestrator/main.ts', { ...stack.env, MCP_CALL_TIMEOUT_MS: '5000' });
+    workers.push(proc);
+    await waitFor('orchestrator worker', () => proc.output().includes('orchestrator worker ready'), 120_000, proc);
+    return proc;
+  }
 
-beforeAll(async () => {
-  stack = await startOrchestratorStack({
-    quotes: slowQuotes,
-    inProcessWorker: false,
-    input: { model: 'offline', toolCalls: { timeoutMs: 5_000, maxAttempts: 3 } },
+  beforeAll(async () => {
+    stack = await startOrchestratorStack({
+      quotes: slowQuotes,
+      inProcessWorker: false,
+      input: { model: 'offline', agentLoop, toolCalls: { timeoutMs: 5_000, maxAttempts: 3 } },
+    });
   });
-});
-afterAll(async () => {
-  await Promise.all(workers.map((w) => w.kill()));
-  await stack?.close();
-});
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.kill()));
+    await stack?.close();
+  });
 
-describe('orchestrator worker crash mid-turn', () => {
   it('the turn completes after a restart, memory intact, no tool ran twice', { timeout: 300_000 }, async () => {
     const first = await startWorkerProcess();
     const conversation = await stack.conversations.start();
+    expect((await conversation.describe()).type).toBe(workflowType);
     expect((await stack.conversations.send(conversation, 'Calculate 15 * 23')).reply).toMatch(/345/);
 
     const pending = stack.conversations.send(conversation, 'What is the stock price of AAPL?');

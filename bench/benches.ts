@@ -11,6 +11,7 @@ import * as throughput from './throughput';
 import * as itMemory from './it-memory';
 import * as orchestrator from './orchestrator';
 import * as nexus from './nexus';
+import * as tracing from './tracing';
 
 export const benches: readonly Bench[] = [
   mcpLayer,
@@ -21,4 +22,5 @@ export const benches: readonly Bench[] = [
   itMemory,
   orchestrator,
   nexus,
+  tracing,
 ];

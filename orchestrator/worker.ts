@@ -20,6 +20,8 @@ export interface OrchestratorWorkerOptions {
   telemetryPlugins?: WorkerPlugin[];
   /** A prebuilt workflow bundle (tests); otherwise the workflows are bundled at start. */
   workflowBundlePath?: string;
+  /** Test hook: 0 disables the workflow cache, so every workflow task replays the history from the start. */
+  maxCachedWorkflows?: number;
 }
 
 export function createOrchestratorWorker(opts: OrchestratorWorkerOptions): Promise<Worker> {
@@ -30,5 +32,6 @@ export function createOrchestratorWorker(opts: OrchestratorWorkerOptions): Promi
     activities: createOrchestratorActivities(opts.deps),
     plugins: [opts.plugin, ...(opts.telemetryPlugins ?? [])],
     ...workflowSourceOptions(orchestratorWorkflowBundle, opts.workflowBundlePath),
+    ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
   });
 }

@@ -8,6 +8,7 @@
  * when metrics have an endpoint, and hands the process the Temporal interceptors and worker plugin to install.
  */
 import { metrics, trace, type Span } from '@opentelemetry/api';
+import { baggageUtils } from '@opentelemetry/core';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
@@ -25,6 +26,7 @@ import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { OpenTelemetryPlugin, OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import type { WorkflowClientInterceptor } from '@temporalio/client';
 import type { WorkerPlugin } from '@temporalio/worker';
+import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../config/env';
 import { enableMcpTelemetry } from './mcp';
 
@@ -107,6 +109,26 @@ export function telemetrySettings(
 }
 
 /**
+ * Where the Temporal SDK's own runtime metrics (worker slots, poll latencies, task and activity counters from the
+ * native core) go: the same OTLP/HTTP metrics endpoint as ours, or undefined when metrics are off. The core exporter
+ * takes the full metrics URL and sends protobuf, which every OTLP/HTTP receiver accepts beside JSON.
+ */
+export function temporalRuntimeMetricsSettings(
+  env: NodeJS.ProcessEnv = process.env,
+): { url: string; headers: Record<string, string>; intervalMs: number } | undefined {
+  const settings = telemetrySettings(env);
+  if (!settings?.metrics) return undefined;
+  const url = set(env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT)
+    ? env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT!.trim()
+    : `${env.OTEL_EXPORTER_OTLP_ENDPOINT!.trim().replace(/\/+$/, '')}/v1/metrics`;
+  const headers = {
+    ...baggageUtils.parseKeyPairsIntoRecord(env.OTEL_EXPORTER_OTLP_HEADERS),
+    ...baggageUtils.parseKeyPairsIntoRecord(env.OTEL_EXPORTER_OTLP_METRICS_HEADERS),
+  };
+  return { url, headers, intervalMs: settings.metricIntervalMs };
+}
+
+/**
  * Providers take keys in the query string (Alpha Vantage's `apikey`): every query value is replaced before the HTTP
  * span is exported, so no secret reaches a trace; the parameter names stay, for debugging.
  */
@@ -116,6 +138,16 @@ function redactQuery(span: Span, origin: string, path: string): void {
   for (const key of new Set(url.searchParams.keys())) url.searchParams.set(key, 'REDACTED');
   span.setAttribute('url.full', url.toString());
   span.setAttribute('url.query', url.search);
+}
+
+/** The SDK's plugin with its workflow interceptors swapped for the replay-safe ones (./workflow-interceptors). */
+class ReplaySafeOpenTelemetryPlugin extends OpenTelemetryPlugin {
+  constructor(options: ConstructorParameters<typeof OpenTelemetryPlugin>[0]) {
+    super(options);
+    Object.assign(this.options.workerInterceptors ?? {}, {
+      workflowModules: [fileURLToPath(new URL('./workflow-interceptors.ts', import.meta.url))],
+    });
+  }
 }
 
 let started: Telemetry | undefined;
@@ -164,7 +196,7 @@ export function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv = pro
     enabled: true,
     temporalClientInterceptors: [new OpenTelemetryWorkflowClientInterceptor({ tracer })],
     // The workflow-side spans are rebuilt in the worker from the sandbox's sink calls and handed to the same processor.
-    temporalWorkerPlugins: [new OpenTelemetryPlugin({ resource, spanProcessor, tracer })],
+    temporalWorkerPlugins: [new ReplaySafeOpenTelemetryPlugin({ resource, spanProcessor, tracer })],
     async shutdown() {
       unregisterInstrumentations();
       await Promise.allSettled([tracerProvider.shutdown(), meterProvider?.shutdown()]);

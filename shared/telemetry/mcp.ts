@@ -18,6 +18,7 @@ import {
   trace,
   type Attributes,
   type Context,
+  type Counter,
   type Histogram,
   type Span,
 } from '@opentelemetry/api';
@@ -95,6 +96,21 @@ function durationHistogram(side: 'client' | 'server'): Histogram {
   return h;
 }
 
+/**
+ * Failed tool calls on the server, by `gen_ai.tool.name` and `error.type` (`tool_error` for a result with `isError`,
+ * else the exception's kind). The semantic conventions define no such counter: it is the error share of
+ * `mcp.server.operation.duration` made directly countable, since that is what an alert on a failing tool wants.
+ */
+export const TOOL_ERRORS_METRIC = 'mcp.server.tool.errors';
+let toolErrors: Counter | undefined;
+function toolErrorCounter(): Counter {
+  toolErrors ??= metrics.getMeter(INSTRUMENTATION).createCounter(TOOL_ERRORS_METRIC, {
+    unit: '{error}',
+    description: 'MCP tools/call requests that ended in a tool error or an exception, by tool and error.type',
+  });
+  return toolErrors;
+}
+
 /** What a failure is called in `error.type`: the error's class name, or its own kind when it has one. */
 export function errorTypeOf(err: unknown): string {
   const kind = (err as { kind?: unknown } | null)?.kind;
@@ -125,6 +141,8 @@ async function traced<T>(
       ...(op.tool ? { [mcpAttributes.toolName]: op.tool } : {}),
       ...(errorType ? { [mcpAttributes.errorType]: errorType } : {}),
     });
+    if (side === 'server' && op.tool && errorType)
+      toolErrorCounter().add(1, { [mcpAttributes.toolName]: op.tool, [mcpAttributes.errorType]: errorType });
   };
   const active = trace.setSpan(parent, span);
   try {

@@ -7,19 +7,17 @@
  * Then the orchestrator worker is replaced and a second turn sent: the new worker replays the whole conversation
  * history, and no span of the first turn may be exported again.
  */
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../shared/config';
 import { connectClient } from '../../shared/temporal/connection';
 import { ensureNexusEndpoints } from '../../shared/temporal/nexus-endpoints';
 import { startAlphaVantageFake, type AlphaVantageFake } from '../fakes/alpha-vantage';
 import { startOtlpCollector, type CollectedSpan, type OtlpCollectorFake } from '../fakes/otlp-collector';
+import { runChat } from './chat-process';
+import { ancestry, CLIENT, named, one, SERVER } from './spans';
 import { freePort, spawnEntry, spawnMcpServer, waitFor, type Spawned } from '../support/processes';
 import { testConfig, uniqueTaskQueue } from '../support/temporal';
 
 const ALPHAVANTAGE_KEY = 'av-secret-key-0123456789';
-const SERVER = 2;
-const CLIENT = 3;
 
 let collector: OtlpCollectorFake;
 let alphaVantage: AlphaVantageFake;
@@ -27,19 +25,8 @@ const running: Spawned[] = [];
 let env: Record<string, string>;
 
 /** Runs the chat from its entry point with piped input, as a script would, and returns what it printed. */
-async function chat(lines: string[], args: string[] = [], extraEnv: Record<string, string> = {}): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'orchestrator/chat.ts', ...args], {
-    cwd: projectRoot,
-    env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ENV_FILE: '/nonexistent', ...env, ...extraEnv },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-  child.stdin.end(lines.map((l) => `${l}\n`).join(''));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`chat exited with ${code}:\n${out}`);
-  return out;
+function chat(lines: string[], args: string[] = [], extraEnv: Record<string, string> = {}): Promise<string> {
+  return runChat({ ...env, ...extraEnv }, lines, args);
 }
 
 async function startOrchestratorWorker(extraEnv: Record<string, string> = {}): Promise<Spawned> {
@@ -51,49 +38,6 @@ async function startOrchestratorWorker(extraEnv: Record<string, string> = {}): P
 }
 
 const inTrace = (traceId: string) => collector.spans.filter((s) => s.traceId === traceId);
-const named = (spans: CollectedSpan[], name: string, service?: string) =>
-  spans.filter((s) => s.name === name && (!service || s.service === service));
-function one(spans: CollectedSpan[], name: string, service?: string): CollectedSpan {
-  const found = named(spans, name, service);
-  if (found.length !== 1)
-    throw new Error(
-      `expected one ${name} span${service ? ` from ${service}` : ''}, got ${found.length}:\n${render(spans)}`,
-    );
-  return found[0]!;
-}
-
-/** The chain of span names from a span up to its trace's root (each parent must have been received). */
-function ancestry(spans: CollectedSpan[], span: CollectedSpan): string[] {
-  const byId = new Map(spans.map((s) => [s.spanId, s]));
-  const chain = [`${span.service}: ${span.name}`];
-  for (let cur = span; cur.parentSpanId;) {
-    const parent = byId.get(cur.parentSpanId);
-    if (!parent)
-      throw new Error(
-        `${cur.name} (${cur.service}) has a parent ${cur.parentSpanId} that was never exported:\n${render(spans)}`,
-      );
-    chain.push(`${parent.service}: ${parent.name}`);
-    cur = parent;
-  }
-  return chain.reverse();
-}
-
-/** The trace as an indented tree, for failure messages. */
-function render(spans: CollectedSpan[]): string {
-  const ids = new Set(spans.map((s) => s.spanId));
-  const lines: string[] = [];
-  const walk = (parent: string | undefined, depth: number) => {
-    for (const s of spans.filter((x) =>
-      parent ? x.parentSpanId === parent : !x.parentSpanId || !ids.has(x.parentSpanId),
-    )) {
-      lines.push(`${'  '.repeat(depth)}${s.name} [${s.service}]`);
-      walk(s.spanId, depth + 1);
-    }
-  };
-  walk(undefined, 0);
-  return lines.join('\n');
-}
-
 let financeTaskQueue: string;
 
 function turnRoot(after: Set<string> = new Set()): CollectedSpan | undefined {

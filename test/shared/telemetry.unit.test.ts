@@ -4,7 +4,12 @@
  */
 import { context, propagation, trace, INVALID_SPAN_CONTEXT, ProxyTracerProvider } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
-import { startTelemetry, telemetrySettings, TelemetryConfigError } from '../../shared/telemetry';
+import {
+  startTelemetry,
+  telemetrySettings,
+  temporalRuntimeMetricsSettings,
+  TelemetryConfigError,
+} from '../../shared/telemetry';
 import { ConfigError } from '../../shared/config';
 
 describe('telemetry at a process edge', () => {
@@ -66,5 +71,32 @@ describe('telemetry at a process edge', () => {
     // Printed in one line at start, like every configuration error (shared/main.ts).
     expect(bad({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'nope' })).toThrow(TelemetryConfigError);
     expect(bad({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'nope' })).toThrow(ConfigError);
+  });
+
+  it("the Temporal SDK's runtime metrics go to the same metrics endpoint, with the same headers and interval", () => {
+    expect(temporalRuntimeMetricsSettings({})).toBeUndefined();
+    expect(
+      temporalRuntimeMetricsSettings({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://127.0.0.1:4318/v1/traces' }),
+    ).toBeUndefined();
+    expect(
+      temporalRuntimeMetricsSettings({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otlp.example.com:4318/',
+        OTEL_EXPORTER_OTLP_HEADERS: 'x-team=agents,x-api-key=abc%20def',
+        OTEL_METRIC_EXPORT_INTERVAL: '5000',
+      }),
+    ).toEqual({
+      url: 'https://otlp.example.com:4318/v1/metrics',
+      headers: { 'x-team': 'agents', 'x-api-key': 'abc def' },
+      intervalMs: 5000,
+    });
+    // A metrics-specific endpoint is the full URL, used as it is; its headers add to the general ones.
+    expect(
+      temporalRuntimeMetricsSettings({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
+        OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'http://metrics.local:9000/otlp/metrics',
+        OTEL_EXPORTER_OTLP_HEADERS: 'a=1',
+        OTEL_EXPORTER_OTLP_METRICS_HEADERS: 'a=2,b=3',
+      }),
+    ).toMatchObject({ url: 'http://metrics.local:9000/otlp/metrics', headers: { a: '2', b: '3' } });
   });
 });

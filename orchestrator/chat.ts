@@ -79,7 +79,7 @@ runMain('chat', async () => {
     { logLevel: (level) => (level === 'info' ? 'warn' : level) },
   );
   // Each turn's Update span is the root of that turn's trace (OTEL_* variables; off when unset).
-  const telemetry = startTelemetry('chat');
+  const telemetry = await startTelemetry('chat');
   // No link for a server whose Web UI is unknown (an external one, without TEMPORAL_UI_URL).
   const webUi = temporalWebUi(config.temporal, config.temporalUi);
   const connection = await connectClient(config.temporal);

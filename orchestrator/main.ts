@@ -21,7 +21,7 @@ runMain('worker:orchestrator', async () => {
     orchestrator: orchestratorSection,
   });
   const { orchestrator } = config;
-  const telemetry = startTelemetry('worker:orchestrator');
+  const telemetry = await startTelemetry('worker:orchestrator');
   installTemporalRuntime(log);
   const connection = await connectWorker(config.temporal);
   const mcp = new McpClientPool({

@@ -107,7 +107,7 @@ export function runMcpServerProcess<S extends ConfigSections, W extends ConfigSe
     // The spread's sections are exactly McpProcessConfig's; TypeScript cannot see it through the generic S.
     const config = loaded.config as unknown as McpProcessConfig<S>;
     const { log } = loaded;
-    const telemetry = startTelemetry(spec.name);
+    const telemetry = await startTelemetry(spec.name);
 
     let connection: ConnectionLike;
     let embedded: { worker: EmbeddedWorker; running: Promise<void> } | undefined;

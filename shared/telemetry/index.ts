@@ -6,29 +6,12 @@
  * bundled, so tracing off costs nothing but a few no-op calls. On, it registers a tracer provider (W3C trace context
  * and baggage, AsyncLocalStorage context), the undici instrumentation (provider and MCP HTTP calls), a meter provider
  * when metrics have an endpoint, and hands the process the Temporal interceptors and worker plugin to install.
+ * The SDK itself (./sdk.ts, half a second of imports) is loaded only then.
  */
-import { metrics, trace, type Span } from '@opentelemetry/api';
-import { baggageUtils } from '@opentelemetry/core';
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { registerInstrumentations } from '@opentelemetry/instrumentation';
-import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
-import {
-  detectResourcesSync,
-  envDetectorSync,
-  hostDetectorSync,
-  processDetectorSync,
-  Resource,
-} from '@opentelemetry/resources';
-import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
-import { OpenTelemetryPlugin, OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+import { createRequire } from 'node:module';
 import type { WorkflowClientInterceptor } from '@temporalio/client';
 import type { WorkerPlugin } from '@temporalio/worker';
-import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../config/env';
-import { enableMcpTelemetry } from './mcp';
 
 /** A bad OTEL_* value: reported in one line at start like any other configuration error. */
 export class TelemetryConfigError extends ConfigError {
@@ -69,10 +52,13 @@ function checkUrl(name: string, value: string | undefined): void {
   }
 }
 
+export interface TelemetrySettings {
+  metrics: boolean;
+  metricIntervalMs: number;
+}
+
 /** What this module reads, checked once at the edge; undefined when tracing is off. */
-export function telemetrySettings(
-  env: NodeJS.ProcessEnv = process.env,
-): { metrics: boolean; metricIntervalMs: number } | undefined {
+export function telemetrySettings(env: NodeJS.ProcessEnv = process.env): TelemetrySettings | undefined {
   if (truthy(env.OTEL_SDK_DISABLED)) return undefined;
   if (!set(env.OTEL_EXPORTER_OTLP_ENDPOINT) && !set(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)) return undefined;
   if (env.OTEL_TRACES_EXPORTER?.trim() === 'none') return undefined;
@@ -121,6 +107,10 @@ export function temporalRuntimeMetricsSettings(
   const url = set(env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT)
     ? env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT!.trim()
     : `${env.OTEL_EXPORTER_OTLP_ENDPOINT!.trim().replace(/\/+$/, '')}/v1/metrics`;
+  // Loaded here, when metrics are on, rather than by every process that imports this module.
+  const { baggageUtils } = createRequire(import.meta.url)(
+    '@opentelemetry/core',
+  ) as typeof import('@opentelemetry/core');
   const headers = {
     ...baggageUtils.parseKeyPairsIntoRecord(env.OTEL_EXPORTER_OTLP_HEADERS),
     ...baggageUtils.parseKeyPairsIntoRecord(env.OTEL_EXPORTER_OTLP_METRICS_HEADERS),
@@ -128,79 +118,15 @@ export function temporalRuntimeMetricsSettings(
   return { url, headers, intervalMs: settings.metricIntervalMs };
 }
 
-/**
- * Providers take keys in the query string (Alpha Vantage's `apikey`): every query value is replaced before the HTTP
- * span is exported, so no secret reaches a trace; the parameter names stay, for debugging.
- */
-function redactQuery(span: Span, origin: string, path: string): void {
-  const url = new URL(path, origin);
-  if (!url.search) return;
-  for (const key of new Set(url.searchParams.keys())) url.searchParams.set(key, 'REDACTED');
-  span.setAttribute('url.full', url.toString());
-  span.setAttribute('url.query', url.search);
-}
-
-/** The SDK's plugin with its workflow interceptors swapped for the replay-safe ones (./workflow-interceptors). */
-class ReplaySafeOpenTelemetryPlugin extends OpenTelemetryPlugin {
-  constructor(options: ConstructorParameters<typeof OpenTelemetryPlugin>[0]) {
-    super(options);
-    Object.assign(this.options.workerInterceptors ?? {}, {
-      workflowModules: [fileURLToPath(new URL('./workflow-interceptors.ts', import.meta.url))],
-    });
-  }
-}
-
-let started: Telemetry | undefined;
+let started: Promise<Telemetry> | undefined;
 
 /**
  * Starts telemetry for this process (once; later calls return the same). `serviceName` is the default
  * `service.name`; OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES override it.
  */
-export function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv = process.env): Telemetry {
+export function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv = process.env): Promise<Telemetry> {
   if (started) return started;
   const settings = telemetrySettings(env);
-  if (!settings) return (started = OFF);
-
-  const resource = Resource.default()
-    .merge(new Resource({ [ATTR_SERVICE_NAME]: serviceName }))
-    .merge(detectResourcesSync({ detectors: [processDetectorSync, hostDetectorSync, envDetectorSync] }));
-  // The exporter reads the endpoint, headers, timeout and compression from OTEL_EXPORTER_OTLP_*; the processor its
-  // OTEL_BSP_* batching; the provider OTEL_TRACES_SAMPLER(_ARG) and OTEL_PROPAGATORS.
-  const spanProcessor = new BatchSpanProcessor(new OTLPTraceExporter());
-  const tracerProvider = new NodeTracerProvider({ resource, spanProcessors: [spanProcessor] });
-  tracerProvider.register();
-  const unregisterInstrumentations = registerInstrumentations({
-    tracerProvider,
-    instrumentations: [
-      new UndiciInstrumentation({ requestHook: (span, request) => redactQuery(span, request.origin, request.path) }),
-    ],
-  });
-
-  let meterProvider: MeterProvider | undefined;
-  if (settings.metrics) {
-    meterProvider = new MeterProvider({
-      resource,
-      readers: [
-        new PeriodicExportingMetricReader({
-          exporter: new OTLPMetricExporter(),
-          exportIntervalMillis: settings.metricIntervalMs,
-        }),
-      ],
-    });
-    metrics.setGlobalMeterProvider(meterProvider);
-  }
-
-  enableMcpTelemetry();
-  const tracer = trace.getTracer('durable-mcp-agents');
-  started = {
-    enabled: true,
-    temporalClientInterceptors: [new OpenTelemetryWorkflowClientInterceptor({ tracer })],
-    // The workflow-side spans are rebuilt in the worker from the sandbox's sink calls and handed to the same processor.
-    temporalWorkerPlugins: [new ReplaySafeOpenTelemetryPlugin({ resource, spanProcessor, tracer })],
-    async shutdown() {
-      unregisterInstrumentations();
-      await Promise.allSettled([tracerProvider.shutdown(), meterProvider?.shutdown()]);
-    },
-  };
+  started = settings ? import('./sdk').then(({ startSdk }) => startSdk(serviceName, settings)) : Promise.resolve(OFF);
   return started;
 }

@@ -62,7 +62,7 @@ beforeAll(async () => {
 
   // This process is the orchestrator worker: its exporters read the same OTEL_* variables from its environment.
   Object.assign(process.env, common, { OTEL_SERVICE_NAME: 'worker:orchestrator' });
-  telemetry = startTelemetry('worker:orchestrator');
+  telemetry = await startTelemetry('worker:orchestrator');
   const orchestratorConfig = {
     ...config.orchestrator,
     mcpServers: { finance: server.url, it: env.IT_MCP_URL! },

@@ -14,7 +14,7 @@ import { ConfigError } from '../../shared/config';
 
 describe('telemetry at a process edge', () => {
   it('with no OTEL endpoint set, registers nothing: the global tracer provider is the no-op one', async () => {
-    const telemetry = startTelemetry('unit', {});
+    const telemetry = await startTelemetry('unit', {});
     expect(telemetry.enabled).toBe(false);
     expect(telemetry.temporalClientInterceptors).toEqual([]);
     expect(telemetry.temporalWorkerPlugins).toEqual([]);

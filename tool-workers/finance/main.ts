@@ -9,7 +9,7 @@ import { createConfiguredFinanceWorker } from './worker';
 
 runMain('worker:finance', async () => {
   const { config, log } = loadProcessConfig('worker:finance', { temporal: temporalSection, finance: financeSection });
-  const telemetry = startTelemetry('worker:finance');
+  const telemetry = await startTelemetry('worker:finance');
   installTemporalRuntime(log);
   const connection = await connectWorker(config.temporal);
   try {

@@ -9,7 +9,7 @@ import { createConfiguredItWorker } from './worker';
 
 runMain('worker:it', async () => {
   const { config, log } = loadProcessConfig('worker:it', { temporal: temporalSection, it: itSection });
-  const telemetry = startTelemetry('worker:it');
+  const telemetry = await startTelemetry('worker:it');
   installTemporalRuntime(log);
   const connection = await connectWorker(config.temporal);
   try {

@@ -1,0 +1,90 @@
+/**
+ * The OpenTelemetry SDK behind shared/telemetry: loaded only when telemetry is on, so a process with it off does not
+ * pay for importing it.
+ */
+import { metrics, trace, type Span } from '@opentelemetry/api';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import {
+  detectResourcesSync,
+  envDetectorSync,
+  hostDetectorSync,
+  processDetectorSync,
+  Resource,
+} from '@opentelemetry/resources';
+import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import { OpenTelemetryPlugin, OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+import { fileURLToPath } from 'node:url';
+import type { Telemetry, TelemetrySettings } from './index';
+import { enableMcpTelemetry } from './mcp';
+
+/**
+ * Providers take keys in the query string (Alpha Vantage's `apikey`): every query value is replaced before the HTTP
+ * span is exported, so no secret reaches a trace; the parameter names stay, for debugging.
+ */
+function redactQuery(span: Span, origin: string, path: string): void {
+  const url = new URL(path, origin);
+  if (!url.search) return;
+  for (const key of new Set(url.searchParams.keys())) url.searchParams.set(key, 'REDACTED');
+  span.setAttribute('url.full', url.toString());
+  span.setAttribute('url.query', url.search);
+}
+
+/** The SDK's plugin with its workflow interceptors swapped for the replay-safe ones (./workflow-interceptors). */
+class ReplaySafeOpenTelemetryPlugin extends OpenTelemetryPlugin {
+  constructor(options: ConstructorParameters<typeof OpenTelemetryPlugin>[0]) {
+    super(options);
+    Object.assign(this.options.workerInterceptors ?? {}, {
+      workflowModules: [fileURLToPath(new URL('./workflow-interceptors.ts', import.meta.url))],
+    });
+  }
+}
+
+/** The SDK for a process whose settings turned telemetry on (see startTelemetry). */
+export function startSdk(serviceName: string, settings: TelemetrySettings): Telemetry {
+  const resource = Resource.default()
+    .merge(new Resource({ [ATTR_SERVICE_NAME]: serviceName }))
+    .merge(detectResourcesSync({ detectors: [processDetectorSync, hostDetectorSync, envDetectorSync] }));
+  // The exporter reads the endpoint, headers, timeout and compression from OTEL_EXPORTER_OTLP_*; the processor its
+  // OTEL_BSP_* batching; the provider OTEL_TRACES_SAMPLER(_ARG) and OTEL_PROPAGATORS.
+  const spanProcessor = new BatchSpanProcessor(new OTLPTraceExporter());
+  const tracerProvider = new NodeTracerProvider({ resource, spanProcessors: [spanProcessor] });
+  tracerProvider.register();
+  const unregisterInstrumentations = registerInstrumentations({
+    tracerProvider,
+    instrumentations: [
+      new UndiciInstrumentation({ requestHook: (span, request) => redactQuery(span, request.origin, request.path) }),
+    ],
+  });
+
+  let meterProvider: MeterProvider | undefined;
+  if (settings.metrics) {
+    meterProvider = new MeterProvider({
+      resource,
+      readers: [
+        new PeriodicExportingMetricReader({
+          exporter: new OTLPMetricExporter(),
+          exportIntervalMillis: settings.metricIntervalMs,
+        }),
+      ],
+    });
+    metrics.setGlobalMeterProvider(meterProvider);
+  }
+
+  enableMcpTelemetry();
+  const tracer = trace.getTracer('durable-mcp-agents');
+  return {
+    enabled: true,
+    temporalClientInterceptors: [new OpenTelemetryWorkflowClientInterceptor({ tracer })],
+    // The workflow-side spans are rebuilt in the worker from the sandbox's sink calls and handed to the same processor.
+    temporalWorkerPlugins: [new ReplaySafeOpenTelemetryPlugin({ resource, spanProcessor, tracer })],
+    async shutdown() {
+      unregisterInstrumentations();
+      await Promise.allSettled([tracerProvider.shutdown(), meterProvider?.shutdown()]);
+    },
+  };
+}

@@ -6,7 +6,7 @@
  * with it every log line that names a workflow).
  */
 import { randomUUID, createHash } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { WorkflowRef } from '../../shared/tools/definition';
 import { callerScope, type CallerIdentity } from '../caller-scope';
 
@@ -73,6 +73,27 @@ export function toolRunRecord(toolName: string, args: unknown, { caller, onBehal
   };
 }
 
+/**
+ * The execution a repeated keyed call names, when its first call had these arguments; an IdempotencyConflict when it
+ * had others. For every path that starts keyed tool workflows (calls, MCP tasks).
+ */
+export async function keyedRepeat(
+  client: Client,
+  workflowId: string,
+  toolName: string,
+  args: unknown,
+  idempotencyKey: string,
+): Promise<{ handle: WorkflowHandle; startTime: Date }> {
+  const handle = client.workflow.getHandle(workflowId);
+  const { memo, startTime } = await handle.describe();
+  if (memo?.argumentsDigest !== argumentsDigest(args)) {
+    throw new IdempotencyConflict(
+      `idempotency key ${JSON.stringify(idempotencyKey)} was already used for ${toolName} with different arguments`,
+    );
+  }
+  return { handle, startTime };
+}
+
 export class ToolWorkflowRunner {
   constructor(private readonly opts: ToolWorkflowRunnerOptions) {}
 
@@ -106,14 +127,8 @@ export class ToolWorkflowRunner {
       return (await handle.result()) as Awaited<ReturnType<W>>;
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError) || !idempotencyKey) throw err;
-      const existing = client.workflow.getHandle(workflowId);
-      const { memo } = await existing.describe();
-      if (memo?.argumentsDigest !== argumentsDigest(args)) {
-        throw new IdempotencyConflict(
-          `idempotency key ${JSON.stringify(idempotencyKey)} was already used for ${toolName} with different arguments`,
-        );
-      }
-      return (await existing.result()) as Awaited<ReturnType<W>>;
+      const { handle } = await keyedRepeat(client, workflowId, toolName, args, idempotencyKey);
+      return (await handle.result()) as Awaited<ReturnType<W>>;
     }
   }
 }

@@ -96,6 +96,15 @@ export function createItNexusHandler(opts: ItNexusOptions) {
     return { id, open: false };
   };
 
+  // watch_ip's session is resolved (opened, for a new one) as the session tools resolve theirs, with their errors.
+  const watchInput = sessionOperation(watchIpTool, (tools, { session_id, every_seconds, for_minutes }, call) =>
+    tools.watchInput(
+      named(session_id) ?? tools.newSession(watchIpTool.name, call),
+      { every_seconds, for_minutes },
+      call,
+    ),
+  );
+
   return toolServiceHandler(itService, itTools, {
     set_jira_project: sessionOperation(setJiraProjectTool, (tools, { project, session_id }, call) =>
       tools.setJiraProject(named(session_id) ?? tools.newSession(setJiraProjectTool.name, call), project, call),
@@ -114,14 +123,7 @@ export function createItNexusHandler(opts: ItNexusOptions) {
     ),
     // Long-running: the operation is the watch's workflow (asynchronous), started once its session is known.
     watch_ip: new WorkflowRunOperationHandler(async (ctx, input) => {
-      const start = sessionOperation(watchIpTool, (tools, { session_id, every_seconds, for_minutes }, call) =>
-        tools.watchInput(
-          named(session_id) ?? tools.newSession(watchIpTool.name, call),
-          { every_seconds, for_minutes },
-          call,
-        ),
-      );
-      const watch = await start(ctx, input);
+      const watch = await watchInput(ctx, input);
       return startWorkflow<typeof ipWatchWorkflow>(ctx, watchIpTool.workflow.type, {
         workflowId: keyedWorkflowId(watchIpTool.name, watch.caller, ctx.requestId),
         args: [watch],

@@ -14,7 +14,7 @@ import {
 } from '@temporalio/client';
 import { callerScope, type CallerIdentity } from '../../../shared/caller-scope';
 import { taskProgressQuery, type TaskProgress } from '../../../shared/tools/task-progress';
-import { argumentsDigest, IdempotencyConflict } from '../../../shared/tools/workflow-runner';
+import { keyedRepeat, toolRunRecord } from '../../../shared/tools/workflow-runner';
 
 export const TASK_ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 
@@ -88,12 +88,11 @@ export class TaskWorkflows {
     who: CallerIdentity,
     idempotencyKey?: string,
   ): Promise<StartedTask> {
-    const { caller, onBehalfOf } = who;
     const taskId = idempotencyKey
-      ? this.taskIdFor(tool, caller, idempotencyKey)
+      ? this.taskIdFor(tool, who.caller, idempotencyKey)
       : randomBytes(16).toString('base64url');
-    const workflowId = taskWorkflowId(taskId, caller);
-    const digest = argumentsDigest(args);
+    const workflowId = taskWorkflowId(taskId, who.caller);
+    const record = toolRunRecord(tool, args, who);
     try {
       const handle = await this.opts.client.workflow.start(workflowType, {
         taskQueue: this.opts.taskQueue,
@@ -101,21 +100,15 @@ export class TaskWorkflows {
         args: args === undefined ? [] : [args],
         workflowExecutionTimeout: this.ttlMs,
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        memo: { tool, mcpTask: true, argumentsDigest: digest, caller: caller ?? null, onBehalfOf: onBehalfOf ?? null },
-        staticSummary: `MCP task: ${tool} ${JSON.stringify(args ?? {}).slice(0, 200)}${caller ? ` by ${caller}` : ''}${onBehalfOf ? ` for ${onBehalfOf}` : ''}`,
+        memo: { ...record.memo, mcpTask: true },
+        staticSummary: `MCP task: ${record.staticSummary}`,
       });
       // Read back once: the task's creation time is its workflow's start time, and a tasks/get for it now resolves.
       const { startTime } = await handle.describe();
       return { taskId, handle, createdAt: startTime };
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError) || !idempotencyKey) throw err;
-      const handle = this.opts.client.workflow.getHandle(workflowId);
-      const { memo, startTime } = await handle.describe();
-      if (memo?.argumentsDigest !== digest) {
-        throw new IdempotencyConflict(
-          `idempotency key ${JSON.stringify(idempotencyKey)} was already used for ${tool} with different arguments`,
-        );
-      }
+      const { handle, startTime } = await keyedRepeat(this.opts.client, workflowId, tool, args, idempotencyKey);
       return { taskId, handle, createdAt: startTime };
     }
   }

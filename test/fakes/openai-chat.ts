@@ -1,7 +1,9 @@
 /**
- * A fake OpenAI-compatible endpoint speaking the real Chat Completions wire format (POST /v1/chat/completions):
- * the way LiteLLM, Ollama and vLLM answer. It asks for a tool while the last message is the user's, and answers in
- * text once a tool result (role "tool") is the last message, so the real provider code path runs both ways.
+ * Fakes of an OpenAI-compatible endpoint speaking the real Chat Completions wire format (POST /v1/chat/completions),
+ * the way LiteLLM, Ollama and vLLM answer. `startChatCompletionsEndpoint` is the wire format around an answer (the
+ * 404 for other URLs, the completion envelope, error bodies); `startOpenAiChatFake` asks for a tool while the last
+ * message is the user's, and answers in text once a tool result (role "tool") is the last message, so the real
+ * provider code path runs both ways.
  */
 import { sendJson, startHttpFake, type HttpFake } from './http-fake';
 
@@ -11,56 +13,79 @@ export interface ChatRequestBody {
   tools?: { type: string; function: { name: string; description?: string; parameters?: unknown } }[];
 }
 
-export interface OpenAiChatFake extends HttpFake {
+/** The assistant message of one completion. */
+export interface ChatAnswer {
+  content: string | null;
+  tool_calls?: { id: string; type: 'function'; function: { name: string; arguments: string } }[];
+}
+
+export interface ChatCompletionsEndpoint extends HttpFake {
+  /** Every request body, in order. */
   bodies: ChatRequestBody[];
+}
+
+/** The endpoint around `answer`, which gets each request (and its 1-based number) and returns a message or an HTTP error. */
+export async function startChatCompletionsEndpoint(
+  name: string,
+  answer: (body: ChatRequestBody, n: number) => ChatAnswer | { status: number; error: string },
+): Promise<ChatCompletionsEndpoint> {
+  const bodies: ChatRequestBody[] = [];
+  const fake = await startHttpFake((req, res, raw) => {
+    if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
+      return sendJson(res, 404, {
+        error: {
+          message: `Unknown request URL: ${req.method} ${req.url}`,
+          type: 'invalid_request_error',
+          code: 'unknown_url',
+        },
+      });
+    }
+    const body = JSON.parse(raw) as ChatRequestBody;
+    bodies.push(body);
+    const n = bodies.length;
+    const reply = answer(body, n);
+    if ('status' in reply) {
+      return sendJson(res, reply.status, {
+        error: { message: reply.error, type: 'invalid_request_error', code: null },
+      });
+    }
+    const message = { role: 'assistant', refusal: null, ...reply };
+    sendJson(res, 200, {
+      id: `chatcmpl-${name}-${n}`,
+      object: 'chat.completion',
+      created: 1_795_000_000 + n,
+      model: body.model,
+      system_fingerprint: `fp_${name}`,
+      choices: [{ index: 0, message, logprobs: null, finish_reason: reply.tool_calls ? 'tool_calls' : 'stop' }],
+      usage: { prompt_tokens: 42, completion_tokens: 7, total_tokens: 49 },
+    });
+  });
+  return Object.assign(fake, { bodies });
+}
+
+export interface OpenAiChatFake extends ChatCompletionsEndpoint {
   /** Which tool (and arguments) to ask for when the user speaks. */
   plan: { tool: string; arguments: Record<string, unknown> };
 }
 
 export async function startOpenAiChatFake(): Promise<OpenAiChatFake> {
-  const bodies: ChatRequestBody[] = [];
-  let n = 0;
+  const plan = { tool: 'stock_price', arguments: { symbol: 'AAPL' } as Record<string, unknown> };
   const fake: OpenAiChatFake = Object.assign(
-    await startHttpFake((req, res, raw) => {
-      if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
-        return sendJson(res, 404, {
-          error: {
-            message: `Unknown request URL: ${req.method} ${req.url}`,
-            type: 'invalid_request_error',
-            code: 'unknown_url',
-          },
-        });
-      }
-      const body = JSON.parse(raw) as ChatRequestBody;
-      bodies.push(body);
-      n += 1;
+    await startChatCompletionsEndpoint('fake', (body, n) => {
       const last = body.messages.at(-1)!;
-      const message =
-        last.role === 'tool'
-          ? { role: 'assistant', content: `From the tool: ${String(last.content).split('\n')[0]}`, refusal: null }
-          : {
-              role: 'assistant',
-              content: null,
-              refusal: null,
-              tool_calls: [
-                {
-                  id: `call_fake_${n}`,
-                  type: 'function',
-                  function: { name: fake.plan.tool, arguments: JSON.stringify(fake.plan.arguments) },
-                },
-              ],
-            };
-      sendJson(res, 200, {
-        id: `chatcmpl-fake-${n}`,
-        object: 'chat.completion',
-        created: 1_795_000_000 + n,
-        model: body.model,
-        system_fingerprint: 'fp_fake',
-        choices: [{ index: 0, message, logprobs: null, finish_reason: last.role === 'tool' ? 'stop' : 'tool_calls' }],
-        usage: { prompt_tokens: 42, completion_tokens: 7, total_tokens: 49 },
-      });
+      if (last.role === 'tool') return { content: `From the tool: ${String(last.content).split('\n')[0]}` };
+      return {
+        content: null,
+        tool_calls: [
+          {
+            id: `call_fake_${n}`,
+            type: 'function' as const,
+            function: { name: fake.plan.tool, arguments: JSON.stringify(fake.plan.arguments) },
+          },
+        ],
+      };
     }),
-    { bodies, plan: { tool: 'stock_price', arguments: { symbol: 'AAPL' } } },
+    { plan },
   );
   return fake;
 }

@@ -2,12 +2,20 @@
  * The MCP tasks extension (2026-07-28, io.modelcontextprotocol/tasks) on the real Finance and IT servers over loopback
  * HTTP, each task a Temporal workflow on the real dev server: negotiation, task-augmented tools/call, tasks/get with
  * progress, tasks/update, tasks/cancel (the workflow ends cancelled and records nothing more), refusals of unknown
- * and foreign task ids, and the plain synchronous calls clients without the extension keep getting.
+ * and foreign task ids, keyed repeats, workflow ids that hold a digest of the task id, tasks an older server started
+ * under the raw id, and the plain synchronous calls clients without the extension keep getting.
  */
+import { randomBytes } from 'node:crypto';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { McpAuthConfig } from '../../shared/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { taskWorkflowId } from '../../mcp-servers/shared/tasks/task-workflows';
+import { keyedTaskId, taskWorkflowId } from '../../mcp-servers/shared/tasks/task-workflows';
+import { callerScope } from '../../shared/caller-scope';
+import { toolRunRecord } from '../../shared/tools/workflow-runner';
+import { priceAlertTool } from '../../tool-workers/finance/tools';
 import { itSessionWorkflowId } from '../../tool-workers/it/sessions';
+import type { FinanceStack } from '../support/finance-stack';
+import { waitFor } from '../support/processes';
 import { connectHttpClient, connectModernClient } from '../support/mcp-client';
 import { startToolServers, type ToolServers } from '../support/tool-servers';
 import { taskClient, TASKS } from './task-client';
@@ -28,6 +36,27 @@ beforeAll(async () => {
 afterAll(() => servers?.close());
 
 const finance = () => taskClient(() => servers.finance.url);
+
+/** A task as a server before the digest ids started it: the workflow named by the raw task id, same memo and timeout. */
+async function startLegacyTask(
+  stack: Pick<FinanceStack, 'client' | 'taskQueue'>,
+  taskId: string,
+  raw: Record<string, unknown>,
+  caller?: string,
+) {
+  const args = priceAlertTool.input.parse(raw); // as the server passes them on: defaults filled in, schema order
+  const record = toolRunRecord(priceAlertTool.name, args, { caller });
+  return stack.client.workflow.start(priceAlertTool.workflow.type, {
+    taskQueue: stack.taskQueue,
+    workflowId: `mcp-task-${callerScope(caller)}-${taskId}`,
+    args: [args],
+    workflowExecutionTimeout: 86_400_000,
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    memo: { ...record.memo, mcpTask: true },
+    staticSummary: `MCP task: ${record.staticSummary}`,
+  });
+}
+const randomTaskId = () => randomBytes(16).toString('base64url');
 const it2 = () => taskClient(() => servers.itHttp.url);
 /** IBM is 222.97 in the sample quotes: a threshold above it is never reached, so the watch runs until its time is up. */
 const NEVER = { symbol: 'IBM', direction: 'above', threshold: 10_000 };
@@ -264,5 +293,131 @@ describe('a task is bound to its caller', () => {
     await alice.cancel(created!.taskId);
     expect((await alice.poll(created!.taskId)).status).toBe('cancelled');
     expect(taskWorkflowId(created!.taskId, 'alice')).not.toContain('alice');
+    expect(taskWorkflowId(created!.taskId, 'alice')).not.toContain(created!.taskId);
+  });
+
+  it("a task an older server started under Alice's raw id is hers only", async () => {
+    const alice = taskClient(() => bound.finance.url, { token: ALICE });
+    const bob = taskClient(() => bound.finance.url, { token: BOB });
+    const taskId = randomTaskId();
+    await startLegacyTask(bound.finance, taskId, { ...NEVER, check_every_seconds: 1, watch_minutes: 10 }, 'alice');
+    expect((await bob.get(taskId)).error).toMatchObject({
+      code: -32602,
+      message: 'Failed to retrieve task: Task not found',
+    });
+    expect((await bob.cancel(taskId)).error).toMatchObject({ code: -32602 });
+    expect((await alice.get(taskId)).result!.status).toBe('working');
+    await alice.cancel(taskId);
+    expect((await alice.poll(taskId)).status).toBe('cancelled');
+  });
+});
+
+describe('workflow ids hold a digest of the task id, never the id (they reach spans and the Web UI)', () => {
+  it("a started task's workflow id does not contain its id, and the digest in it is no task id", async () => {
+    const client = finance();
+    const { result: created } = await client.call('price_alert', {
+      ...NEVER,
+      check_every_seconds: 1,
+      watch_minutes: 10,
+    });
+    const taskId = created!.taskId as string;
+    const workflowId = taskWorkflowId(taskId);
+    expect(workflowId).toMatch(/^mcp-task-anon-[A-Za-z0-9_-]{22}$/);
+    expect(workflowId).not.toContain(taskId);
+    // The id Temporal lists for the task (what the Web UI shows) is that one; nothing is named by the raw id.
+    const temporal = servers.finance.client.workflow;
+    const listed: string[] = [];
+    await waitFor('the task in the workflow list', async () => {
+      listed.length = 0;
+      for await (const wf of temporal.list({
+        query: `TaskQueue = '${servers.finance.taskQueue}' AND WorkflowType = 'priceAlertWorkflow'`,
+      }))
+        listed.push(wf.workflowId);
+      return listed.includes(workflowId);
+    });
+    expect(listed.filter((id) => id.includes(taskId))).toEqual([]);
+    await expect(temporal.getHandle(`mcp-task-anon-${taskId}`).describe()).rejects.toBeInstanceOf(
+      WorkflowNotFoundError,
+    );
+
+    // Whoever reads the digest in a trace cannot use it as the task id: not found, and nothing cancelled.
+    const digest = workflowId.slice('mcp-task-anon-'.length);
+    expect((await client.get(digest)).error).toMatchObject({
+      code: -32602,
+      message: 'Failed to retrieve task: Task not found',
+    });
+    expect((await client.cancel(digest)).error).toMatchObject({ code: -32602 });
+    expect((await client.get(taskId)).result!.status).toBe('working');
+    await client.cancel(taskId);
+    expect((await client.poll(taskId)).status).toBe('cancelled');
+  });
+
+  it('a keyed repeat reaches the same task and starts no second workflow', async () => {
+    const client = finance();
+    const key = `tasks-keyed-${Date.now()}`;
+    const args = { ...NEVER, check_every_seconds: 1, watch_minutes: 10 };
+    const first = (await client.call('price_alert', args, { idempotencyKey: key })).result!;
+    const again = (await client.call('price_alert', args, { idempotencyKey: key })).result!;
+    expect(again).toMatchObject({ resultType: 'task', taskId: first.taskId, createdAt: first.createdAt });
+    expect(first.taskId).toBe(keyedTaskId('price_alert', undefined, key));
+    const other = (await client.call('price_alert', { ...args, threshold: 20_000 }, { idempotencyKey: key })).result!;
+    expect(other.isError).toBe(true);
+    expect(other.content[0].text).toMatch(/already used for price_alert with different arguments/);
+    await client.cancel(first.taskId);
+    expect((await client.poll(first.taskId)).status).toBe('cancelled');
+  });
+});
+
+describe('tasks an older server started under the raw task id stay reachable', () => {
+  it('is found, polled to its result, and answers the same as a task of this release', async () => {
+    const client = finance();
+    const taskId = randomTaskId();
+    const handle = await startLegacyTask(servers.finance, taskId, {
+      ...NEVER,
+      check_every_seconds: 1,
+      watch_minutes: 0.05,
+    });
+    const { result: got } = await client.get(taskId);
+    expect(got).toMatchObject({ taskId, status: expect.stringMatching(/working|completed/), ttlMs: 86_400_000 });
+    const done = await client.poll(taskId);
+    expect(done.status).toBe('completed');
+    expect(done.result.structuredContent).toMatchObject({ symbol: 'IBM', triggered: false, last_price: 222.97 });
+    expect(done.result.structuredContent).toEqual(await handle.result());
+    expect((await client.update(taskId)).result).toMatchObject({ resultType: 'complete' });
+  });
+
+  it('is cancellable: its workflow ends cancelled', async () => {
+    const client = finance();
+    const taskId = randomTaskId();
+    const handle = await startLegacyTask(servers.finance, taskId, {
+      ...NEVER,
+      check_every_seconds: 1,
+      watch_minutes: 10,
+    });
+    expect((await client.get(taskId)).result!.status).toBe('working');
+    expect((await client.cancel(taskId)).result).toMatchObject({ resultType: 'complete' });
+    expect((await client.poll(taskId)).status).toBe('cancelled');
+    expect((await handle.describe()).status.name).toBe('CANCELLED');
+  });
+
+  it('a keyed repeat of a call first made to an older server attaches to its task instead of starting another', async () => {
+    const client = finance();
+    const key = `legacy-keyed-${Date.now()}`;
+    const args = { ...NEVER, check_every_seconds: 1, watch_minutes: 10 };
+    const taskId = keyedTaskId('price_alert', undefined, key);
+    const legacy = await startLegacyTask(servers.finance, taskId, args);
+    const { result: repeat } = await client.call('price_alert', args, { idempotencyKey: key });
+    expect(repeat).toMatchObject({ resultType: 'task', taskId, status: 'working' });
+    // No second workflow under the digest id: the work runs once.
+    await expect(servers.finance.client.workflow.getHandle(taskWorkflowId(taskId)).describe()).rejects.toBeInstanceOf(
+      WorkflowNotFoundError,
+    );
+    // The key still guards its arguments.
+    const other = (await client.call('price_alert', { ...args, threshold: 20_000 }, { idempotencyKey: key })).result!;
+    expect(other.isError).toBe(true);
+    expect(other.content[0].text).toMatch(/already used for price_alert with different arguments/);
+    await client.cancel(taskId);
+    expect((await client.poll(taskId)).status).toBe('cancelled');
+    expect((await legacy.describe()).status.name).toBe('CANCELLED');
   });
 });

@@ -1,25 +1,58 @@
 /**
  * MCP tasks as Temporal workflows. A task id is 128 random bits (base64url; derived from the idempotency key when the
- * caller gives one) and names the workflow `mcp-task-<callerScope>-<taskId>`: any replica, and a restarted server,
- * finds the task by its id, and only inside its caller's scope, so another identity (or a guessed id) finds nothing.
- * Status, progress and result are read from Temporal (describe, the progress Query, the result); cancelling a task
- * cancels its workflow. Nothing about a task lives in the server process.
+ * caller gives one) and names the workflow `mcp-task-<callerScope>-<digest of the taskId>`: any replica, and a
+ * restarted server, finds the task by its id, and only inside its caller's scope, so another identity (or a guessed id)
+ * finds nothing. The id itself is a capability, and workflow ids reach trace spans (the SDK's client interceptor) and
+ * the Web UI, so they carry its digest only. Status, progress and result are read from Temporal (describe, the
+ * progress Query, the result); cancelling a task cancels its workflow. Nothing about a task lives in the server process.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import {
+  isGrpcServiceError,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   type Client,
+  type WorkflowExecutionDescription,
   type WorkflowHandle,
 } from '@temporalio/client';
+import { optionalTsToDate } from '@temporalio/common/lib/time';
 import { callerScope, type CallerIdentity } from '../../../shared/caller-scope';
 import { taskProgressQuery, type TaskProgress } from '../../../shared/tools/task-progress';
 import { keyedRepeat, toolRunRecord } from '../../../shared/tools/workflow-runner';
 
 export const TASK_ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 
+/** 132 bits of SHA-256 of the task id, domain-separated: what stands for a task wherever its id would be seen. */
+export function taskIdDigest(taskId: string): string {
+  return createHash('sha256').update(`mcp-task-id:${taskId}`).digest('base64url').slice(0, 22);
+}
+
 export function taskWorkflowId(taskId: string, owner?: string): string {
+  return `mcp-task-${callerScope(owner)}-${taskIdDigest(taskId)}`;
+}
+
+/**
+ * The id servers before this release gave a task's workflow: the raw task id. Tasks started there stay reachable
+ * (looked up when the digest id names nothing, and attached to by keyed repeats) until their TTL, one day, is over.
+ * One TTL after this release the fallback can go: this, DIGEST_ID_MARK, legacyKeyedTask, legacyStartTime and the
+ * legacy branch of find.
+ */
+export function legacyTaskWorkflowId(taskId: string, owner?: string): string {
   return `mcp-task-${callerScope(owner)}-${taskId}`;
+}
+
+/**
+ * Memo mark of a workflow named by the digest. Legacy and digest ids have the same shape, and a digest is no secret
+ * (it is in spans): the legacy lookup refuses a marked workflow, so presenting a digest as a task id finds nothing.
+ */
+const DIGEST_ID_MARK = 'mcpTaskIdDigest';
+
+/** 132 bits of SHA-256 of (caller scope, tool, key): a retried keyed call names the same task, in its caller's scope only. */
+export function keyedTaskId(tool: string, caller: string | undefined, key: string): string {
+  return createHash('sha256')
+    .update(`task:${callerScope(caller)}:${tool}:${key}`)
+    .digest('base64url')
+    .slice(0, 22);
 }
 
 export interface TaskWorkflowsOptions {
@@ -69,14 +102,6 @@ export class TaskWorkflows {
     this.inlineWaitMs = opts.inlineWaitMs ?? 1000;
   }
 
-  /** 132 bits of SHA-256 of (caller scope, tool, key): a retried keyed call names the same task, in its caller's scope only. */
-  private taskIdFor(tool: string, caller: string | undefined, key: string): string {
-    return createHash('sha256')
-      .update(`task:${callerScope(caller)}:${tool}:${key}`)
-      .digest('base64url')
-      .slice(0, 22);
-  }
-
   /**
    * Starts the task's workflow and returns once Temporal has it, so a `tasks/get` for the id resolves on any replica
    * (the extension's "durably created"). A keyed repeat with the same arguments gets the task its first call started.
@@ -89,8 +114,14 @@ export class TaskWorkflows {
     idempotencyKey?: string,
   ): Promise<StartedTask> {
     const taskId = idempotencyKey
-      ? this.taskIdFor(tool, who.caller, idempotencyKey)
+      ? keyedTaskId(tool, who.caller, idempotencyKey)
       : randomBytes(16).toString('base64url');
+    if (idempotencyKey) {
+      // The key's first call may have reached a server before this release, which named the task by its raw id: a
+      // start under the digest id would run the work a second time.
+      const legacy = await this.legacyKeyedTask(taskId, tool, args, who.caller, idempotencyKey);
+      if (legacy) return legacy;
+    }
     const workflowId = taskWorkflowId(taskId, who.caller);
     const record = toolRunRecord(tool, args, who);
     try {
@@ -100,7 +131,7 @@ export class TaskWorkflows {
         args: args === undefined ? [] : [args],
         workflowExecutionTimeout: this.ttlMs,
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        memo: { ...record.memo, mcpTask: true },
+        memo: { ...record.memo, mcpTask: true, [DIGEST_ID_MARK]: true },
         staticSummary: `MCP task: ${record.staticSummary}`,
       });
       // Read back once: the task's creation time is its workflow's start time, and a tasks/get for it now resolves.
@@ -113,31 +144,80 @@ export class TaskWorkflows {
     }
   }
 
-  private handle(taskId: string, owner?: string): WorkflowHandle {
+  /**
+   * The task a keyed call started under its legacy id, while within its TTL. Past it the key starts a new task, as it
+   * will once the legacy lookup is gone.
+   */
+  private async legacyKeyedTask(
+    taskId: string,
+    tool: string,
+    args: unknown,
+    caller: string | undefined,
+    idempotencyKey: string,
+  ): Promise<StartedTask | undefined> {
+    const workflowId = legacyTaskWorkflowId(taskId, caller);
+    const startTime = await this.legacyStartTime(workflowId);
+    if (!startTime || Date.now() > startTime.getTime() + this.ttlMs) return undefined;
+    const { handle } = await keyedRepeat(this.opts.client, workflowId, tool, args, idempotencyKey);
+    return { taskId, handle, createdAt: startTime };
+  }
+
+  /**
+   * When the workflow under a legacy id started, or undefined: there is none. Asked of the service itself, past the
+   * client's interceptors, so a raw task id that names nothing (unknown, another caller's, a key never used before this
+   * release) reaches no span; the spans of a legacy task that does exist carried its id from its start anyway.
+   */
+  private async legacyStartTime(workflowId: string): Promise<Date | undefined> {
+    const { client } = this.opts;
+    try {
+      const { workflowExecutionInfo } = await client.workflowService.describeWorkflowExecution({
+        namespace: client.options.namespace,
+        execution: { workflowId },
+      });
+      return optionalTsToDate(workflowExecutionInfo?.startTime);
+    } catch (err) {
+      if (isGrpcServiceError(err) && err.code === 5 /* NOT_FOUND */) return undefined;
+      throw err;
+    }
+  }
+
+  private async described(
+    workflowId: string,
+  ): Promise<{ handle: WorkflowHandle; described: WorkflowExecutionDescription } | undefined> {
+    const handle = this.opts.client.workflow.getHandle(workflowId);
+    try {
+      return { handle, described: await handle.describe() };
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  /** A task of this release under its digest id, else one an older server started under the raw id. */
+  private async find(taskId: string, owner?: string) {
     if (!TASK_ID_PATTERN.test(taskId)) throw new TaskNotFound(taskId);
-    return this.opts.client.workflow.getHandle(taskWorkflowId(taskId, owner));
+    let found = await this.described(taskWorkflowId(taskId, owner));
+    if (!found) {
+      const legacyId = legacyTaskWorkflowId(taskId, owner);
+      found = (await this.legacyStartTime(legacyId)) ? await this.described(legacyId) : undefined;
+      if (found?.described.memo?.[DIGEST_ID_MARK] === true) found = undefined;
+    }
+    const tool = found?.described.memo?.mcpTask === true ? found.described.memo.tool : undefined;
+    if (!found || typeof tool !== 'string') throw new TaskNotFound(taskId);
+    if (Date.now() > found.described.startTime.getTime() + this.ttlMs) throw new TaskNotFound(taskId, true);
+    return { ...found, tool };
   }
 
   /** The task as Temporal has it now. Throws TaskNotFound for an id that names no task of this caller, or an expired one. */
   async state(taskId: string, owner?: string): Promise<TaskState> {
-    const handle = this.handle(taskId, owner);
-    let described;
-    try {
-      described = await handle.describe();
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw new TaskNotFound(taskId);
-      throw err;
-    }
-    const tool = described.memo?.mcpTask === true ? described.memo.tool : undefined;
-    if (typeof tool !== 'string') throw new TaskNotFound(taskId);
+    const { handle, described, tool } = await this.find(taskId, owner);
     const createdAt = described.startTime;
-    if (Date.now() > createdAt.getTime() + this.ttlMs) throw new TaskNotFound(taskId, true);
     const lastUpdatedAt = described.closeTime ?? createdAt;
     switch (described.status.name) {
       case 'RUNNING':
       case 'CONTINUED_AS_NEW': {
         // Tools without progress (quick ones) answer no Query: they are simply working.
-        const progress = await handle.query(taskProgressQuery).catch(() => undefined);
+        const progress = await this.progress(handle);
         return {
           tool,
           createdAt,
@@ -171,10 +251,10 @@ export class TaskWorkflows {
    * cancelled. A task that has already ended is left as it is (the extension's idempotent ack).
    */
   async cancel(taskId: string, owner?: string): Promise<void> {
-    const state = await this.state(taskId, owner);
-    if (state.status !== 'working') return;
+    const { handle, described } = await this.find(taskId, owner);
+    if (described.status.name !== 'RUNNING' && described.status.name !== 'CONTINUED_AS_NEW') return;
     try {
-      await this.handle(taskId, owner).cancel();
+      await handle.cancel();
     } catch (err) {
       // Ended between the read and the request: nothing left to cancel.
       if (!(err instanceof WorkflowNotFoundError)) throw err;

@@ -93,7 +93,9 @@ runMain('chat', async () => {
     connection,
     namespace: config.temporal.namespaces.orchestrator,
     plugins: [createAgentsPlugin(config.orchestrator)],
-    interceptors: { workflow: telemetry.temporalClientInterceptors },
+    interceptors: {
+      workflow: telemetry.temporalClientInterceptors({ namespace: config.temporal.namespaces.orchestrator, webUi }),
+    },
   });
   const conversations = new Conversations(
     client,

@@ -2,7 +2,7 @@
  * `npm run worker:orchestrator`: the conversation workflows and their activities. It reads Temporal's settings and
  * the orchestrator's (the model among them), no others.
  */
-import { orchestratorSection, temporalSection } from '../shared/config';
+import { orchestratorSection, temporalRuntimeMetricsSection, temporalSection } from '../shared/config';
 import { loadProcessConfig, runMain } from '../shared/main';
 import { assertNamespaceExists, connectWorker } from '../shared/temporal/connection';
 import { assertNexusEndpointsExist } from '../shared/temporal/nexus-endpoints';
@@ -19,10 +19,11 @@ runMain('worker:orchestrator', async () => {
   const { config, log } = loadProcessConfig('worker:orchestrator', {
     temporal: temporalSection,
     orchestrator: orchestratorSection,
+    runtimeMetrics: temporalRuntimeMetricsSection,
   });
   const { orchestrator } = config;
   const telemetry = await startTelemetry('worker:orchestrator');
-  installTemporalRuntime(log);
+  installTemporalRuntime(log, 'INFO', { metrics: config.runtimeMetrics });
   const connection = await connectWorker(config.temporal);
   const mcp = new McpClientPool({
     servers: orchestrator.mcpServers,

@@ -13,13 +13,17 @@ import type { NativeConnection, Worker, WorkerPlugin } from '@temporalio/worker'
 import {
   mcpServingSection,
   parseSections,
+  temporalRuntimeMetricsSection,
   temporalSection,
+  temporalUiSection,
   type ConfigOf,
   type ConfigSection,
   type ConfigSections,
   type McpListenConfig,
   type McpServingConfig,
   type TemporalConfig,
+  type TemporalRuntimeMetricsConfig,
+  type TemporalUiSettings,
 } from '../../shared/config';
 import type { Logger } from '../../shared/logger';
 import { loadProcessConfig, runMain } from '../../shared/main';
@@ -32,6 +36,7 @@ import {
   temporalReachable,
 } from '../../shared/temporal/connection';
 import { installTemporalRuntime } from '../../shared/temporal/runtime';
+import { temporalWebUi } from '../../shared/temporal/web-ui';
 import { startMcpHttpServer, type LegacySessionStore, type McpServerFactory } from '../transports/http';
 import { isLoopbackHost } from '../transports/origins';
 import { serveStdio } from '../transports/stdio';
@@ -51,9 +56,13 @@ export interface EmbeddedWorker {
   close(): Promise<void>;
 }
 
-/** What every MCP server reads: Temporal, the shared HTTP settings, and its own listener; plus the spec's sections. */
+/**
+ * What every MCP server reads: Temporal, its Web UI (for the links on tool workflows' spans), the shared HTTP
+ * settings, and its own listener; plus the spec's sections.
+ */
 export type McpProcessConfig<S extends ConfigSections> = ConfigOf<S> & {
   temporal: TemporalConfig;
+  temporalUi: TemporalUiSettings;
   mcp: McpServingConfig;
   listen: McpListenConfig;
 };
@@ -103,6 +112,7 @@ export function runMcpServerProcess<S extends ConfigSections, W extends ConfigSe
       temporal: temporalSection,
       mcp: mcpServingSection,
       listen: spec.listen,
+      temporalUi: temporalUiSection,
     });
     // The spread's sections are exactly McpProcessConfig's; TypeScript cannot see it through the generic S.
     const config = loaded.config as unknown as McpProcessConfig<S>;
@@ -112,9 +122,14 @@ export function runMcpServerProcess<S extends ConfigSections, W extends ConfigSe
     let connection: ConnectionLike;
     let embedded: { worker: EmbeddedWorker; running: Promise<void> } | undefined;
     if (withWorker) {
-      installTemporalRuntime(log);
       // The worker's own settings (env file already loaded), read only now: a server alone never fails on them.
-      const workerConfig = { ...parseSections(process.env, spec.workerSections), temporal: config.temporal };
+      // Its runtime metrics setting too, parsed with them so that every problem is reported in one line.
+      const { runtimeMetrics, ...workerSettings } = parseSections(process.env, {
+        ...spec.workerSections,
+        runtimeMetrics: temporalRuntimeMetricsSection,
+      }) as ConfigOf<W> & { runtimeMetrics: TemporalRuntimeMetricsConfig };
+      installTemporalRuntime(log, 'INFO', { metrics: runtimeMetrics });
+      const workerConfig = { ...(workerSettings as unknown as ConfigOf<W>), temporal: config.temporal };
       const native = await connectWorker(config.temporal);
       connection = native;
       const worker = await assertNamespaceExists(native, config.temporal, spec.namespace(config))
@@ -128,11 +143,17 @@ export function runMcpServerProcess<S extends ConfigSections, W extends ConfigSe
     } else {
       connection = lazyClientConnection(config.temporal);
     }
-    // With tracing on, a tool's workflow start continues the MCP SERVER span (context in the workflow's headers).
+    // With tracing on, a tool's workflow start continues the MCP SERVER span (context in the workflow's headers), and
+    // its span links to the workflow in the Web UI.
     const client = new Client({
       connection,
       namespace: spec.namespace(config),
-      interceptors: { workflow: telemetry.temporalClientInterceptors },
+      interceptors: {
+        workflow: telemetry.temporalClientInterceptors({
+          namespace: spec.namespace(config),
+          webUi: temporalWebUi(config.temporal, config.temporalUi),
+        }),
+      },
     });
     /** Drains the embedded worker (its runtime also does on SIGINT/SIGTERM), then closes the connection. */
     const closeTemporal = async () => {

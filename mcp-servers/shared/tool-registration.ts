@@ -67,6 +67,8 @@ function tracedHandler<I extends z.ZodObject>(toolName: string, handler: ToolHan
         tool: toolName,
         requestId: ctx.mcpReq.id,
         ...(typeof protocolVersion === 'string' ? { protocolVersion } : {}),
+        // As the input schema parsed them; on the span only with content capture on, redacted.
+        toolArguments: args,
       },
       ctx.mcpReq._meta as Record<string, unknown> | undefined,
       async () => (handler as (a: unknown, c: typeof ctx) => CallToolResult | Promise<CallToolResult>)(args, ctx),

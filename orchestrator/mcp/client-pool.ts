@@ -113,6 +113,8 @@ export class McpClientPool {
       tool: call.name,
       protocolVersion: MCP_PROTOCOL_VERSION,
       serverUrl: this.url(server),
+      // On the span only with content capture on, redacted (the idempotency key travels in _meta, never recorded).
+      toolArguments: call.arguments,
     };
     // The CLIENT span covers connecting too (a first call's server/discover) and ends as the call is classified.
     return traceMcpClientRequest(

@@ -12,6 +12,7 @@ import { projectRoot, wholeSystemSection } from '../config';
 import { createLogger } from '../logger';
 import { loadProcessConfig, runMain } from '../main';
 import { assertPortFree } from '../launcher/ports';
+import { assertRuntimeMetricsPortsFree, assignRuntimeMetricsAddresses } from '../launcher/runtime-metrics';
 import { systemServices } from '../launcher/services';
 import { formatDuration, RestartBudget, SupervisedService } from '../launcher/supervisor';
 import { startOrReuseTemporal } from '../temporal/local-service';
@@ -49,6 +50,12 @@ runMain('start', async () => {
     setting: 'FINANCE_MCP_PORT (and FINANCE_MCP_URL)',
   });
   await assertPortFree({ host, port: itPort, what: 'the IT MCP server', setting: 'IT_MCP_PORT (and IT_MCP_URL)' });
+  // With TEMPORAL_PROMETHEUS_ADDRESS, one metrics port per worker process.
+  const { services, endpoints: metricsEndpoints } = assignRuntimeMetricsAddresses(
+    systemServices(config),
+    config.temporalRuntimeMetrics.prometheus,
+  );
+  await assertRuntimeMetricsPortsFree(metricsEndpoints);
 
   const nexusEndpoints = projectNexusEndpoints({
     temporal: config.temporal,
@@ -79,7 +86,7 @@ runMain('start', async () => {
   }
 
   try {
-    for (const spec of systemServices(config)) {
+    for (const spec of services) {
       started.push(new SupervisedService(spec, { env: process.env, echo, notice, readyTimeoutMs: READY_TIMEOUT_MS }));
     }
     await Promise.all(started.map((s) => s.waitUntilReady(READY_TIMEOUT_MS)));
@@ -96,6 +103,7 @@ runMain('start', async () => {
       `  Finance MCP     http://${host}:${financePort}/mcp`,
       `  IT MCP          http://${host}:${itPort}/mcp`,
       `  Model           ${config.orchestrator.llm.kind === 'offline' ? 'the offline planner' : config.orchestrator.llm.model}`,
+      ...metricsEndpoints.map((e) => `  Metrics         ${e.url} (Temporal runtime, ${e.service})`),
       withChat ? '' : '  Ctrl-C stops everything.',
       '',
     ].join('\n'),

@@ -13,6 +13,7 @@ import { financeMcpListenSection, itMcpListenSection, mcpServingSection, type Mc
 import { orchestratorSection, type OrchestratorConfig } from './orchestrator';
 import { parseSections, type ConfigSection } from './section';
 import { temporalSection, type TemporalConfig } from './temporal';
+import { temporalRuntimeMetricsSection, type TemporalRuntimeMetricsConfig } from './temporal-metrics';
 
 export * from './dev-server';
 export * from './env';
@@ -24,12 +25,14 @@ export * from './nexus';
 export * from './orchestrator';
 export * from './section';
 export * from './temporal';
+export * from './temporal-metrics';
 
 /** Every section, under the names `AppConfig` gives them (the MCP ones merge into `mcp`). */
 export const appSections = {
   logLevel: logLevelSection,
   temporal: temporalSection,
   temporalUi: temporalUiSection,
+  temporalRuntimeMetrics: temporalRuntimeMetricsSection,
   devServer: devServerSection,
   mcpServing: mcpServingSection,
   financeMcp: financeMcpListenSection,
@@ -48,6 +51,7 @@ export interface AppConfig {
   logLevel: LogLevel;
   temporal: TemporalConfig;
   temporalUi: TemporalUiSettings;
+  temporalRuntimeMetrics: TemporalRuntimeMetricsConfig;
   devServer: DevServerSettings;
   mcp: McpHttpConfig;
   finance: FinanceConfig;

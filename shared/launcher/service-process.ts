@@ -16,6 +16,10 @@ export interface ServiceSpec {
   entry: string;
   /** Besides the process's own ready message (IPC), a check that must pass, such as an HTTP health check. */
   check?: () => Promise<boolean>;
+  /** It runs a Temporal worker, so it serves the SDK's runtime metrics when TEMPORAL_PROMETHEUS_ADDRESS is set. */
+  runsTemporalWorker?: boolean;
+  /** Variables for this service alone, over the launcher's environment. */
+  env?: Record<string, string>;
 }
 
 const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
@@ -53,7 +57,7 @@ export class ServiceProcess {
   ) {
     this.child = spawn(process.execPath, ['--import', 'tsx', spec.entry], {
       cwd: projectRoot,
-      env,
+      env: { ...env, ...spec.env },
       // The IPC channel carries the child's "ready" (shared/ready.ts), whatever its LOG_LEVEL.
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       detached: true,

@@ -12,10 +12,10 @@ export type ServiceName = 'worker:finance' | 'worker:it' | 'mcp:finance' | 'mcp:
 export function systemServices(config: AppConfig): (ServiceSpec & { name: ServiceName })[] {
   const { host, financePort, itPort } = config.mcp;
   return [
-    { name: 'worker:finance', entry: 'tool-workers/finance/main.ts' },
-    { name: 'worker:it', entry: 'tool-workers/it/main.ts' },
+    { name: 'worker:finance', entry: 'tool-workers/finance/main.ts', runsTemporalWorker: true },
+    { name: 'worker:it', entry: 'tool-workers/it/main.ts', runsTemporalWorker: true },
     { name: 'mcp:finance', entry: 'mcp-servers/finance/main.ts', check: healthCheck(host, financePort) },
     { name: 'mcp:it', entry: 'mcp-servers/it/main.ts', check: healthCheck(host, itPort) },
-    { name: 'worker:orchestrator', entry: 'orchestrator/main.ts' },
+    { name: 'worker:orchestrator', entry: 'orchestrator/main.ts', runsTemporalWorker: true },
   ];
 }

@@ -12,6 +12,9 @@ import { createRequire } from 'node:module';
 import type { WorkflowClientInterceptor } from '@temporalio/client';
 import type { WorkerPlugin } from '@temporalio/worker';
 import { ConfigError } from '../config/env';
+import type { WorkflowLinkTarget } from './workflow-links';
+
+export type { WorkflowLinkTarget } from './workflow-links';
 
 /** A bad OTEL_* value: reported in one line at start like any other configuration error. */
 export class TelemetryConfigError extends ConfigError {
@@ -22,8 +25,11 @@ export class TelemetryConfigError extends ConfigError {
 
 export interface Telemetry {
   enabled: boolean;
-  /** For every Temporal Client of the process: Start/Signal/Update/Query spans, context into the headers. */
-  temporalClientInterceptors: WorkflowClientInterceptor[];
+  /**
+   * For every Temporal Client of the process: Start/Signal/Update/Query spans, context into the headers, and on the
+   * spans that start or message a workflow, its ids and Web UI link (./workflow-links.ts) in the client's namespace.
+   */
+  temporalClientInterceptors(target: WorkflowLinkTarget): WorkflowClientInterceptor[];
   /** For every Worker of the process: workflow (through sinks, never during replay), activity and Nexus spans. */
   temporalWorkerPlugins: WorkerPlugin[];
   /** Flushes what is buffered and stops; call before the process exits. */
@@ -32,7 +38,7 @@ export interface Telemetry {
 
 const OFF: Telemetry = {
   enabled: false,
-  temporalClientInterceptors: [],
+  temporalClientInterceptors: () => [],
   temporalWorkerPlugins: [],
   shutdown: async () => undefined,
 };
@@ -55,7 +61,15 @@ function checkUrl(name: string, value: string | undefined): void {
 export interface TelemetrySettings {
   metrics: boolean;
   metricIntervalMs: number;
+  /** Tool arguments and results on `tools/call` spans (redacted); present only when turned on. */
+  captureToolContent?: boolean;
 }
+
+/**
+ * The GenAI instrumentations' content switch: `true` as the older ones read it; `SPAN_ONLY`/`SPAN_AND_EVENT` as the
+ * newer ones do (we emit no events, so both mean spans). Anything else (`NO_CONTENT`, `EVENT_ONLY`, unset) is off.
+ */
+const capturesContent = (v: string | undefined) => truthy(v) || /^(span_only|span_and_event)$/i.test(v?.trim() ?? '');
 
 /** What this module reads, checked once at the edge; undefined when tracing is off. */
 export function telemetrySettings(env: NodeJS.ProcessEnv = process.env): TelemetrySettings | undefined {
@@ -91,7 +105,11 @@ export function telemetrySettings(env: NodeJS.ProcessEnv = process.env): Telemet
   const metricsOn =
     env.OTEL_METRICS_EXPORTER?.trim() !== 'none' &&
     (set(env.OTEL_EXPORTER_OTLP_ENDPOINT) || set(env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT));
-  return { metrics: metricsOn, metricIntervalMs };
+  return {
+    metrics: metricsOn,
+    metricIntervalMs,
+    ...(capturesContent(env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT) ? { captureToolContent: true } : {}),
+  };
 }
 
 /**

@@ -4,8 +4,10 @@
  * `error.type=tool_error` for a result with `isError`. Context crosses in the request's `_meta` (`traceparent`,
  * `tracestate`, `baggage`: SEP-414, the same W3C formats as the HTTP headers).
  *
- * Tool arguments, results, idempotency keys, session handles and tokens are never recorded. With telemetry off the
- * wrappers call straight through (measured: as fast as a direct call; through the API's no-op objects it was ~2.5 µs).
+ * Idempotency keys, session handles and tokens are never recorded raw. Tool arguments and results are recorded only when
+ * the process edge turns content capture on (`gen_ai.tool.call.arguments`/`.result` on `tools/call` spans, redacted by
+ * ./tool-content.ts); off, they are not even serialised. With telemetry off the wrappers call straight through
+ * (measured: as fast as a direct call; through the API's no-op objects it was ~2.5 µs).
  */
 import {
   context,
@@ -22,13 +24,17 @@ import {
   type Histogram,
   type Span,
 } from '@opentelemetry/api';
+import { toolContentAttributes, ToolContentRedactor } from './tool-content';
 
 const INSTRUMENTATION = 'durable-mcp-agents/mcp';
 
 /** Set by the process edge when it registers telemetry (shared/telemetry); until then the wrappers call straight through. */
 let enabled = false;
-export function enableMcpTelemetry(): void {
+/** Whether `tools/call` spans carry the call's (redacted) arguments and result: opt-in, off by default. */
+let captureToolContent = false;
+export function enableMcpTelemetry(options: { captureToolContent?: boolean } = {}): void {
   enabled = true;
+  captureToolContent = options.captureToolContent === true;
 }
 
 /** `network.transport` of the request being served: set by the HTTP transport; stdio is a pipe. */
@@ -57,7 +63,12 @@ export interface McpOperation {
   networkTransport?: 'tcp' | 'pipe';
   /** Client side: where the server is. */
   serverUrl?: string;
+  /** `tools/call`: the arguments, read only when content capture is on. */
+  toolArguments?: unknown;
 }
+
+/** What a `tools/call` result may contribute to its span when content capture is on. */
+type ToolResultLike = { structuredContent?: unknown; content?: unknown };
 
 export function mcpSpanName(op: Pick<McpOperation, 'method' | 'tool'>): string {
   return op.tool ? `${op.method} ${op.tool}` : op.method;
@@ -130,6 +141,10 @@ async function traced<T>(
     .getTracer(INSTRUMENTATION)
     .startSpan(mcpSpanName(op), { kind: side === 'client' ? SpanKind.CLIENT : SpanKind.SERVER, attributes }, parent);
   const started = performance.now();
+  // Only tools/call results are CallToolResults; every other method, and a span sampled out, records no content.
+  const content =
+    captureToolContent && op.method === 'tools/call' && span.isRecording() ? new ToolContentRedactor() : undefined;
+  if (content) span.setAttribute(toolContentAttributes.arguments, content.arguments(op.toolArguments ?? {}));
   const end = (errorType?: string, message?: string) => {
     if (errorType) {
       span.setAttribute(mcpAttributes.errorType, errorType);
@@ -147,7 +162,13 @@ async function traced<T>(
   const active = trace.setSpan(parent, span);
   try {
     const result = await context.with(active, () => run(active));
-    end(isToolError(result) ? TOOL_ERROR : undefined);
+    const toolError = isToolError(result);
+    // The conventions record a result only when the execution succeeded.
+    if (content && !toolError) {
+      const recorded = content.result(result as ToolResultLike | undefined);
+      if (recorded !== undefined) span.setAttribute(toolContentAttributes.result, recorded);
+    }
+    end(toolError ? TOOL_ERROR : undefined);
     return result;
   } catch (err) {
     end(errorTypeOf(err), err instanceof Error ? err.message : undefined);

@@ -18,9 +18,11 @@ import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { OpenTelemetryPlugin, OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+import type { BundleOptions, WorkerOptions } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 import type { Telemetry, TelemetrySettings } from './index';
 import { enableMcpTelemetry } from './mcp';
+import { WorkflowLinkInterceptor } from './workflow-links';
 
 /**
  * Providers take keys in the query string (Alpha Vantage's `apikey`): every query value is replaced before the HTTP
@@ -34,13 +36,36 @@ function redactQuery(span: Span, origin: string, path: string): void {
   span.setAttribute('url.query', url.search);
 }
 
-/** The SDK's plugin with its workflow interceptors swapped for the replay-safe ones (./workflow-interceptors). */
+/**
+ * Evaluated once per worker thread instead of once per workflow run: with a reusable V8 context every workflow gets
+ * a fresh module cache, so each run re-evaluated the OpenTelemetry libraries its interceptors import (profiled: the
+ * largest part of tracing's cost in the finance worker's workflow thread). Only stateless modules qualify: preloaded
+ * ones are shared and deep-frozen, and `@opentelemetry/api` (so everything importing it: core, sdk-trace-base) keeps
+ * per-workflow state. See ./workflow-preload.ts.
+ */
+export const PRELOADED_WORKFLOW_MODULES = [fileURLToPath(new URL('./workflow-preload.ts', import.meta.url))];
+
+/**
+ * The SDK's plugin with its workflow interceptors swapped for the replay-safe ones (./workflow-interceptors), and
+ * the stateless OpenTelemetry modules preloaded into the workflow sandbox.
+ */
 class ReplaySafeOpenTelemetryPlugin extends OpenTelemetryPlugin {
   constructor(options: ConstructorParameters<typeof OpenTelemetryPlugin>[0]) {
     super(options);
     Object.assign(this.options.workerInterceptors ?? {}, {
       workflowModules: [fileURLToPath(new URL('./workflow-interceptors.ts', import.meta.url))],
     });
+  }
+
+  override configureWorker(options: WorkerOptions): WorkerOptions {
+    const configured = super.configureWorker(options);
+    const preloadModules = [...(configured.bundlerOptions?.preloadModules ?? []), ...PRELOADED_WORKFLOW_MODULES];
+    return { ...configured, bundlerOptions: { ...configured.bundlerOptions, preloadModules } };
+  }
+
+  override configureBundler(options: BundleOptions): BundleOptions {
+    const configured = super.configureBundler(options);
+    return { ...configured, preloadModules: [...(configured.preloadModules ?? []), ...PRELOADED_WORKFLOW_MODULES] };
   }
 }
 
@@ -75,11 +100,15 @@ export function startSdk(serviceName: string, settings: TelemetrySettings): Tele
     metrics.setGlobalMeterProvider(meterProvider);
   }
 
-  enableMcpTelemetry();
+  enableMcpTelemetry({ captureToolContent: settings.captureToolContent === true });
   const tracer = trace.getTracer('durable-mcp-agents');
   return {
     enabled: true,
-    temporalClientInterceptors: [new OpenTelemetryWorkflowClientInterceptor({ tracer })],
+    // The SDK's interceptor first: it opens the span, and the link interceptor inside it writes onto that span.
+    temporalClientInterceptors: (target) => [
+      new OpenTelemetryWorkflowClientInterceptor({ tracer }),
+      new WorkflowLinkInterceptor(target),
+    ],
     // The workflow-side spans are rebuilt in the worker from the sandbox's sink calls and handed to the same processor.
     temporalWorkerPlugins: [new ReplaySafeOpenTelemetryPlugin({ resource, spanProcessor, tracer })],
     async shutdown() {

@@ -11,7 +11,8 @@ export function temporalWebUi(temporal: Pick<TemporalConfig, 'address'>, ui: Tem
   return isLoopbackAddress(temporal.address) ? `http://127.0.0.1:${ui.devServerPort}` : undefined;
 }
 
-/** A workflow's page in that UI. */
-export function workflowWebUiLink(webUi: string, namespace: string, workflowId: string): string {
-  return `${webUi}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+/** A workflow's page in that UI: one run's history when `runId` is given, else whichever run is the latest. */
+export function workflowWebUiLink(webUi: string, namespace: string, workflowId: string, runId?: string): string {
+  const page = `${webUi}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+  return runId ? `${page}/${encodeURIComponent(runId)}/history` : page;
 }

@@ -10,6 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient } from '../../shared/temporal/connection';
 import { ensureNexusEndpoints } from '../../shared/temporal/nexus-endpoints';
+import { temporalWebUi } from '../../shared/temporal/web-ui';
 import { startAlphaVantageFake, type AlphaVantageFake } from '../fakes/alpha-vantage';
 import { startOtlpCollector, type CollectedSpan, type OtlpCollectorFake } from '../fakes/otlp-collector';
 import { runChat } from './chat-process';
@@ -154,6 +155,36 @@ describe('tracing a chat turn', () => {
       }
       expect(serverSpan.attributes['jsonrpc.request.id']).toEqual(expect.any(String));
       expect(clientSpan.attributes).toMatchObject({ 'server.address': '127.0.0.1' });
+
+      // From the trace to the workflows' histories: each Temporal client span links to its run in the Web UI (the dev
+      // server's, for a server on loopback; none for an external one without TEMPORAL_UI_URL).
+      const { temporal } = testConfig();
+      const webUi = temporalWebUi(temporal, { devServerPort: 8233 });
+      const history = (namespace: string, workflowId: string, runId: unknown) =>
+        webUi && `${webUi}/namespaces/${namespace}/workflows/${workflowId}/${String(runId)}/history`;
+      const toolStart = one(turn, 'StartWorkflow:stockPriceWorkflow', 'mcp:finance');
+      const toolWorkflowId = String(toolStart.attributes.temporalWorkflowId);
+      expect(toolWorkflowId).toMatch(/^stock_price-/);
+      expect(toolStart.attributes.run_id).toEqual(expect.any(String));
+      expect(toolStart.attributes).toMatchObject({
+        'temporal.namespace': temporal.namespaces.finance,
+        'temporal.workflow.id': toolWorkflowId,
+        'temporal.run.id': toolStart.attributes.run_id,
+      });
+      expect(toolStart.attributes['temporal.workflow.url']).toBe(
+        history(temporal.namespaces.finance, toolWorkflowId, toolStart.attributes.run_id),
+      );
+      expect(root.attributes).toMatchObject({
+        'temporal.namespace': temporal.namespaces.orchestrator,
+        'temporal.workflow.id': conversationId,
+        'temporal.run.id': root.attributes.run_id,
+      });
+      expect(root.attributes.run_id).toEqual(expect.any(String));
+      expect(root.attributes['temporal.workflow.url']).toBe(
+        history(temporal.namespaces.orchestrator, conversationId, root.attributes['temporal.run.id']),
+      );
+      // On the SDK's spans only: the MCP SERVER span around the start carries none.
+      expect(Object.keys(serverSpan.attributes).filter((k) => k.startsWith('temporal.'))).toEqual([]);
 
       // No secret and no idempotency key in any attribute of any process: the provider's key is redacted from the URL.
       expect(providerCall.attributes['url.query']).toBe('?function=REDACTED&symbol=REDACTED&apikey=REDACTED');

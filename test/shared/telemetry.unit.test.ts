@@ -16,7 +16,7 @@ describe('telemetry at a process edge', () => {
   it('with no OTEL endpoint set, registers nothing: the global tracer provider is the no-op one', async () => {
     const telemetry = await startTelemetry('unit', {});
     expect(telemetry.enabled).toBe(false);
-    expect(telemetry.temporalClientInterceptors).toEqual([]);
+    expect(telemetry.temporalClientInterceptors({ namespace: 'default', webUi: 'http://127.0.0.1:8233' })).toEqual([]);
     expect(telemetry.temporalWorkerPlugins).toEqual([]);
 
     const global = trace.getTracerProvider();

@@ -1,5 +1,5 @@
 /** `npm run worker:finance`: the finance tool worker. It reads Temporal's settings and the finance ones, no others. */
-import { financeSection, temporalSection } from '../../shared/config';
+import { financeSection, temporalRuntimeMetricsSection, temporalSection } from '../../shared/config';
 import { loadProcessConfig, runMain } from '../../shared/main';
 import { announceReady } from '../../shared/ready';
 import { assertNamespaceExists, connectWorker } from '../../shared/temporal/connection';
@@ -8,9 +8,13 @@ import { installTemporalRuntime } from '../../shared/temporal/runtime';
 import { createConfiguredFinanceWorker } from './worker';
 
 runMain('worker:finance', async () => {
-  const { config, log } = loadProcessConfig('worker:finance', { temporal: temporalSection, finance: financeSection });
+  const { config, log } = loadProcessConfig('worker:finance', {
+    temporal: temporalSection,
+    finance: financeSection,
+    runtimeMetrics: temporalRuntimeMetricsSection,
+  });
   const telemetry = await startTelemetry('worker:finance');
-  installTemporalRuntime(log);
+  installTemporalRuntime(log, 'INFO', { metrics: config.runtimeMetrics });
   const connection = await connectWorker(config.temporal);
   try {
     await assertNamespaceExists(connection, config.temporal, config.temporal.namespaces.finance);

@@ -1,5 +1,5 @@
 /** `npm run worker:it`: the IT tool worker. It reads Temporal's settings and the IT ones, no others. */
-import { itSection, temporalSection } from '../../shared/config';
+import { itSection, temporalRuntimeMetricsSection, temporalSection } from '../../shared/config';
 import { loadProcessConfig, runMain } from '../../shared/main';
 import { announceReady } from '../../shared/ready';
 import { assertNamespaceExists, connectWorker } from '../../shared/temporal/connection';
@@ -8,9 +8,13 @@ import { installTemporalRuntime } from '../../shared/temporal/runtime';
 import { createConfiguredItWorker } from './worker';
 
 runMain('worker:it', async () => {
-  const { config, log } = loadProcessConfig('worker:it', { temporal: temporalSection, it: itSection });
+  const { config, log } = loadProcessConfig('worker:it', {
+    temporal: temporalSection,
+    it: itSection,
+    runtimeMetrics: temporalRuntimeMetricsSection,
+  });
   const telemetry = await startTelemetry('worker:it');
-  installTemporalRuntime(log);
+  installTemporalRuntime(log, 'INFO', { metrics: config.runtimeMetrics });
   const connection = await connectWorker(config.temporal);
   try {
     await assertNamespaceExists(connection, config.temporal, config.temporal.namespaces.it);

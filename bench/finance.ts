@@ -1,10 +1,11 @@
 /**
- * Rows 1, 1b and 1c: Finance `tools/call` against a bare `client.workflow.execute` of the same workflow, with the
- * worker in its own process (as `npm run services`) and in the server's (`--with-worker`, eager start); and what the
- * local activity saves.
+ * Rows 1, 1b, 1c and 1d: Finance `tools/call` against a bare `client.workflow.execute` of the same workflow, with the
+ * worker in its own process (as `npm run services`) and in the server's (`--with-worker`, eager start); what the
+ * local activity saves; and ours against a plain SDK v2 server making that same execute (the floor with Temporal).
  */
 import { randomUUID } from 'node:crypto';
 import { Client } from '@temporalio/client';
+import { executeRoi } from './baseline-calls';
 import { ROI, type Harness, type Need } from './harness';
 import { floorRatio, mcpLayerFloor } from './mcp-layer';
 import { interleaved, ms, summarize } from './stats';
@@ -13,12 +14,22 @@ import { pair, type Row } from './table';
 export const name = 'finance';
 export const description =
   'Finance tools/call vs a bare execute of its workflow: separate worker, --with-worker, local activity';
-export const needs: readonly Need[] = ['temporal', 'finance', 'finance-with-worker', 'eager-baseline', 'layer-servers'];
+export const needs: readonly Need[] = [
+  'temporal',
+  'finance',
+  'finance-with-worker',
+  'eager-baseline',
+  'layer-servers',
+  'plain-temporal',
+];
 
 /** Finance p50 target on this machine: Temporal Cloud's StartWorkflowExecution p50 alone (issue 13). */
 const TARGET_MS = 20;
 
-/** `calculate_roi` three ways: a bare execute, through the Finance server, and through the `--with-worker` server. */
+/**
+ * `calculate_roi` four ways: a bare execute, through the Finance server, through the `--with-worker` server, and
+ * through a plain SDK v2 server making the bare execute (each resource is looked up when first called).
+ */
 export function roiCalls(h: Harness) {
   const finance = new Client({
     connection: h.use('temporal').connection,
@@ -27,26 +38,24 @@ export function roiCalls(h: Harness) {
   const { taskQueue } = h.config.finance;
   return {
     finance,
-    bare: () =>
-      finance.workflow.execute('calculateRoiWorkflow', {
-        taskQueue,
-        workflowId: `bench-roi-${randomUUID()}`,
-        args: [ROI],
-      }),
+    bare: () => executeRoi(finance, taskQueue, ROI),
     mcp: () => h.callTool(h.use('finance').url, 'calculate_roi', ROI),
     colocated: () => h.callTool(h.use('finance-with-worker').url, 'calculate_roi', ROI),
+    plain: () => h.callTool(h.use('plain-temporal').url, 'calculate_roi', ROI),
   };
 }
 
 export async function run(h: Harness): Promise<Row[]> {
-  const { hopAroundWait } = await mcpLayerFloor(h);
+  const { hopAroundWait, rows: floorRows } = await mcpLayerFloor(h);
   const roi = roiCalls(h);
-  const rows: Row[] = [];
+  const rows: Row[] = [...floorRows];
 
-  // 1. Separate worker.
-  const s1 = await interleaved({ bare: roi.bare, mcp: roi.mcp }, h.n(400), h.n(40));
+  // 1. Separate worker; in the same rounds a plain SDK v2 server making the same execute, for the floor (1d).
+  const s1 = await interleaved({ bare: roi.bare, plain: roi.plain, mcp: roi.mcp }, h.n(400), h.n(40));
   const b1 = summarize(s1.bare!);
+  const p1 = summarize(s1.plain!);
   const m1 = summarize(s1.mcp!);
+  const floor1 = `floor ${(p1.p50 / b1.p50).toFixed(2)}× (a plain SDK v2 server making the same execute, 1d); ${floorRatio(b1, hopAroundWait, '0b')}`;
   rows.push(
     pair(
       '1 Finance tools/call vs workflow.execute (separate worker)',
@@ -56,7 +65,7 @@ export async function run(h: Harness): Promise<Row[]> {
       m1,
       'p50 ≤ 1.1×',
       m1.p50 / b1.p50 <= 1.1,
-      floorRatio(b1, hopAroundWait),
+      floor1,
     ),
     {
       goal: '1 Finance tools/call p50 (separate worker)',
@@ -72,7 +81,7 @@ export async function run(h: Harness): Promise<Row[]> {
       ours: ms(m1.p50 - b1.p50),
       target: '≤ 1 ms',
       met: m1.p50 - b1.p50 <= 1,
-      note: `a plain SDK v2 server around a wait adds ${ms(hopAroundWait)} (0b)`,
+      note: `a plain SDK v2 server making the same execute adds ${ms(p1.p50 - b1.p50)} (1d); around a bare wait ${ms(hopAroundWait)} (0b)`,
     },
   );
 
@@ -95,7 +104,7 @@ export async function run(h: Harness): Promise<Row[]> {
       m1b,
       'p50 ≤ 1.1×',
       m1b.p50 / b1b.p50 <= 1.1,
-      floorRatio(b1b, hopAroundWait),
+      floorRatio(b1b, hopAroundWait, '0b'),
     ),
     {
       goal: '1b Finance tools/call p50 --with-worker',
@@ -124,6 +133,20 @@ export async function run(h: Harness): Promise<Row[]> {
       summarize(s1c.local!),
       '(reported)',
       undefined,
+    ),
+  );
+
+  // 1d. From row 1's rounds: what our layer adds over the floor with the same Temporal work behind it.
+  rows.push(
+    pair(
+      '1d Finance tools/call: ours vs a plain SDK v2 server making the same execute',
+      'plain SDK v2 + execute',
+      'ours',
+      p1,
+      m1,
+      '(the floor)',
+      undefined,
+      `ours adds ${ms(m1.p50 - p1.p50)}; the plain server adds ${ms(p1.p50 - b1.p50)} to the bare execute (${ms(b1.p50)})`,
     ),
   );
   return rows;

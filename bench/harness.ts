@@ -3,7 +3,8 @@
  * Starts, for the benches chosen, only what they list in `needs`: an in-memory Temporal dev server with the project's
  * fast settings (or the server at TEMPORAL_ADDRESS), the real workers and MCP servers as separate processes (as
  * `npm run services` does), a Finance server with its worker in one process (`--with-worker`), the MCP servers
- * without Temporal (bench/layer-servers.ts), an IT server whose heap can be read, and an eager-start baseline in this
+ * without Temporal (bench/layer-servers.ts), a plain SDK v2 server making the baselines' Temporal calls
+ * (bench/plain-temporal-server.ts), an IT server whose heap can be read, and an eager-start baseline in this
  * process. All of it is ready before the first sample, so that no bench is measured while a worker bundles.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -52,6 +53,12 @@ export interface Resources {
   'layer-servers': { urls: Record<LayerServer, string> };
   /** An IT server of its own, with its inspector open, for reading its memory. */
   'inspected-it': { url: string; pid: number; inspectorPort: number };
+  /**
+   * A plain SDK v2 server whose tools make the Finance and IT baselines' Temporal calls (bench/plain-temporal-server.ts):
+   * `calculate_roi` (execute), `set_jira_project` (the sessionWrite Signal), `get_ip_history` (the sessionState Query),
+   * the last two on an open session's `session_id`. The workers they need are the benches' own needs.
+   */
+  'plain-temporal': { url: string };
 }
 export type Need = keyof Resources;
 
@@ -90,6 +97,7 @@ const NEEDS: Record<Need, { services: ServiceName[]; temporal: boolean }> = {
   'finance-with-worker': { services: [], temporal: true },
   'eager-baseline': { services: [], temporal: true },
   'layer-servers': { services: [], temporal: false },
+  'plain-temporal': { services: [], temporal: true },
   // The inspected server's sessions are workflows on the IT worker.
   'inspected-it': { services: ['worker:it'], temporal: true },
 };
@@ -235,6 +243,13 @@ export async function startHarness({
     env,
     say,
   );
+  const plainTemporal = child(
+    'plain-temporal',
+    'bench:plain-temporal-server',
+    ['bench/plain-temporal-server.ts'],
+    env,
+    say,
+  );
   const inspectedIt = child(
     'inspected-it',
     'mcp:it (inspected)',
@@ -262,9 +277,11 @@ export async function startHarness({
   };
 
   let layerUrls: Record<LayerServer, string> | undefined;
+  let plainTemporalUrl: string | undefined;
   try {
     await Promise.all([
       layerServers?.ready.then((m) => (layerUrls = (m as { urls: Record<LayerServer, string> }).urls)),
+      plainTemporal?.ready.then((m) => (plainTemporalUrl = String(m.url))),
       colocated?.ready,
       inspectedIt?.ready,
       ...[...services.values()].map((s) => s.waitUntilReady(300_000)),
@@ -283,6 +300,7 @@ export async function startHarness({
     ...(colocated && { 'finance-with-worker': { url: `http://127.0.0.1:${colocatedPort}/mcp` } }),
     ...(eager && { 'eager-baseline': { execute: eager.execute } }),
     ...(layerUrls && { 'layer-servers': { urls: layerUrls } }),
+    ...(plainTemporalUrl && { 'plain-temporal': { url: plainTemporalUrl } }),
     ...(inspectedIt && {
       'inspected-it': { url: `http://127.0.0.1:${inspectedItPort}/mcp`, pid: inspectedIt.child.pid!, inspectorPort },
     }),

@@ -1,18 +1,14 @@
 /**
  * MCP servers without Temporal, for `npm run bench` to measure the MCP layer against its floor in one run, in a
  * process of their own as the real servers are:
- * - the floor: a plain SDK v2 server (`createMcpHandler` + `toNodeHandler`, one arithmetic tool), what any MCP hop
- *   costs on this machine;
+ * - the floor: a plain SDK v2 server (bench/plain-server.ts, one arithmetic tool), what any MCP hop costs on this
+ *   machine;
  * - ours: the Finance server on our HTTP transport (host and origin checks, both eras, per-request instances), whose
  *   workflow runner answers without Temporal.
  * Each twice: answering at once, and after waiting as long as a workflow takes (the first argument, ms; the process
  * idles meanwhile, and its code runs colder after). Announces `{ type: 'ready', urls }` over the IPC channel of the
  * bench that started it.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { toNodeHandler } from '@modelcontextprotocol/node';
-import { createMcpHandler, McpServer } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { createLogger } from '../shared/logger';
 import { runMain } from '../shared/main';
@@ -21,29 +17,18 @@ import type { ToolWorkflowRunner } from '../shared/tools/workflow-runner';
 import { startMcpHttpServer } from '../mcp-servers/transports/http';
 import { compoundGrowth } from '../tool-workers/finance/roi';
 import type { RoiInput } from '../tool-workers/finance/shared';
+import { startPlainServer, textResult } from './plain-server';
 
 const addInput = z.object({ a: z.number().describe('First addend'), b: z.number().describe('Second addend') });
 const pause = (ms: number) => (ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
 
-async function startFloor(waitMs: number) {
-  const handler = createMcpHandler(() => {
-    const server = new McpServer({ name: 'floor', version: '1.0.0' });
+function startFloor(waitMs: number) {
+  return startPlainServer('floor', (server) =>
     server.registerTool('add', { description: 'Adds two numbers', inputSchema: addInput }, async ({ a, b }) => {
       await pause(waitMs);
-      return { content: [{ type: 'text', text: String(a + b) }] };
-    });
-    return server;
-  });
-  const server = createServer(toNodeHandler(handler));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`,
-    async close() {
-      await handler.close();
-      server.closeAllConnections();
-      server.close();
-    },
-  };
+      return textResult(String(a + b));
+    }),
+  );
 }
 
 /** Only the runner differs from the production Finance server: the workflow's answer, computed here. */

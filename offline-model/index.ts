@@ -14,6 +14,7 @@ import type {
   ModelProvider,
   ModelRequest,
   ModelResponse,
+  SerializedTool,
   StreamEvent,
 } from '@openai/agents-core';
 import { cannotHelp, composeAnswer } from './planner/answer';
@@ -27,14 +28,39 @@ export { OFFLINE_MODEL_NAME };
 export type OfflinePhase = 'plan' | 'answer' | 'cannot-help';
 
 const EXAMPLES_IN_HELP = 2;
+/** Tool sets whose planners are kept: a conversation offers one set per catalog, and a worker serves a few catalogs. */
+const PLANNERS_KEPT = 16;
+
+/**
+ * Planners by the JSON of the tools they were built for. Building one (the tools' terms, their index, the vocabulary)
+ * costs twice what a plan does, and a conversation offers the same tools on every call; the planner is read-only, so
+ * one built for equal tools gives equal answers. Built from a copy of the JSON, so no caller's objects are kept.
+ */
+class PlannerCache {
+  private readonly planners = new Map<string, Planner>();
+
+  get(toolsJson: string): Planner {
+    let planner = this.planners.get(toolsJson);
+    if (planner) {
+      this.planners.delete(toolsJson); // most recently used last, so the oldest goes first
+    } else {
+      planner = new Planner(toolSpecs(JSON.parse(toolsJson) as SerializedTool[]));
+      if (this.planners.size >= PLANNERS_KEPT) this.planners.delete(this.planners.keys().next().value!);
+    }
+    this.planners.set(toolsJson, planner);
+    return planner;
+  }
+}
 
 export class OfflinePlannerModel implements Model {
+  private readonly planners = new PlannerCache();
+
   async getResponse(request: ModelRequest): Promise<ModelResponse> {
-    return respond(request);
+    return respond(request, this.planners);
   }
 
   async *getStreamedResponse(request: ModelRequest): AsyncIterable<StreamEvent> {
-    const response = respond(request);
+    const response = respond(request, this.planners);
     yield { type: 'response_started' };
     for (const item of response.output) {
       if (item.type === 'message' && item.role === 'assistant') {
@@ -69,16 +95,16 @@ export class OfflinePlannerProvider implements ModelProvider {
   }
 }
 
-function respond(request: ModelRequest): ModelResponse {
+function respond(request: ModelRequest, planners: PlannerCache): ModelResponse {
   const conversation = readConversation(request.input);
-  const tools = toolSpecs(request.tools ?? []);
+  const toolsJson = JSON.stringify(request.tools ?? []);
   let phase: OfflinePhase;
   let output: AgentOutputItem[];
   if (conversation.results.length > 0) {
     phase = 'answer';
     output = [assistantMessage(composeAnswer(conversation.results))];
   } else {
-    const planner = new Planner(tools);
+    const planner = planners.get(toolsJson);
     const calls = planner.plan(conversation.userText, conversation.previousCalls);
     if (calls.length > 0) {
       phase = 'plan';
@@ -86,7 +112,7 @@ function respond(request: ModelRequest): ModelResponse {
     } else {
       phase = 'cannot-help';
       const closestMiss = planner.closestMiss(conversation.userText);
-      const text = cannotHelp(tools, {
+      const text = cannotHelp(planner.tools, {
         ...(request.systemInstructions !== undefined ? { systemInstructions: request.systemInstructions } : {}),
         examples: planner.examples(EXAMPLES_IN_HELP),
         ...(closestMiss ? { closestMiss } : {}),
@@ -94,7 +120,11 @@ function respond(request: ModelRequest): ModelResponse {
       output = [assistantMessage(text)];
     }
   }
-  return { usage: estimateUsage(request, output), output, providerData: { model: OFFLINE_MODEL_NAME, phase } };
+  return {
+    usage: estimateUsage(request, toolsJson.length, output),
+    output,
+    providerData: { model: OFFLINE_MODEL_NAME, phase },
+  };
 }
 
 function functionCall(call: PlannedCall, itemCount: number, n: number): AgentOutputItem {
@@ -112,11 +142,8 @@ function assistantMessage(text: string): AgentOutputItem {
 }
 
 /** Rough token counts (characters / 4), so usage reporting has something sensible to add up. */
-function estimateUsage(request: ModelRequest, output: AgentOutputItem[]): Usage {
-  const inputChars =
-    (request.systemInstructions?.length ?? 0) +
-    JSON.stringify(request.input).length +
-    JSON.stringify(request.tools ?? []).length;
+function estimateUsage(request: ModelRequest, toolsChars: number, output: AgentOutputItem[]): Usage {
+  const inputChars = (request.systemInstructions?.length ?? 0) + JSON.stringify(request.input).length + toolsChars;
   const inputTokens = Math.ceil(inputChars / 4);
   const outputTokens = Math.ceil(JSON.stringify(output).length / 4);
   return new Usage({ requests: 1, inputTokens, outputTokens, totalTokens: inputTokens + outputTokens });

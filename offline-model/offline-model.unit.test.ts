@@ -581,6 +581,22 @@ describe('offline planner: the Model and ModelProvider contract', () => {
     }
   });
 
+  it('plans with the tools of each request, whichever tool sets it saw before', async () => {
+    const fresh = new OfflinePlannerModel();
+    const question = 'What is the stock price of AAPL?';
+    const outcome = async (tools: SerializedTool[]) =>
+      (await fresh.getResponse(request(question, { tools }))).output.map((o) =>
+        o.type === 'function_call' ? o.name : o.type,
+      );
+    const ownTools = structuredClone(ALL_TOOLS);
+    expect(await outcome(ownTools)).toEqual(['stock_price']);
+    expect(await outcome([calculator, weather])).toEqual(['message']);
+    // A caller that changes its tool objects after a call changes nothing for the calls after it.
+    for (const tool of ownTools) if (tool.type === 'function') tool.name = `old_${tool.name}`;
+    expect(await outcome(ALL_TOOLS)).toEqual(['stock_price']);
+    expect(await outcome(ownTools)).toEqual(['old_stock_price']);
+  });
+
   it('reports one request and rough token estimates', async () => {
     const { usage } = await model.getResponse(request('Calculate 15 * 23'));
     expect(usage.requests).toBe(1);

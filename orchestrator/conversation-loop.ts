@@ -3,8 +3,9 @@
  * a time, in arrival order), the `transcript` Query, the `endConversation` Signal, the idle end, and continue-as-new
  * carrying the state. A loop supplies only how a turn runs. Workflow code only.
  */
-import { allHandlersFinished, condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { offeredToolNames } from './agent';
+import { IDLE_TIMER_PATCH } from './patches';
 import {
   MAX_MESSAGE_CHARS,
   endConversationSignal,
@@ -41,7 +42,8 @@ export async function serveConversation({
   continueAsNew,
 }: ConversationLoop): Promise<ConversationResult> {
   let busy = false;
-  let pokes = 0; // counts turns starting and finishing, so the loop below wakes for each
+  let pokes = 0; // counts turns starting and finishing, so the loop before IDLE_TIMER_PATCH wakes for each
+  let lastTurnEnded = Date.now(); // or the run started: idle time counts from here
   let endedBecause: string | undefined;
 
   setHandler(
@@ -55,6 +57,7 @@ export async function serveConversation({
       } finally {
         busy = false;
         pokes += 1;
+        lastTurnEnded = Date.now();
       }
     },
     {
@@ -92,20 +95,40 @@ export async function serveConversation({
   // Tools are discovered when the conversation starts, so the first turn finds them ready.
   if (!input.state) await tools.discover(new TurnLog(transcript));
 
-  for (;;) {
-    const seen = pokes;
-    const stirred = await condition(
-      () => pokes !== seen || endedBecause !== undefined || (!busy && historyTooLong()),
-      input.idleTimeoutMs,
-    );
-    if (endedBecause) break;
-    if (!stirred && !busy) {
-      endedBecause = `idle for ${input.idleTimeoutMs} ms`;
-      break;
+  const continueWhenQuiet = async () => {
+    await condition(() => allHandlersFinished() && !busy);
+    await continueAsNew({ ...input, state });
+  };
+
+  if (patched(IDLE_TIMER_PATCH)) {
+    // One timer per idle period. When it fires after turns have run, it starts again for what is left of the idle
+    // time, counted from the last turn's end (after the turn, if one is running).
+    for (;;) {
+      const idleLeft = input.idleTimeoutMs - (Date.now() - lastTurnEnded);
+      const stirred =
+        idleLeft > 0 && (await condition(() => endedBecause !== undefined || (!busy && historyTooLong()), idleLeft));
+      if (endedBecause) break;
+      if (stirred) await continueWhenQuiet();
+      else if (busy) await condition(() => !busy || endedBecause !== undefined);
+      else if (Date.now() - lastTurnEnded >= input.idleTimeoutMs) {
+        endedBecause = `idle for ${input.idleTimeoutMs} ms`;
+        break;
+      }
     }
-    if (!busy && historyTooLong()) {
-      await condition(() => allHandlersFinished() && !busy);
-      await continueAsNew({ ...input, state });
+  } else {
+    // Runs started before it: the loop wakes at each turn's start and end, and each wake starts a new idle timer.
+    for (;;) {
+      const seen = pokes;
+      const stirred = await condition(
+        () => pokes !== seen || endedBecause !== undefined || (!busy && historyTooLong()),
+        input.idleTimeoutMs,
+      );
+      if (endedBecause) break;
+      if (!stirred && !busy) {
+        endedBecause = `idle for ${input.idleTimeoutMs} ms`;
+        break;
+      }
+      if (!busy && historyTooLong()) await continueWhenQuiet();
     }
   }
 

@@ -16,3 +16,11 @@ export const MCP_2026_PATCH = 'mcp-2026-handles';
  * this replay their scheduled model activities.
  */
 export const LOCAL_PLANNER_PATCH = 'offline-planner-local-activity';
+
+/**
+ * One idle timer per idle period: the conversation loop no longer wakes at each turn's start and end, which cancelled
+ * the idle timer and started a new one twice a turn (four history events, and their promises in the workflow
+ * sandbox); the timer runs on, and when it fires after a turn it is started again for what is left of the idle time.
+ * Runs started before this replay the timer per turn.
+ */
+export const IDLE_TIMER_PATCH = 'idle-timer-per-idle-period';

@@ -33,7 +33,8 @@ export async function runTurn(
   const turn = ++state.turns;
   const turnLog = new TurnLog(transcript);
   transcript.add({ kind: 'user', turn, text, at: now() });
-  await tools.discover(turnLog);
+  const discovering = tools.discover(turnLog);
+  if (discovering) await discovering;
 
   const fitted = fitToContext(await memory.getItems(), input.context, state.summary, { role: 'user', content: text });
   if (fitted.droppedTurns > 0) {
@@ -45,7 +46,8 @@ export async function runTurn(
     turnLog.notice(`${fitted.droppedTurns} earlier turn(s) were ${how} to stay within ${budget}.`);
   }
 
-  const before = await memory.getItems();
+  // The memory as this turn starts from (getItems gave a copy): a failed turn is recorded on top of it.
+  const before = fitted.items;
   let reply: string;
   try {
     const agent = buildAgent({ model: input.model, state, tools, turnLog });

@@ -34,9 +34,16 @@ export class ToolCatalog {
     return this.state.unavailable;
   }
 
-  /** One discovery at a time: a turn that arrives while the start-up discovery runs waits for it. */
-  refresh(turnLog: TurnLog): Promise<void> {
-    this.refreshing ??= this.listDue(turnLog).finally(() => (this.refreshing = undefined));
+  /**
+   * Lists the tools of every server missing from the catalog or whose list has expired; undefined when none is. One
+   * discovery at a time: a turn that arrives while the start-up discovery runs waits for it.
+   */
+  refresh(turnLog: TurnLog): Promise<void> | undefined {
+    if (this.refreshing) return this.refreshing;
+    const askedAt = Date.now(); // before the request: the list is never kept past what the server allowed
+    const due = this.due(askedAt);
+    if (due.length === 0) return undefined;
+    this.refreshing = this.list(due, askedAt, turnLog).finally(() => (this.refreshing = undefined));
     return this.refreshing;
   }
 
@@ -48,13 +55,14 @@ export class ToolCatalog {
     return this.state.catalog.some((t) => t.server === server);
   }
 
-  /** Lists the tools of every server missing from the catalog or whose list has expired. */
-  private async listDue(turnLog: TurnLog): Promise<void> {
+  private due(askedAt: number): McpServerName[] {
     const honourTtl = patched(MCP_2026_PATCH);
-    const askedAt = Date.now(); // before the request: the list is never kept past what the server allowed
-    const due = mcpServerNames.filter(
+    return mcpServerNames.filter(
       (server) => !this.has(server) || (honourTtl && askedAt >= (this.state.catalogExpiresAt?.[server] ?? 0)),
     );
+  }
+
+  private async list(due: McpServerName[], askedAt: number, turnLog: TurnLog): Promise<void> {
     await Promise.all(
       due.map(async (server) => {
         const known = this.has(server);

@@ -21,6 +21,17 @@ import type { ToolTransport } from './transport';
 
 type AgentTool = FunctionTool<any, any, string>;
 
+/**
+ * `tool()`, always enabled. Left to itself, `tool()` makes `isEnabled` an async function, which the runner calls and
+ * awaits for every tool on every model call: two promises each, and in the workflow sandbox every promise costs a
+ * captured, source-mapped stack trace (@temporalio/worker's promise hook). A plain `true`, which `Agent.getAllTools`
+ * takes as it is, saves about a tenth of the Agents SDK loop's promises per turn.
+ */
+function agentTool(options: Parameters<typeof tool>[0]): AgentTool {
+  const built: AgentTool = tool(options);
+  return { ...built, isEnabled: true as unknown as AgentTool['isEnabled'] };
+}
+
 /** A tool as a model is offered it: name, description and the JSON Schema of its arguments. */
 export interface ToolSchema {
   name: string;
@@ -75,8 +86,11 @@ export class ToolBridge {
     this.catalog = new ToolCatalog(state, this.remote, this.itSession);
   }
 
-  /** Lists the tools of servers whose list is missing or expired. */
-  discover(turnLog: TurnLog): Promise<void> {
+  /**
+   * Lists the tools of servers whose list is missing or expired. Undefined when every list is fresh (most turns):
+   * nothing to wait for, and no promise made for nothing in the workflow sandbox, where each costs a stack trace.
+   */
+  discover(turnLog: TurnLog): Promise<void> | undefined {
     return this.catalog.refresh(turnLog);
   }
 
@@ -102,7 +116,7 @@ export class ToolBridge {
       .filter((t) => !seen.has(t.name) && seen.add(t.name))
       .map((t) => this.remoteTool(t, turnLog));
     if (!this.tasks.count) return remote;
-    const checkTask = tool({
+    const checkTask = agentTool({
       name: CHECK_TASK_TOOL.name,
       description: CHECK_TASK_TOOL.description,
       parameters: CHECK_TASK_TOOL.parameters as never,
@@ -125,7 +139,7 @@ export class ToolBridge {
   }
 
   localTool(spec: LocalToolSpec, turnLog: TurnLog): AgentTool {
-    return tool({
+    return agentTool({
       name: spec.name,
       description: spec.description,
       parameters: spec.parameters as never,
@@ -197,7 +211,7 @@ export class ToolBridge {
   }
 
   private remoteTool(descriptor: McpToolDescriptor, turnLog: TurnLog): AgentTool {
-    return tool({
+    return agentTool({
       name: descriptor.name,
       description: descriptor.description,
       parameters: toolParameters(descriptor.inputSchema, hiddenArguments(descriptor)),

@@ -1,9 +1,10 @@
 /**
  * Determinism guard: recorded conversations (offline planner, MCP and local tool calls, a context trim, the end
- * signal) must replay against the current workflow code. Three recordings, each standing for conversations that were
+ * signal) must replay against the current workflow code. Four recordings, each standing for conversations that were
  * running when the next patch was deployed, never re-recorded: one from before `mcp-2026-handles` (Mcp-Session-Id
  * sessions, tools discovered once); one since it, from before `offline-planner-local-activity` (the planner as a
- * scheduled activity); and one since that. Re-record the last after an intended, versioned change with
+ * scheduled activity); one since that, from before `idle-timer-per-idle-period` (the idle timer restarted at each
+ * turn's start and end); and one since that. Re-record the last after an intended, versioned change with
  * RECORD_HISTORIES=1, having copied it away under a new name first (README, "Changing workflow code").
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { recordConversation, replayConversation } from '../support/replay';
 const beforePatch = new URL('./fixtures/conversation-history.json', import.meta.url);
 const sincePatch = new URL('./fixtures/conversation-history-mcp-2026.json', import.meta.url);
 const sinceLocalPlanner = new URL('./fixtures/conversation-history-local-planner.json', import.meta.url);
+const sinceIdleTimer = new URL('./fixtures/conversation-history-idle-timer.json', import.meta.url);
 let stack: OrchestratorStack;
 
 beforeAll(async () => {
@@ -72,11 +74,21 @@ describe('conversation workflow replay', () => {
     await replay(history, 'recorded-since-patch');
   });
 
-  it('replays a conversation recorded since the offline-planner-local-activity patch', async () => {
-    if (process.env.RECORD_HISTORIES === '1') writeFileSync(sinceLocalPlanner, await record());
+  it('replays a conversation recorded since the offline-planner-local-activity patch (a timer per turn)', async () => {
     const history = load(sinceLocalPlanner);
     expect(patchIds(history)).toEqual(['offline-planner-local-activity', 'mcp-2026-handles']);
     await replay(history, 'recorded-since-local-planner');
+  });
+
+  it('replays a conversation recorded since the idle-timer-per-idle-period patch', async () => {
+    if (process.env.RECORD_HISTORIES === '1') writeFileSync(sinceIdleTimer, await record());
+    const history = load(sinceIdleTimer);
+    expect(patchIds(history)).toEqual([
+      'offline-planner-local-activity',
+      'mcp-2026-handles',
+      'idle-timer-per-idle-period',
+    ]);
+    await replay(history, 'recorded-since-idle-timer');
   });
 
   it('replays a fresh history too (the code is deterministic today)', async () => {

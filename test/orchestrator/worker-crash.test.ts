@@ -59,7 +59,7 @@ describe.each<[AgentLoop, string]>([
     await waitFor('the quote lookup to start', () => stack.finance.quoteCalls.includes('AAPL'), 60_000);
     await first.kill('SIGKILL');
 
-    await startWorkerProcess();
+    const second = await startWorkerProcess();
     const reply = await pending;
     expect(reply.reply).toMatch(/AAPL: [\d,.]+ USD/);
     expect(reply.toolCalls).toEqual([expect.objectContaining({ tool: 'stock_price', ok: true })]);
@@ -101,5 +101,10 @@ describe.each<[AgentLoop, string]>([
       'What is the stock price of AAPL?',
       'Track my IP address',
     ]);
+    // Nothing but our logs, on stderr, through a graceful stop too (when batched span processors flush): no library
+    // printed agent spans, whose tool outputs hold IT session handles.
+    await second.kill('SIGTERM');
+    expect(second.stdout()).toBe('');
+    expect(second.output()).not.toContain('[Exporter]');
   });
 });

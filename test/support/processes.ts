@@ -7,7 +7,10 @@ export { freePort };
 
 export interface Spawned {
   child: ChildProcess;
+  /** stdout and stderr together, in arrival order. */
   output(): string;
+  /** stdout alone: our processes log to stderr, so in a worker this is only what a library printed. */
+  stdout(): string;
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -18,12 +21,17 @@ export function spawnEntry(entry: string, env: Record<string, string>, args: str
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  let stdout = '';
+  child.stdout!.on('data', (c: Buffer) => {
+    out += c.toString();
+    stdout += c.toString();
+  });
   child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     child,
     output: () => out,
+    stdout: () => stdout,
     async kill(signal = 'SIGKILL') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       await exited;

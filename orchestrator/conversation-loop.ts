@@ -5,7 +5,7 @@
  */
 import { allHandlersFinished, condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { offeredToolNames } from './agent';
-import { IDLE_TIMER_PATCH } from './patches';
+import { IDLE_TIMER_PATCH, SERIAL_TURNS_PATCH } from './patches';
 import {
   MAX_MESSAGE_CHARS,
   endConversationSignal,
@@ -49,7 +49,10 @@ export async function serveConversation({
   setHandler(
     sendMessageUpdate,
     async ({ text }) => {
-      await condition(() => !busy); // turns run one at a time, in arrival order
+      // Turns run one at a time, in arrival order. condition() wakes every waiter at once when a turn ends, in the
+      // order they began to wait; the first takes the turn and the rest wait again, still in that order.
+      if (patched(SERIAL_TURNS_PATCH)) while (busy) await condition(() => !busy);
+      else await condition(() => !busy); // runs from before it: the waiters woken together all ran their turns
       busy = true;
       pokes += 1;
       try {

@@ -24,3 +24,11 @@ export const LOCAL_PLANNER_PATCH = 'offline-planner-local-activity';
  * Runs started before this replay the timer per turn.
  */
 export const IDLE_TIMER_PATCH = 'idle-timer-per-idle-period';
+
+/**
+ * Turns one at a time, in arrival order: an Update waits again if another took the turn first. `condition()` resolves
+ * every waiter whose predicate holds in one pass (and at once when it holds already), so two Updates waiting for a
+ * turn to end, or arriving together while none ran, all started their turns at once. Runs started before this replay
+ * the single wait.
+ */
+export const SERIAL_TURNS_PATCH = 'serial-turns';

@@ -58,48 +58,75 @@ export class WorkflowLinkInterceptor implements WorkflowClientInterceptor {
     });
   }
 
-  async startWithDetails(
+  /** Marks the span before the call (so a refused one still links) and again once the call names the run. */
+  private async around<T>(
+    workflowId: string,
+    knownRunId: string | undefined,
+    call: () => Promise<T>,
+    runIdOf: (output: T) => string | undefined,
+  ): Promise<T> {
+    this.mark(workflowId, knownRunId);
+    const output = await call();
+    this.mark(workflowId, runIdOf(output) ?? knownRunId);
+    return output;
+  }
+
+  startWithDetails(
     input: WorkflowStartInput,
     next: Next<WorkflowClientInterceptor, 'startWithDetails'>,
   ): Promise<WorkflowStartOutput> {
-    this.mark(input.options.workflowId);
-    const output = await next(input);
-    this.mark(input.options.workflowId, output.runId);
-    return output;
+    return this.around(
+      input.options.workflowId,
+      undefined,
+      () => next(input),
+      (o) => o.runId,
+    );
   }
 
-  async signalWithStart(
+  signalWithStart(
     input: WorkflowSignalWithStartInput,
     next: Next<WorkflowClientInterceptor, 'signalWithStart'>,
   ): Promise<string> {
-    this.mark(input.options.workflowId);
-    const runId = await next(input);
-    this.mark(input.options.workflowId, runId);
-    return runId;
+    return this.around(
+      input.options.workflowId,
+      undefined,
+      () => next(input),
+      (runId) => runId,
+    );
   }
 
-  async signal(input: WorkflowSignalInput, next: Next<WorkflowClientInterceptor, 'signal'>): Promise<void> {
-    this.mark(input.workflowExecution.workflowId, input.workflowExecution.runId);
-    await next(input);
+  signal(input: WorkflowSignalInput, next: Next<WorkflowClientInterceptor, 'signal'>): Promise<void> {
+    const { workflowId, runId } = input.workflowExecution;
+    return this.around(
+      workflowId,
+      runId,
+      () => next(input),
+      () => undefined,
+    );
   }
 
-  async startUpdate(
+  startUpdate(
     input: WorkflowStartUpdateInput,
     next: Next<WorkflowClientInterceptor, 'startUpdate'>,
   ): Promise<WorkflowStartUpdateOutput> {
-    this.mark(input.workflowExecution.workflowId, input.workflowExecution.runId);
-    const output = await next(input);
-    this.mark(input.workflowExecution.workflowId, output.workflowRunId);
-    return output;
+    const { workflowId, runId } = input.workflowExecution;
+    return this.around(
+      workflowId,
+      runId,
+      () => next(input),
+      (o) => o.workflowRunId,
+    );
   }
 
-  async startUpdateWithStart(
+  startUpdateWithStart(
     input: WorkflowStartUpdateWithStartInput,
     next: Next<WorkflowClientInterceptor, 'startUpdateWithStart'>,
   ): Promise<WorkflowStartUpdateWithStartOutput> {
-    this.mark(input.workflowStartOptions.workflowId);
-    const output = await next(input);
-    this.mark(input.workflowStartOptions.workflowId, output.workflowExecution.runId);
-    return output;
+    return this.around(
+      input.workflowStartOptions.workflowId,
+      undefined,
+      () => next(input),
+      (o) => o.workflowExecution.runId,
+    );
   }
 }

@@ -22,3 +22,11 @@ export function callerScope(caller: string | undefined): string {
   if (caller === undefined) return ANONYMOUS_SCOPE;
   return createHash('sha256').update(`caller:${caller}`).digest('hex').slice(0, 32);
 }
+
+/**
+ * 132 bits of SHA-256 of a domain-separated text, base64url (22 characters): a handle or task id derived from a
+ * caller's key, and the digest that stands for a task id in its workflow id.
+ */
+export function idDigest(domain: string, text: string): string {
+  return createHash('sha256').update(`${domain}:${text}`).digest('base64url').slice(0, 22);
+}

@@ -7,7 +7,7 @@
  * runs. Both fail on an unknown or ended session by themselves: no describe on the tool path.
  * A 2025-era Mcp-Session-Id is such a handle too; stdio's IT_SESSION_ID names its process's session.
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
   QueryRejectedError,
   WorkflowClient,
@@ -25,7 +25,7 @@ import {
 } from './shared';
 import { SESSION_HANDLE_PATTERN, type IpObservation } from './tools';
 import type { itSessionWorkflow } from './workflows';
-import { callerScope, type CallerIdentity } from '../../shared/caller-scope';
+import { callerScope, idDigest, type CallerIdentity } from '../../shared/caller-scope';
 
 export function itSessionWorkflowId(handle: string, owner?: string): string {
   return `it-session-${callerScope(owner)}-${handle}`;
@@ -85,10 +85,7 @@ export class ItSessions {
    * same session. Only as guessable as the caller's own key, and only ever inside the caller's own scope.
    */
   handleFor(tool: string, caller: string | undefined, idempotencyKey: string): string {
-    return createHash('sha256')
-      .update(`handle:${callerScope(caller)}:${tool}:${idempotencyKey}`)
-      .digest('base64url')
-      .slice(0, 22);
+    return idDigest('handle', `${callerScope(caller)}:${tool}:${idempotencyKey}`);
   }
 
   private handle(sessionId: string, owner?: string) {

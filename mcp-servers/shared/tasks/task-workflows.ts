@@ -6,7 +6,7 @@
  * the Web UI, so they carry its digest only. Status, progress and result are read from Temporal (describe, the
  * progress Query, the result); cancelling a task cancels its workflow. Nothing about a task lives in the server process.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   isGrpcServiceError,
   WorkflowExecutionAlreadyStartedError,
@@ -16,7 +16,7 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { optionalTsToDate } from '@temporalio/common/lib/time';
-import { callerScope, type CallerIdentity } from '../../../shared/caller-scope';
+import { callerScope, idDigest, type CallerIdentity } from '../../../shared/caller-scope';
 import { taskProgressQuery, type TaskProgress } from '../../../shared/tools/task-progress';
 import { keyedRepeat, toolRunRecord } from '../../../shared/tools/workflow-runner';
 
@@ -24,7 +24,7 @@ export const TASK_ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 
 /** 132 bits of SHA-256 of the task id, domain-separated: what stands for a task wherever its id would be seen. */
 export function taskIdDigest(taskId: string): string {
-  return createHash('sha256').update(`mcp-task-id:${taskId}`).digest('base64url').slice(0, 22);
+  return idDigest('mcp-task-id', taskId);
 }
 
 export function taskWorkflowId(taskId: string, owner?: string): string {
@@ -49,10 +49,7 @@ const DIGEST_ID_MARK = 'mcpTaskIdDigest';
 
 /** 132 bits of SHA-256 of (caller scope, tool, key): a retried keyed call names the same task, in its caller's scope only. */
 export function keyedTaskId(tool: string, caller: string | undefined, key: string): string {
-  return createHash('sha256')
-    .update(`task:${callerScope(caller)}:${tool}:${key}`)
-    .digest('base64url')
-    .slice(0, 22);
+  return idDigest('task', `${callerScope(caller)}:${tool}:${key}`);
 }
 
 export interface TaskWorkflowsOptions {

@@ -12,7 +12,8 @@ import { ActionPlanner } from './manual/planner';
 import type { ActionDecision, PlanRequest } from './manual/decision';
 import { McpCallError, type McpClientPool } from './mcp/client-pool';
 import { itSessionContract, type McpServerName, type McpToolDescriptor } from './shared';
-import { calculate, CalculatorInputError } from './tools/calculator';
+import { CalculatorInputError } from './tools/calculator-result';
+import type { Calculator } from './tools/isolated-calculator';
 import { describeWeather, type WeatherProvider } from './tools/weather';
 
 export interface OrchestratorDeps {
@@ -90,7 +91,11 @@ export function createOrchestratorActivities({
   mcp,
   weather,
   planner = new ActionPlanner({ kind: 'offline', model: 'offline' }),
-}: OrchestratorDeps) {
+  calculator,
+}: OrchestratorDeps & {
+  /** The worker's, in a worker thread with time and memory limits (tools/isolated-calculator.ts). */
+  calculator?: Calculator;
+}) {
   return {
     /** The manual loop asks its model what to do next: call tools, or answer (orchestrator/manual/). */
     async planNextAction(request: PlanRequest): Promise<ActionDecision> {
@@ -215,9 +220,11 @@ export function createOrchestratorActivities({
       );
     },
 
+    /** A refused expression, too large ones included, is an answer the model reads, not a failure to retry. */
     async calculate(input: { expression: string }): Promise<ToolOutcome> {
+      if (!calculator) throw ApplicationFailure.nonRetryable('this worker has no calculator', 'CalculatorUnavailable');
       try {
-        return { ok: true, text: calculate(String(input.expression ?? '')).text };
+        return { ok: true, text: (await calculator.calculate(String(input.expression ?? ''))).text };
       } catch (err) {
         if (err instanceof CalculatorInputError) return { ok: false, text: `Error: ${err.message}` };
         throw err;

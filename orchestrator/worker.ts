@@ -9,6 +9,7 @@ import type { OpenAIAgentsPlugin } from '@temporalio/openai-agents';
 import { workflowSourceOptions } from '../shared/temporal/workflow-bundle';
 import { createOrchestratorActivities, type OrchestratorDeps } from './activities';
 import { orchestratorWorkflowBundle } from './bundle';
+import { IsolatedCalculator } from './tools/isolated-calculator';
 
 export interface OrchestratorWorkerOptions {
   connection: NativeConnection;
@@ -25,12 +26,25 @@ export interface OrchestratorWorkerOptions {
 }
 
 export function createOrchestratorWorker(opts: OrchestratorWorkerOptions): Promise<Worker> {
+  const calculator = new IsolatedCalculator();
+  // The calculator's thread runs while the worker does: started warm, closed when the worker stops.
+  const calculatorThread: WorkerPlugin = {
+    name: 'calculator-thread',
+    async runWorker(worker, next) {
+      calculator.start();
+      try {
+        await next(worker);
+      } finally {
+        await calculator.close();
+      }
+    },
+  };
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
-    activities: createOrchestratorActivities(opts.deps),
-    plugins: [opts.plugin, ...(opts.telemetryPlugins ?? [])],
+    activities: createOrchestratorActivities({ ...opts.deps, calculator }),
+    plugins: [opts.plugin, ...(opts.telemetryPlugins ?? []), calculatorThread],
     ...workflowSourceOptions(orchestratorWorkflowBundle, opts.workflowBundlePath),
     ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
   });

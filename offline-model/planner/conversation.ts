@@ -9,6 +9,12 @@ export interface PreviousCall {
   args: Record<string, unknown>;
 }
 
+/**
+ * How much of the latest user message the planner reads: the orchestrator's own message limit. A word matcher has
+ * nothing to gain from more, and each call's work stays bounded whatever a caller of the model sends.
+ */
+export const MAX_USER_TEXT_CHARS = 8000;
+
 export interface Conversation {
   /** Items in the input; call ids are derived from it so they stay unique across turns. */
   itemCount: number;
@@ -20,10 +26,11 @@ export interface Conversation {
 }
 
 export function readConversation(input: string | AgentInputItem[]): Conversation {
-  if (typeof input === 'string') return { itemCount: 1, userText: input, results: [], previousCalls: [] };
+  if (typeof input === 'string')
+    return { itemCount: 1, userText: input.slice(0, MAX_USER_TEXT_CHARS), results: [], previousCalls: [] };
   const userIndex = findLastIndex(input, isUserMessage);
   const latest = input[userIndex];
-  const userText = latest && isUserMessage(latest) ? messageText(latest.content) : '';
+  const userText = latest && isUserMessage(latest) ? messageText(latest.content).slice(0, MAX_USER_TEXT_CHARS) : '';
   const after = input.slice(userIndex + 1);
   const callIds = new Set(after.filter(isFunctionCall).map((c) => c.callId));
   const results = after.filter(

@@ -60,7 +60,8 @@ const REWRITES: ReadonlyArray<readonly [RegExp, string]> = [
 
 type Token = { kind: 'num' | 'op' | 'open' | 'close' | 'fn' | 'pct'; text: string };
 
-const TOKEN = /\s*(sqrt|\d+(?:\.\d+)?|\.\d+|[-+*/^]|\(|\)|%)/y;
+const TOKEN = /sqrt|\d+(?:\.\d+)?|\.\d+|[-+*/^]|\(|\)|%/y;
+const SPACE = /\s/;
 
 export function findExpression(text: string): string | undefined {
   let s = ` ${text.toLowerCase()} `;
@@ -90,17 +91,21 @@ function looksLikeDateOrPhone(text: string, tokens: Token[]): boolean {
   );
 }
 
-/** Maximal runs of math tokens, separated by anything else. */
+/**
+ * Maximal runs of math tokens, separated by anything else; whitespace between two tokens does not end a run.
+ * Whitespace is skipped once, here, not by the token pattern: a pattern starting `\s*`, tried at every position of a
+ * long run of spaces, made this quadratic in the run's length.
+ */
 function tokenRuns(s: string): Token[][] {
   const runs: Token[][] = [];
   let current: Token[] = [];
   let i = 0;
   while (i < s.length) {
+    while (i < s.length && SPACE.test(s[i]!)) i++;
     TOKEN.lastIndex = i;
     const m = TOKEN.exec(s);
-    const raw = m?.[1];
-    if (m && raw !== undefined) {
-      current.push(classify(raw));
+    if (m) {
+      current.push(classify(m[0]));
       i = TOKEN.lastIndex;
       continue;
     }

@@ -24,8 +24,10 @@ const SCALES: Record<string, number> = {
   billion: 1e9,
 };
 
+// `\s*(?:-\s*)?` before the unit, not `\s*-?\s*`: two adjacent `\s*` split a run of spaces every possible way on a
+// failed match, which is quadratic in the run's length.
 const NUMBER =
-  /([$€£¥])?\s?((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)(?:\s?(k|mm|m|bn|b|thousand|million|billion)\b)?(\s?(?:%|percent\b|per\s?cent\b|pct\b))?(\s*(?:dollars?|usd|euros?|eur|pounds?|gbp|bucks)\b)?(\s*-?\s*(?:years?|yrs?|months?|mos?)\b)?/gi;
+  /([$€£¥])?\s?((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)(?:\s?(k|mm|m|bn|b|thousand|million|billion)\b)?(\s?(?:%|percent\b|per\s?cent\b|pct\b))?(\s*(?:dollars?|usd|euros?|eur|pounds?|gbp|bucks)\b)?(\s*(?:-\s*)?(?:years?|yrs?|months?|mos?)\b)?/gi;
 
 export function findNumbers(text: string): NumberMention[] {
   const found: NumberMention[] = [];

@@ -16,8 +16,13 @@ export interface PlannedCall {
   args: Record<string, unknown>;
 }
 
-/** Clause separators for multi-intent messages: "; ", " and then ", " then ", " and also ", " and ". */
-const CLAUSE_SPLIT = /\s*;\s*|,?\s+and\s+then\s+|,?\s+then\s+|,?\s+and\s+also\s+|,?\s+and\s+/i;
+/**
+ * Clause separators for multi-intent messages: "; ", " and then ", " then ", " and also ", " and ". Each whitespace
+ * run is tried from its first character only (`(?<!\s)`): tried from every character of a long run, the search is
+ * quadratic in the run's length, and a message of spaces cost seconds.
+ */
+const CLAUSE_SPLIT =
+  /(?<!\s)\s*;\s*|,?(?<!\s)\s+and\s+then\s+|,?(?<!\s)\s+then\s+|,?(?<!\s)\s+and\s+also\s+|,?(?<!\s)\s+and\s+/i;
 /** Openers of an elliptical follow-up: "and MSFT?", "what about Paris?", "same for OPS". */
 const FOLLOW_UP =
   /^\s*(?:(?:and|also|ok|okay|now|so|then)[\s,]+)*(?:(?:what|how)\s+about|same\s+(?:for|with)|and|also|for|in|with)\b[\s,]*/i;
@@ -99,8 +104,9 @@ export class Planner {
     const residual = marker
       ? text
           .slice(marker[0].length)
-          .replace(/[\s?!.]+$/, '')
-          .replace(/\s+(?:instead|too|then|please|now)$/i, '')
+          // Anchored at the end, so tried only where a run starts (`(?<!…)`): linear, as CLAUSE_SPLIT.
+          .replace(/(?<![\s?!.])[\s?!.]+$/, '')
+          .replace(/(?<!\s)\s+(?:instead|too|then|please|now)$/i, '')
           .trim()
       : undefined;
     const { args } = extractArguments(tool, text, {

@@ -32,3 +32,20 @@ export const IDLE_TIMER_PATCH = 'idle-timer-per-idle-period';
  * the single wait.
  */
 export const SERIAL_TURNS_PATCH = 'serial-turns';
+
+/**
+ * What a conversation keeps is bounded (orchestrator/state-bounds.ts): a tool result the model reads and a finished
+ * background task's result are capped, with a note of the whole size; a task's result is kept once (the transcript
+ * notice has its first line); finished tasks beyond the most recent are dropped from the state; running tasks are
+ * capped; transcript entries are clipped and the transcript capped in total size. Before it, six long watch_ip
+ * results pushed the state past Temporal's 2 MB payload limit and continue-as-new failed. Runs started before this
+ * keep everything, as they did.
+ */
+export const BOUNDED_STATE_PATCH = 'bounded-conversation-state';
+
+/**
+ * The IT session's handle is hidden from the model (masked in the IT results it reads and the transcript records),
+ * and the follow activity's summary in the Web UI names the tool, not the MCP task id. Runs started before this
+ * show both, as they did.
+ */
+export const HIDDEN_IDS_PATCH = 'handles-hidden-from-model';

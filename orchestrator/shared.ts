@@ -95,6 +95,8 @@ export interface ConversationState {
   startedAt: string;
   /** Long-running tools the agent started as background tasks (MCP tasks or Nexus operations), newest last. */
   tasks?: BackgroundTask[];
+  /** Finished tasks dropped from `tasks` (only the most recent are kept): how many, and the latest ids. */
+  droppedTasks?: { count: number; ids: string[] };
 }
 
 /** A long-running tool call (`taskMode: 'always'`) that runs on after the turn that started it. */
@@ -107,7 +109,7 @@ export interface BackgroundTask {
   status: 'working' | 'completed' | 'failed';
   startedAt: string;
   endedAt?: string;
-  /** What the tool answered once it ended: the text the model reads. */
+  /** What the tool answered once it ended: the text the model reads (since `bounded-conversation-state`, capped). */
   result?: string;
 }
 
@@ -144,6 +146,7 @@ export const toolTransports = ['mcp', 'nexus'] as const;
 /** Memo key of who a conversation's Nexus operations are for (orchestrator/nexus-identity.ts puts it in their headers). */
 export const NEXUS_IDENTITY_MEMO = 'nexusIdentity';
 export interface NexusIdentity {
+  /** The conversation's user, named to the tool workers within the orchestrator's namespace (never a credential). */
   caller?: string;
   onBehalfOf?: string;
 }

@@ -3,10 +3,22 @@
  * conversation: the call starts the tool (an MCP task, or a Nexus workflow-run operation) and the turn goes on at
  * once; the conversation follows the task and records its result in the transcript when it ends, whether or not
  * anyone asks; `check_task` lets the agent look at one in a later turn. The tasks are conversation state, so a worker
- * restart or a replay finds them as they were. Workflow code only.
+ * restart or a replay finds them as they were; that state is bounded (../state-bounds.ts): results capped and kept
+ * once, only the most recent finished tasks kept, running ones capped. Workflow code only.
  */
-import type { McpToolOutcome } from '../activities';
+import { patched } from '@temporalio/workflow';
+import { describeFailure } from '../../shared/temporal/failures';
+import type { McpToolOutcome, ToolOutcome } from '../activities';
+import { BOUNDED_STATE_PATCH } from '../patches';
 import type { BackgroundTask, ConversationState, McpToolDescriptor } from '../shared';
+import {
+  capText,
+  firstLine,
+  MAX_DROPPED_TASK_IDS,
+  MAX_FINISHED_TASKS,
+  MAX_RUNNING_TASKS,
+  MAX_TASK_RESULT_CHARS,
+} from '../state-bounds';
 import { now, Transcript } from '../transcript';
 import { financeTools } from '../../tool-workers/finance/tools';
 import { itTools } from '../../tool-workers/it/tools';
@@ -36,14 +48,43 @@ export const CHECK_TASK_TOOL = {
 
 export class BackgroundTasks {
   private running = 0;
+  /** Starts under way (their tasks not yet recorded). */
+  private starting = 0;
   private readonly transcript: Transcript;
 
-  constructor(private readonly state: Pick<ConversationState, 'tasks' | 'transcript'>) {
+  constructor(private readonly state: Pick<ConversationState, 'tasks' | 'transcript' | 'droppedTasks'>) {
     this.transcript = new Transcript(state.transcript);
   }
 
+  /** Tasks this conversation started, kept or dropped: check_task is offered once there is one. */
   get count(): number {
-    return this.state.tasks?.length ?? 0;
+    return (this.state.tasks?.length ?? 0) + (this.state.droppedTasks?.count ?? 0);
+  }
+
+  /**
+   * Starts a task with `begin` unless the conversation runs as many as it may (counting starts under way, so that
+   * parallel calls of one model response cannot all slip past the bound); what the model reads of it.
+   */
+  async start(
+    descriptor: McpToolDescriptor,
+    args: Record<string, unknown>,
+    begin: () => Promise<StartedTask>,
+  ): Promise<ToolOutcome> {
+    const running = (this.state.tasks ?? []).filter((t) => t.status === 'working').length + this.starting;
+    if (running >= MAX_RUNNING_TASKS && patched(BOUNDED_STATE_PATCH)) {
+      const text =
+        `Error: ${descriptor.name} was not started: this conversation already has ${running} background tasks ` +
+        `running, the most it may (${MAX_RUNNING_TASKS}). Wait for one to end (check_task shows them), then start it again.`;
+      return { ok: false, text };
+    }
+    this.starting += 1;
+    try {
+      return { ok: true, text: this.started(descriptor, args, await begin()) };
+    } catch (err) {
+      return { ok: false, text: `Error: ${descriptor.name} could not start: ${describeFailure(err)}` };
+    } finally {
+      this.starting -= 1;
+    }
   }
 
   /** Tasks this run is following: continue-as-new waits for them, since each belongs to this run. */
@@ -52,7 +93,7 @@ export class BackgroundTasks {
   }
 
   /** Records a started task, follows it to its end, and says to the model what happens next. */
-  started(descriptor: McpToolDescriptor, args: Record<string, unknown>, task: StartedTask): string {
+  private started(descriptor: McpToolDescriptor, args: Record<string, unknown>, task: StartedTask): string {
     const record: BackgroundTask = {
       id: task.id,
       tool: descriptor.name,
@@ -73,28 +114,78 @@ export class BackgroundTasks {
     );
   }
 
+  /**
+   * One task with its (capped) result, or every kept task in a line each: a listing of many tasks' whole results
+   * would flood the model's context. Reads state only, so its text can change without a patch.
+   */
   check(args: Record<string, unknown>): string {
     const tasks = this.state.tasks ?? [];
+    const dropped = this.state.droppedTasks;
     const id = typeof args.task_id === 'string' ? args.task_id : undefined;
-    const chosen = id ? tasks.filter((t) => t.id === id) : tasks;
-    if (id && chosen.length === 0) return `Error: no background task ${JSON.stringify(id)} in this conversation.`;
-    if (chosen.length === 0) return 'No background tasks were started in this conversation.';
-    return chosen.map(describe).join('\n');
+    if (id) {
+      const task = tasks.find((t) => t.id === id);
+      if (task) return describe(task);
+      if (dropped?.ids.includes(id))
+        return (
+          `Background task ${id} finished and is no longer kept: this conversation keeps the results of its ` +
+          `${MAX_FINISHED_TASKS} most recent finished tasks. Its outcome was recorded in the transcript when it ended.`
+        );
+      const older = dropped?.count
+        ? ` (or it is one of the ${dropped.count} older finished tasks that are no longer kept)`
+        : '';
+      return `Error: no background task ${JSON.stringify(id)} in this conversation${older}.`;
+    }
+    if (tasks.length === 0 && !dropped?.count) return 'No background tasks were started in this conversation.';
+    const lines = tasks.map((t) =>
+      t.result ? `${headOf(t)} at ${t.endedAt}: ${firstLine(t.result)}` : `${headOf(t)}.`,
+    );
+    if (dropped?.count) lines.push(`${dropped.count} older finished tasks are no longer kept.`);
+    if (tasks.some((t) => t.result)) lines.push("check_task with a task_id gives that task's whole result.");
+    return lines.join('\n');
   }
 
   private ended(record: BackgroundTask, outcome: McpToolOutcome): void {
     record.status = outcome.ok ? 'completed' : 'failed';
     record.endedAt = now();
-    record.result = outcome.text;
+    if (!patched(BOUNDED_STATE_PATCH)) {
+      record.result = outcome.text;
+      this.transcript.add({
+        kind: 'notice',
+        at: record.endedAt,
+        text: `Background task ${record.id} (${record.tool}) ${record.status}: ${outcome.text}`,
+      });
+      return;
+    }
+    // One copy of the (capped) result, in the task; the transcript notes its first line.
+    record.result = capText(outcome.text, MAX_TASK_RESULT_CHARS);
     this.transcript.add({
       kind: 'notice',
       at: record.endedAt,
-      text: `Background task ${record.id} (${record.tool}) ${record.status}: ${outcome.text}`,
+      text: `Background task ${record.id} (${record.tool}) ${record.status}: ${firstLine(outcome.text)}`,
     });
+    this.dropOldFinished();
+  }
+
+  /** Keeps the most recent finished tasks (in the order they ended) and remembers the ids of the rest, bounded. */
+  private dropOldFinished(): void {
+    const tasks = this.state.tasks ?? [];
+    const finished = tasks.filter((t) => t.status !== 'working');
+    const excess = finished.length - MAX_FINISHED_TASKS;
+    if (excess <= 0) return;
+    finished.sort((a, b) => (a.endedAt ?? '').localeCompare(b.endedAt ?? ''));
+    const dropping = new Set(finished.slice(0, excess));
+    this.state.tasks = tasks.filter((t) => !dropping.has(t));
+    const dropped = (this.state.droppedTasks ??= { count: 0, ids: [] });
+    dropped.count += excess;
+    dropped.ids.push(...[...dropping].map((t) => t.id));
+    dropped.ids.splice(0, Math.max(0, dropped.ids.length - MAX_DROPPED_TASK_IDS));
   }
 }
 
+function headOf(task: BackgroundTask): string {
+  return `${task.tool} task ${task.id}, started ${task.startedAt}: ${task.status}`;
+}
+
 function describe(task: BackgroundTask): string {
-  const head = `${task.tool} task ${task.id}, started ${task.startedAt}: ${task.status}`;
-  return task.result ? `${head} at ${task.endedAt}. Result: ${task.result}` : `${head}.`;
+  return task.result ? `${headOf(task)} at ${task.endedAt}. Result: ${task.result}` : `${headOf(task)}.`;
 }

@@ -5,14 +5,15 @@
  * turn's log, and a failure becomes text the model can act on.
  */
 import { tool, type FunctionTool } from '@openai/agents-core';
-import { log, proxyActivities, type ActivityInterfaceFor } from '@temporalio/workflow';
+import { log, patched, proxyActivities, type ActivityInterfaceFor } from '@temporalio/workflow';
 import { describeFailure, failureType } from '../../shared/temporal/failures';
 import type { McpToolOutcome, OrchestratorActivities } from '../activities';
 import { itSessionContract, type ConversationInput, type ConversationState, type McpToolDescriptor } from '../shared';
+import { HIDDEN_IDS_PATCH } from '../patches';
 import type { LocalToolSpec } from '../tools/local-tool';
 import type { TurnLog } from '../transcript';
 import { ToolCatalog } from './catalog';
-import { ItSession } from './it-session';
+import { hideSessionHandles, ItSession } from './it-session';
 import { McpTransport } from './mcp';
 import { NexusTransport } from './nexus';
 import { BackgroundTasks, CHECK_TASK_TOOL, runsLong } from './background-tasks';
@@ -210,6 +211,17 @@ export class ToolBridge {
     });
   }
 
+  /**
+   * An IT result without the session handles it names (the conversation's, and one a task opened itself): the
+   * conversation supplies the handle, so the model has no use for it, and what the model reads can leak (a prompt
+   * injection that has it repeat its input).
+   */
+  private hideHandles<T extends McpToolOutcome>(outcome: T): T {
+    if (!patched(HIDDEN_IDS_PATCH)) return outcome;
+    const text = hideSessionHandles(outcome.text, [this.itSession.handle, outcome.sessionId]);
+    return text === outcome.text ? outcome : { ...outcome, text };
+  }
+
   private remoteTool(descriptor: McpToolDescriptor, turnLog: TurnLog): AgentTool {
     return agentTool({
       name: descriptor.name,
@@ -237,22 +249,20 @@ export class ToolBridge {
     if (runsLong(descriptor)) {
       // Started, not waited for: the session handle goes in if there is one (else the tool opens a session itself).
       const handle = inSession ? this.itSession.handle : undefined;
-      try {
+      const begin = async () => {
         const task = await transport.startTask({
           descriptor,
           summary,
           arguments: handle ? { ...modelArgs, [itSessionContract.handleArgument]: handle } : modelArgs,
         });
-        return turnLog.record(call, { ok: true, text: this.tasks.started(descriptor, modelArgs, task) });
-      } catch (err) {
-        return turnLog.record(call, {
-          ok: false,
-          text: `Error: ${descriptor.name} could not start: ${describeFailure(err)}`,
-        });
-      }
+        // The result of an IT task names a session handle too (its own, when it opened one).
+        return descriptor.server === 'it' ? { ...task, outcome: task.outcome.then((o) => this.hideHandles(o)) } : task;
+      };
+      return turnLog.record(call, await this.tasks.start(descriptor, modelArgs, begin));
     }
     try {
-      return turnLog.record(call, inSession ? await this.itSession.call(attempt, turnLog) : await attempt());
+      const outcome = inSession ? await this.itSession.call(attempt, turnLog) : await attempt();
+      return turnLog.record(call, descriptor.server === 'it' ? this.hideHandles(outcome) : outcome);
     } catch (firstErr) {
       let err = firstErr;
       // Recorded before the mcp-2026-handles patch only: an ended Mcp-Session-Id failed the call, and a discovery
@@ -262,7 +272,7 @@ export class ToolBridge {
         this.catalog.forget('it');
         await this.discover(turnLog);
         try {
-          return turnLog.record(call, await attempt(this.itSession.handle));
+          return turnLog.record(call, this.hideHandles(await attempt(this.itSession.handle)));
         } catch (retryErr) {
           err = retryErr;
         }

@@ -98,3 +98,20 @@ export class ItSession {
     turnLog.notice('The IT session of this conversation had ended (idle or deleted); a new, empty one was opened.');
   }
 }
+
+/** What the model reads where an IT result named a session handle. */
+export const HIDDEN_HANDLE = '[hidden]';
+const namedHandle = new RegExp(`"${itSessionContract.handleArgument}":\\s*"([^"\\\\]{8,128})"`, 'g');
+
+/**
+ * `text` with every session handle it names replaced by `HIDDEN_HANDLE`: the `known` ones, and any its JSON gives as
+ * `"session_id": "…"` (a long-running IT tool started without a handle opens a session of its own). Handles are at
+ * least 8 characters, so no short common word is taken for one.
+ */
+export function hideSessionHandles(text: string, known: readonly (string | undefined)[]): string {
+  const handles = new Set(known.filter((h): h is string => h !== undefined && h.length >= 8));
+  for (const match of text.matchAll(namedHandle)) handles.add(match[1]!);
+  let hidden = text;
+  for (const handle of handles) hidden = hidden.split(handle).join(HIDDEN_HANDLE);
+  return hidden;
+}

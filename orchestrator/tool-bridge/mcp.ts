@@ -2,8 +2,9 @@
  * The MCP transport: each operation on an MCP server is one of the orchestrator's activities (activities.ts, over
  * the worker's pooled MCP clients), so it is retried, timed out and recorded like any other.
  */
-import type { ActivityInterfaceFor } from '@temporalio/workflow';
+import { patched, type ActivityInterfaceFor } from '@temporalio/workflow';
 import type { McpDiscovery, McpToolOutcome, OrchestratorActivities } from '../activities';
+import { HIDDEN_IDS_PATCH } from '../patches';
 import type { McpServerName } from '../shared';
 import type { RemoteToolCall, StartedTask, ToolTransport } from './transport';
 
@@ -36,7 +37,12 @@ export class McpTransport implements ToolTransport {
       [{ server, tool: descriptor.name, arguments: args, ...(this.user ? { onBehalfOf: this.user } : {}) }],
     );
     const outcome = this.activities.followers.awaitMcpToolTask.executeWithOptions(
-      { summary: `follow task ${taskId} (${descriptor.name})` },
+      // The Web UI shows summaries to whoever reads the namespace: the task id, a capability, stays out of it.
+      {
+        summary: patched(HIDDEN_IDS_PATCH)
+          ? `follow ${descriptor.name} task`
+          : `follow task ${taskId} (${descriptor.name})`,
+      },
       [{ server, taskId }],
     );
     return { id: taskId, outcome };

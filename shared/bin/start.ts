@@ -13,7 +13,7 @@ import { createLogger } from '../logger';
 import { loadProcessConfig, runMain } from '../main';
 import { assertPortFree } from '../launcher/ports';
 import { assertRuntimeMetricsPortsFree, assignRuntimeMetricsAddresses } from '../launcher/runtime-metrics';
-import { systemServices } from '../launcher/services';
+import { chatEnvironment, systemServices } from '../launcher/services';
 import { formatDuration, RestartBudget, SupervisedService } from '../launcher/supervisor';
 import { startOrReuseTemporal } from '../temporal/local-service';
 import { projectNexusEndpoints } from '../temporal/nexus-endpoints';
@@ -87,6 +87,7 @@ runMain('start', async () => {
 
   try {
     for (const spec of services) {
+      // Each service gets only the variables its own config reads (spec.reads), not all of this process's .env.
       started.push(new SupervisedService(spec, { env: process.env, echo, notice, readyTimeoutMs: READY_TIMEOUT_MS }));
     }
     await Promise.all(started.map((s) => s.waitUntilReady(READY_TIMEOUT_MS)));
@@ -179,7 +180,8 @@ runMain('start', async () => {
     ],
     {
       cwd: projectRoot,
-      env: process.env,
+      // Like each service, only what its config reads (shared/launcher/services.ts): no provider key or token.
+      env: chatEnvironment(process.env),
       // The IPC channel only ends the chat with this process (shared/ready.ts).
       stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     },

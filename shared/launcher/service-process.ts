@@ -7,8 +7,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { projectRoot } from '../config';
+import { projectRoot, type ConfigSections } from '../config';
 import { StartupError } from '../main';
+import { serviceEnvironment } from './service-env';
 
 export interface ServiceSpec {
   name: string;
@@ -18,6 +19,11 @@ export interface ServiceSpec {
   check?: () => Promise<boolean>;
   /** It runs a Temporal worker, so it serves the SDK's runtime metrics when TEMPORAL_PROMETHEUS_ADDRESS is set. */
   runsTemporalWorker?: boolean;
+  /**
+   * The config sections its entry point parses: it gets only their variables and the common ones (service-env.ts),
+   * not the launcher's whole environment. Without it (test fixtures), the whole environment.
+   */
+  reads?: ConfigSections;
   /** Variables for this service alone, over the launcher's environment. */
   env?: Record<string, string>;
 }
@@ -57,7 +63,7 @@ export class ServiceProcess {
   ) {
     this.child = spawn(process.execPath, ['--import', 'tsx', spec.entry], {
       cwd: projectRoot,
-      env: { ...env, ...spec.env },
+      env: { ...(spec.reads ? serviceEnvironment(env, spec.reads) : env), ...spec.env },
       // The IPC channel carries the child's "ready" (shared/ready.ts), whatever its LOG_LEVEL.
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       detached: true,

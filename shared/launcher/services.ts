@@ -1,6 +1,45 @@
 /** The long-running parts of the system, as `npm start`, `npm run services` and the benchmark run them. */
-import type { AppConfig } from '../config';
+import {
+  financeMcpListenSection,
+  financeQueueSection,
+  financeSection,
+  itMcpListenSection,
+  itSection,
+  itSessionsSection,
+  logLevelSection,
+  mcpServingSection,
+  orchestratorSection,
+  temporalRuntimeMetricsSection,
+  temporalSection,
+  temporalUiSection,
+  type AppConfig,
+} from '../config';
+import { serviceEnvironment } from './service-env';
 import type { ServiceSpec } from './service-process';
+
+/**
+ * What each entry point parses (its `loadProcessConfig` call, plus LOG_LEVEL, which every process reads): the
+ * variables it is given. An MCP server without `--with-worker` reads no provider settings, so no provider key.
+ */
+const common = { logLevel: logLevelSection, temporal: temporalSection };
+const workerReads = { ...common, runtimeMetrics: temporalRuntimeMetricsSection };
+const serverReads = { ...common, mcp: mcpServingSection, temporalUi: temporalUiSection };
+export const serviceReads = {
+  'worker:finance': { ...workerReads, finance: financeSection },
+  'worker:it': { ...workerReads, it: itSection },
+  'mcp:finance': { ...serverReads, finance: financeQueueSection, listen: financeMcpListenSection },
+  'mcp:it': { ...serverReads, it: itSessionsSection, listen: itMcpListenSection },
+  'worker:orchestrator': { ...workerReads, orchestrator: orchestratorSection },
+  chat: { ...common, orchestrator: orchestratorSection, temporalUi: temporalUiSection },
+};
+
+/**
+ * Read by the chat's config but used only by the orchestrator worker: the chat gets no MCP token, and in place of
+ * the API key a stand-in, so that it resolves the same model (the model calls run in the worker; the chat only
+ * starts conversations).
+ */
+export const CHAT_WITHHELD = ['ORCHESTRATOR_MCP_TOKEN', 'OPENAI_API_KEY'] as const;
+export const API_KEY_STAND_IN = 'held-by-worker:orchestrator';
 
 function healthCheck(host: string, port: number): () => Promise<boolean> {
   const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
@@ -11,11 +50,34 @@ export type ServiceName = 'worker:finance' | 'worker:it' | 'mcp:finance' | 'mcp:
 
 export function systemServices(config: AppConfig): (ServiceSpec & { name: ServiceName })[] {
   const { host, financePort, itPort } = config.mcp;
+  const reads = serviceReads;
   return [
-    { name: 'worker:finance', entry: 'tool-workers/finance/main.ts', runsTemporalWorker: true },
-    { name: 'worker:it', entry: 'tool-workers/it/main.ts', runsTemporalWorker: true },
-    { name: 'mcp:finance', entry: 'mcp-servers/finance/main.ts', check: healthCheck(host, financePort) },
-    { name: 'mcp:it', entry: 'mcp-servers/it/main.ts', check: healthCheck(host, itPort) },
-    { name: 'worker:orchestrator', entry: 'orchestrator/main.ts', runsTemporalWorker: true },
+    {
+      name: 'worker:finance',
+      entry: 'tool-workers/finance/main.ts',
+      runsTemporalWorker: true,
+      reads: reads['worker:finance'],
+    },
+    { name: 'worker:it', entry: 'tool-workers/it/main.ts', runsTemporalWorker: true, reads: reads['worker:it'] },
+    {
+      name: 'mcp:finance',
+      entry: 'mcp-servers/finance/main.ts',
+      check: healthCheck(host, financePort),
+      reads: reads['mcp:finance'],
+    },
+    { name: 'mcp:it', entry: 'mcp-servers/it/main.ts', check: healthCheck(host, itPort), reads: reads['mcp:it'] },
+    {
+      name: 'worker:orchestrator',
+      entry: 'orchestrator/main.ts',
+      runsTemporalWorker: true,
+      reads: reads['worker:orchestrator'],
+    },
   ];
+}
+
+/** The chat's environment: what its config reads, less what only the orchestrator worker uses. */
+export function chatEnvironment(launcherEnv: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env = serviceEnvironment(launcherEnv, serviceReads.chat, CHAT_WITHHELD);
+  if (launcherEnv.OPENAI_API_KEY?.trim()) env.OPENAI_API_KEY = API_KEY_STAND_IN;
+  return env;
 }

@@ -10,6 +10,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { projectRoot } from '../config';
+import { serviceEnvironment } from './service-env';
 
 export interface Watchdog {
   /** The guarded process has stopped: end the watchdog, and resolve once it is gone (so nothing outlives the launcher). */
@@ -22,6 +23,7 @@ export function startWatchdog(pid: number): Watchdog {
     ['--import', 'tsx', path.join(projectRoot, 'shared/launcher/watchdog-process.ts'), String(pid)],
     {
       cwd: projectRoot,
+      env: serviceEnvironment(process.env, {}), // it reads no config, so it gets no secret
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       // Out of the terminal's process group: a Ctrl-C goes to the launcher, which stops the server in order.
       detached: true,

@@ -9,6 +9,7 @@ import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import type { TemporalConfig } from '../config';
 import { temporalConnectionOptions } from './connection';
+import { serviceEnvironment } from '../launcher/service-env';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
@@ -131,7 +132,12 @@ export function spawnDevServer(opts: DevServerOptions): RunningDevServer {
   const logFd = typeof opts.stdio === 'object' ? openSync(opts.stdio.logFile, 'a') : undefined;
   const stderrFd = opts.stdio === 'ignore' ? 'ignore' : (logFd ?? 2);
   // The server's banner goes to our stderr too: stdout may be a protocol channel.
-  const child = spawn(opts.cliPath, args, { stdio: ['ignore', stderrFd, stderrFd], detached: opts.detached ?? false });
+  // Its settings are the arguments above: of the environment (the launcher's .env among it) only the common part.
+  const child = spawn(opts.cliPath, args, {
+    env: serviceEnvironment(process.env, {}),
+    stdio: ['ignore', stderrFd, stderrFd],
+    detached: opts.detached ?? false,
+  });
   if (logFd !== undefined) closeSync(logFd); // the child holds its own copy
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {

@@ -1,12 +1,18 @@
 /**
  * The launcher's parts that need no whole system: the restart policy, the supervisor over a real process that keeps
- * crashing, and the one-line start-up failures of `npm run services` and a service run alone.
+ * crashing, the environment each child gets, and the one-line start-up failures of `npm run services` and a service
+ * run alone.
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { devNull, tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../shared/config';
+import { orchestratorSection, parseConfig, projectRoot } from '../../shared/config';
 import { portHolder } from '../../shared/launcher/ports';
+import { ServiceProcess } from '../../shared/launcher/service-process';
+import { API_KEY_STAND_IN, chatEnvironment, systemServices } from '../../shared/launcher/services';
 import { RestartBudget, SupervisedService, type RestartPolicy } from '../../shared/launcher/supervisor';
 import { freePort } from '../support/processes';
 
@@ -72,6 +78,100 @@ describe('supervised service', () => {
     // Each restart is a new process.
     expect(service.current.child.pid).not.toBe(firstPid);
     expect(service.current.running).toBe(false);
+  });
+});
+
+describe('the environment each child gets', () => {
+  /** Secrets and who may hold them; `.env` holds them all, and the launcher has loaded it. */
+  const secrets = {
+    OPENAI_API_KEY: ['worker:orchestrator'],
+    ORCHESTRATOR_MCP_TOKEN: ['worker:orchestrator'],
+    ALPHAVANTAGE_API_KEY: ['worker:finance'],
+    JIRA_API_TOKEN: ['worker:it'],
+    JIRA_EMAIL: ['worker:it'],
+    MCP_AUTH_TOKENS: ['mcp:finance', 'mcp:it'],
+    // Every process talks to Temporal.
+    TEMPORAL_API_KEY: ['worker:finance', 'worker:it', 'mcp:finance', 'mcp:it', 'worker:orchestrator', 'chat'],
+    // In the launcher's environment, read by no part of this project.
+    AWS_SECRET_ACCESS_KEY: [],
+    GITHUB_TOKEN: [],
+  } satisfies Record<string, string[]>;
+
+  const values: Record<keyof typeof secrets, string> = {
+    OPENAI_API_KEY: 'sk-test-openai',
+    ORCHESTRATOR_MCP_TOKEN: 'orchestrator-token',
+    ALPHAVANTAGE_API_KEY: 'alpha-key',
+    JIRA_API_TOKEN: 'jira-token',
+    JIRA_EMAIL: 'ops@example.com',
+    MCP_AUTH_TOKENS: 'alice:alice-token-0123456789abcdef:tools.read',
+    TEMPORAL_API_KEY: 'temporal-key',
+    AWS_SECRET_ACCESS_KEY: 'aws-secret',
+    GITHUB_TOKEN: 'gh-token',
+  };
+
+  function launcherEnvironment(): Record<string, string> {
+    const dotEnv = path.join(mkdtempSync(path.join(tmpdir(), 'launcher-env-')), '.env');
+    writeFileSync(
+      dotEnv,
+      Object.entries(values)
+        .map(([k, v]) => `${k}=${v}\n`)
+        .join(''),
+    );
+    // What the launcher's process.env looks like once it has loaded that .env.
+    return { PATH: process.env.PATH!, HOME: process.env.HOME!, ENV_FILE: dotEnv, LOG_LEVEL: 'warn', ...values };
+  }
+
+  /** Runs the fixture with the environment the launcher gives `spec`'s process; the variables it ends up with. */
+  async function variablesSeenBy(spec: ConstructorParameters<typeof ServiceProcess>[0], env: NodeJS.ProcessEnv) {
+    const lines: string[] = [];
+    const child = new ServiceProcess({ ...spec, entry: 'test/clients/fixtures/print-env.ts' }, env, (l) =>
+      lines.push(l),
+    );
+    expect(await child.exited).toBe(0);
+    const line = lines.find((l) => l.startsWith(`[${spec.name}] env: `));
+    if (!line) throw new Error(`${spec.name} printed no environment: ${lines.join('\n')}`);
+    return JSON.parse(line.slice(`[${spec.name}] env: `.length)) as Record<string, string>;
+  }
+
+  it('holds no other process’s secret, even after the child loads .env itself', { timeout: 120_000 }, async () => {
+    const env = launcherEnvironment();
+    const config = parseConfig({ ...env, JIRA_PROVIDER: 'sample' });
+    const seen = await Promise.all([
+      ...systemServices(config).map(async (spec) => ({ name: spec.name, vars: await variablesSeenBy(spec, env) })),
+      // The chat is spawned directly (no supervisor) with chatEnvironment; the fixture stands in for it the same way.
+      variablesSeenBy({ name: 'chat', entry: '' }, chatEnvironment(env)).then((vars) => ({ name: 'chat', vars })),
+    ]);
+    const held = Object.fromEntries(
+      seen.map(({ name, vars }) => [
+        name,
+        Object.entries(values)
+          .filter(([, value]) => Object.values(vars).some((v) => v.includes(value)))
+          .map(([secret]) => secret),
+      ]),
+    );
+    const expected = Object.fromEntries(
+      seen.map(({ name }) => [
+        name,
+        Object.entries(secrets)
+          .filter(([, holders]) => (holders as string[]).includes(name))
+          .map(([secret]) => secret),
+      ]),
+    );
+    expect(held).toEqual(expected);
+    for (const { vars } of seen) {
+      expect(vars).toMatchObject({ PATH: process.env.PATH, LOG_LEVEL: 'warn' });
+      // Not the repository's .env, nor the file ENV_FILE names: the child would read every secret back from it.
+      expect(vars.ENV_FILE).toBe(devNull);
+    }
+  });
+
+  it('gives the chat a stand-in for the API key, so it resolves the same model without holding it', () => {
+    const env = launcherEnvironment();
+    const chat = chatEnvironment(env);
+    expect(chat.OPENAI_API_KEY).toBe(API_KEY_STAND_IN);
+    const llm = (e: NodeJS.ProcessEnv) => orchestratorSection.parse(e, () => undefined).llm;
+    expect(llm(chat)).toMatchObject({ kind: 'openai', model: llm(env).model });
+    expect(chatEnvironment({ PATH: '/bin' }).OPENAI_API_KEY).toBeUndefined();
   });
 });
 

@@ -12,7 +12,9 @@ import type { Connection } from '@temporalio/client';
 import { projectRoot } from '../../shared/config';
 import { waitFor } from './processes';
 
-const MARKER = 'DMA_LAUNCH_TEST_MARKER';
+// Under NODE_: the launcher gives its children only their own settings and the common variables, NODE_* among them
+// (shared/launcher/service-env.ts), so every process a launch starts still inherits the marker.
+const MARKER = 'NODE_DMA_LAUNCH_TEST_MARKER';
 
 export interface MarkedProcess {
   pid: number;

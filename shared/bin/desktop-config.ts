@@ -1,6 +1,7 @@
 /**
- * `npm run desktop-config [-- --client claude|goose]`: prints the client config for this clone, paths filled in,
- * ready to paste into Claude Desktop's claude_desktop_config.json or Goose's ~/.config/goose/config.yaml.
+ * `npm run desktop-config [-- --client claude|goose]`: prints the client config for this clone, paths and a fresh
+ * random IT_SESSION_ID filled in, ready to paste into Claude Desktop's claude_desktop_config.json or Goose's
+ * ~/.config/goose/config.yaml.
  */
 import { parseArgs } from 'node:util';
 import { runMain } from '../main';

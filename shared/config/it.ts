@@ -3,12 +3,22 @@
  * worker reads the Jira and IP lookups too, so a Jira mistake stops the worker alone.
  */
 import { z } from 'zod';
-import { ConfigError, optionalString, visibleAscii, YEAR_MS, WEEK_MS } from './env';
+import { ConfigError, optionalString, YEAR_MS, WEEK_MS } from './env';
 import { defineSection } from './section';
+import { SESSION_HANDLE_PATTERN } from '../tools/session-handle';
 
 const sessionVariables = {
   IT_TASK_QUEUE: z.string().min(1).default('it-tools'),
-  IT_SESSION_ID: visibleAscii.optional(),
+  // What the tools accept as a session_id: an id they refuse would make every read and close_session of this
+  // process's session fail, and each write re-open it. Refused here, at start, instead.
+  IT_SESSION_ID: z
+    .string()
+    .regex(
+      SESSION_HANDLE_PATTERN,
+      `expected a session handle matching ${SESSION_HANDLE_PATTERN.source}; use a random one ` +
+        '(npm run desktop-config writes one) or leave it unset for a fresh session per process',
+    )
+    .optional(),
   IT_SESSION_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(YEAR_MS).default(WEEK_MS),
 };
 

@@ -203,6 +203,10 @@ export async function startHarness({
     IT_MCP_PORT: String(itPort),
     FINANCE_MCP_URL: `http://127.0.0.1:${financePort}/mcp`,
     IT_MCP_URL: `http://127.0.0.1:${itPort}/mcp`,
+    // One caller opens hundreds of sessions at once here: the per-caller bounds are for tenants, not for this run.
+    MCP_MAX_IT_SESSIONS_PER_CALLER: '100000',
+    MCP_MAX_TASKS_PER_CALLER: '100000',
+    MCP_MAX_LONG_RUNNING_PER_CALLER: '100000',
     ...(process.env.TEMPORAL_CLI ? { TEMPORAL_CLI: process.env.TEMPORAL_CLI } : {}),
   };
   const config = parseConfig(env);

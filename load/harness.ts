@@ -115,6 +115,10 @@ export async function startLoadHarness({
     JIRA_PROVIDER: 'sample',
     WEATHER_PROVIDER: 'sample',
     CHAT_USER: 'load',
+    // One caller opens hundreds of sessions at once here: the per-caller bounds are for tenants, not for this run.
+    MCP_MAX_IT_SESSIONS_PER_CALLER: '100000',
+    MCP_MAX_TASKS_PER_CALLER: '100000',
+    MCP_MAX_LONG_RUNNING_PER_CALLER: '100000',
     ...(process.env.TEMPORAL_CLI ? { TEMPORAL_CLI: process.env.TEMPORAL_CLI } : {}),
   };
   const config = parseConfig(env);

@@ -2,7 +2,7 @@
 import { financeMcpListenSection, financeQueueSection, financeSection } from '../../shared/config';
 import { runMcpServerProcess } from '../shared/entrypoint';
 import { createFinanceServer } from './server';
-import { TaskWorkflows } from '../shared/tasks/task-workflows';
+import { TaskWorkflows, taskLimits } from '../shared/tasks/task-workflows';
 import { ToolWorkflowRunner } from '../../shared/tools/workflow-runner';
 
 runMcpServerProcess({
@@ -21,7 +21,7 @@ runMcpServerProcess({
       timeoutMs: config.mcp.toolTimeoutMs,
       eagerStart,
     });
-    const tasks = new TaskWorkflows({ client, taskQueue: config.finance.taskQueue });
+    const tasks = new TaskWorkflows({ client, taskQueue: config.finance.taskQueue, ...taskLimits(config.mcp.limits) });
     return { createServer: (context) => createFinanceServer({ workflows, tasks, context }) };
   },
 });

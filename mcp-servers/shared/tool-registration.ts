@@ -13,7 +13,12 @@ import type { Workflow } from '@temporalio/common';
 import type { z } from 'zod';
 import { describeFailure } from '../../shared/temporal/failures';
 import { traceMcpServerRequest } from '../../shared/telemetry/mcp';
-import { changesState, type AnyWorkflowRunTool, type ToolDefinition } from '../../shared/tools/definition';
+import {
+  changesState,
+  needsWriteScope,
+  type AnyWorkflowRunTool,
+  type ToolDefinition,
+} from '../../shared/tools/definition';
 import { READ_SCOPE, WRITE_SCOPE } from '../transports/auth';
 import { callerOf } from './caller';
 import { toolSchema } from './schemas';
@@ -26,14 +31,16 @@ import {
 } from '../../shared/tools/workflow-runner';
 
 /** With auth on, a token without the write scope gets a 403 challenge naming the scopes that would do (step-up). */
-const needsWriteScope: ScopeChallengeHandler = ({ authInfo, request }) => {
-  if (!authInfo || authInfo.scopes.includes(WRITE_SCOPE)) return undefined;
-  const tool = String((request.params as { name?: unknown } | undefined)?.name);
-  return {
-    scopes: [READ_SCOPE, WRITE_SCOPE],
-    errorDescription: `${tool} changes state and needs the ${WRITE_SCOPE} scope`,
+function writeScopeChallenge(tool: ToolDefinition<z.ZodObject, z.ZodObject, Workflow>): ScopeChallengeHandler {
+  const why = changesState(tool) ? 'changes state' : 'starts long-running work';
+  return ({ authInfo }) => {
+    if (!authInfo || authInfo.scopes.includes(WRITE_SCOPE)) return undefined;
+    return {
+      scopes: [READ_SCOPE, WRITE_SCOPE],
+      errorDescription: `${tool.name} ${why} and needs the ${WRITE_SCOPE} scope`,
+    };
   };
-};
+}
 
 /** The SDK's own callback type, so the arguments are whatever the definition's input schema parses to. */
 export type ToolHandler<I extends z.ZodObject> = ToolCallback<I>;
@@ -51,7 +58,7 @@ export function registerDefinedTool<I extends z.ZodObject, O extends z.ZodObject
       inputSchema: toolSchema(tool.input),
       outputSchema: toolSchema(tool.output),
       annotations: tool.annotations,
-      ...(changesState(tool) ? { scopeChallenge: needsWriteScope } : {}),
+      ...(needsWriteScope(tool) ? { scopeChallenge: writeScopeChallenge(tool) } : {}),
     },
     tracedHandler(tool.name, handler),
   );

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ConfigError, optionalString, port } from './env';
 import { defineSection } from './section';
+import type { CallerLimit } from '../temporal/caller-limits';
 
 export interface StaticToken {
   subject: string;
@@ -24,8 +25,22 @@ export interface McpServingConfig {
   maxBodyBytes: number;
   /** How long a tool call waits for its workflow before answering with a tool error. */
   toolTimeoutMs: number;
+  /** Per-caller bounds on durable work (counted in Temporal, so they hold across replicas). */
+  limits: McpCallerLimits;
   /** Bearer auth on /mcp; undefined: none (only allowed on loopback). */
   auth?: McpAuthConfig;
+}
+
+/** How much durable work one caller may have running at a time; a start past a bound is refused, naming it. */
+export interface McpCallerLimits {
+  /** Open IT sessions (7-day workflows unless closed or idle). */
+  itSessions: CallerLimit;
+  /** Running MCP tasks, of any tool. */
+  tasks: CallerLimit;
+  /** Running tasks of long-running tools (`price_alert`, `watch_ip`), which may each run for hours. */
+  longRunning: CallerLimit;
+  /** How long a long-running tool's call answered within the call may hold its request; past it the work is cancelled. */
+  syncWaitMs: number;
 }
 
 /** One server's listener: its port, and the URL clients use (the resource in Protected Resource Metadata). */
@@ -53,6 +68,10 @@ export const mcpServingSection = defineSection(
       .max(64 * 1024 * 1024)
       .default(1024 * 1024),
     MCP_TOOL_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+    MCP_MAX_IT_SESSIONS_PER_CALLER: z.coerce.number().int().min(1).max(100_000).default(20),
+    MCP_MAX_TASKS_PER_CALLER: z.coerce.number().int().min(1).max(100_000).default(20),
+    MCP_MAX_LONG_RUNNING_PER_CALLER: z.coerce.number().int().min(1).max(100_000).default(10),
+    MCP_MAX_SYNC_WAIT_MS: z.coerce.number().int().min(1000).max(43_200_000).default(900_000),
     MCP_AUTH_TOKENS: optionalString,
     MCP_AUTH_JWT_ISSUER: z.url().optional(),
     MCP_AUTH_JWT_AUDIENCE: optionalString,
@@ -67,6 +86,20 @@ export const mcpServingSection = defineSection(
       .filter(Boolean),
     maxBodyBytes: c.MCP_MAX_BODY_BYTES,
     toolTimeoutMs: c.MCP_TOOL_TIMEOUT_MS,
+    limits: {
+      itSessions: {
+        max: c.MCP_MAX_IT_SESSIONS_PER_CALLER,
+        what: 'open IT sessions',
+        setting: 'MCP_MAX_IT_SESSIONS_PER_CALLER',
+      },
+      tasks: { max: c.MCP_MAX_TASKS_PER_CALLER, what: 'running MCP tasks', setting: 'MCP_MAX_TASKS_PER_CALLER' },
+      longRunning: {
+        max: c.MCP_MAX_LONG_RUNNING_PER_CALLER,
+        what: 'running long-running tool calls',
+        setting: 'MCP_MAX_LONG_RUNNING_PER_CALLER',
+      },
+      syncWaitMs: c.MCP_MAX_SYNC_WAIT_MS,
+    },
     auth: parseMcpAuth(c),
   }),
 );

@@ -88,9 +88,26 @@ export function defineWorkflowTool<I extends z.ZodObject, O extends z.ZodObject,
   return Object.freeze({ ...definition, runs: 'workflow' as const });
 }
 
-/** A tool changes state unless it says it is read-only; with auth on, such tools need the write scope. */
+/** A tool changes state unless it says it is read-only. */
 export function changesState(tool: Pick<ToolDefinition, 'annotations'>): boolean {
   return !tool.annotations.readOnlyHint;
+}
+
+/**
+ * Whether a call starts durable work that outlives it for hours (a long-running tool: `taskMode: 'always'`). Such a
+ * tool may still be read-only in MCP's sense (`readOnlyHint`, for clients deciding whether to ask the user: a watch
+ * changes nothing outside), but every call spends workflow time and upstream quota, so it is not read-only for scopes.
+ */
+export function startsLongRunningWork(tool: Pick<ToolDefinition, 'taskMode'>): boolean {
+  return tool.taskMode === 'always';
+}
+
+/**
+ * With auth on, which tools need the write scope: those that change state, and those that start long-running work
+ * whatever their hints. Scopes derive from this, never from `readOnlyHint` alone.
+ */
+export function needsWriteScope(tool: Pick<ToolDefinition, 'annotations' | 'taskMode'>): boolean {
+  return changesState(tool) || startsLongRunningWork(tool);
 }
 
 export function toolNames<const T extends readonly { name: string }[]>(tools: T): { [K in keyof T]: T[K]['name'] } {

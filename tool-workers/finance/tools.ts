@@ -60,7 +60,8 @@ export const priceAlertTool = defineWorkflowTool({
       path: ['check_every_seconds'],
     }),
   output: z.object(priceAlertOutput),
-  // Watching changes nothing outside: a repeated call is another watch, with no further effect on the world.
+  // Watching changes nothing outside: a repeated call is another watch, with no further effect on the world. Scopes
+  // are another matter: it starts hours of durable work, so it needs tools.write (needsWriteScope, taskMode 'always').
   annotations: { readOnlyHint: true, idempotentHint: true, destructiveHint: false, openWorldHint: true },
   workflow: workflow('priceAlertWorkflow'),
   taskMode: 'always',

@@ -17,18 +17,27 @@ import {
 } from '@temporalio/client';
 import {
   endSessionSignal,
+  keyedWriteQuery,
   sessionStateQuery,
   sessionWriteSignal,
   touchSignal,
   type ItSessionInput,
   type ItSessionState,
+  type KeyedWrite,
 } from './shared';
 import { SESSION_HANDLE_PATTERN, type IpObservation } from './tools';
 import type { itSessionWorkflow } from './workflows';
 import { callerScope, idDigest, type CallerIdentity } from '../../shared/caller-scope';
+import { BoundedMap } from '../../shared/bounded-map';
+import { checkCallerLimit, type CallerLimit } from '../../shared/temporal/caller-limits';
 
 export function itSessionWorkflowId(handle: string, owner?: string): string {
-  return `it-session-${callerScope(owner)}-${handle}`;
+  return `${itSessionIdPrefix(owner)}${handle}`;
+}
+
+/** What every session workflow id of this caller starts with: how their open sessions are counted. */
+export function itSessionIdPrefix(owner?: string): string {
+  return `it-session-${callerScope(owner)}-`;
 }
 
 /** The handle names no open session of this caller: never existed, ended (idle or closed), or someone else's. */
@@ -49,11 +58,17 @@ export interface ItSessionsOptions {
   taskQueue: string;
   idleTimeoutMs: number;
   maxHistoryEvents?: number;
+  /** How many sessions one caller may have open; opening one more is refused (CallerLimitReached). Default: no bound. */
+  openLimit?: CallerLimit;
+  /** How many sessions' last touch this process remembers (one entry per session it served lately). */
+  maxTracked?: number;
 }
 
 /** How a write reaches its session: an existing one only, or opening it when it is new (or has ended). */
 export interface WriteOptions {
   requestId?: string;
+  /** A write made with the caller's key: what it is bound to (session-tools.ts). */
+  keyed?: KeyedWrite;
   who?: CallerIdentity;
   open?: boolean;
 }
@@ -63,11 +78,13 @@ const CLOSE_WAIT_MS = 5_000;
 
 /** The IT sessions' client: what the MCP server (also its 2025-era session store) and the Nexus handlers use. */
 export class ItSessions {
-  private readonly lastTouch = new Map<string, number>();
+  /** When this process last touched each session it served: the least recent are forgotten first (a forgotten one is touched again on its next read). */
+  private readonly lastTouch: BoundedMap<string, number>;
   /** Reads are refused by the server once a run has closed, so an ended session never answers with its old state. */
   private readonly workflows: WorkflowClient;
 
   constructor(private readonly opts: ItSessionsOptions) {
+    this.lastTouch = new BoundedMap(opts.maxTracked ?? 10_000);
     this.workflows = new WorkflowClient({
       connection: opts.client.connection,
       namespace: opts.client.options.namespace,
@@ -117,6 +134,14 @@ export class ItSessions {
         throw err;
       }
     }
+    // Only a new session counts against the bound: re-opening one that is still running (stdio's own, a keyed retry)
+    // starts nothing.
+    await checkCallerLimit(
+      this.opts.client,
+      this.opts.openLimit,
+      { taskQueue: this.opts.taskQueue, idPrefix: itSessionIdPrefix(owner) },
+      () => this.running(sessionId, owner),
+    );
     // Signal-with-start: the first message to a session creates its workflow. The SDK's conditional option types
     // cannot follow a generic Args; the definitions above fix each signal's shape.
     await this.workflows.signalWithStart<typeof itSessionWorkflow, [unknown]>('itSessionWorkflow', {
@@ -141,6 +166,10 @@ export class ItSessions {
   /** Live and this caller's. The 2025-era leg asks this once per request; tool calls never do. */
   async exists(sessionId: string, owner?: string): Promise<boolean> {
     if (!SESSION_HANDLE_PATTERN.test(sessionId)) return false;
+    return this.running(sessionId, owner);
+  }
+
+  private async running(sessionId: string, owner?: string): Promise<boolean> {
     try {
       const { status } = await this.handle(sessionId, owner).describe();
       return status.name === 'RUNNING';
@@ -178,12 +207,12 @@ export class ItSessions {
   async setJiraProject(
     sessionId: string,
     project: string,
-    { requestId = randomUUID(), who = {}, open = false }: WriteOptions = {},
+    { requestId = randomUUID(), keyed, who = {}, open = false }: WriteOptions = {},
   ): Promise<void> {
     await this.signal(
       sessionId,
       sessionWriteSignal,
-      [{ kind: 'set_jira_project', project, requestId, ...definedOnly(who) }],
+      [{ kind: 'set_jira_project', project, requestId, ...(keyed ? { keyed } : {}), ...definedOnly(who) }],
       who.caller,
       open,
     );
@@ -192,15 +221,26 @@ export class ItSessions {
   async recordIp(
     sessionId: string,
     observation: IpObservation,
-    { requestId = randomUUID(), who = {}, open = false }: WriteOptions = {},
+    { requestId = randomUUID(), keyed, who = {}, open = false }: WriteOptions = {},
   ): Promise<void> {
     await this.signal(
       sessionId,
       sessionWriteSignal,
-      [{ kind: 'record_ip', observation, requestId, ...definedOnly(who) }],
+      [{ kind: 'record_ip', observation, requestId, ...(keyed ? { keyed } : {}), ...definedOnly(who) }],
       who.caller,
       open,
     );
+  }
+
+  /** What the session holds for a keyed write's request id; asked after its signal, so it sees that signal. */
+  async keyedWrite(sessionId: string, requestId: string, owner?: string): Promise<KeyedWrite | null> {
+    try {
+      return await this.handle(sessionId, owner).query(keyedWriteQuery, requestId);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError || err instanceof QueryRejectedError)
+        throw new SessionNotFound(sessionId);
+      throw err;
+    }
   }
 
   /** Strongly consistent: a query after a signal's acknowledgement sees that signal. */
@@ -223,8 +263,6 @@ export class ItSessions {
     const now = Date.now();
     if (now - (this.lastTouch.get(id) ?? 0) < TOUCH_EVERY_MS) return;
     this.lastTouch.set(id, now);
-    // Bounded: one entry per session this replica has served in the last minute or so.
-    if (this.lastTouch.size > 10_000) this.lastTouch.clear();
     this.handle(sessionId, owner)
       .signal(touchSignal)
       .catch(() => this.lastTouch.delete(id));

@@ -19,6 +19,8 @@ import { optionalTsToDate } from '@temporalio/common/lib/time';
 import { callerScope, idDigest, type CallerIdentity } from '../../../shared/caller-scope';
 import { taskProgressQuery, type TaskProgress } from '../../../shared/tools/task-progress';
 import { keyedRepeat, toolRunRecord } from '../../../shared/tools/workflow-runner';
+import { checkCallerLimit, type CallerLimit } from '../../../shared/temporal/caller-limits';
+import type { McpCallerLimits } from '../../../shared/config';
 
 export const TASK_ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 
@@ -28,7 +30,12 @@ export function taskIdDigest(taskId: string): string {
 }
 
 export function taskWorkflowId(taskId: string, owner?: string): string {
-  return `mcp-task-${callerScope(owner)}-${taskIdDigest(taskId)}`;
+  return `${taskIdPrefix(owner)}${taskIdDigest(taskId)}`;
+}
+
+/** What every task workflow id of this caller starts with (legacy ids too): how their running tasks are counted. */
+export function taskIdPrefix(owner?: string): string {
+  return `mcp-task-${callerScope(owner)}-`;
 }
 
 /**
@@ -61,6 +68,20 @@ export interface TaskWorkflowsOptions {
   pollIntervalMs?: number;
   /** A `when-slow` tool's call is answered within the call if its workflow finishes in this time; default one second. */
   inlineWaitMs?: number;
+  /** Per-caller bounds on running tasks, and on running tasks of long-running tools; default: none. */
+  limits?: { tasks?: CallerLimit; longRunning?: CallerLimit };
+  /** How long a long-running tool's call answered within the call may wait for its task; default 15 minutes. */
+  maxSyncWaitMs?: number;
+}
+
+/** The task options a server's configured limits give. */
+export function taskLimits(limits: McpCallerLimits): Pick<TaskWorkflowsOptions, 'limits' | 'maxSyncWaitMs'> {
+  return { limits: { tasks: limits.tasks, longRunning: limits.longRunning }, maxSyncWaitMs: limits.syncWaitMs };
+}
+
+/** How a task is started: `longRunning` for tools with `taskMode: 'always'`, which count against their own bound too. */
+export interface TaskStartOptions {
+  longRunning?: boolean;
 }
 
 export interface StartedTask {
@@ -92,11 +113,44 @@ export class TaskWorkflows {
   readonly ttlMs: number;
   readonly pollIntervalMs: number;
   readonly inlineWaitMs: number;
+  readonly maxSyncWaitMs: number;
+  /** The workflow types of long-running tools this server offers: what the long-running bound counts. */
+  private readonly longRunningTypes = new Set<string>();
 
   constructor(private readonly opts: TaskWorkflowsOptions) {
     this.ttlMs = opts.ttlMs ?? 86_400_000;
     this.pollIntervalMs = opts.pollIntervalMs ?? 1000;
     this.inlineWaitMs = opts.inlineWaitMs ?? 1000;
+    this.maxSyncWaitMs = opts.maxSyncWaitMs ?? 900_000;
+  }
+
+  /**
+   * Names a long-running tool's workflow type, at registration (bounded by the tool definitions): a caller's running
+   * tasks of every such type count against one bound.
+   */
+  declareLongRunning(workflowType: string): void {
+    this.longRunningTypes.add(workflowType);
+  }
+
+  /** Refuses a new task past the caller's bounds; `exists` says whether the start names a task already there. */
+  private async checkLimits(
+    workflowType: string,
+    caller: string | undefined,
+    longRunning: boolean,
+    exists?: () => Promise<boolean>,
+  ): Promise<void> {
+    const { client, taskQueue, limits } = this.opts;
+    const idPrefix = taskIdPrefix(caller);
+    if (longRunning && limits?.longRunning) {
+      this.declareLongRunning(workflowType);
+      await checkCallerLimit(
+        client,
+        limits.longRunning,
+        { taskQueue, idPrefix, workflowTypes: [...this.longRunningTypes] },
+        exists,
+      );
+    }
+    await checkCallerLimit(client, limits?.tasks, { taskQueue, idPrefix }, exists);
   }
 
   /**
@@ -109,6 +163,7 @@ export class TaskWorkflows {
     args: unknown,
     who: CallerIdentity,
     idempotencyKey?: string,
+    { longRunning = false }: TaskStartOptions = {},
   ): Promise<StartedTask> {
     const taskId = idempotencyKey
       ? keyedTaskId(tool, who.caller, idempotencyKey)
@@ -120,6 +175,13 @@ export class TaskWorkflows {
       if (legacy) return legacy;
     }
     const workflowId = taskWorkflowId(taskId, who.caller);
+    // A keyed repeat names the task its first call started: that starts nothing new, so it passes at the bound.
+    await this.checkLimits(
+      workflowType,
+      who.caller,
+      longRunning,
+      idempotencyKey ? async () => (await this.described(workflowId)) !== undefined : undefined,
+    );
     const record = toolRunRecord(tool, args, who);
     try {
       const handle = await this.opts.client.workflow.start(workflowType, {

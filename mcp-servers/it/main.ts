@@ -3,7 +3,7 @@ import { itMcpListenSection, itSection, itSessionsSection } from '../../shared/c
 import { runMcpServerProcess } from '../shared/entrypoint';
 import { ToolWorkflowRunner } from '../../shared/tools/workflow-runner';
 import { createItServer } from './server';
-import { TaskWorkflows } from '../shared/tasks/task-workflows';
+import { TaskWorkflows, taskLimits } from '../shared/tasks/task-workflows';
 import { ItSessions } from '../../tool-workers/it/sessions';
 
 runMcpServerProcess({
@@ -20,6 +20,7 @@ runMcpServerProcess({
       client,
       taskQueue: config.it.taskQueue,
       idleTimeoutMs: config.it.sessionIdleTimeoutMs,
+      openLimit: config.mcp.limits.itSessions,
     });
     // Sessions open by signal-with-start, which cannot start eagerly; the lookups can.
     const lookups = new ToolWorkflowRunner({
@@ -28,7 +29,7 @@ runMcpServerProcess({
       timeoutMs: config.mcp.toolTimeoutMs,
       eagerStart,
     });
-    const tasks = new TaskWorkflows({ client, taskQueue: config.it.taskQueue });
+    const tasks = new TaskWorkflows({ client, taskQueue: config.it.taskQueue, ...taskLimits(config.mcp.limits) });
     return {
       createServer: (context) => createItServer({ context, sessions, lookups, tasks }),
       sessions,

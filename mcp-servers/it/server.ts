@@ -27,6 +27,7 @@ import {
   watchIpTool,
 } from '../../tool-workers/it/tools';
 import { describeFailure } from '../../shared/temporal/failures';
+import { CallerLimitReached } from '../../shared/temporal/caller-limits';
 import { callerOf } from '../shared/caller';
 import { LIST_CACHE_HINTS } from '../shared/list-cache';
 import { toolError } from '../shared/tool-results';
@@ -99,7 +100,8 @@ export function createItServer({ context, sessions, lookups, tasks }: ItServerDe
 
   /** A call's failure as a tool error a model (and, by `_meta` kind, a program) can act on. */
   function failure(tool: AnyToolDefinition, err: unknown): CallToolResult {
-    if (err instanceof IdempotencyConflict || err instanceof ToolInputError) return toolError(err.message);
+    if (err instanceof IdempotencyConflict || err instanceof ToolInputError || err instanceof CallerLimitReached)
+      return toolError(err.message);
     if (err instanceof NoSessionNamed) return toolError(err.message, NO_SESSION);
     if (err instanceof SessionNotFound) {
       return toolError(sessionGoneMessage(err.handle), SESSION_NOT_FOUND);
@@ -123,6 +125,7 @@ export function createItServer({ context, sessions, lookups, tasks }: ItServerDe
   );
   const taskTools = registerWorkflowTools(server, [getIpTool], lookups, tasks);
   if (tasks) {
+    tasks.declareLongRunning(watchIpTool.workflow.type);
     // A watch records into a session: the one the call names, else this connection's default, else a new one.
     const watchIp: TaskTool = {
       definition: watchIpTool,
@@ -135,7 +138,7 @@ export function createItServer({ context, sessions, lookups, tasks }: ItServerDe
         } catch (err) {
           return failure(watchIpTool, err);
         }
-        return tasks.start(watchIpTool.name, watchIpTool.workflow.type, input, c.who, c.key);
+        return tasks.start(watchIpTool.name, watchIpTool.workflow.type, input, c.who, c.key, { longRunning: true });
       },
       complete: (value) => definedResult(watchIpTool, watchIpTool.output.parse(value)),
     };

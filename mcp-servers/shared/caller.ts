@@ -3,7 +3,7 @@
  */
 import type { AuthInfo, ServerContext } from '@modelcontextprotocol/server';
 import type { CallerIdentity } from '../../shared/caller-scope';
-import { subjectOf } from '../transports/auth';
+import { callerOfToken } from '../transports/auth';
 
 /** An agent acting for a person names them here; recorded beside the authenticated caller, never trusted as one. */
 export const ON_BEHALF_OF_META_KEY = 'onBehalfOf';
@@ -16,7 +16,7 @@ export function onBehalfOfFrom(meta: Record<string, unknown> | undefined): strin
 /** The identity of the request a tool handler serves. */
 export function callerOf(ctx: Pick<ServerContext, 'http' | 'mcpReq'>): CallerIdentity {
   return {
-    caller: subjectOf(ctx.http?.authInfo as AuthInfo | undefined),
+    caller: callerOfToken(ctx.http?.authInfo as AuthInfo | undefined),
     onBehalfOf: onBehalfOfFrom(ctx.mcpReq._meta),
   };
 }

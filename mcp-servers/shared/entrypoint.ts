@@ -37,7 +37,7 @@ import {
 } from '../../shared/temporal/connection';
 import { installTemporalRuntime } from '../../shared/temporal/runtime';
 import { temporalWebUi } from '../../shared/temporal/web-ui';
-import { startMcpHttpServer, type LegacySessionStore, type McpServerFactory } from '../transports/http';
+import { sessionLogId, startMcpHttpServer, type LegacySessionStore, type McpServerFactory } from '../transports/http';
 import { isLoopbackHost } from '../transports/origins';
 import { serveStdio } from '../transports/stdio';
 
@@ -169,7 +169,10 @@ export function runMcpServerProcess<S extends ConfigSections, W extends ConfigSe
 
     if (transport === 'stdio') {
       const sessionId = await parts.stdioSessionId?.();
-      log.info({ namespace: spec.namespace(config), sessionId }, `${spec.name} serving MCP over stdio`);
+      log.info(
+        { namespace: spec.namespace(config), ...(sessionId ? { session: sessionLogId(sessionId) } : {}) },
+        `${spec.name} serving MCP over stdio`,
+      );
       await serveStdio(parts.createServer, sessionId);
       await closeTemporal();
       return;
@@ -192,11 +195,19 @@ export function runMcpServerProcess<S extends ConfigSections, W extends ConfigSe
       auth: config.mcp.auth && { config: config.mcp.auth, resource: config.listen.publicUrl },
       health: async () => {
         const temporal = await temporalReachable(connection);
-        const worker = embedded && { worker: embedded.worker.worker.getState() };
+        const workerState = embedded?.worker.worker.getState();
+        const checks = {
+          temporal: temporal.reachable,
+          ...(workerState ? { worker: workerState === 'RUNNING' } : {}),
+        };
         return {
-          ok: temporal.reachable && (!worker || worker.worker === 'RUNNING'),
-          temporal: { address: config.temporal.address, namespace: spec.namespace(config), ...temporal },
-          ...worker,
+          ok: Object.values(checks).every(Boolean),
+          checks,
+          // For the log only: /healthz never shows where Temporal is or why it failed.
+          detail: {
+            temporal: { address: config.temporal.address, namespace: spec.namespace(config), ...temporal },
+            ...(workerState ? { worker: workerState } : {}),
+          },
         };
       },
       log,

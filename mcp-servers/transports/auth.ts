@@ -6,7 +6,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { createPublicKey, timingSafeEqual } from 'node:crypto';
-import { OAuthError, OAuthErrorCode, type AuthInfo, type OAuthTokenVerifier } from '@modelcontextprotocol/server';
+import {
+  bearerAuthChallengeResponse,
+  OAuthError,
+  OAuthErrorCode,
+  type AuthInfo,
+  type OAuthTokenVerifier,
+  type ScopeChallenge,
+} from '@modelcontextprotocol/server';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type KeyObject } from 'jose';
 import type { McpAuthConfig } from '../../shared/config';
 
@@ -49,30 +56,56 @@ export function createTokenVerifier(auth: McpAuthConfig, resource: string): OAut
         };
       }
       if (!auth.jwt || !keys) throw new OAuthError(OAuthErrorCode.InvalidToken, 'Unknown token');
+      let payload: JWTPayload;
       try {
-        const { payload } = await jwtVerify(token, keys as JWTVerifyGetKey, {
+        ({ payload } = await jwtVerify(token, keys as JWTVerifyGetKey, {
           issuer: auth.jwt.issuer,
           audience: auth.jwt.audience ?? resource,
           requiredClaims: ['sub', 'exp'],
-        });
-        return {
-          token,
-          clientId: String(payload.client_id ?? payload.azp ?? payload.sub),
-          scopes: scopesOf(payload),
-          expiresAt: payload.exp,
-          extra: { subject: payload.sub, kind: 'jwt' },
-        };
+        }));
       } catch (err) {
         throw new OAuthError(OAuthErrorCode.InvalidToken, `Invalid token: ${(err as Error).message}`);
       }
+      // jose checks that `sub` is present, not its type: a number or object would leave the caller unnamed (anon).
+      if (typeof payload.sub !== 'string' || payload.sub === '')
+        throw new OAuthError(OAuthErrorCode.InvalidToken, 'Invalid token: the sub claim must be a non-empty string');
+      return {
+        token,
+        clientId: String(payload.client_id ?? payload.azp ?? payload.sub),
+        scopes: scopesOf(payload),
+        expiresAt: payload.exp,
+        extra: { subject: payload.sub, kind: 'jwt' },
+      };
     },
   };
 }
 
-/** Who is calling, for the records in Temporal: the token's subject. */
-export function subjectOf(authInfo: AuthInfo | undefined): string | undefined {
+/**
+ * Who is calling, for the records in Temporal and the caller scope: a static token's subject as configured (config
+ * refuses one with ':'), a JWT's as `jwt:<sub>`, so a JWT subject can never equal a static one and share its tenant.
+ */
+export function callerOfToken(authInfo: AuthInfo | undefined): string | undefined {
   const subject = authInfo?.extra?.subject;
-  return typeof subject === 'string' ? subject : undefined;
+  if (typeof subject !== 'string') return undefined;
+  return authInfo?.extra?.kind === 'jwt' ? `jwt:${subject}` : subject;
+}
+
+/**
+ * The step-up challenge for a request that changes state (beyond a tool call: ending or opening a session, cancelling
+ * a task) from a token without the write scope; `action` completes "… and needs the tools.write scope". Without auth,
+ * none.
+ */
+export function writeScopeChallenge(authInfo: AuthInfo | undefined, action: string): ScopeChallenge | undefined {
+  if (!authInfo || authInfo.scopes.includes(WRITE_SCOPE)) return undefined;
+  return { scopes: [READ_SCOPE, WRITE_SCOPE], errorDescription: `${action} and needs the ${WRITE_SCOPE} scope` };
+}
+
+/** A scope challenge as the HTTP 403 the SDK answers a tool's with (WWW-Authenticate insufficient_scope). */
+export function scopeChallengeResponse(challenge: ScopeChallenge, authInfo: AuthInfo | undefined): Response {
+  return bearerAuthChallengeResponse(
+    new OAuthError(OAuthErrorCode.InsufficientScope, challenge.errorDescription ?? 'Insufficient scope'),
+    { requiredScopes: [...challenge.scopes], resourceMetadataUrl: authInfo?.resourceMetadataUrl },
+  );
 }
 
 /** RFC 9728 Protected Resource Metadata for one MCP endpoint. */

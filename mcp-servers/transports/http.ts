@@ -9,7 +9,8 @@
  *   serves any session and a restarted process keeps serving old ones.
  *
  * Every request gets a fresh McpServer from one factory, so no MCP state lives in this process and the two eras can
- * never drift apart. DNS-rebinding checks, bearer auth and the Content-Type check come first, for both eras.
+ * never drift apart. DNS-rebinding checks, bearer auth and the Content-Type check come first, for both eras; a
+ * 2025-era session is opened only once its initialize has passed every check and been answered.
  */
 import type { AddressInfo } from 'node:net';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -20,18 +21,29 @@ import {
   getOAuthProtectedResourceMetadataUrl,
   hostHeaderValidationResponse,
   isJsonContentType,
+  isInitializeRequest,
   isLegacyRequest,
   localhostAllowedHostnames,
   PROTOCOL_VERSION_META_KEY,
   requireBearerAuth,
+  SUPPORTED_PROTOCOL_VERSIONS,
   WebStandardStreamableHTTPServerTransport,
   type AuthInfo,
   type McpServer,
 } from '@modelcontextprotocol/server';
+import { idDigest } from '../../shared/caller-scope';
 import type { Logger } from '../../shared/logger';
+import { CallerLimitReached } from '../../shared/temporal/caller-limits';
 import type { McpAuthConfig } from '../../shared/config';
 import { contextOfHttpRequest } from '../../shared/telemetry/mcp';
-import { createTokenVerifier, protectedResourceMetadata, READ_SCOPE, subjectOf } from './auth';
+import {
+  callerOfToken,
+  createTokenVerifier,
+  protectedResourceMetadata,
+  READ_SCOPE,
+  scopeChallengeResponse,
+  writeScopeChallenge,
+} from './auth';
 import { isAllowedOrigin, isLoopbackHost } from './origins';
 
 /** What a server instance serves: the protocol era, and (2025-era stateful servers, stdio) its default session. */
@@ -61,9 +73,14 @@ export interface McpHttpAuth {
   resource?: string;
 }
 
+/**
+ * What /healthz learns. A load balancer gets only `ok` and each check's verdict; `detail` (addresses, namespaces,
+ * error text) is for the server's log, never the response, since /healthz answers without a token.
+ */
 export interface HealthReport {
   ok: boolean;
-  [detail: string]: unknown;
+  checks?: Record<string, boolean>;
+  detail?: Record<string, unknown>;
 }
 
 export interface McpHttpOptions {
@@ -82,6 +99,14 @@ export interface McpHttpOptions {
 }
 
 const SESSION_HEADER = 'mcp-session-id';
+
+/**
+ * How a 2025-era session id appears in logs: a digest that correlates lines, never the id, which (with auth off, or
+ * to the token's holder) is a working capability.
+ */
+export function sessionLogId(sessionId: string): string {
+  return idDigest('mcp-session-log', sessionId);
+}
 
 /** A POST body read and parsed once per request (both eras and the classifier share it), or why it is none. */
 const NOT_JSON = Symbol('not JSON');
@@ -105,6 +130,58 @@ function claimsModernEnvelope(body: unknown): boolean {
   return isRecord(meta) && PROTOCOL_VERSION_META_KEY in meta;
 }
 
+/**
+ * DNS-rebinding protection, for every path that answers a browser's page: on loopback only loopback Host names are
+ * served, and a foreign Origin is refused. The refusal, or undefined to go on.
+ */
+function createRebindingGuard(opts: Pick<McpHttpOptions, 'host' | 'allowedOrigins'>) {
+  const loopbackNames = localhostAllowedHostnames();
+  const onLoopback = isLoopbackHost(opts.host);
+  return (request: Request): Response | undefined => {
+    const badHost = onLoopback ? hostHeaderValidationResponse(request, loopbackNames) : undefined;
+    if (badHost) return badHost;
+    const origin = request.headers.get('origin');
+    if (origin !== null && !isAllowedOrigin(origin, opts.allowedOrigins))
+      return jsonRpcError(403, -32000, `Forbidden: Origin ${origin} is not allowed`);
+    return undefined;
+  };
+}
+
+/**
+ * The SDK checks MCP-Protocol-Version on every 2025-era request but initialize; an initialize naming a version it
+ * does not speak is refused the same way (the body's protocolVersion is negotiated as the spec says).
+ */
+function unsupportedProtocolVersion(request: Request): Response | undefined {
+  const version = request.headers.get('mcp-protocol-version');
+  if (version === null || SUPPORTED_PROTOCOL_VERSIONS.includes(version)) return undefined;
+  return jsonRpcError(
+    400,
+    -32000,
+    `Bad Request: Unsupported protocol version: ${version} (supported versions: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`,
+  );
+}
+
+/** The SDK answers an initialize with bad params as an internal error (-32603, a zod dump): say what it needs. */
+function invalidInitialize(body: ParsedBody): Response | undefined {
+  if (isInitializeRequest(body)) return undefined;
+  return jsonRpcError(
+    400,
+    -32602,
+    'Invalid params: initialize needs params.protocolVersion (a string), params.capabilities (an object) and params.clientInfo (name and version)',
+  );
+}
+
+/** Whether a buffered JSON response is a JSON-RPC result (a refusal is an HTTP error or a JSON-RPC error). */
+async function isJsonRpcResult(response: Response): Promise<boolean> {
+  if (response.status !== 200) return false;
+  try {
+    const json: unknown = await response.clone().json();
+    return isRecord(json) && 'result' in json;
+  } catch {
+    return false;
+  }
+}
+
 /** A host as it stands in a URL (IPv6 literals in brackets). */
 function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
@@ -116,7 +193,7 @@ function createLegacyLeg(opts: McpHttpOptions) {
   const allow = sessions ? 'POST, DELETE' : 'POST';
 
   return async (request: Request, authInfo: AuthInfo | undefined, body: ParsedBody): Promise<Response> => {
-    const owner = subjectOf(authInfo);
+    const owner = callerOfToken(authInfo);
     const method = request.method.toUpperCase();
     if (method === 'GET')
       return jsonRpcError(405, -32000, 'Method Not Allowed: this server offers no SSE stream; POST requests', {
@@ -127,10 +204,13 @@ function createLegacyLeg(opts: McpHttpOptions) {
         return jsonRpcError(405, -32000, 'Method Not Allowed: this server is stateless and has no sessions to delete', {
           Allow: allow,
         });
+      // Ending a session changes state, as a write tool does: checked before the session is even looked up.
+      const challenge = writeScopeChallenge(authInfo, 'DELETE /mcp ends a session');
+      if (challenge) return scopeChallengeResponse(challenge, authInfo);
       const sessionId = request.headers.get(SESSION_HEADER);
       if (!sessionId) return jsonRpcError(400, -32000, 'Bad Request: Mcp-Session-Id header is required');
       if (!(await sessions.close(sessionId, owner))) return jsonRpcError(404, -32001, 'Session not found');
-      log.info({ sessionId }, 'session deleted');
+      log.info({ session: sessionLogId(sessionId) }, 'session deleted');
       return new Response(null, { status: 200 });
     }
     if (method !== 'POST') return jsonRpcError(405, -32000, `Method Not Allowed: ${method}`, { Allow: allow });
@@ -143,21 +223,25 @@ function createLegacyLeg(opts: McpHttpOptions) {
         'Invalid Request: JSON-RPC batches are not supported (removed in MCP 2025-06-18); send one message per request',
       );
     }
-    const message = body as { method?: unknown } | null;
+    const initialize = (body as { method?: unknown } | null)?.method === 'initialize';
+    if (initialize) {
+      const refused = unsupportedProtocolVersion(request) ?? invalidInitialize(body);
+      if (refused) return refused;
+    }
     let sessionId: string | undefined;
-    let opened = false;
     if (sessions) {
       sessionId = request.headers.get(SESSION_HEADER) ?? undefined;
-      if (message?.method === 'initialize') {
+      if (initialize) {
         if (sessionId)
           return jsonRpcError(
             400,
             -32600,
             'Invalid Request: initialize must not carry an Mcp-Session-Id; start a new session without it',
           );
-        sessionId = await sessions.open(owner);
-        opened = true;
-        log.info({ sessionId }, 'session opened');
+        // Here initialize opens a durable session (a workflow that lives for days): a write. A stateless server's
+        // initialize opens nothing and stays a read.
+        const challenge = writeScopeChallenge(authInfo, 'initialize opens a durable session');
+        if (challenge) return scopeChallengeResponse(challenge, authInfo);
       } else if (!sessionId) {
         return jsonRpcError(400, -32000, 'Bad Request: Mcp-Session-Id header is required (initialize first)');
       } else if (!(await sessions.exists(sessionId, owner))) {
@@ -165,6 +249,31 @@ function createLegacyLeg(opts: McpHttpOptions) {
       }
     }
 
+    const response = await serve(request, authInfo, body, sessionId);
+    if (!sessions || !initialize) return response;
+    // The session opens only now that the SDK has accepted the initialize (Accept, JSON-RPC shape, params) and
+    // answered it: a request it refuses starts nothing durable. Answering initialize needs no session.
+    if (!(await isJsonRpcResult(response))) return response;
+    try {
+      sessionId = await sessions.open(owner);
+    } catch (err) {
+      // The caller's open-session bound (MCP_MAX_IT_SESSIONS_PER_CALLER): refused by name, nothing opened.
+      if (err instanceof CallerLimitReached) return jsonRpcError(429, -32000, err.message);
+      throw err;
+    }
+    log.info({ session: sessionLogId(sessionId) }, 'session opened');
+    const headers = new Headers(response.headers);
+    headers.set(SESSION_HEADER, sessionId);
+    return new Response(response.body, { status: response.status, headers });
+  };
+
+  /** One fresh server and transport answer the request. */
+  async function serve(
+    request: Request,
+    authInfo: AuthInfo | undefined,
+    body: ParsedBody,
+    sessionId: string | undefined,
+  ): Promise<Response> {
     const server = opts.createServer({ era: 'legacy', sessionId });
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
@@ -174,17 +283,13 @@ function createLegacyLeg(opts: McpHttpOptions) {
     transport.onerror = (err) => log.debug({ err: err.message }, 'request refused by the MCP transport');
     await server.connect(transport);
     try {
-      const response = await transport.handleRequest(request, { parsedBody: body, ...(authInfo ? { authInfo } : {}) });
       // JSON responses are complete here; the body is a buffered stream, so the instance can go.
-      if (!opened) return response;
-      const headers = new Headers(response.headers);
-      headers.set(SESSION_HEADER, sessionId!);
-      return new Response(response.body, { status: response.status, headers });
+      return await transport.handleRequest(request, { parsedBody: body, ...(authInfo ? { authInfo } : {}) });
     } finally {
       void transport.close();
       void server.close();
     }
-  };
+  }
 }
 
 /** The `/mcp` endpoint as a web-standard fetch handler (what the SDK's entry and adapters speak). */
@@ -199,10 +304,7 @@ function createMcpEndpoint(opts: McpHttpOptions): {
     onerror: (err) => log.debug({ err: err.message }, 'request refused by the MCP handler'),
   });
   const legacy = createLegacyLeg(opts);
-  const loopbackNames = localhostAllowedHostnames();
-  const checkHost = isLoopbackHost(opts.host)
-    ? (request: Request) => hostHeaderValidationResponse(request, loopbackNames)
-    : () => undefined;
+  const rebindingRefusal = createRebindingGuard(opts);
   const gate = opts.auth
     ? requireBearerAuth({
         verifier: createTokenVerifier(opts.auth.config, opts.auth.resource!),
@@ -214,12 +316,8 @@ function createMcpEndpoint(opts: McpHttpOptions): {
   return {
     close: () => modern.close(),
     async fetch(request) {
-      // DNS-rebinding protection: on loopback only loopback Host names are served, and a foreign Origin is refused.
-      const badHost = checkHost(request);
-      if (badHost) return badHost;
-      const origin = request.headers.get('origin');
-      if (origin !== null && !isAllowedOrigin(origin, opts.allowedOrigins))
-        return jsonRpcError(403, -32000, `Forbidden: Origin ${origin} is not allowed`);
+      const refused = rebindingRefusal(request);
+      if (refused) return refused;
 
       let authInfo: AuthInfo | undefined;
       if (gate) {
@@ -281,6 +379,7 @@ export async function startMcpHttpServer(opts: McpHttpOptions): Promise<RunningH
     maxRequestBodySize: opts.maxBodyBytes,
     onerror: (err) => opts.log.error({ err: err.message }, 'unexpected error while serving /mcp'),
   });
+  const serveHealth = toNodeHandler({ fetch: createHealthEndpoint(opts) });
   const prmPaths = new Set(['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource']);
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -288,16 +387,7 @@ export async function startMcpHttpServer(opts: McpHttpOptions): Promise<RunningH
     if (path === '/mcp') {
       void serveMcp(req, res);
     } else if (path === '/healthz' && req.method === 'GET') {
-      void opts
-        .health()
-        .catch((err: Error) => ({ ok: false, error: err.message }))
-        .then((report) =>
-          sendJson(res, report.ok ? 200 : 503, {
-            status: report.ok ? 'ok' : 'unavailable',
-            server: opts.name,
-            ...report,
-          }),
-        );
+      void serveHealth(req, res);
     } else if (auth && prmPaths.has(path!) && req.method === 'GET') {
       // RFC 9728: the path-suffixed well-known URL, and the bare one for clients that look there first.
       sendJson(res, 200, protectedResourceMetadata(auth.config, auth.resource));
@@ -317,6 +407,31 @@ export async function startMcpHttpServer(opts: McpHttpOptions): Promise<RunningH
         server.closeAllConnections();
       });
     },
+  };
+}
+
+/**
+ * `/healthz` for a load balancer, which has no token: behind the same Host/Origin check as /mcp, and saying only
+ * whether each check passed. What failed and where (Temporal's address, namespace, the error) goes to the log, once
+ * per change of state rather than once per probe.
+ */
+function createHealthEndpoint(opts: Pick<McpHttpOptions, 'host' | 'allowedOrigins' | 'health' | 'log'>) {
+  const rebindingRefusal = createRebindingGuard(opts);
+  let wasOk = true;
+  return async (request: Request): Promise<Response> => {
+    const refused = rebindingRefusal(request);
+    if (refused) return refused;
+    const report = await opts
+      .health()
+      .catch((err: Error): HealthReport => ({ ok: false, detail: { error: err.message } }));
+    if (report.ok !== wasOk) {
+      if (report.ok) opts.log.info('healthy again');
+      else opts.log.warn({ checks: report.checks, ...report.detail }, 'unhealthy: /healthz answers 503');
+      wasOk = report.ok;
+    }
+    const verdict = (ok: boolean) => (ok ? 'ok' : 'unavailable');
+    const checks = Object.fromEntries(Object.entries(report.checks ?? {}).map(([name, ok]) => [name, verdict(ok)]));
+    return Response.json({ status: verdict(report.ok), ...checks }, { status: report.ok ? 200 : 503 });
   };
 }
 

@@ -1,26 +1,34 @@
 /**
  * Authenticated MCP over HTTP: 401 with WWW-Authenticate and Protected Resource Metadata, static tokens and JWTs
- * (verified against a local JWKS), scopes per tool (403 and nothing changes), the caller recorded in Temporal, IT
- * sessions bound to the identity that opened them, and no unauthenticated server off loopback.
+ * (verified against a local JWKS; a JWT without a string `sub` is refused), scopes per tool and per state change
+ * (DELETE /mcp, the IT server's 2025-era initialize, tasks/cancel: 403 and nothing changes), an initialize refused
+ * for any reason opens no session, the caller recorded in Temporal, IT sessions bound to the identity that opened
+ * them (static and JWT subjects apart), and no unauthenticated server off loopback.
  */
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { CLIENT_CAPABILITIES_META_KEY } from '@modelcontextprotocol/client';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig, projectRoot, type McpAuthConfig } from '../../shared/config';
 import type { RunningHttpServer } from '../../mcp-servers/transports/http';
+import { taskWorkflowId } from '../../mcp-servers/shared/tasks/task-workflows';
+import { callerScope } from '../../shared/caller-scope';
 import { itSessionWorkflowId } from '../../tool-workers/it/sessions';
 import { keyedWorkflowId } from '../../shared/tools/workflow-runner';
 import { sendJson, startHttpFake, type HttpFake } from '../fakes/http-fake';
 import { startFinanceStack, type FinanceStack } from '../support/finance-stack';
 import { startItStack, type ItStack } from '../support/it-stack';
-import { postMcp, toolCall } from '../support/mcp-client';
+import { modernRequest, postMcp, toolCall } from '../support/mcp-client';
+import { waitFor } from '../support/processes';
 import { testConfig } from '../support/temporal';
 
 const ALICE = 'tok_alice_0123456789abcdef';
 const BOB = 'tok_bob_0123456789abcdef01';
 const READER = 'tok_reader_0123456789abcdef';
+/** The reader's step-up token: the same subject with the write scope as well. */
+const READER_STEP_UP = 'tok_reader_rw_0123456789abcd';
 const ISSUER = 'https://issuer.test';
 
 let jwks: HttpFake;
@@ -52,6 +60,7 @@ beforeAll(async () => {
       { subject: 'alice', token: ALICE, scopes: ['tools.read', 'tools.write'] },
       { subject: 'bob', token: BOB, scopes: ['tools.read', 'tools.write'] },
       { subject: 'reader', token: READER, scopes: ['tools.read'] },
+      { subject: 'reader', token: READER_STEP_UP, scopes: ['tools.read', 'tools.write'] },
     ],
     jwt: { issuer: ISSUER, jwksUrl: `${jwks.url}/.well-known/jwks.json` },
   };
@@ -68,19 +77,53 @@ afterAll(async () => {
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const roi = { principal: 10000, annual_rate: 0.05, years: 10 };
 
+const initializeRequest = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+};
+
 async function initialize(url: string, token: string): Promise<string> {
-  const res = await postMcp(
-    url,
-    {
-      jsonrpc: '2.0',
-      id: 1,
-      method: 'initialize',
-      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } },
-    },
-    bearer(token),
-  );
+  const res = await postMcp(url, initializeRequest, bearer(token));
   expect(res.status).toBe(200);
   return res.headers.get('mcp-session-id')!;
+}
+
+/** A JWT for the IT server with its own subject, so the sessions it opens are this test's alone. */
+async function itJwt(sub: unknown, scope = 'tools.read tools.write'): Promise<string> {
+  return jwt({ sub, scope }, { audience: itHttp.url });
+}
+
+/** The running IT session workflows of a caller (visibility, which lags a little behind the starts). */
+async function runningSessions(caller: string): Promise<string[]> {
+  const ids: string[] = [];
+  const query = `WorkflowId STARTS_WITH "it-session-${callerScope(caller)}-" AND ExecutionStatus = "Running"`;
+  for await (const wf of it2.client.workflow.list({ query })) ids.push(wf.workflowId);
+  return ids;
+}
+
+/**
+ * The caller's running sessions once visibility has caught up: opens one more, a marker, and waits until the listing
+ * shows it; whatever was started before it is listed by then as well. The marker is left out of the answer.
+ */
+async function settledSessions(caller: string, token: string): Promise<string[]> {
+  const marker = itSessionWorkflowId(await initialize(itHttp.url, token), caller);
+  let ids: string[] = [];
+  await waitFor('the marker session in visibility', async () => (ids = await runningSessions(caller)).includes(marker));
+  return ids.filter((id) => id !== marker);
+}
+
+/** Asserts a 403 step-up challenge naming both scopes and what was refused. */
+function expectWriteChallenge(res: { status: number; headers: Headers; text: string }, description: string) {
+  expect(res.status).toBe(403);
+  const challenge = res.headers.get('www-authenticate')!;
+  expect(challenge).toMatch(/^Bearer error="insufficient_scope"/);
+  expect(challenge).toContain('scope="tools.read tools.write"');
+  expect(challenge).toMatch(
+    /resource_metadata="http:\/\/127\.0\.0\.1:\d+\/\.well-known\/oauth-protected-resource\/mcp"/,
+  );
+  expect(JSON.parse(res.text)).toEqual({ error: 'insufficient_scope', error_description: description });
 }
 
 describe('bearer authentication', () => {
@@ -150,11 +193,26 @@ describe('bearer authentication', () => {
     expect(res.status).toBe(403);
     expect(res.headers.get('www-authenticate')).toContain('error="insufficient_scope"');
   });
+
+  it('a JWT whose sub is not a non-empty string gets 401 naming the claim, and opens nothing', async () => {
+    for (const sub of [42, { id: 'carol' }, ['carol'], true, '']) {
+      const token = await itJwt(sub);
+      const res = await postMcp(itHttp.url, initializeRequest, bearer(token));
+      expect(res.status, JSON.stringify(sub)).toBe(401);
+      expect(res.headers.get('www-authenticate')).toContain('error="invalid_token"');
+      expect(res.json).toEqual({
+        error: 'invalid_token',
+        error_description: 'Invalid token: the sub claim must be a non-empty string',
+      });
+    }
+    // Served before, and in the shared anonymous scope (the scope of stdio and of loopback without auth).
+    expect((await postMcp(finance.url, toolCall('calculate_roi', roi), bearer(await itJwt(7)))).status).toBe(401);
+  });
 });
 
 describe('scopes', () => {
   it('a read-only token cannot call a tool that changes state: 403 with a scope challenge, and the session is unchanged', async () => {
-    const sessionId = await initialize(itHttp.url, READER);
+    const sessionId = await initialize(itHttp.url, READER_STEP_UP);
     const headers = { ...bearer(READER), 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-11-25' };
     const denied = await postMcp(itHttp.url, toolCall('set_jira_project', { project: 'OPS' }), headers);
     expect(denied.status).toBe(403);
@@ -172,6 +230,107 @@ describe('scopes', () => {
     const state = await it2.sessions.state(sessionId, 'reader');
     expect(state.jira_project).toBeNull();
     expect(state.operations).toBe(0);
+  });
+});
+
+describe('state changes beyond tool calls need tools.write', () => {
+  it('DELETE /mcp with a read-only token: 403 with the challenge, and the session still answers', async () => {
+    const sessionId = await initialize(itHttp.url, READER_STEP_UP);
+    const session = { 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-11-25' };
+    const denied = await fetch(itHttp.url, { method: 'DELETE', headers: { ...bearer(READER), ...session } });
+    expectWriteChallenge(
+      { status: denied.status, headers: denied.headers, text: await denied.text() },
+      'DELETE /mcp ends a session and needs the tools.write scope',
+    );
+    expect(await it2.sessions.exists(sessionId, 'reader')).toBe(true);
+    const read = await postMcp(itHttp.url, toolCall('get_ip_history', {}), { ...bearer(READER), ...session });
+    expect(read.status).toBe(200);
+    expect(read.json.result.isError).toBeUndefined();
+
+    const deleted = await fetch(itHttp.url, { method: 'DELETE', headers: { ...bearer(READER_STEP_UP), ...session } });
+    expect(deleted.status).toBe(200);
+    expect((await postMcp(itHttp.url, toolCall('get_ip_history', {}), { ...bearer(READER), ...session })).status).toBe(
+      404,
+    );
+  });
+
+  it("the IT server's 2025-era initialize with a read-only token: 403, and no session is opened", async () => {
+    const sub = `reader-${randomUUID()}`;
+    const denied = await postMcp(itHttp.url, initializeRequest, bearer(await itJwt(sub, 'tools.read')));
+    expectWriteChallenge(denied, 'initialize opens a durable session and needs the tools.write scope');
+    expect(denied.headers.get('mcp-session-id')).toBeNull();
+    expect(await settledSessions(`jwt:${sub}`, await itJwt(sub))).toEqual([]);
+  });
+
+  it("the finance server's initialize opens nothing and stays a read", async () => {
+    const res = await postMcp(finance.url, initializeRequest, bearer(READER));
+    expect(res.status).toBe(200);
+    expect(res.json.result.protocolVersion).toBe('2025-11-25');
+    expect(res.headers.get('mcp-session-id')).toBeNull();
+  });
+
+  it('tasks/cancel with a read-only token: 403 with the challenge, and the task runs on', async () => {
+    const sub = `tess-${randomUUID()}`;
+    const [writer, reader] = [await itJwt(sub), await itJwt(sub, 'tools.read')];
+    const send = (method: string, params: Record<string, unknown>, token: string) => {
+      const meta = { [CLIENT_CAPABILITIES_META_KEY]: { extensions: { 'io.modelcontextprotocol/tasks': {} } } };
+      const { body, headers } = modernRequest(method, { ...params, _meta: meta });
+      // Mcp-Name routes a tasks/* request by its task id, as it routes tools/call by the tool's name.
+      if (typeof params.taskId === 'string') headers['mcp-name'] = params.taskId;
+      return postMcp(itHttp.url, body, { ...headers, ...bearer(token) });
+    };
+    const created = await send(
+      'tools/call',
+      { name: 'watch_ip', arguments: { every_seconds: 1, for_minutes: 10 } },
+      writer,
+    );
+    expect(created.json.result).toMatchObject({ resultType: 'task', status: 'working' });
+    const { taskId } = created.json.result;
+
+    expectWriteChallenge(
+      await send('tasks/cancel', { taskId }, reader),
+      'tasks/cancel stops a task and needs the tools.write scope',
+    );
+    const handle = it2.client.workflow.getHandle(taskWorkflowId(taskId, `jwt:${sub}`));
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+    expect((await send('tasks/get', { taskId }, reader)).json.result.status).toBe('working');
+
+    expect((await send('tasks/cancel', { taskId }, writer)).json.result).toMatchObject({ resultType: 'complete' });
+    await waitFor('the task cancelled', async () => (await handle.describe()).status.name === 'CANCELLED');
+  });
+});
+
+describe('an initialize is checked before it opens anything', () => {
+  const initializeAs = async (sub: string, headers: Record<string, string>, body: unknown = initializeRequest) =>
+    postMcp(itHttp.url, body, { ...bearer(await itJwt(sub)), ...headers });
+
+  it('a wrong Accept gets 406, and no session is opened', async () => {
+    const sub = `prober-${randomUUID()}`;
+    const res = await initializeAs(sub, { accept: 'application/json' });
+    expect(res.status).toBe(406);
+    expect(res.json.error.message).toMatch(
+      /^Not Acceptable: Client must accept both application\/json and text\/event-stream/,
+    );
+    expect(res.headers.get('mcp-session-id')).toBeNull();
+    expect(await settledSessions(`jwt:${sub}`, await itJwt(sub))).toEqual([]);
+  });
+
+  it('an unsupported MCP-Protocol-Version or invalid params get 400 naming what is wrong, and no session', async () => {
+    const sub = `prober-${randomUUID()}`;
+    const badVersion = await initializeAs(sub, { 'mcp-protocol-version': '1999-01-01' });
+    expect(badVersion.status).toBe(400);
+    expect(badVersion.json.error.message).toMatch(
+      /^Bad Request: Unsupported protocol version: 1999-01-01 \(supported versions: 2025-11-25, /,
+    );
+    const noClientInfo = { ...initializeRequest, params: { protocolVersion: '2025-11-25', capabilities: {} } };
+    const invalid = await initializeAs(sub, {}, noClientInfo);
+    expect(invalid.status).toBe(400);
+    expect(invalid.json.error).toEqual({
+      code: -32602,
+      message: expect.stringMatching(/^Invalid params: initialize needs .*params\.clientInfo/),
+    });
+    for (const res of [badVersion, invalid]) expect(res.headers.get('mcp-session-id')).toBeNull();
+    expect(await settledSessions(`jwt:${sub}`, await itJwt(sub))).toEqual([]);
   });
 });
 
@@ -197,6 +356,44 @@ describe('identity', () => {
       await it2.client.workflow.getHandle(itSessionWorkflowId(sessionId, 'alice')).fetchHistory(),
     );
     expect(history).not.toContain(ALICE);
+  });
+});
+
+describe('token kinds are kept apart', () => {
+  it("a JWT with sub alice is not the static token of subject alice: neither reaches the other's session", async () => {
+    const jwtAlice = await itJwt('alice');
+    const staticSession = await initialize(itHttp.url, ALICE);
+    const jwtSession = await initialize(itHttp.url, jwtAlice);
+    const as = (token: string, sessionId: string) => ({
+      ...bearer(token),
+      'mcp-session-id': sessionId,
+      'mcp-protocol-version': '2025-11-25',
+    });
+    expect(
+      (await postMcp(itHttp.url, toolCall('set_jira_project', { project: 'WEB' }), as(ALICE, staticSession))).status,
+    ).toBe(200);
+
+    const peek = await postMcp(itHttp.url, toolCall('get_jira_metrics', {}), as(jwtAlice, staticSession));
+    expect(peek.status).toBe(404);
+    expect(peek.text).not.toContain('WEB');
+    expect((await postMcp(itHttp.url, toolCall('get_ip_history', {}), as(ALICE, jwtSession))).status).toBe(404);
+    // The 2026 path, naming the handle as an argument: the same answer as for a handle that never existed.
+    const { body, headers } = modernRequest('tools/call', {
+      name: 'get_jira_metrics',
+      arguments: { session_id: staticSession },
+    });
+    const named = await postMcp(itHttp.url, body, { ...headers, ...bearer(jwtAlice) });
+    expect(named.json.result).toMatchObject({
+      isError: true,
+      _meta: { 'durable-mcp-agents/error': 'session_not_found' },
+    });
+    expect(named.text).not.toContain('WEB');
+
+    // Recorded as who they are: the JWT caller under its prefix, in a scope of its own.
+    const jwtWorkflow = await it2.client.workflow.getHandle(itSessionWorkflowId(jwtSession, 'jwt:alice')).describe();
+    expect(jwtWorkflow.memo?.owner).toBe('jwt:alice');
+    const staticWorkflow = await it2.client.workflow.getHandle(itSessionWorkflowId(staticSession, 'alice')).describe();
+    expect(staticWorkflow.memo?.owner).toBe('alice');
   });
 });
 
@@ -240,5 +437,9 @@ describe('configuration', () => {
     expect((error as Error).message).toMatch(/^Invalid configuration: MCP_AUTH_TOKENS: /);
     expect((error as Error).message).not.toContain('short');
     expect(() => parseConfig({ MCP_AUTH_JWT_ISSUER: ISSUER })).toThrow(/MCP_AUTH_JWKS_URL/);
+    // A static subject never contains ':', so it can never equal a JWT caller (`jwt:<sub>`).
+    expect(() => parseConfig({ MCP_AUTH_TOKENS: `jwt:alice:${ALICE}:tools.read` })).toThrow(
+      /^Invalid configuration: MCP_AUTH_TOKENS: /,
+    );
   });
 });

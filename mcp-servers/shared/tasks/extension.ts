@@ -19,6 +19,7 @@ import { z } from 'zod';
 import { describeFailure } from '../../../shared/temporal/failures';
 import type { AnyToolDefinition } from '../../../shared/tools/definition';
 import { IdempotencyConflict } from '../../../shared/tools/workflow-runner';
+import { writeScopeChallenge } from '../../transports/auth';
 import { callerOf } from '../caller';
 import { toolError } from '../tool-results';
 import { TaskNotFound, type StartedTask, type TaskState, type TaskWorkflows } from './task-workflows';
@@ -202,6 +203,14 @@ export function installTasksExtension(server: McpServer, tasks: TaskWorkflows, t
     return {} as never;
   });
 
+  // Cancelling stops a running workflow: a write, refused with the same 403 challenge as a write tool, before the
+  // handler runs. McpServer resolves challenges only for tools, resources and prompts; its resolver is a typed field
+  // (marked internal in SDK 2.4.0) that both eras' transports call per request, so tasks/cancel joins it here.
+  const resolveScopeChallenge = server.resolveScopeChallenge;
+  server.resolveScopeChallenge = (context) =>
+    context.request.method === 'tasks/cancel'
+      ? writeScopeChallenge(context.authInfo, 'tasks/cancel stops a task')
+      : resolveScopeChallenge(context);
   server.server.setRequestHandler('tasks/cancel', { params: taskIdParams }, async ({ taskId }, ctx) => {
     requireTasksCapability(server);
     await tasks.cancel(taskId, callerOf(ctx).caller).catch(notFound);

@@ -102,7 +102,9 @@ export const orchestratorSection = defineSection(
     MODEL_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
     CONTEXT_STRATEGY: z.enum(['window', 'summary']).default('window'),
     CONTEXT_MAX_TURNS: z.coerce.number().int().min(1).max(1000).default(20),
-    CONTEXT_MAX_TOKENS: z.coerce.number().int().min(500).max(2_000_000).default(16_000),
+    // At 4 characters a token, 200,000 tokens of memory is 800 KB of conversation state: with the transcript's own
+    // cap (400,000 characters) it stays well inside Temporal's 2 MB payload limit across continue-as-new.
+    CONTEXT_MAX_TOKENS: z.coerce.number().int().min(500).max(200_000).default(16_000),
     CONVERSATION_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(YEAR_MS).default(WEEK_MS),
     WEATHER_PROVIDER: z.enum(['sample', 'open-meteo']).default('sample'),
     WEATHER_BASE_URL: z.url().default('https://api.open-meteo.com'),

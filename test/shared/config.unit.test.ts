@@ -77,6 +77,11 @@ describe('config', () => {
     expect(() => parseConfig({ TEMPORAL_TLS: 'maybe' })).toThrowError(ConfigError);
   });
 
+  it("refuses a memory budget the conversation's state could not carry past Temporal's 2 MB payload limit", () => {
+    expect(() => parseConfig({ CONTEXT_MAX_TOKENS: '1000000' })).toThrowError(/CONTEXT_MAX_TOKENS: /);
+    expect(parseConfig({ CONTEXT_MAX_TOKENS: '200000' }).orchestrator.context.maxTokens).toBe(200_000);
+  });
+
   it('never echoes a secret in an error', () => {
     try {
       parseConfig({

@@ -19,7 +19,7 @@ import {
   type AnyWorkflowRunTool,
   type ToolDefinition,
 } from '../../shared/tools/definition';
-import { READ_SCOPE, WRITE_SCOPE } from '../transports/auth';
+import { writeScopeChallenge } from '../transports/auth';
 import { callerOf } from './caller';
 import { toolSchema } from './schemas';
 import { structuredResult, toolError } from './tool-results';
@@ -31,15 +31,9 @@ import {
 } from '../../shared/tools/workflow-runner';
 
 /** With auth on, a token without the write scope gets a 403 challenge naming the scopes that would do (step-up). */
-function writeScopeChallenge(tool: ToolDefinition<z.ZodObject, z.ZodObject, Workflow>): ScopeChallengeHandler {
-  const why = changesState(tool) ? 'changes state' : 'starts long-running work';
-  return ({ authInfo }) => {
-    if (!authInfo || authInfo.scopes.includes(WRITE_SCOPE)) return undefined;
-    return {
-      scopes: [READ_SCOPE, WRITE_SCOPE],
-      errorDescription: `${tool.name} ${why} and needs the ${WRITE_SCOPE} scope`,
-    };
-  };
+function toolWriteScopeChallenge(tool: ToolDefinition<z.ZodObject, z.ZodObject, Workflow>): ScopeChallengeHandler {
+  const action = `${tool.name} ${changesState(tool) ? 'changes state' : 'starts long-running work'}`;
+  return ({ authInfo }) => writeScopeChallenge(authInfo, action);
 }
 
 /** The SDK's own callback type, so the arguments are whatever the definition's input schema parses to. */
@@ -58,7 +52,7 @@ export function registerDefinedTool<I extends z.ZodObject, O extends z.ZodObject
       inputSchema: toolSchema(tool.input),
       outputSchema: toolSchema(tool.output),
       annotations: tool.annotations,
-      ...(needsWriteScope(tool) ? { scopeChallenge: writeScopeChallenge(tool) } : {}),
+      ...(needsWriteScope(tool) ? { scopeChallenge: toolWriteScopeChallenge(tool) } : {}),
     },
     tracedHandler(tool.name, handler),
   );

@@ -85,9 +85,13 @@ export class Conversations {
       taskQueue: this.taskQueue,
       workflowId: `${this.prefix}${id}`,
       args: [this.input],
-      // Who its Nexus operations are for (orchestrator/nexus-identity.ts), as MCP calls say with _meta.onBehalfOf.
+      // Whose its Nexus operations are (orchestrator/nexus-identity.ts): the user's, as caller and as the person served.
       ...(this.input.user
-        ? { memo: { [NEXUS_IDENTITY_MEMO]: { onBehalfOf: this.input.user } satisfies NexusIdentity } }
+        ? {
+            memo: {
+              [NEXUS_IDENTITY_MEMO]: { caller: this.input.user, onBehalfOf: this.input.user } satisfies NexusIdentity,
+            },
+          }
         : {}),
       staticSummary: `conversation of ${this.input.user ?? 'an unnamed user'} (model ${this.input.model}, ${this.agentLoop} loop, tools over ${this.input.toolTransport ?? 'mcp'})`,
     });

@@ -1,7 +1,9 @@
 /**
- * Workflow interceptor: every Nexus operation a conversation starts carries who it is for in Nexus headers, as an
- * MCP call carries `_meta.onBehalfOf`. The identity is the conversation's memo (`NEXUS_IDENTITY_MEMO`), set when it
- * starts; the tool workers record it in the same memo fields as an MCP call's (shared/tools/nexus-handlers.ts).
+ * Workflow interceptor: every Nexus operation a conversation starts says whose conversation it is, in Nexus headers,
+ * as an MCP call carries `_meta.onBehalfOf`. The identity is the conversation's memo (`NEXUS_IDENTITY_MEMO`), set when
+ * it starts: its chat user, sent as the caller (the tool workers scope the user's ids by it, within the orchestrator's
+ * namespace: `nexus:<namespace>:<user>`, shared/tools/nexus-handlers.ts) and as the person the call is for.
+ * Conversations started before the memo named a caller name their user only as `onBehalfOf`: that is their caller too.
  * Workflow code: deterministic, reads only workflow info.
  */
 import { workflowInfo, type WorkflowInterceptorsFactory } from '@temporalio/workflow';
@@ -10,8 +12,9 @@ import { NEXUS_IDENTITY_MEMO, type NexusIdentity } from './shared';
 
 function identityHeaders(): Record<string, string> {
   const identity = workflowInfo().memo?.[NEXUS_IDENTITY_MEMO] as NexusIdentity | undefined;
+  const caller = identity?.caller ?? identity?.onBehalfOf;
   return {
-    ...(identity?.caller ? { [CALLER_HEADER]: identity.caller } : {}),
+    ...(caller ? { [CALLER_HEADER]: caller } : {}),
     ...(identity?.onBehalfOf ? { [ON_BEHALF_OF_HEADER]: identity.onBehalfOf } : {}),
   };
 }

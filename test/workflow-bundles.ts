@@ -4,10 +4,12 @@ import { orchestratorWorkflowBundle } from '../orchestrator/bundle';
 import { financeWorkflowBundle } from '../tool-workers/finance/bundle';
 import { itWorkflowBundle } from '../tool-workers/it/bundle';
 import { harnessWorkflowBundle } from './harness/bundle';
+import { nexusCallerWorkflowBundle } from './security/nexus-caller/bundle';
 
 export const testWorkflowBundles: WorkflowBundleSpec[] = [
   harnessWorkflowBundle,
   financeWorkflowBundle,
   itWorkflowBundle,
   orchestratorWorkflowBundle,
+  nexusCallerWorkflowBundle,
 ];

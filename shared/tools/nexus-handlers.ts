@@ -7,28 +7,10 @@
 import { startWorkflow, WorkflowRunOperationHandler } from '@temporalio/nexus';
 import * as nexus from 'nexus-rpc';
 import { z } from 'zod';
-import type { CallerIdentity } from '../caller-scope';
 import type { AnyToolDefinition, AnyWorkflowRunTool, WorkflowRunTool } from './definition';
-import {
-  CALLER_HEADER,
-  LIST_TOOLS_OPERATION,
-  ON_BEHALF_OF_HEADER,
-  TOOL_LIST_TTL_MS,
-  type ToolDescriptor,
-  type ToolList,
-} from './nexus-service';
+import { nexusCaller } from './nexus-caller';
+import { LIST_TOOLS_OPERATION, TOOL_LIST_TTL_MS, type ToolDescriptor, type ToolList } from './nexus-service';
 import { keyedWorkflowId, toolRunRecord } from './workflow-runner';
-
-const VISIBLE_ASCII = /^[\x21-\x7e]{1,128}$/;
-
-/** Who a Nexus call is for: the headers the caller's workflow set (see CALLER_HEADER). Malformed values are ignored. */
-export function callerFromHeaders(headers: Record<string, string>): CallerIdentity {
-  const pick = (name: string) => {
-    const value = headers[name];
-    return value !== undefined && VISIBLE_ASCII.test(value) ? value : undefined;
-  };
-  return { caller: pick(CALLER_HEADER), onBehalfOf: pick(ON_BEHALF_OF_HEADER) };
-}
 
 /** The tool's parsed arguments, or a BAD_REQUEST naming each problem. */
 export function parseToolInput<D extends AnyToolDefinition>(tool: D, input: unknown): z.output<D['input']> {
@@ -62,7 +44,7 @@ export function workflowRunOperation<I extends z.ZodObject, O extends z.ZodObjec
 ) {
   return new WorkflowRunOperationHandler<z.input<I>, z.output<O>>(async (ctx, input) => {
     const args = parseToolInput(tool, input);
-    const who = callerFromHeaders(ctx.headers);
+    const who = nexusCaller(ctx);
     return startWorkflow<(input: z.output<I>) => Promise<z.output<O>>>(ctx, tool.workflow.type, {
       // Scoped to the caller like an MCP idempotency key; the request id is the key Nexus gives every retry.
       workflowId: keyedWorkflowId(tool.name, who.caller, ctx.requestId),

@@ -46,8 +46,9 @@ export function toolService<const T extends readonly AnyToolDefinition[]>(
 }
 
 /**
- * Nexus headers that carry who a call is for, as MCP's token subject and `_meta.onBehalfOf` do. The caller's
- * namespace is trusted to set them: an endpoint only accepts callers its owner allowed.
+ * Nexus headers that carry who a call is for, as MCP's token subject and `_meta.onBehalfOf` do. The caller names a
+ * user within its own namespace: the handlers scope it as `nexus:<namespace>:<name>` (./nexus-caller.ts), never as
+ * an MCP caller.
  */
 export const CALLER_HEADER = 'x-durable-mcp-caller';
 export const ON_BEHALF_OF_HEADER = 'x-durable-mcp-on-behalf-of';

@@ -2,8 +2,8 @@
  * TOOL_TRANSPORT=nexus end to end: the same offline planner, the same sample questions and the same answers as over
  * MCP, with every remote tool call a Nexus operation in the conversation's own history, served by the same tool
  * workers (their Nexus handlers derive from the tools' one definition). Also: who a call is for travels in Nexus
- * headers into the tool workflow's memo, a conversation keeps its IT session handle, discovery is one operation per
- * domain, and the recorded history replays.
+ * headers into the tool workflow's memo, scoped by the caller namespace (more in test/security/nexus-identity.test.ts),
+ * a conversation keeps its IT session handle, discovery is one operation per domain, and the recorded history replays.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,9 @@ import { testConfig } from '../support/temporal';
 
 const fixture = new URL('./fixtures/conversation-history-nexus.json', import.meta.url);
 const USER = 'nexus-test-user';
+/** Nexus callers are scoped by the namespace they call from, and then by the name they give (a conversation's user). */
+const NEXUS_PREFIX = `nexus:${testConfig().temporal.namespaces.orchestrator}`;
+const NEXUS_CALLER = `${NEXUS_PREFIX}:${USER}`;
 
 let stack: OrchestratorStack;
 let conversations: Conversations;
@@ -76,8 +79,8 @@ describe('every sample question over Nexus (TOOL_TRANSPORT=nexus)', () => {
   it('keeps one IT session, by its handle, with the project and the IP it set', async () => {
     const { itSessionId } = await conversations.transcript(conversation);
     expect(itSessionId).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    // Nexus calls carry no caller (the anonymous scope, as MCP without a token): the session lives in that scope.
-    const session = stack.it.client.workflow.getHandle(itSessionWorkflowId(itSessionId!));
+    // Nexus calls run as the conversation's user within the orchestrator's namespace: the session lives in that scope.
+    const session = stack.it.client.workflow.getHandle(itSessionWorkflowId(itSessionId!, NEXUS_CALLER));
     const state = (await session.query('sessionState')) as {
       jira_project: string;
       ip_history_total: number;
@@ -94,11 +97,11 @@ describe('every sample question over Nexus (TOOL_TRANSPORT=nexus)', () => {
       found.push(wf);
     }
     expect(found).toHaveLength(1);
-    expect(found[0]!.memo).toMatchObject({ tool: 'stock_price', onBehalfOf: USER, caller: null });
+    expect(found[0]!.memo).toMatchObject({ tool: 'stock_price', onBehalfOf: USER, caller: NEXUS_CALLER });
   });
 
-  it('a caller in the Nexus headers scopes its ids and lands in the memo, like an MCP token subject', async () => {
-    // What a deployment that names the caller sets: the conversation's memo, read by orchestrator/nexus-identity.ts.
+  it('a caller in the Nexus headers scopes its ids within the caller namespace and lands in the memo', async () => {
+    // A conversation whose memo names another caller than the user it acts for (orchestrator/nexus-identity.ts).
     const handle = await stack.client.workflow.start('conversationWorkflow', {
       taskQueue: stack.taskQueue,
       workflowId: `conversation-nexus-identity-${Date.now()}`,
@@ -120,20 +123,22 @@ describe('every sample question over Nexus (TOOL_TRANSPORT=nexus)', () => {
     for await (const wf of stack.finance.client.workflow.list({
       query: `WorkflowType = 'stockPriceWorkflow' AND TaskQueue = '${stack.finance.taskQueue}' AND StartTime > '${new Date(Date.now() - 120_000).toISOString()}'`,
     })) {
-      if ((wf.memo as { caller?: unknown } | undefined)?.caller === 'alice') quotes.push(wf);
+      if ((wf.memo as { caller?: unknown } | undefined)?.caller === `${NEXUS_PREFIX}:alice`) quotes.push(wf);
     }
     expect(quotes.map((q) => q.memo)).toEqual([
-      expect.objectContaining({ tool: 'stock_price', caller: 'alice', onBehalfOf: 'bob' }),
+      expect.objectContaining({ tool: 'stock_price', caller: `${NEXUS_PREFIX}:alice`, onBehalfOf: 'bob' }),
     ]);
     const { itSessionId } = await conversations.transcript(asAlice);
-    // The session lives in alice's scope; the same handle names nothing in the anonymous one.
+    // The session lives in the Nexus alice's scope; the same handle names nothing for the MCP alice nor for anon.
     const state = (await stack.it.client.workflow
-      .getHandle(itSessionWorkflowId(itSessionId!, 'alice'))
+      .getHandle(itSessionWorkflowId(itSessionId!, `${NEXUS_PREFIX}:alice`))
       .query('sessionState')) as { jira_project: string };
     expect(state.jira_project).toBe('OPS');
-    await expect(stack.it.client.workflow.getHandle(itSessionWorkflowId(itSessionId!)).describe()).rejects.toThrow(
-      /not found/i,
-    );
+    for (const other of ['alice', undefined]) {
+      await expect(
+        stack.it.client.workflow.getHandle(itSessionWorkflowId(itSessionId!, other)).describe(),
+      ).rejects.toThrow(/not found/i);
+    }
   });
 
   it('a tool that fails for good (an unknown Jira project) is an error the model reads at once, not a retried operation', async () => {

@@ -13,7 +13,8 @@ import { getClient, operationInfo, startWorkflow, WorkflowRunOperationHandler } 
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import * as nexus from 'nexus-rpc';
 import { describeFailure } from '../../shared/temporal/failures';
-import { callerFromHeaders, parseToolInput, toolServiceHandler } from '../../shared/tools/nexus-handlers';
+import { nexusCaller } from '../../shared/tools/nexus-caller';
+import { parseToolInput, toolServiceHandler } from '../../shared/tools/nexus-handlers';
 import {
   IdempotencyConflict,
   keyedWorkflowId,
@@ -71,7 +72,7 @@ export function createItNexusHandler(opts: ItNexusOptions) {
   ) {
     return async (ctx: nexus.StartOperationContext, input: unknown): Promise<R> => {
       const args = parseToolInput(tool, input);
-      const call: ToolCall = { who: callerFromHeaders(ctx.headers), key: ctx.requestId };
+      const call: ToolCall = { who: nexusCaller(ctx), key: ctx.requestId };
       try {
         return await run(toolsFor(), args, call);
       } catch (err) {

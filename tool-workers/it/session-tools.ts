@@ -6,9 +6,14 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { CallerIdentity } from '../../shared/caller-scope';
-import { keyDigest, type ToolWorkflowRunner } from '../../shared/tools/workflow-runner';
-import type { IpWatchInput } from './shared';
-import { itSessionWorkflowId, SessionNotFound, type ItSessions } from './sessions';
+import {
+  argumentsDigest,
+  IdempotencyConflict,
+  keyDigest,
+  type ToolWorkflowRunner,
+} from '../../shared/tools/workflow-runner';
+import { KEYED_WRITE_WINDOW_MS, MAX_KEYED_WRITES, type IpWatchInput } from './shared';
+import { itSessionWorkflowId, SessionNotFound, type ItSessions, type WriteOptions } from './sessions';
 import {
   closeSessionTool,
   getIpHistoryTool,
@@ -83,14 +88,43 @@ export class ItTools {
     { who, key }: ToolCall,
   ): Promise<Output<typeof setJiraProjectTool>> {
     const jiraProject = projectKey(project);
-    // The signal is acknowledged once durable, and the answer is fully known: no read-back round trip. A keyed
-    // write is applied once however often it is repeated.
-    await this.sessions.setJiraProject(target.id, jiraProject, {
-      who,
-      open: target.open,
-      ...(key ? { requestId: keyDigest(key) } : {}),
-    });
+    // The signal is acknowledged once durable, and the answer is fully known: no read-back round trip, but for a
+    // keyed write's check that its key was not used otherwise.
+    await this.write(target, setJiraProjectTool.name, { project }, { who, key }, (opts) =>
+      this.sessions.setJiraProject(target.id, jiraProject, opts),
+    );
     return { session_id: target.id, jira_project: jiraProject, last_used_at: new Date().toISOString() };
+  }
+
+  /**
+   * Sends a write to its session. A keyed one is applied once for as long as the session holds its key
+   * (KEYED_WRITE_WINDOW_MS), and bound to the tool and arguments it was first made with: a Signal cannot answer, so a
+   * Query after it (which sees it) asks what the session holds for the key, and a key used otherwise is refused as a
+   * conflict, as finance refuses one. The session applies nothing for such a write.
+   */
+  private async write(
+    target: SessionTarget,
+    tool: string,
+    args: Record<string, unknown>,
+    { who, key }: ToolCall,
+    send: (opts: WriteOptions) => Promise<void>,
+  ): Promise<void> {
+    if (!key) return send({ who, open: target.open, requestId: randomUUID() });
+    const requestId = keyDigest(key);
+    const digest = argumentsDigest(args);
+    await send({ who, open: target.open, requestId, keyed: { tool, argumentsDigest: digest } });
+    const held = await this.sessions.keyedWrite(target.id, requestId, who.caller);
+    const named = `idempotency key ${JSON.stringify(key)}`;
+    if (!held) {
+      throw new IdempotencyConflict(
+        `${named} was not applied: this session already holds ${MAX_KEYED_WRITES} idempotency keys from the last ` +
+          `${KEYED_WRITE_WINDOW_MS / 3_600_000} hours, the most it keeps. Retry later, or use a new session`,
+      );
+    }
+    if (held.tool !== tool) throw new IdempotencyConflict(`${named} was already used for ${held.tool} in this session`);
+    if (held.argumentsDigest !== digest) {
+      throw new IdempotencyConflict(`${named} was already used for ${tool} with different arguments`);
+    }
   }
 
   /** A project named in the call wins; else the session's. Needs one of the two. */
@@ -127,11 +161,9 @@ export class ItTools {
       key && `${target.id}-${key}`,
       who,
     );
-    await this.sessions.recordIp(target.id, observation, {
-      requestId: key ? keyDigest(key) : randomUUID(),
-      who,
-      open: target.open,
-    });
+    await this.write(target, trackIpTool.name, {}, { who, key }, (opts) =>
+      this.sessions.recordIp(target.id, observation, opts),
+    );
     const state = await this.sessions.state(target.id, who.caller);
     const last = state.ip_history.at(-1)!;
     return { ...last, history_length: state.ip_history_total, session_id: target.id };

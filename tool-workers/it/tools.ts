@@ -9,13 +9,14 @@
 import { z } from 'zod';
 import { defineTool, defineWorkflowTool, toolNames, workflowsOf } from '../../shared/tools/definition';
 import { toolService } from '../../shared/tools/nexus-service';
+import { SESSION_HANDLE_PATTERN } from '../../shared/tools/session-handle';
 import { MAX_WATCH_CHECKS } from '../../shared/tools/task-progress';
 import type * as workflows from './workflows';
 
 const workflow = workflowsOf<typeof workflows>();
 
-/** Handles the server mints are 22 characters; older UUID session ids and chosen stdio ids still fit. */
-export const SESSION_HANDLE_PATTERN = /^[A-Za-z0-9_-]{8,128}$/;
+/** Re-exported: the session code and the tools' schemas take it from here. */
+export { SESSION_HANDLE_PATTERN };
 
 /** Jira's default project key rule: an uppercase letter, then letters, digits or underscores; 2 to 10 long. */
 export const PROJECT_KEY = /^[A-Z][A-Z0-9_]{1,9}$/;

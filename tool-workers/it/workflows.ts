@@ -18,7 +18,10 @@ import { taskProgressQuery, type TaskProgress } from '../../shared/tools/task-pr
 import type { ItActivities } from './activities';
 import {
   endSessionSignal,
+  KEYED_WRITE_WINDOW_MS,
+  keyedWriteQuery,
   MAX_IP_HISTORY,
+  MAX_KEYED_WRITES,
   RECENT_REQUEST_IDS,
   recordIpSignal,
   sessionStateQuery,
@@ -28,6 +31,7 @@ import {
   type IpWatchInput,
   type ItSessionInput,
   type ItSessionState,
+  type KeyedWrite,
 } from './shared';
 import type { IpObservation, IpRecord } from './tools';
 
@@ -66,6 +70,7 @@ export async function itSessionWorkflow(input: ItSessionInput): Promise<ItSessio
     operations: 0,
     recent_request_ids: [],
   };
+  const keyedWrites = input.keyedWrites ?? [];
   let activity = 0;
   let ended: string | undefined;
 
@@ -82,15 +87,38 @@ export async function itSessionWorkflow(input: ItSessionInput): Promise<ItSessio
     state.operations++;
   }
 
+  /**
+   * A write made with a caller's key: applied once per request id for the whole window, bound to its tool and
+   * arguments. A repeat, a reuse for another tool or arguments, and a write beyond the window's capacity change
+   * nothing; the caller's keyedWrite query tells which it was. Writes without `keyed` (all of them before keys were
+   * bound) take `write` above, so histories recorded before replay as they did.
+   */
+  function keyedWrite(requestId: string, keyed: KeyedWrite, apply: () => void): void {
+    activity++;
+    if (keyedWrites.some((r) => r.requestId === requestId)) return;
+    const at = Date.now(); // workflow time
+    // Keyed before keys were bound: its arguments are unknown, so the first write to present the key claims it.
+    const claimed = state.recent_request_ids.includes(requestId);
+    while (keyedWrites.length > 0 && keyedWrites[0]!.at <= at - KEYED_WRITE_WINDOW_MS) keyedWrites.shift();
+    if (!claimed && keyedWrites.length >= MAX_KEYED_WRITES) return;
+    keyedWrites.push({ requestId, tool: keyed.tool, argumentsDigest: keyed.argumentsDigest, at });
+    if (claimed) return;
+    state.last_used_at = now();
+    apply();
+    state.operations++;
+  }
+
   const setJiraProject = (project: string) => (state.jira_project = project);
   const recordIp = (observation: IpObservation) => {
     state.ip_history.push({ ...observation, tracked_at: now() });
     state.ip_history_total++;
     if (state.ip_history.length > MAX_IP_HISTORY) state.ip_history.splice(0, state.ip_history.length - MAX_IP_HISTORY);
   };
-  setHandler(sessionWriteSignal, (w) =>
-    write(w.requestId, () => (w.kind === 'set_jira_project' ? setJiraProject(w.project) : recordIp(w.observation))),
-  );
+  setHandler(sessionWriteSignal, (w) => {
+    const apply = () => (w.kind === 'set_jira_project' ? setJiraProject(w.project) : recordIp(w.observation));
+    if (w.keyed) keyedWrite(w.requestId, w.keyed, apply);
+    else write(w.requestId, apply);
+  });
   setHandler(setJiraProjectSignal, ({ project, requestId }) => write(requestId, () => setJiraProject(project)));
   setHandler(recordIpSignal, ({ observation, requestId }) => write(requestId, () => recordIp(observation)));
   setHandler(touchSignal, () => {
@@ -101,6 +129,10 @@ export async function itSessionWorkflow(input: ItSessionInput): Promise<ItSessio
     ended = reason;
   });
   setHandler(sessionStateQuery, () => state);
+  setHandler(keyedWriteQuery, (requestId) => {
+    const record = keyedWrites.find((r) => r.requestId === requestId);
+    return record ? { tool: record.tool, argumentsDigest: record.argumentsDigest } : null;
+  });
 
   const maxEvents = input.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS;
   for (;;) {
@@ -116,6 +148,7 @@ export async function itSessionWorkflow(input: ItSessionInput): Promise<ItSessio
       return makeContinueAsNewFunc<typeof itSessionWorkflow>({ memo: { owner: input.owner ?? null } })({
         ...input,
         state,
+        keyedWrites,
       });
     }
   }
@@ -166,7 +199,8 @@ export async function ipWatchWorkflow(input: IpWatchInput): Promise<IpWatchResul
       ...who,
     });
     progress = {
-      message: `${checks} lookup${checks === 1 ? '' : 's'} recorded in session ${input.sessionId}: now ${observation.ip} (${observation.source}), ${changes} change${changes === 1 ? '' : 's'}`,
+      // No handle: this line is copied to task status, progress notifications and a follower's heartbeat details.
+      message: `${checks} lookup${checks === 1 ? '' : 's'} recorded in the session: now ${observation.ip} (${observation.source}), ${changes} change${changes === 1 ? '' : 's'}`,
       progress: checks,
       total,
       updatedAt: new Date().toISOString(),

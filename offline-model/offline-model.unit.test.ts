@@ -14,6 +14,7 @@ import type { LocalToolSpec } from '../orchestrator/tools/local-tool';
 import { weatherTool } from '../orchestrator/tools/weather/tool';
 import { calculateRoiTool, stockPriceTool } from '../tool-workers/finance/tools';
 import {
+  createJiraIssueTool,
   getIpHistoryTool,
   getIpTool,
   getJiraMetricsTool,
@@ -53,6 +54,8 @@ const getJiraMetrics = remote(getJiraMetricsTool);
 const trackIp = remote(trackIpTool);
 const getIpHistory = remote(getIpHistoryTool);
 const getIp = remote(getIpTool);
+// Offered, so that the questions below show it never takes another tool's place.
+const createJiraIssue = remote(createJiraIssueTool);
 
 const ALL_TOOLS: SerializedTool[] = [
   calculator,
@@ -64,6 +67,7 @@ const ALL_TOOLS: SerializedTool[] = [
   trackIp,
   getIpHistory,
   getIp,
+  createJiraIssue,
 ];
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,5 +1,11 @@
 /** `npm run mcp:finance [-- --transport stdio] [-- --with-worker]`: the Finance MCP server. */
-import { financeMcpListenSection, financeQueueSection, financeSection } from '../../shared/config';
+import {
+  callerLimitsSection,
+  financeMcpListenSection,
+  financeQueueSection,
+  financeSection,
+  toolApprovalSection,
+} from '../../shared/config';
 import { runMcpServerProcess } from '../shared/entrypoint';
 import { createFinanceServer } from './server';
 import { TaskWorkflows, taskLimits } from '../shared/tasks/task-workflows';
@@ -8,8 +14,8 @@ import { ToolWorkflowRunner } from '../../shared/tools/workflow-runner';
 runMcpServerProcess({
   name: 'mcp:finance',
   listen: financeMcpListenSection,
-  sections: { finance: financeQueueSection },
-  workerSections: { finance: financeSection },
+  sections: { finance: financeQueueSection, toolApproval: toolApprovalSection },
+  workerSections: { finance: financeSection, callerLimits: callerLimitsSection, toolApproval: toolApprovalSection },
   namespace: (config) => config.temporal.namespaces.finance,
   // Loaded only with --with-worker.
   worker: async (config, connection, plugins) =>
@@ -22,6 +28,8 @@ runMcpServerProcess({
       eagerStart,
     });
     const tasks = new TaskWorkflows({ client, taskQueue: config.finance.taskQueue, ...taskLimits(config.mcp.limits) });
-    return { createServer: (context) => createFinanceServer({ workflows, tasks, context }) };
+    return {
+      createServer: (context) => createFinanceServer({ workflows, tasks, context, approvals: config.toolApproval }),
+    };
   },
 });

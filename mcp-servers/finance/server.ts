@@ -10,6 +10,8 @@ import { offerTasks, registerWorkflowTools } from '../shared/tasks/task-tools';
 import type { TaskWorkflows } from '../shared/tasks/task-workflows';
 import type { ToolWorkflowRunner } from '../../shared/tools/workflow-runner';
 import type { McpServeContext } from '../transports/http';
+import { useApprovalPolicy } from '../shared/approvals';
+import type { ApprovalPolicy } from '../../shared/tools/approval';
 
 export const financeServerInfo = { name: 'finance-mcp', title: 'Finance tools (Temporal-backed)', version: '0.2.0' };
 
@@ -20,14 +22,23 @@ export interface FinanceServerDeps {
   /** MCP tasks as Temporal workflows: with it, 2026-07-28 clients that declare the tasks extension get tasks. */
   tasks?: TaskWorkflows;
   context?: McpServeContext;
+  /** Which calls need approval (TOOL_APPROVAL*); absent: each tool's default (no finance tool needs one). */
+  approvals?: ApprovalPolicy;
 }
 
-export function createFinanceServer({ workflows, tools = financeTools, tasks, context }: FinanceServerDeps): McpServer {
+export function createFinanceServer({
+  workflows,
+  tools = financeTools,
+  tasks,
+  context,
+  approvals,
+}: FinanceServerDeps): McpServer {
   const server = new McpServer(financeServerInfo, {
     instructions:
       'Stock quotes and investment growth. Each call runs as a durable Temporal workflow; pass _meta.idempotencyKey to make a call safe to repeat.',
     cacheHints: LIST_CACHE_HINTS,
   });
+  useApprovalPolicy(server, approvals);
   offerTasks(server, context, tasks, registerWorkflowTools(server, tools, workflows, tasks));
   return server;
 }

@@ -1,5 +1,11 @@
 /** `npm run mcp:it [-- --transport stdio] [-- --with-worker]`: the IT MCP server. */
-import { itMcpListenSection, itSection, itSessionsSection } from '../../shared/config';
+import {
+  callerLimitsSection,
+  itMcpListenSection,
+  itSection,
+  itSessionsSection,
+  toolApprovalSection,
+} from '../../shared/config';
 import { runMcpServerProcess } from '../shared/entrypoint';
 import { ToolWorkflowRunner } from '../../shared/tools/workflow-runner';
 import { createItServer } from './server';
@@ -9,8 +15,8 @@ import { ItSessions } from '../../tool-workers/it/sessions';
 runMcpServerProcess({
   name: 'mcp:it',
   listen: itMcpListenSection,
-  sections: { it: itSessionsSection },
-  workerSections: { it: itSection },
+  sections: { it: itSessionsSection, toolApproval: toolApprovalSection },
+  workerSections: { it: itSection, callerLimits: callerLimitsSection, toolApproval: toolApprovalSection },
   namespace: (config) => config.temporal.namespaces.it,
   // Loaded only with --with-worker.
   worker: async (config, connection, plugins) =>
@@ -31,7 +37,7 @@ runMcpServerProcess({
     });
     const tasks = new TaskWorkflows({ client, taskQueue: config.it.taskQueue, ...taskLimits(config.mcp.limits) });
     return {
-      createServer: (context) => createItServer({ context, sessions, lookups, tasks }),
+      createServer: (context) => createItServer({ context, sessions, lookups, tasks, approvals: config.toolApproval }),
       sessions,
       // One stdio process is one session: IT_SESSION_ID keeps it across restarts of the desktop client.
       stdioSessionId: () => sessions.open(undefined, config.it.stdioSessionId),

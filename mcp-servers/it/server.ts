@@ -19,6 +19,7 @@ import {
 } from '../../tool-workers/it/session-tools';
 import {
   closeSessionTool,
+  createJiraIssueTool,
   getIpHistoryTool,
   getIpTool,
   getJiraMetricsTool,
@@ -31,6 +32,8 @@ import { CallerLimitReached } from '../../shared/temporal/caller-limits';
 import { callerOf } from '../shared/caller';
 import { LIST_CACHE_HINTS } from '../shared/list-cache';
 import { toolError } from '../shared/tool-results';
+import { useApprovalPolicy } from '../shared/approvals';
+import type { ApprovalPolicy } from '../../shared/tools/approval';
 import { definedResult, registerDefinedTool } from '../shared/tool-registration';
 import {
   IDEMPOTENCY_META_KEY,
@@ -57,15 +60,18 @@ export interface ItServerDeps {
   lookups: ToolWorkflowRunner;
   /** MCP tasks as Temporal workflows; watch_ip is served only with it. */
   tasks?: TaskWorkflows;
+  /** Which calls need approval (TOOL_APPROVAL*); absent: each tool's default. */
+  approvals?: ApprovalPolicy;
 }
 
-export function createItServer({ context, sessions, lookups, tasks }: ItServerDeps): McpServer {
+export function createItServer({ context, sessions, lookups, tasks, approvals }: ItServerDeps): McpServer {
   const server = new McpServer(itServerInfo, {
     instructions:
       'Session-scoped IT tools. A session (Jira project, IP history) is a durable Temporal workflow that survives server restarts. ' +
       'set_jira_project and track_ip return a session_id; pass it back on later calls to keep the same session.',
     cacheHints: LIST_CACHE_HINTS,
   });
+  useApprovalPolicy(server, approvals);
   const tools = new ItTools(sessions, lookups);
 
   /** The session a call names, else this connection's default (2025-era session, stdio's IT_SESSION_ID). */
@@ -119,6 +125,9 @@ export function createItServer({ context, sessions, lookups, tasks }: ItServerDe
   );
   registerDefinedTool(server, trackIpTool, ({ session_id }, ctx) =>
     handle(trackIpTool, (c) => tools.trackIp(forWrite(session_id, trackIpTool.name, c), c))(ctx),
+  );
+  registerDefinedTool(server, createJiraIssueTool, ({ summary, description, ip, session_id }, ctx) =>
+    handle(createJiraIssueTool, (c) => tools.createJiraIssue(named(session_id), { summary, description, ip }, c))(ctx),
   );
   registerDefinedTool(server, getIpHistoryTool, ({ session_id }, ctx) =>
     handle(getIpHistoryTool, (c) => tools.ipHistory(required(session_id), c))(ctx),

@@ -20,6 +20,7 @@ import {
   type ToolDefinition,
 } from '../../shared/tools/definition';
 import { writeScopeChallenge } from '../transports/auth';
+import { approvalRefusalResult } from './approvals';
 import { callerOf } from './caller';
 import { toolSchema } from './schemas';
 import { structuredResult, toolError } from './tool-results';
@@ -54,8 +55,22 @@ export function registerDefinedTool<I extends z.ZodObject, O extends z.ZodObject
       annotations: tool.annotations,
       ...(needsWriteScope(tool) ? { scopeChallenge: toolWriteScopeChallenge(tool) } : {}),
     },
-    tracedHandler(tool.name, handler),
+    tracedHandler(tool.name, approvalChecked(server, tool, handler)),
   );
+}
+
+/** A call that needs approval is refused before its handler runs (./approvals.ts): nothing starts, nothing is filed. */
+function approvalChecked<I extends z.ZodObject>(
+  server: McpServer,
+  tool: ToolDefinition<I, z.ZodObject, Workflow>,
+  handler: ToolHandler<I>,
+): ToolHandler<I> {
+  return ((args: unknown, ctx: Parameters<ToolCallback<z.ZodObject>>[1]) =>
+    approvalRefusalResult(server, tool) ??
+    (handler as (a: unknown, c: typeof ctx) => CallToolResult | Promise<CallToolResult>)(
+      args,
+      ctx,
+    )) as unknown as ToolHandler<I>;
 }
 
 /** The MCP SERVER span of every call, on both protocol generations and stdio; the tool's workflow starts inside it. */

@@ -4,10 +4,13 @@
  * `process.env`. `parseConfig` parses every section: for what runs the whole system (the launcher, bench, load
  * runs, tests).
  */
+import { toolApprovalSection } from './approvals';
+import type { ApprovalPolicy } from '../tools/approval';
 import { devServerSection, temporalUiSection, type DevServerSettings, type TemporalUiSettings } from './dev-server';
 import type { Env } from './env';
 import { financeSection, type FinanceConfig } from './finance';
 import { itSection, type ItConfig } from './it';
+import { callerLimitsSection, type CallerLimits } from './limits';
 import { logLevelSection, type LogLevel } from './logging';
 import { financeMcpListenSection, itMcpListenSection, mcpServingSection, type McpHttpConfig } from './mcp';
 import { orchestratorSection, type OrchestratorConfig } from './orchestrator';
@@ -15,10 +18,12 @@ import { parseSections, type ConfigSection } from './section';
 import { temporalSection, type TemporalConfig } from './temporal';
 import { temporalRuntimeMetricsSection, type TemporalRuntimeMetricsConfig } from './temporal-metrics';
 
+export * from './approvals';
 export * from './dev-server';
 export * from './env';
 export * from './finance';
 export * from './it';
+export * from './limits';
 export * from './logging';
 export * from './mcp';
 export * from './nexus';
@@ -37,8 +42,10 @@ export const appSections = {
   mcpServing: mcpServingSection,
   financeMcp: financeMcpListenSection,
   itMcp: itMcpListenSection,
+  callerLimits: callerLimitsSection,
   finance: financeSection,
   it: itSection,
+  toolApproval: toolApprovalSection,
   orchestrator: orchestratorSection,
 };
 
@@ -54,8 +61,12 @@ export interface AppConfig {
   temporalRuntimeMetrics: TemporalRuntimeMetricsConfig;
   devServer: DevServerSettings;
   mcp: McpHttpConfig;
+  /** The same bounds as `mcp.limits`, as the tool workers read them (for Nexus callers). */
+  callerLimits: CallerLimits;
   finance: FinanceConfig;
   it: ItConfig;
+  /** Which tool calls need approval: read by the MCP servers and the tool workers, which enforce it. */
+  toolApproval: ApprovalPolicy;
   orchestrator: OrchestratorConfig;
 }
 

@@ -4,8 +4,8 @@
  */
 import { z } from 'zod';
 import { ConfigError, optionalString, port } from './env';
+import { callerLimitsSection, type CallerLimits } from './limits';
 import { defineSection } from './section';
-import type { CallerLimit } from '../temporal/caller-limits';
 
 export interface StaticToken {
   subject: string;
@@ -31,14 +31,8 @@ export interface McpServingConfig {
   auth?: McpAuthConfig;
 }
 
-/** How much durable work one caller may have running at a time; a start past a bound is refused, naming it. */
-export interface McpCallerLimits {
-  /** Open IT sessions (7-day workflows unless closed or idle). */
-  itSessions: CallerLimit;
-  /** Running MCP tasks, of any tool. */
-  tasks: CallerLimit;
-  /** Running tasks of long-running tools (`price_alert`, `watch_ip`), which may each run for hours. */
-  longRunning: CallerLimit;
+/** The per-caller bounds (./limits.ts, which the tool workers read too), and the MCP-only wait bound. */
+export interface McpCallerLimits extends CallerLimits {
   /** How long a long-running tool's call answered within the call may hold its request; past it the work is cancelled. */
   syncWaitMs: number;
 }
@@ -68,9 +62,7 @@ export const mcpServingSection = defineSection(
       .max(64 * 1024 * 1024)
       .default(1024 * 1024),
     MCP_TOOL_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
-    MCP_MAX_IT_SESSIONS_PER_CALLER: z.coerce.number().int().min(1).max(100_000).default(20),
-    MCP_MAX_TASKS_PER_CALLER: z.coerce.number().int().min(1).max(100_000).default(20),
-    MCP_MAX_LONG_RUNNING_PER_CALLER: z.coerce.number().int().min(1).max(100_000).default(10),
+    ...callerLimitsSection.variables,
     MCP_MAX_SYNC_WAIT_MS: z.coerce.number().int().min(1000).max(43_200_000).default(900_000),
     MCP_AUTH_TOKENS: optionalString,
     MCP_AUTH_JWT_ISSUER: z.url().optional(),
@@ -78,7 +70,7 @@ export const mcpServingSection = defineSection(
     MCP_AUTH_JWKS_URL: z.url().optional(),
     MCP_AUTH_JWT_PUBLIC_KEY_FILE: optionalString,
   },
-  (c): McpServingConfig => ({
+  (c, env, warn): McpServingConfig => ({
     host: c.MCP_HOST,
     allowedOrigins: (c.MCP_ALLOWED_ORIGINS ?? '')
       .split(',')
@@ -86,20 +78,7 @@ export const mcpServingSection = defineSection(
       .filter(Boolean),
     maxBodyBytes: c.MCP_MAX_BODY_BYTES,
     toolTimeoutMs: c.MCP_TOOL_TIMEOUT_MS,
-    limits: {
-      itSessions: {
-        max: c.MCP_MAX_IT_SESSIONS_PER_CALLER,
-        what: 'open IT sessions',
-        setting: 'MCP_MAX_IT_SESSIONS_PER_CALLER',
-      },
-      tasks: { max: c.MCP_MAX_TASKS_PER_CALLER, what: 'running MCP tasks', setting: 'MCP_MAX_TASKS_PER_CALLER' },
-      longRunning: {
-        max: c.MCP_MAX_LONG_RUNNING_PER_CALLER,
-        what: 'running long-running tool calls',
-        setting: 'MCP_MAX_LONG_RUNNING_PER_CALLER',
-      },
-      syncWaitMs: c.MCP_MAX_SYNC_WAIT_MS,
-    },
+    limits: { ...callerLimitsSection.parse(env, warn), syncWaitMs: c.MCP_MAX_SYNC_WAIT_MS },
     auth: parseMcpAuth(c),
   }),
 );

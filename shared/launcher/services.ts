@@ -1,5 +1,6 @@
 /** The long-running parts of the system, as `npm start`, `npm run services` and the benchmark run them. */
 import {
+  callerLimitsSection,
   financeMcpListenSection,
   financeQueueSection,
   financeSection,
@@ -12,6 +13,7 @@ import {
   temporalRuntimeMetricsSection,
   temporalSection,
   temporalUiSection,
+  toolApprovalSection,
   type AppConfig,
 } from '../config';
 import { serviceEnvironment } from './service-env';
@@ -23,10 +25,20 @@ import type { ServiceSpec } from './service-process';
  */
 const common = { logLevel: logLevelSection, temporal: temporalSection };
 const workerReads = { ...common, runtimeMetrics: temporalRuntimeMetricsSection };
-const serverReads = { ...common, mcp: mcpServingSection, temporalUi: temporalUiSection };
+/**
+ * A tool worker bounds its Nexus callers with the same per-caller limits as the MCP servers, and enforces the same
+ * approval policy (both run tool calls).
+ */
+const toolWorkerReads = { ...workerReads, callerLimits: callerLimitsSection, toolApproval: toolApprovalSection };
+const serverReads = {
+  ...common,
+  mcp: mcpServingSection,
+  temporalUi: temporalUiSection,
+  toolApproval: toolApprovalSection,
+};
 export const serviceReads = {
-  'worker:finance': { ...workerReads, finance: financeSection },
-  'worker:it': { ...workerReads, it: itSection },
+  'worker:finance': { ...toolWorkerReads, finance: financeSection },
+  'worker:it': { ...toolWorkerReads, it: itSection },
   'mcp:finance': { ...serverReads, finance: financeQueueSection, listen: financeMcpListenSection },
   'mcp:it': { ...serverReads, it: itSessionsSection, listen: itMcpListenSection },
   'worker:orchestrator': { ...workerReads, orchestrator: orchestratorSection },

@@ -8,6 +8,7 @@
  */
 import type { Workflow } from '@temporalio/common';
 import type { z } from 'zod';
+import type { ApprovalDefault } from './approval';
 
 /** MCP's tool annotations, all four always stated so no client falls back to a guess. */
 export interface ToolAnnotations {
@@ -57,6 +58,11 @@ export interface ToolDefinition<
    * Absent: never a task. Only tools that are one workflow run each can be tasks (the task is that workflow).
    */
   readonly taskMode?: TaskMode;
+  /**
+   * Whether a call needs a person's approval unless the operator says otherwise (shared/tools/approval.ts): `required`
+   * for tools with a side effect worth a look (filing an issue). Absent: `none`.
+   */
+  readonly approval?: ApprovalDefault;
 }
 
 export type TaskMode = 'always' | 'when-slow';

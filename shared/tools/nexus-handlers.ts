@@ -7,10 +7,50 @@
 import { startWorkflow, WorkflowRunOperationHandler } from '@temporalio/nexus';
 import * as nexus from 'nexus-rpc';
 import { z } from 'zod';
+import { approvalRefusal, needsApproval, type ApprovalPolicy } from './approval';
 import type { AnyToolDefinition, AnyWorkflowRunTool, WorkflowRunTool } from './definition';
 import { nexusCaller } from './nexus-caller';
+import { checkLongRunningLimit } from './nexus-limits';
 import { LIST_TOOLS_OPERATION, TOOL_LIST_TTL_MS, type ToolDescriptor, type ToolList } from './nexus-service';
 import { keyedWorkflowId, toolRunRecord } from './workflow-runner';
+import type { CallerLimit } from '../temporal/caller-limits';
+
+/** Per-caller bounds on what a service's operations start (shared/config/limits.ts); absent: none. */
+export interface NexusLimits {
+  /** Running workflows of long-running tools (`taskMode: 'always'`), per tool, per Nexus caller. */
+  longRunning?: CallerLimit;
+}
+
+/** What a service's handlers enforce besides its tools' own checks: the per-caller bounds and the approval policy. */
+export interface NexusPolicies extends NexusLimits {
+  /** Which calls need approval (TOOL_APPROVAL*); absent: each tool's default. */
+  approvals?: ApprovalPolicy;
+}
+
+/**
+ * A tool's handler behind the approval policy: a call that needs approval is refused (non-retryable BAD_REQUEST naming
+ * the policy) before the handler runs, so nothing starts. A Nexus caller cannot be asked yet.
+ */
+function approvalChecked(tool: AnyToolDefinition, handler: unknown, approvals: ApprovalPolicy | undefined): unknown {
+  const check = () => {
+    if (needsApproval(tool, approvals)) throw new nexus.HandlerError('BAD_REQUEST', approvalRefusal(tool, approvals));
+  };
+  if (typeof handler === 'function') {
+    const run = handler as nexus.SyncOperationHandler<unknown, unknown>;
+    return async (ctx: nexus.StartOperationContext, input: unknown) => {
+      check();
+      return run(ctx, input);
+    };
+  }
+  const op = handler as nexus.OperationHandler<unknown, unknown>;
+  return {
+    start: async (ctx: nexus.StartOperationContext, input: unknown) => {
+      check();
+      return op.start(ctx, input);
+    },
+    cancel: (ctx: nexus.CancelOperationContext, token: string) => op.cancel(ctx, token),
+  } satisfies nexus.OperationHandler<unknown, unknown>;
+}
 
 /** The tool's parsed arguments, or a BAD_REQUEST naming each problem. */
 export function parseToolInput<D extends AnyToolDefinition>(tool: D, input: unknown): z.output<D['input']> {
@@ -41,13 +81,16 @@ export function listToolsHandler(tools: readonly AnyToolDefinition[]) {
 
 export function workflowRunOperation<I extends z.ZodObject, O extends z.ZodObject, N extends string>(
   tool: WorkflowRunTool<I, O, N>,
+  limits: NexusLimits = {},
 ) {
   return new WorkflowRunOperationHandler<z.input<I>, z.output<O>>(async (ctx, input) => {
     const args = parseToolInput(tool, input);
     const who = nexusCaller(ctx);
+    // Scoped to the caller like an MCP idempotency key; the request id is the key Nexus gives every retry.
+    const workflowId = keyedWorkflowId(tool.name, who.caller, ctx.requestId);
+    await checkLongRunningLimit(tool, who.caller, workflowId, limits.longRunning);
     return startWorkflow<(input: z.output<I>) => Promise<z.output<O>>>(ctx, tool.workflow.type, {
-      // Scoped to the caller like an MCP idempotency key; the request id is the key Nexus gives every retry.
-      workflowId: keyedWorkflowId(tool.name, who.caller, ctx.requestId),
+      workflowId,
       args: [args],
       ...toolRunRecord(tool.name, args, who),
     });
@@ -65,14 +108,16 @@ export function toolServiceHandler<Ops extends nexus.OperationMap>(
   service: nexus.ServiceDefinition<Ops>,
   tools: readonly AnyToolDefinition[],
   others: Partial<Handlers<Ops>> = {},
+  limits: NexusPolicies = {},
 ): nexus.ServiceHandler<Ops> {
   const handlers: Record<string, unknown> = { [LIST_TOOLS_OPERATION]: listToolsHandler(tools), ...others };
   for (const tool of tools) {
     if (handlers[tool.name]) continue;
     if ((tool as Partial<AnyWorkflowRunTool>).runs !== 'workflow')
       throw new Error(`Nexus service ${service.name}: no handler for ${tool.name}`);
-    handlers[tool.name] = workflowRunOperation(tool as AnyWorkflowRunTool);
+    handlers[tool.name] = workflowRunOperation(tool as AnyWorkflowRunTool, limits);
   }
+  for (const tool of tools) handlers[tool.name] = approvalChecked(tool, handlers[tool.name], limits.approvals);
   // Built by name from the same tools the service was; the loop above checked that every operation has a handler.
   return nexus.serviceHandler(service, handlers as Handlers<Ops>);
 }

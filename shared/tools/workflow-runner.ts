@@ -54,7 +54,12 @@ export function keyDigest(idempotencyKey: string): string {
 
 /** The workflow id of a keyed call: the key only ever names an execution inside its caller's scope. */
 export function keyedWorkflowId(toolName: string, caller: string | undefined, idempotencyKey: string): string {
-  return `${toolName}-${callerScope(caller)}-${keyDigest(idempotencyKey)}`;
+  return `${keyedWorkflowIdPrefix(toolName, caller)}${keyDigest(idempotencyKey)}`;
+}
+
+/** What every keyed workflow id of this tool and caller starts with: how their running calls are counted. */
+export function keyedWorkflowIdPrefix(toolName: string, caller: string | undefined): string {
+  return `${toolName}-${callerScope(caller)}-`;
 }
 
 /**

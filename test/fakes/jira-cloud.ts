@@ -2,7 +2,9 @@
  * A local stand-in for Jira Cloud's REST API v3 in its real formats: project lookup, approximate-count and the
  * token-paginated /search/jql, Basic auth, Jira's {"errorMessages": [...], "errors": {}} error bodies and
  * +0000-offset dates. Counts come from a list of fake issues run through a tiny JQL evaluator, so the queries the
- * provider sends really decide the numbers.
+ * provider sends really decide the numbers. POST /rest/api/3/issue files an issue (ADF description, labels) that later
+ * searches find, by `labels = "..."` too; `failCreates` makes the next creates file the issue and then answer 500, as
+ * a Jira whose answer was lost after the write.
  */
 import type { ServerResponse } from 'node:http';
 import { sendJson, startHttpFake, type HttpFake } from './http-fake';
@@ -15,6 +17,17 @@ export interface JiraCloudFake extends HttpFake {
   pageSize: number;
   /** Every JQL query received, in order. */
   jql: string[];
+  /** Issues filed through POST /rest/api/3/issue, in order. */
+  created: CreatedFakeIssue[];
+  /** How many of the next creates file the issue and then answer HTTP 500 (the write happened, the answer is lost). */
+  failCreates: number;
+}
+
+export interface CreatedFakeIssue extends FakeIssue {
+  summary: string;
+  labels: string[];
+  /** The description as sent: an ADF document. */
+  description: unknown;
 }
 
 type StatusCategory = 'To Do' | 'In Progress' | 'Done';
@@ -26,6 +39,8 @@ export interface FakeIssue {
   /** Days before now. */
   createdDaysAgo: number;
   resolvedDaysAgo?: number;
+  summary?: string;
+  labels?: string[];
 }
 
 export const fakeProjects: Record<string, string> = { DEMO: 'Demo project', OPS: 'Operations' };
@@ -65,13 +80,15 @@ const jiraError = (res: ServerResponse, status: number, ...errorMessages: string
 
 class JqlError extends Error {}
 
-/** The JQL this fake understands: `project = "KEY"` followed by ANDed clauses from a fixed set. */
+/** The JQL this fake understands: `project = "KEY"` followed by ANDed clauses from a fixed set, or `labels = "x"`. */
 function compileJql(jql: string): (issue: FakeIssue) => boolean {
   const [head, ...clauses] = jql.split(' AND ').map((c) => c.trim());
   const project = /^project = "([A-Z][A-Z0-9_]*)"$/.exec(head ?? '')?.[1];
   if (!project) throw new JqlError(`Error in the JQL Query: expected project = "KEY" first, got '${head}'.`);
   if (!fakeProjects[project]) throw new JqlError(`The value '${project}' does not exist for the field 'project'.`);
   const tests = clauses.map((clause): ((i: FakeIssue) => boolean) => {
+    const label = /^labels = "([^"]+)"$/.exec(clause)?.[1];
+    if (label) return (i) => (i.labels ?? []).includes(label);
     switch (clause) {
       case 'statusCategory != Done':
         return (i) => i.statusCategory !== 'Done';
@@ -95,6 +112,7 @@ export async function startJiraCloudFake(
 ): Promise<JiraCloudFake> {
   const expectedAuth = `Basic ${Buffer.from(`${credentials.email}:${credentials.apiToken}`).toString('base64')}`;
   const jql: string[] = [];
+  const created: CreatedFakeIssue[] = [];
   const fake = (await startHttpFake((req, res, body) => {
     if (fake.mode === 'hang') return; // never answers
     if (fake.mode === 'http-500') return jiraError(res, 500, 'Internal server error');
@@ -119,6 +137,52 @@ export async function startJiraCloudFake(
       });
     }
 
+    if (url.pathname === '/rest/api/3/issue') {
+      if (req.method !== 'POST') return jiraError(res, 405, 'Method not allowed');
+      if (!/^application\/json/.test(req.headers['content-type'] ?? '')) return void res.writeHead(415).end();
+      let doc: { fields?: Record<string, any> };
+      try {
+        doc = JSON.parse(body) as typeof doc;
+      } catch {
+        return jiraError(res, 400, 'Invalid request payload. Refer to the REST API documentation and try again.');
+      }
+      const f = doc.fields ?? {};
+      const errors: Record<string, string> = {};
+      const project = typeof f.project?.key === 'string' ? f.project.key : undefined;
+      if (!project || !fakeProjects[project]) errors.project = 'valid project is required';
+      if (typeof f.summary !== 'string' || f.summary.length === 0)
+        errors.summary = 'You must specify a summary of the issue.';
+      if (f.issuetype?.name !== 'Task') errors.issuetype = 'Specify a valid issue type';
+      // v3 takes descriptions in ADF only: a plain string is refused, as Jira Cloud refuses it.
+      if (f.description !== undefined && f.description?.type !== 'doc')
+        errors.description = 'Operation value must be an Atlassian Document (see the Atlassian Document Format)';
+      if (
+        f.labels !== undefined &&
+        !(Array.isArray(f.labels) && f.labels.every((l: unknown) => typeof l === 'string' && !/\s/.test(l)))
+      )
+        errors.labels = 'Labels must be strings without spaces';
+      if (Object.keys(errors).length > 0) return sendJson(res, 400, { errorMessages: [], errors });
+      const key = `${project}-${100 + created.length}`;
+      created.push({
+        key,
+        issuetype: 'Task',
+        statusCategory: 'To Do',
+        createdDaysAgo: 0,
+        summary: f.summary as string,
+        labels: (f.labels as string[] | undefined) ?? [],
+        description: f.description,
+      });
+      if (fake.failCreates > 0) {
+        fake.failCreates--;
+        return jiraError(res, 500, 'Internal server error');
+      }
+      return sendJson(res, 201, {
+        id: String(20000 + created.length),
+        key,
+        self: `${fake.url}/rest/api/3/issue/${key}`,
+      });
+    }
+
     const isCount = url.pathname === '/rest/api/3/search/approximate-count';
     const isSearch = url.pathname === '/rest/api/3/search/jql';
     if (!isCount && !isSearch) return jiraError(res, 404, 'Null for uri: ' + url.pathname);
@@ -139,7 +203,7 @@ export async function startJiraCloudFake(
       if (err instanceof JqlError) return jiraError(res, 400, err.message);
       throw err;
     }
-    const hits = fakeIssues.filter((i) => matches(i));
+    const hits = [...fakeIssues, ...created].filter((i) => matches(i));
     if (isCount) return sendJson(res, 200, { count: hits.length });
 
     const fields = Array.isArray(doc.fields) ? (doc.fields as string[]) : [];
@@ -155,7 +219,7 @@ export async function startJiraCloudFake(
           created: jiraDate(now - i.createdDaysAgo * DAY_MS, n % 2 === 0 ? 0 : 60),
           resolutiondate:
             i.resolvedDaysAgo === undefined ? null : jiraDate(now - i.resolvedDaysAgo * DAY_MS, n % 2 === 0 ? -300 : 0),
-          summary: `Fake issue ${i.key}`,
+          summary: i.summary ?? `Fake issue ${i.key}`,
         };
         return {
           id: String(10000 + n),
@@ -171,5 +235,7 @@ export async function startJiraCloudFake(
   fake.mode = 'ok';
   fake.pageSize = 100;
   fake.jql = jql;
+  fake.created = created;
+  fake.failCreates = 0;
   return fake;
 }

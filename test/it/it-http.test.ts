@@ -25,10 +25,11 @@ afterAll(async () => {
 const data = (r: Awaited<ReturnType<McpClient['callTool']>>) => r.structuredContent as any;
 
 describe('IT MCP server over HTTP (MCP SDK client)', () => {
-  it('lists its seven tools, fully described', async () => {
+  it('lists its eight tools, fully described', async () => {
     const { tools } = await mcp.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual([
       'close_session',
+      'create_jira_issue',
       'get_ip',
       'get_ip_history',
       'get_jira_metrics',

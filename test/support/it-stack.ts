@@ -12,6 +12,7 @@ import { ToolWorkflowRunner } from '../../shared/tools/workflow-runner';
 import { TaskWorkflows } from '../../mcp-servers/shared/tasks/task-workflows';
 import { startMcpHttpServer, type McpHttpAuth, type RunningHttpServer } from '../../mcp-servers/transports/http';
 import type { ItDeps } from '../../tool-workers/it/activities';
+import type { ApprovalPolicy } from '../../shared/tools/approval';
 import { IpLookup } from '../../tool-workers/it/ip/lookup';
 import { SampleJiraProvider } from '../../tool-workers/it/jira/sample';
 import { createItWorker } from '../../tool-workers/it/worker';
@@ -25,7 +26,12 @@ export interface ItStack {
   env: Record<string, string>;
   startWorker(): Promise<void>;
   stopWorker(): Promise<void>;
-  startHttp(opts?: { idleTimeoutMs?: number; auth?: McpHttpAuth }): Promise<RunningHttpServer>;
+  /** `approvals`: the server's approval policy (TOOL_APPROVAL*); absent: each tool's default. */
+  startHttp(opts?: {
+    idleTimeoutMs?: number;
+    auth?: McpHttpAuth;
+    approvals?: ApprovalPolicy;
+  }): Promise<RunningHttpServer>;
   close(): Promise<void>;
 }
 
@@ -81,7 +87,8 @@ export async function startItStack(
         port: 0,
         allowedOrigins: [],
         maxBodyBytes: config.mcp.maxBodyBytes,
-        createServer: (context) => createItServer({ context, sessions: own, lookups, tasks }),
+        createServer: (context) =>
+          createItServer({ context, sessions: own, lookups, tasks, approvals: httpOpts.approvals }),
         sessions: own,
         health: async () => ({ ok: (await temporalReachable(clientConnection)).reachable }),
         log: createLogger('it-test', 'warn'),

@@ -1,5 +1,11 @@
-/** `npm run worker:finance`: the finance tool worker. It reads Temporal's settings and the finance ones, no others. */
-import { financeSection, temporalRuntimeMetricsSection, temporalSection } from '../../shared/config';
+/** `npm run worker:finance`: the finance tool worker. It reads Temporal's settings, the finance ones and the per-caller limits (for Nexus callers), no others. */
+import {
+  callerLimitsSection,
+  financeSection,
+  temporalRuntimeMetricsSection,
+  temporalSection,
+  toolApprovalSection,
+} from '../../shared/config';
 import { loadProcessConfig, runMain } from '../../shared/main';
 import { announceReady } from '../../shared/ready';
 import { assertNamespaceExists, connectWorker } from '../../shared/temporal/connection';
@@ -12,6 +18,8 @@ runMain('worker:finance', async () => {
     temporal: temporalSection,
     finance: financeSection,
     runtimeMetrics: temporalRuntimeMetricsSection,
+    callerLimits: callerLimitsSection,
+    toolApproval: toolApprovalSection,
   });
   const telemetry = await startTelemetry('worker:finance');
   installTemporalRuntime(log, 'INFO', { metrics: config.runtimeMetrics });

@@ -6,7 +6,8 @@ import { NativeConnection, Worker, type WorkerPlugin } from '@temporalio/worker'
 import type { AppConfig } from '../../shared/config';
 import { createFinanceActivities, type FinanceDeps } from './activities';
 import { financeWorkflowBundle } from './bundle';
-import { financeNexusHandler } from './nexus';
+import { createFinanceNexusHandler } from './nexus';
+import type { NexusPolicies } from '../../shared/tools/nexus-handlers';
 import { createQuoteProvider } from './quotes';
 import { workflowSourceOptions } from '../../shared/temporal/workflow-bundle';
 
@@ -19,6 +20,8 @@ export interface FinanceWorkerOptions {
   workflowBundlePath?: string;
   /** Worker plugins of the process edge (tracing). */
   plugins?: WorkerPlugin[];
+  /** Per-caller bounds on what Nexus callers start (`price_alert`), and the approval policy; default: none, tool defaults. */
+  nexusLimits?: NexusPolicies;
 }
 
 export function createFinanceWorker(opts: FinanceWorkerOptions): Promise<Worker> {
@@ -29,7 +32,7 @@ export function createFinanceWorker(opts: FinanceWorkerOptions): Promise<Worker>
     ...(opts.plugins?.length ? { plugins: opts.plugins } : {}),
     activities: createFinanceActivities(opts.deps),
     // The same tools for callers in other namespaces (finance-nexus-endpoint targets this task queue).
-    nexusServices: [financeNexusHandler],
+    nexusServices: [createFinanceNexusHandler(opts.nexusLimits)],
     ...workflowSourceOptions(financeWorkflowBundle, opts.workflowBundlePath),
   });
 }
@@ -39,7 +42,7 @@ export function createFinanceWorker(opts: FinanceWorkerOptions): Promise<Worker>
  * what the Finance MCP server runs beside itself with `--with-worker`.
  */
 export async function createConfiguredFinanceWorker(
-  config: Pick<AppConfig, 'temporal' | 'finance'>,
+  config: Pick<AppConfig, 'temporal' | 'finance' | 'callerLimits' | 'toolApproval'>,
   connection: NativeConnection,
   plugins: WorkerPlugin[] = [],
 ) {
@@ -50,6 +53,7 @@ export async function createConfiguredFinanceWorker(
     taskQueue: config.finance.taskQueue,
     plugins,
     deps: { quotes },
+    nexusLimits: { longRunning: config.callerLimits.longRunning, approvals: config.toolApproval },
   });
   return {
     worker,

@@ -1,5 +1,11 @@
-/** `npm run worker:it`: the IT tool worker. It reads Temporal's settings and the IT ones, no others. */
-import { itSection, temporalRuntimeMetricsSection, temporalSection } from '../../shared/config';
+/** `npm run worker:it`: the IT tool worker. It reads Temporal's settings, the IT ones and the per-caller limits (for Nexus callers), no others. */
+import {
+  callerLimitsSection,
+  itSection,
+  temporalRuntimeMetricsSection,
+  temporalSection,
+  toolApprovalSection,
+} from '../../shared/config';
 import { loadProcessConfig, runMain } from '../../shared/main';
 import { announceReady } from '../../shared/ready';
 import { assertNamespaceExists, connectWorker } from '../../shared/temporal/connection';
@@ -12,6 +18,8 @@ runMain('worker:it', async () => {
     temporal: temporalSection,
     it: itSection,
     runtimeMetrics: temporalRuntimeMetricsSection,
+    callerLimits: callerLimitsSection,
+    toolApproval: toolApprovalSection,
   });
   const telemetry = await startTelemetry('worker:it');
   installTemporalRuntime(log, 'INFO', { metrics: config.runtimeMetrics });

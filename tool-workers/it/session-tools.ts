@@ -16,6 +16,7 @@ import { KEYED_WRITE_WINDOW_MS, MAX_KEYED_WRITES, type IpWatchInput } from './sh
 import { itSessionWorkflowId, SessionNotFound, type ItSessions, type WriteOptions } from './sessions';
 import {
   closeSessionTool,
+  createJiraIssueTool,
   getIpHistoryTool,
   getJiraMetricsTool,
   projectKeyOf,
@@ -167,6 +168,34 @@ export class ItTools {
     const state = await this.sessions.state(target.id, who.caller);
     const last = state.ip_history.at(-1)!;
     return { ...last, history_length: state.ip_history_total, session_id: target.id };
+  }
+
+  /**
+   * Files an issue in the session's project. One workflow per call, named by the caller's key within this session (as
+   * track_ip's lookup is): a repeated key attaches to the first call's workflow and reads its issue, and its activity
+   * looks in Jira for the issue an earlier attempt filed before filing one (activities.ts). Approval is checked before
+   * this runs, by the MCP server or Nexus handler that received the call.
+   */
+  async createJiraIssue(
+    target: SessionTarget | undefined,
+    { summary, description, ip }: { summary: string; description: string; ip?: string },
+    { who, key }: ToolCall,
+  ): Promise<Output<typeof createJiraIssueTool>> {
+    if (!target) throw new NoSessionNamed();
+    const project = (await this.state(target, who.caller)).jira_project;
+    if (!project) {
+      throw new ToolInputError(
+        "No Jira project is set for this session: call set_jira_project first; create_jira_issue files in the session's project.",
+      );
+    }
+    const issue = await this.lookups.run(
+      createJiraIssueTool.name,
+      createJiraIssueTool.workflow,
+      { project, summary, description, ...(ip ? { ip } : {}) },
+      key && `${target.id}-${key}`,
+      who,
+    );
+    return { ...issue, session_id: target.id };
   }
 
   async ipHistory(target: SessionTarget, { who }: ToolCall): Promise<Output<typeof getIpHistoryTool>> {

@@ -220,6 +220,45 @@ export const watchIpTool = defineTool({
     `Watched the IP ${w.checks} times in session ${w.session_id}: ${w.changes} change${w.changes === 1 ? '' : 's'}, last ${w.observations.at(-1)?.ip ?? 'unknown'}.`,
 });
 
+export const createdJiraIssue = z.object({
+  key: z.string().describe('The new issue key, for example DEMO-123'),
+  project: z.string().describe('The Jira project it was filed in'),
+  summary: z.string().describe('The issue summary'),
+  url: z.string().describe('Where to see the issue'),
+  source: z.string().describe('Where it was filed; says "sample data" when no live Jira was written'),
+});
+export type CreatedJiraIssue = z.infer<typeof createdJiraIssue>;
+
+/** What the activity files: the session's project, the call's fields, and the label that makes a retry find it. */
+export interface JiraIssueRequest {
+  project: string;
+  summary: string;
+  description: string;
+  ip?: string;
+}
+
+export const createJiraIssueTool = defineTool({
+  name: 'create_jira_issue',
+  title: 'Create Jira issue',
+  description:
+    "Files a new Task in the session's Jira project (set it first with set_jira_project) with a summary, a description " +
+    'and optionally an IP address it concerns, and returns the new issue key. Needs approval unless the operator turned it off.',
+  input: z.strictObject({
+    summary: z.string().trim().min(1).max(255).describe('One-line title of the issue (at most 255 characters)'),
+    description: z.string().max(10_000).describe('What the issue is about (plain text, at most 10000 characters)'),
+    ip: z
+      .union([z.ipv4(), z.ipv6()])
+      .optional()
+      .describe('An IP address the issue concerns (for example one track_ip recorded); added to the description'),
+    session_id: sessionIdArg,
+  }),
+  output: createdJiraIssue.extend({ session_id: sessionIdOut }),
+  annotations: { readOnlyHint: false, idempotentHint: false, destructiveHint: false, openWorldHint: true },
+  workflow: workflow('createJiraIssueWorkflow'),
+  approval: 'required',
+  summarize: (r) => `Filed ${r.key} in ${r.project}: ${r.summary} [${r.source}]`,
+});
+
 export const itTools = [
   setJiraProjectTool,
   getJiraMetricsTool,
@@ -228,6 +267,7 @@ export const itTools = [
   getIpTool,
   closeSessionTool,
   watchIpTool,
+  createJiraIssueTool,
 ] as const;
 export const itToolNames = toolNames(itTools);
 

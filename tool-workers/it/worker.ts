@@ -43,7 +43,7 @@ export function createItWorker(opts: ItWorkerOptions): Promise<Worker> {
  * the IT MCP server runs beside itself with `--with-worker`. `close` releases the lookups' connections.
  */
 export async function createConfiguredItWorker(
-  config: Pick<AppConfig, 'temporal' | 'it'>,
+  config: Pick<AppConfig, 'temporal' | 'it' | 'callerLimits' | 'toolApproval'>,
   connection: NativeConnection,
   plugins: WorkerPlugin[] = [],
 ) {
@@ -60,7 +60,12 @@ export async function createConfiguredItWorker(
       taskQueue: config.it.taskQueue,
       plugins,
       deps: { jira, ip },
-      nexus: { ...DEFAULT_NEXUS, sessionIdleTimeoutMs: config.it.sessionIdleTimeoutMs },
+      nexus: {
+        ...DEFAULT_NEXUS,
+        sessionIdleTimeoutMs: config.it.sessionIdleTimeoutMs,
+        limits: { itSessions: config.callerLimits.itSessions, longRunning: config.callerLimits.longRunning },
+        approvals: config.toolApproval,
+      },
     });
     return {
       worker,

@@ -3,6 +3,7 @@
  * - `itSessionWorkflow`: one per session, long-running. Writes arrive as Signals, reads are Queries; it keeps its
  *   history bounded with continue-as-new and ends when idle or when its session is deleted.
  * - `ipLookupWorkflow`, `jiraMetricsWorkflow`: one short workflow per lookup, whose activity does the I/O.
+ * - `createJiraIssueWorkflow`: one per create_jira_issue call, its id from the caller's key: the call's one issue.
  */
 import {
   allHandlersFinished,
@@ -33,11 +34,11 @@ import {
   type ItSessionState,
   type KeyedWrite,
 } from './shared';
-import type { IpObservation, IpRecord } from './tools';
+import type { IpObservation, IpRecord, JiraIssueRequest } from './tools';
 
 const DEFAULT_MAX_HISTORY_EVENTS = 2000;
 
-const { lookupIp, fetchJiraMetrics } = proxyActivities<ItActivities>({
+const { lookupIp, fetchJiraMetrics, createJiraIssue } = proxyActivities<ItActivities>({
   startToCloseTimeout: '15 seconds',
   scheduleToCloseTimeout: '45 seconds',
   retry: {
@@ -54,6 +55,14 @@ export async function ipLookupWorkflow(): ReturnType<ItActivities['lookupIp']> {
 
 export async function jiraMetricsWorkflow(input: { project: string }): ReturnType<ItActivities['fetchJiraMetrics']> {
   return fetchJiraMetrics(input);
+}
+
+/**
+ * Files one issue. The activity's retries (and an attempt on another worker after a kill) look for the issue an
+ * earlier attempt filed before filing; the result, once recorded here, is what every repeat of the call reads.
+ */
+export async function createJiraIssueWorkflow(request: JiraIssueRequest): ReturnType<ItActivities['createJiraIssue']> {
+  return createJiraIssue(request);
 }
 
 export type ItSessionEnd = { reason: 'idle' | 'deleted'; state: ItSessionState };

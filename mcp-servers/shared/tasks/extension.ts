@@ -20,6 +20,7 @@ import { describeFailure } from '../../../shared/temporal/failures';
 import type { AnyToolDefinition } from '../../../shared/tools/definition';
 import { IdempotencyConflict } from '../../../shared/tools/workflow-runner';
 import { writeScopeChallenge } from '../../transports/auth';
+import { approvalRefusalResult } from '../approvals';
 import { callerOf } from '../caller';
 import { toolError } from '../tool-results';
 import { TaskNotFound, type StartedTask, type TaskState, type TaskWorkflows } from './task-workflows';
@@ -151,6 +152,9 @@ export function installTasksExtension(server: McpServer, tasks: TaskWorkflows, t
     const parsed = tool.definition.input.safeParse(request.params.arguments ?? {});
     // Invalid arguments: the plain path answers them exactly as it always does.
     if (!parsed.success) return callTool(request as never, ctx) as never;
+    // Approval first: a call that needs it starts no task.
+    const refused = approvalRefusalResult(server, tool.definition);
+    if (refused) return refused;
     let started: StartedTask | CallToolResult;
     try {
       started = await tool.start(parsed.data as Record<string, unknown>, ctx);

@@ -4,7 +4,14 @@
  * handler's error type and message, instead of failing.
  * Workflow code: deterministic, no I/O.
  */
-import { createNexusServiceClient, workflowInfo, type WorkflowInterceptorsFactory } from '@temporalio/workflow';
+import {
+  condition,
+  createNexusServiceClient,
+  defineUpdate,
+  setHandler,
+  workflowInfo,
+  type WorkflowInterceptorsFactory,
+} from '@temporalio/workflow';
 import * as nexus from 'nexus-rpc';
 
 export interface NexusCallInput {
@@ -14,7 +21,8 @@ export interface NexusCallInput {
   input: unknown;
 }
 
-export type NexusCallOutcome = { ok: true; result: unknown } | { ok: false; type?: string; message: string };
+export type NexusCallOutcome =
+  { ok: true; result: unknown } | { ok: false; type?: string; message: string; retryable?: boolean };
 
 export async function nexusCallWorkflow({
   endpoint,
@@ -35,6 +43,38 @@ export async function nexusCallWorkflow({
     const cause = err instanceof Error ? err.cause : undefined;
     if (cause instanceof nexus.HandlerError) return { ok: false, type: cause.type, message: cause.message };
     return { ok: false, message: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** Answers, once known, whether `nexusStartWorkflow`'s operation started (or how it was refused). */
+export const startedUpdate = defineUpdate<NexusCallOutcome>('started');
+
+/**
+ * Starts one operation and holds it (the workflow waits for its result) so that it keeps running: for limits on
+ * running operations. The `started` update answers once the start has been accepted or refused, and a refusal says
+ * whether it is retryable.
+ */
+export async function nexusStartWorkflow({ endpoint, service, operation, input }: NexusCallInput): Promise<void> {
+  let outcome: NexusCallOutcome | undefined;
+  setHandler(startedUpdate, async () => {
+    await condition(() => outcome !== undefined);
+    return outcome!;
+  });
+  const client = createNexusServiceClient({
+    endpoint,
+    service: nexus.service(service, { [operation]: nexus.operation<unknown, unknown>() }),
+  });
+  try {
+    const handle = await client.startOperation(operation, input, { scheduleToCloseTimeout: '1 hour' });
+    outcome = { ok: true, result: handle.token ?? null };
+    await handle.result();
+  } catch (err) {
+    const cause = err instanceof Error ? err.cause : undefined;
+    // With whether the handler said to retry: a refusal the caller should read at once says no.
+    if (cause instanceof nexus.HandlerError) {
+      outcome ??= { ok: false, type: cause.type, message: cause.message, retryable: cause.retryable };
+    }
+    outcome ??= { ok: false, message: err instanceof Error ? err.message : String(err) };
   }
 }
 

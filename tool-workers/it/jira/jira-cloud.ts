@@ -5,12 +5,20 @@
  *   POST /rest/api/3/search/approximate-count      {"jql": "..."} -> {"count": 42}
  *   POST /rest/api/3/search/jql                    {"jql", "fields", "maxResults", "nextPageToken"?}
  *                                                  -> {"issues": [{"key", "fields": {...}}], "nextPageToken"?, "isLast"}
+ *   POST /rest/api/3/issue                         {"fields": {project: {key}, summary, description (ADF), issuetype, labels}}
+ *                                                  201 {"id", "key", "self"}
  * Basic auth with email:apiToken. Jira dates look like 2026-11-01T10:00:00.000+0000.
  */
 import { Agent, request } from 'undici';
 import { z } from 'zod';
-import type { JiraMetrics } from '../tools';
-import { JiraProviderError, requireProjectKey, UnknownProjectError, type JiraProvider } from './provider';
+import type { CreatedJiraIssue, JiraMetrics } from '../tools';
+import {
+  JiraProviderError,
+  requireProjectKey,
+  UnknownProjectError,
+  type JiraProvider,
+  type NewJiraIssue,
+} from './provider';
 
 export interface JiraCloudOptions {
   baseUrl: string;
@@ -31,6 +39,10 @@ const searchBody = z.object({
   nextPageToken: z.string().nullish(),
   isLast: z.boolean().optional(),
 });
+const createdBody = z.object({ key: z.string().min(1) });
+const foundBody = z.object({
+  issues: z.array(z.object({ key: z.string(), fields: z.object({ summary: z.string().nullish() }).optional() })),
+});
 const errorBody = z.object({
   errorMessages: z.array(z.string()).optional(),
   errors: z.record(z.string(), z.string()).optional(),
@@ -48,6 +60,16 @@ export const jiraQueries = (key: string) => ({
   doneLast30Days: `project = "${key}" AND statusCategory = Done AND resolved >= -30d`,
   openBugs: `project = "${key}" AND issuetype = Bug AND statusCategory != Done`,
 });
+
+/** Jira Cloud's v3 API takes descriptions in the Atlassian Document Format: one paragraph per line. */
+export function adfDocument(text: string, ip?: string) {
+  const lines = [...text.split(/\r?\n/), ...(ip ? [`IP: ${ip}`] : [])].filter((l) => l.trim().length > 0);
+  return {
+    type: 'doc',
+    version: 1,
+    content: lines.map((line) => ({ type: 'paragraph', content: [{ type: 'text', text: line }] })),
+  };
+}
 
 /** Jira writes offsets as +0000, which not every Date parser accepts; make them +00:00 first. */
 export function parseJiraDate(value: string | null | undefined): number | null {
@@ -108,6 +130,45 @@ export class JiraCloudProvider implements JiraProvider {
       as_of: new Date().toISOString(),
       source: `Jira Cloud ${this.base.host}`,
     };
+  }
+
+  async findIssue(project: string, label: string): Promise<CreatedJiraIssue | null> {
+    const key = requireProjectKey(project);
+    // Labels are [a-z0-9-] only (durable-mcp-<hex>), so quoting them is safe.
+    const payload = { jql: `project = "${key}" AND labels = "${label}"`, fields: ['summary'], maxResults: 1 };
+    const parsed = foundBody.safeParse(await this.send('POST', '/rest/api/3/search/jql', payload, 'an issue search'));
+    if (!parsed.success) throw new JiraProviderError('Jira Cloud sent an unreadable issue search result');
+    const found = parsed.data.issues[0];
+    return found ? this.issue(found.key, key, found.fields?.summary ?? '') : null;
+  }
+
+  async createIssue(issue: NewJiraIssue): Promise<CreatedJiraIssue> {
+    const key = requireProjectKey(issue.project);
+    const payload = {
+      fields: {
+        project: { key },
+        summary: issue.summary,
+        description: adfDocument(issue.description, issue.ip),
+        issuetype: { name: 'Task' },
+        labels: [issue.label],
+      },
+    };
+    const parsed = createdBody.safeParse(
+      await this.send(
+        'POST',
+        '/rest/api/3/issue',
+        payload,
+        `a new issue in ${key}`,
+        (detail) => new UnknownProjectError(`Jira Cloud has no project ${key} visible to these credentials: ${detail}`),
+      ),
+    );
+    if (!parsed.success) throw new JiraProviderError('Jira Cloud sent an unreadable answer to the new issue');
+    return this.issue(parsed.data.key, key, issue.summary);
+  }
+
+  private issue(issueKey: string, project: string, summary: string): CreatedJiraIssue {
+    const url = new URL(`${this.base.pathname.replace(/\/+$/, '')}/browse/${encodeURIComponent(issueKey)}`, this.base);
+    return { key: issueKey, project, summary, url: url.toString(), source: `Jira Cloud ${this.base.host}` };
   }
 
   async close(): Promise<void> {

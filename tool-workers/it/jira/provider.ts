@@ -1,10 +1,20 @@
 /** Where Jira metrics come from. Implementations throw the errors below so activities can tell retryable from not. */
 import { ProviderError } from '../../../shared/providers';
-import { projectKeyOf, type JiraMetrics } from '../tools';
+import { projectKeyOf, type CreatedJiraIssue, type JiraIssueRequest } from '../tools';
+import type { JiraMetrics } from '../tools';
+
+/** An issue to file, with the label that names the call that files it (`durable-mcp-<digest>`). */
+export interface NewJiraIssue extends JiraIssueRequest {
+  label: string;
+}
 
 export interface JiraProvider {
   readonly name: string;
   metrics(project: string): Promise<JiraMetrics>;
+  /** The issue an earlier attempt of the same call filed (it carries `label`), or null. */
+  findIssue(project: string, label: string): Promise<CreatedJiraIssue | null>;
+  /** Files the issue, labelled; not idempotent by itself (the activity looks first). */
+  createIssue(issue: NewJiraIssue): Promise<CreatedJiraIssue>;
   /** Releases pooled connections, for providers that hold any. */
   close?(): Promise<void>;
 }

@@ -2,8 +2,9 @@
  * The offline default: an embedded snapshot of a few projects' metrics, clearly labelled as sample data so nobody
  * mistakes it for a live Jira.
  */
-import type { JiraMetrics } from '../tools';
-import { requireProjectKey, UnknownProjectError, type JiraProvider } from './provider';
+import { createHash } from 'node:crypto';
+import type { CreatedJiraIssue, JiraMetrics } from '../tools';
+import { requireProjectKey, UnknownProjectError, type JiraProvider, type NewJiraIssue } from './provider';
 
 const SNAPSHOT_AS_OF = '2026-11-20T09:00:00.000Z';
 const SOURCE = 'sample data (embedded dataset; not a live Jira)';
@@ -53,8 +54,52 @@ const projects: Record<string, SampleProject> = {
   },
 };
 
+const CREATED_SOURCE = 'sample data (kept by the IT worker; not filed in a live Jira)';
+
 export class SampleJiraProvider implements JiraProvider {
   readonly name = 'sample';
+  /**
+   * Issues filed through this worker, in order. Memory is enough: an issue's number derives from its label (the call's
+   * request id), so an attempt retried on another worker after a kill files the same issue, never a second one, and
+   * the call's result lives in its workflow's history.
+   */
+  readonly created: (CreatedJiraIssue & { description: string; labels: string[] })[] = [];
+
+  private known(project: string): string {
+    const key = requireProjectKey(project);
+    if (!projects[key]) {
+      throw new UnknownProjectError(
+        `no sample Jira project ${key}; the offline sample data covers ${Object.keys(projects).join(', ')} ` +
+          '(set JIRA_PROVIDER=cloud for live data)',
+      );
+    }
+    return key;
+  }
+
+  async findIssue(project: string, label: string): Promise<CreatedJiraIssue | null> {
+    const key = this.known(project);
+    const issue = this.created.find((i) => i.project === key && i.labels.includes(label));
+    return issue ? issueResult(issue) : null;
+  }
+
+  async createIssue(issue: NewJiraIssue): Promise<CreatedJiraIssue> {
+    const project = this.known(issue.project);
+    // Sample numbers from 100000 up, so they never look like the snapshot's; derived from the label (see `created`).
+    const number =
+      100_000 + (parseInt(createHash('sha256').update(issue.label).digest('hex').slice(0, 12), 16) % 900_000);
+    const key = `${project}-${number}`;
+    const created = {
+      key,
+      project,
+      summary: issue.summary,
+      url: `sample://jira/browse/${key}`,
+      source: CREATED_SOURCE,
+      description: issue.description + (issue.ip ? `\nIP: ${issue.ip}` : ''),
+      labels: [issue.label],
+    };
+    this.created.push(created);
+    return issueResult(created);
+  }
 
   async metrics(project: string): Promise<JiraMetrics> {
     const key = requireProjectKey(project);
@@ -67,4 +112,8 @@ export class SampleJiraProvider implements JiraProvider {
     }
     return { project: key, ...known, as_of: SNAPSHOT_AS_OF, source: SOURCE };
   }
+}
+
+function issueResult({ key, project, summary, url, source }: CreatedJiraIssue): CreatedJiraIssue {
+  return { key, project, summary, url, source };
 }

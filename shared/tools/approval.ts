@@ -53,16 +53,3 @@ export function approvalRefusal(
     `TOOL_APPROVAL_NEVER=${tool.name} (or TOOL_APPROVAL=never) in the tool servers' and workers' config.`
   );
 }
-
-/** The call needs approval that cannot be asked for: the refusal, as an error for the paths that throw. */
-export class ApprovalRequired extends Error {
-  override name = 'ApprovalRequired';
-  constructor(tool: { name: string; approval?: ApprovalDefault }, policy?: ApprovalPolicy) {
-    super(approvalRefusal(tool, policy));
-  }
-}
-
-/** Throws ApprovalRequired when the policy asks approval for this tool. */
-export function assertRunnable(tool: { name: string; approval?: ApprovalDefault }, policy?: ApprovalPolicy): void {
-  if (needsApproval(tool, policy)) throw new ApprovalRequired(tool, policy);
-}

@@ -32,22 +32,15 @@ export interface NexusPolicies extends NexusLimits {
  * the policy) before the handler runs, so nothing starts. A Nexus caller cannot be asked yet.
  */
 function approvalChecked(tool: AnyToolDefinition, handler: unknown, approvals: ApprovalPolicy | undefined): unknown {
-  const check = () => {
-    if (needsApproval(tool, approvals)) throw new nexus.HandlerError('BAD_REQUEST', approvalRefusal(tool, approvals));
-  };
-  if (typeof handler === 'function') {
-    const run = handler as nexus.SyncOperationHandler<unknown, unknown>;
-    return async (ctx: nexus.StartOperationContext, input: unknown) => {
-      check();
-      return run(ctx, input);
-    };
-  }
+  // The policy is fixed for the process: a tool that needs no approval keeps its handler as it is, and one that
+  // does is refused at every start, before anything runs.
+  if (!needsApproval(tool, approvals)) return handler;
+  const refuse = (): Promise<never> =>
+    Promise.reject(new nexus.HandlerError('BAD_REQUEST', approvalRefusal(tool, approvals)));
+  if (typeof handler === 'function') return refuse;
   const op = handler as nexus.OperationHandler<unknown, unknown>;
   return {
-    start: async (ctx: nexus.StartOperationContext, input: unknown) => {
-      check();
-      return op.start(ctx, input);
-    },
+    start: refuse,
     cancel: (ctx: nexus.CancelOperationContext, token: string) => op.cancel(ctx, token),
   } satisfies nexus.OperationHandler<unknown, unknown>;
 }

@@ -10,6 +10,7 @@ import * as mcpCallActivity from './mcp-call-activity';
 import * as throughput from './throughput';
 import * as itMemory from './it-memory';
 import * as orchestrator from './orchestrator';
+import * as approvals from './approvals';
 import * as nexus from './nexus';
 import * as tracing from './tracing';
 
@@ -21,6 +22,7 @@ export const benches: readonly Bench[] = [
   throughput,
   itMemory,
   orchestrator,
+  approvals,
   nexus,
   tracing,
 ];

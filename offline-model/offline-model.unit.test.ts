@@ -511,6 +511,99 @@ describe('offline planner: answering from tool results', () => {
   });
 });
 
+describe('offline planner: filing a Jira issue', () => {
+  const issue = (summary: string, description = summary, ip?: string) => [
+    { name: 'create_jira_issue', args: { summary, description, ...(ip ? { ip } : {}) } },
+  ];
+
+  it.each([
+    ['File a Jira issue: VPN is down since 9am', issue('VPN is down since 9am')],
+    ['create a jira issue about the printer in room 4 being on fire', issue('The printer in room 4 being on fire')],
+    ['open a ticket: disk full on db1', issue('Disk full on db1')],
+    ['raise an issue saying the wifi is slow', issue('The wifi is slow')],
+    ['raise a bug that says the login page is blank', issue('The login page is blank')],
+    ['open a new issue titled "Disk full on db1"', issue('Disk full on db1')],
+    // The summary is the first sentence; the description all of the text; an IPv4 address in it is the ip argument.
+    [
+      'File a Jira issue: VPN is down since 9:30. Users in Berlin cannot connect.',
+      issue('VPN is down since 9:30', 'VPN is down since 9:30. Users in Berlin cannot connect.'),
+    ],
+    ['log a ticket: 10.0.0.5 is unreachable', issue('10.0.0.5 is unreachable', undefined, '10.0.0.5')],
+  ])('%s → create_jira_issue', async (text, expected) => {
+    expect(await plan(text)).toEqual(expected);
+  });
+
+  it('does not split the text of an issue into clauses; a request before it is its own call', async () => {
+    expect(await plan('Set the JIRA project to DEMO and file a jira issue: VPN and DNS are down')).toEqual([
+      { name: 'set_jira_project', args: { project: 'DEMO' } },
+      ...issue('VPN and DNS are down'),
+    ]);
+  });
+
+  it('cuts a summary longer than 255 characters at a word, and keeps the whole text as the description', async () => {
+    const long = `The nightly backup of ${'the customer database '.repeat(20)}failed`;
+    const [call] = await plan(`File a Jira issue: ${long}`);
+    const { summary, description } = call?.args as { summary: string; description: string };
+    expect(summary.length).toBeLessThanOrEqual(255);
+    // The words that fit, then "…" where the next word began.
+    expect(summary.endsWith('…')).toBe(true);
+    expect(long.startsWith(`${summary.slice(0, -1)} `)).toBe(true);
+    expect(summary.length).toBeGreaterThan(200);
+    expect(description).toBe(long);
+  });
+
+  it('reads stay reads: no issue is filed for a question about issues', async () => {
+    expect(await plan('show my jira metrics')).toEqual([{ name: 'get_jira_metrics', args: {} }]);
+    expect(await plan('how many issues are open in DEMO')).toEqual([
+      { name: 'get_jira_metrics', args: { project: 'DEMO' } },
+    ]);
+    expect(await plan('how many bugs are open in OPS?')).toEqual([
+      { name: 'get_jira_metrics', args: { project: 'OPS' } },
+    ]);
+    expect(await plan('please log my IP')).toEqual([{ name: 'track_ip', args: {} }]);
+  });
+
+  it('without the text of the issue it asks for it, and a follow-up never files another one', async () => {
+    expect(await answer('file a jira issue')).toContain(
+      "create_jira_issue looks relevant, but I couldn't find its summary, description in your message.",
+    );
+    const filed: AgentInputItem[] = [
+      user('File a Jira issue: VPN is down'),
+      call('create_jira_issue', { summary: 'VPN is down', description: 'VPN is down' }, 'c1'),
+      result('create_jira_issue', 'c1', 'Filed DEMO-100001 in DEMO: VPN is down [sample data]\n{"key":"DEMO-100001"}'),
+      assistant('Filed DEMO-100001 in DEMO: VPN is down [sample data]'),
+    ];
+    expect(await answer([...filed, user('what about the printer?')])).toContain('offline planner');
+  });
+
+  it('answers a call the person rejected, or let expire, with what the result says: it was not run', async () => {
+    const asked = [
+      user('File a Jira issue: VPN is down'),
+      call('create_jira_issue', { summary: 'VPN is down', description: 'VPN is down' }, 'c1'),
+    ];
+    const rejected = 'Error: create_jira_issue was not run: the user rejected it by alice: not now. Nothing was done.';
+    expect(await answer([...asked, result('create_jira_issue', 'c1', rejected)])).toBe(
+      'create_jira_issue was not run: the user rejected it by alice: not now. Nothing was done.',
+    );
+    const expired =
+      'Error: create_jira_issue was not run: the approval it needed expired (nobody answered within 1440 minute(s)). Nothing was done.';
+    expect(await answer([...asked, mcpResult('create_jira_issue', 'c1', expired)])).toBe(
+      expired.slice('Error: '.length),
+    );
+    // Approved: the new key, from the tool's summary line.
+    expect(
+      await answer([
+        ...asked,
+        result(
+          'create_jira_issue',
+          'c1',
+          'Filed DEMO-100001 in DEMO: VPN is down [sample data]\n{"key":"DEMO-100001"}',
+        ),
+      ]),
+    ).toBe('Filed DEMO-100001 in DEMO: VPN is down [sample data]');
+  });
+});
+
 describe('offline planner: when no tool fits', () => {
   it('says it is the offline planner, lists its tools and suggests an example', async () => {
     const response = await model.getResponse(request('write me a poem about the sea'));

@@ -6,11 +6,19 @@
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { CallToolResult } from '@modelcontextprotocol/client';
+import { isInputRequiredResult, type CallToolResult } from '@modelcontextprotocol/client';
 import { ProviderError, providerFailure } from '../shared/providers';
+import { APPROVAL_META_KEY } from '../shared/tools/approval';
 import { ActionPlanner } from './manual/planner';
 import type { ActionDecision, PlanRequest } from './manual/decision';
 import { McpCallError, type McpClientPool } from './mcp/client-pool';
+import {
+  allAnswerable,
+  inputResponsesFor,
+  questionOf,
+  type InputRequestMap,
+  type PendingInput,
+} from './mcp/input-requests';
 import { itSessionContract, type McpServerName, type McpToolDescriptor } from './shared';
 import { CalculatorInputError } from './tools/calculator-result';
 import type { Calculator } from './tools/isolated-calculator';
@@ -34,6 +42,15 @@ export interface McpToolOutcome extends ToolOutcome {
   sessionId?: string;
   /** The handle sent was unknown, ended or not the caller's: the server's `session_not_found` error. */
   sessionNotFound?: boolean;
+  /** The server needs a person's input first (MCP `input_required`): nothing ran yet; ask, then call with `resume`. */
+  inputRequired?: PendingInput;
+}
+
+/** A person's answer to a tool call's approval: given before the call (the agent asked) or to a server's question. */
+export interface CallApproval {
+  approved: boolean;
+  by?: string;
+  reason?: string;
 }
 
 export interface McpDiscovery {
@@ -113,6 +130,7 @@ export function createOrchestratorActivities({
             title: t.title ?? t.annotations?.title,
             description: t.description ?? t.title ?? t.name,
             inputSchema: t.inputSchema as Record<string, unknown>,
+            ...(t._meta?.[APPROVAL_META_KEY] === 'required' ? { approval: 'required' as const } : {}),
           })),
           ...(list.ttlMs !== undefined ? { ttlMs: list.ttlMs } : {}),
           ...(list.cacheScope ? { cacheScope: list.cacheScope } : {}),
@@ -122,27 +140,61 @@ export function createOrchestratorActivities({
       }
     },
 
-    /** One tool call; the arguments are sent as given (the workflow has already put the session handle in). */
+    /**
+     * One tool call; the arguments are sent as given (the workflow has already put the session handle in). A server
+     * that asks first (`input_required`) gets the person's answer: `approval` given before the call answers its
+     * confirmation at once; otherwise the question goes back to the workflow, which asks and calls again with
+     * `resume` and the answer.
+     */
     async callMcpTool(input: {
       server: McpServerName;
       tool: string;
       arguments: Record<string, unknown>;
       onBehalfOf?: string;
+      approval?: CallApproval;
+      resume?: PendingInput;
     }): Promise<McpToolOutcome> {
+      const answer = (pending: PendingInput, approval: CallApproval) => ({
+        inputResponses: inputResponsesFor(pending.inputRequests, approval),
+        ...(pending.requestState !== undefined ? { requestState: pending.requestState } : {}),
+      });
+      let resume = input.resume && input.approval ? answer(input.resume, input.approval) : undefined;
       try {
-        const result = await mcp.callTool(input.server, {
-          name: input.tool,
-          arguments: input.arguments,
-          idempotencyKey: idempotencyKeyOfCurrentActivity(),
-          onBehalfOf: input.onBehalfOf,
-        });
-        const sessionId = sessionHandleOf(result);
-        return {
-          ok: !result.isError,
-          text: toolResultText(result),
-          ...(sessionId ? { sessionId } : {}),
-          ...(result.isError && sessionErrorOf(result) === itSessionContract.notFound ? { sessionNotFound: true } : {}),
-        };
+        for (let round = 0; ; round++) {
+          const result = await mcp.callToolOrAsk(input.server, {
+            name: input.tool,
+            arguments: input.arguments,
+            idempotencyKey: idempotencyKeyOfCurrentActivity(),
+            onBehalfOf: input.onBehalfOf,
+            ...(resume ? { resume } : {}),
+          });
+          if (isInputRequiredResult(result)) {
+            const pending: PendingInput = {
+              inputRequests: (result.inputRequests ?? {}) as InputRequestMap,
+              ...(result.requestState !== undefined ? { requestState: result.requestState } : {}),
+              question: questionOf((result.inputRequests ?? {}) as InputRequestMap),
+            };
+            // Approved before it ran: the server's confirmation of this very call is answered once, here.
+            if (round === 0 && !input.resume && input.approval?.approved && allAnswerable(pending.inputRequests)) {
+              resume = answer(pending, input.approval);
+              continue;
+            }
+            return {
+              ok: false,
+              text: `Error: ${input.tool} needs an answer first: ${pending.question}`,
+              inputRequired: pending,
+            };
+          }
+          const sessionId = sessionHandleOf(result);
+          return {
+            ok: !result.isError,
+            text: toolResultText(result),
+            ...(sessionId ? { sessionId } : {}),
+            ...(result.isError && sessionErrorOf(result) === itSessionContract.notFound
+              ? { sessionNotFound: true }
+              : {}),
+          };
+        }
       } catch (err) {
         return mcpFailure(err);
       }

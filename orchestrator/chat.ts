@@ -14,8 +14,10 @@ import { assertNamespaceExists, connectClient } from '../shared/temporal/connect
 import { temporalWebUi, workflowWebUiLink } from '../shared/temporal/web-ui';
 import { Conversations, conversationInput, type ConversationHandle } from './conversations';
 import { createAgentsPlugin } from './plugin';
+import { describeQuestion, parseApprovalAnswer } from './approvals';
 import {
   type AgentLoop,
+  type ApprovalQuestion,
   type BackgroundTask,
   type ToolCallRecord,
   type TranscriptEntry,
@@ -23,7 +25,7 @@ import {
 } from './shared';
 
 const HELP =
-  'Commands: /new (start a new conversation), /history (show the transcript), /tasks (background tasks), /quit (leave; the conversation stays resumable)';
+  'Commands: /new (start a new conversation), /history (show the transcript), /tasks (background tasks), /quit (leave; the conversation stays resumable). A tool call that needs approval asks: y approves, anything else rejects (words after it are the reason).';
 const SLOW_TURN_MS = 15_000;
 /** How the banner names each agent loop (AGENT_LOOP). */
 const LOOPS: Record<AgentLoop, string> = {
@@ -58,6 +60,12 @@ function printTasks(tasks: BackgroundTask[]): void {
   }
 }
 
+function formatDecision(entry: Extract<TranscriptEntry, { kind: 'approval' }>): string {
+  const who = entry.by ? ` by ${entry.by}` : '';
+  const why = entry.reason ? `: ${entry.reason}` : '';
+  return `[${entry.turn}] Approval: ${entry.tool} ${JSON.stringify(entry.arguments)} ${entry.decision}${who} at ${entry.at} (asked ${entry.askedAt})${why}`;
+}
+
 function printTranscript(entries: TranscriptEntry[], transport: 'mcp' | 'nexus'): void {
   out('--- transcript ---');
   for (const entry of entries) {
@@ -65,7 +73,8 @@ function printTranscript(entries: TranscriptEntry[], transport: 'mcp' | 'nexus')
     else if (entry.kind === 'assistant') {
       out(`[${entry.turn}] Agent: ${entry.text}`);
       for (const call of entry.toolCalls) out(formatToolCall(call, transport));
-    } else out(`(note: ${entry.text})`);
+    } else if (entry.kind === 'approval') out(formatDecision(entry));
+    else out(`(note: ${entry.text})`);
   }
   out('--- end of transcript ---');
   out();
@@ -131,9 +140,21 @@ runMain('chat', async () => {
   );
   out(HELP);
 
+  /** Questions the conversation waits on: the next line answers the first. */
+  let asking: ApprovalQuestion[] = [];
+  const ask = () => {
+    const q = asking[0];
+    if (!q) return;
+    out(`  (${q.why}; expires ${q.expiresAt})`);
+    process.stdout.write(`${describeQuestion(q)} [y/N] `);
+    if (!interactive) out();
+  };
+
   let conversation: ConversationHandle;
   try {
     conversation = await open(values.conversation);
+    // A resumed conversation may be waiting for an approval asked in another chat.
+    asking = (await conversations.transcript(conversation)).pendingApprovals ?? [];
   } catch (err) {
     if (err instanceof WorkflowNotFoundError)
       throw new Error(`${err.message}: start a new one without --conversation`, { cause: err });
@@ -142,7 +163,8 @@ runMain('chat', async () => {
 
   const rl = createInterface({ input: process.stdin, terminal: interactive });
   const prompt = () => {
-    if (interactive) process.stdout.write('You: ');
+    if (asking.length > 0) ask();
+    else if (interactive) process.stdout.write('You: ');
   };
   prompt();
   rl.on('SIGINT', () => rl.close());
@@ -157,25 +179,33 @@ runMain('chat', async () => {
       }
       if (line === '/quit' || line === '/exit') break;
       if (line === '/help') out(HELP);
-      else if (line === '/new') conversation = await open();
-      else if (line === '/history')
+      else if (line === '/new') {
+        conversation = await open();
+        asking = [];
+      } else if (line === '/history')
         printTranscript((await conversations.transcript(conversation)).entries, toolTransport);
       else if (line === '/tasks') printTasks((await conversations.transcript(conversation)).tasks);
       else if (line.startsWith('/')) out(`Unknown command ${line}. ${HELP}`);
       else {
+        const question = asking[0];
         const spinner = ora({ text: 'thinking…', stream: process.stderr, isSilent: !interactive }).start();
         const slow = setTimeout(() => {
           spinner.text = 'still working… (is `npm run worker:orchestrator` running?)';
         }, SLOW_TURN_MS);
         try {
-          const reply = await conversations.send(conversation, line);
+          const reply = question
+            ? await conversations.answer(conversation, { id: question.id, ...parseApprovalAnswer(line) })
+            : await conversations.send(conversation, line);
           spinner.stop();
-          printReply(reply, toolTransport);
+          asking = reply.pendingApprovals ?? [];
+          if (asking.length === 0) printReply(reply, toolTransport);
         } catch (err) {
           spinner.stop();
           const cause = (err as { cause?: Error }).cause;
           out(`Error: ${cause?.message ?? (err as Error).message}`);
           log.debug({ err }, 'turn failed');
+          // An answer that came too late (expired, or answered elsewhere): ask what is pending now, if anything.
+          if (question) asking = (await conversations.transcript(conversation)).pendingApprovals ?? [];
         } finally {
           clearTimeout(slow);
         }

@@ -5,9 +5,11 @@
  */
 import { allHandlersFinished, condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { offeredToolNames } from './agent';
-import { IDLE_TIMER_PATCH, SERIAL_TURNS_PATCH } from './patches';
+import { APPROVALS_PATCH, IDLE_TIMER_PATCH, SERIAL_TURNS_PATCH } from './patches';
+import { describeQuestion } from './approvals';
 import {
   MAX_MESSAGE_CHARS,
+  answerApprovalUpdate,
   endConversationSignal,
   sendMessageUpdate,
   transcriptQuery,
@@ -46,6 +48,26 @@ export async function serveConversation({
   let lastTurnEnded = Date.now(); // or the run started: idle time counts from here
   let endedBecause: string | undefined;
 
+  const approvals = tools.approvals;
+  /** The turn running now: its reply once it has ended. */
+  let current: { reply?: TurnReply; error?: unknown; settled: boolean } | undefined;
+  /** Questions no answer has been given to yet. */
+  const unanswered = () => approvals.pending.filter((q) => !approvals.answered(q.id));
+
+  /**
+   * The turn's reply, or, while it waits for approvals, a reply that says so (`pendingApprovals`): the Update that
+   * started the turn, or answered an approval, returns then, and the turn waits on in the workflow.
+   */
+  const replyOrQuestions = async (turn: number): Promise<TurnReply> => {
+    const running = current!;
+    await condition(() => running.settled || unanswered().length > 0);
+    if (running.settled) {
+      if (running.error !== undefined) throw running.error;
+      return running.reply!;
+    }
+    return { turn, reply: '', toolCalls: [], notices: [], pendingApprovals: unanswered() };
+  };
+
   setHandler(
     sendMessageUpdate,
     async ({ text }) => {
@@ -55,13 +77,28 @@ export async function serveConversation({
       else await condition(() => !busy); // runs from before it: the waiters woken together all ran their turns
       busy = true;
       pokes += 1;
-      try {
-        return await runTurn(text.trim());
-      } finally {
-        busy = false;
-        pokes += 1;
-        lastTurnEnded = Date.now();
+      const running: NonNullable<typeof current> = { settled: false };
+      current = running;
+      // The turn runs on its own: while it waits for a person's approval, this Update returns the question.
+      const turn = runTurn(text.trim())
+        .then(
+          (reply) => (running.reply = reply),
+          (err: unknown) => (running.error = err),
+        )
+        .finally(() => {
+          running.settled = true;
+          busy = false;
+          pokes += 1;
+          lastTurnEnded = Date.now();
+        });
+      if (!patched(APPROVALS_PATCH)) {
+        // Runs from before it: the Update completes as the turn ends, before the loop wakes (a wait on a condition
+        // would complete it after the idle timer the loop starts then, which those histories do not have).
+        await turn;
+        if (running.error !== undefined) throw running.error;
+        return running.reply!;
       }
+      return replyOrQuestions(state.turns);
     },
     {
       validator: (request) => {
@@ -70,6 +107,28 @@ export async function serveConversation({
         if (text.length > MAX_MESSAGE_CHARS)
           throw new Error(`text must be at most ${MAX_MESSAGE_CHARS} characters (got ${text.length})`);
         if (endedBecause) throw new Error(`this conversation has ended (${endedBecause}); start a new one`);
+        const waiting = unanswered();
+        if (waiting.length > 0) {
+          const asks = waiting.map((q) => `${q.id}: ${describeQuestion(q)}`).join('; ');
+          throw new Error(`the current turn waits for your approval (${asks}); answer it before sending a new message`);
+        }
+      },
+    },
+  );
+
+  setHandler(
+    answerApprovalUpdate,
+    async (answer) => {
+      approvals.answer(answer, answer.by);
+      return replyOrQuestions(state.turns);
+    },
+    {
+      validator: (answer) => {
+        const by = (answer as { by?: unknown } | undefined)?.by;
+        if (by !== undefined && (typeof by !== 'string' || by.length === 0 || by.length > 128))
+          throw new Error('by must be a name of 1 to 128 characters');
+        const refusal = approvals.refusal(answer);
+        if (refusal) throw new Error(refusal);
       },
     },
   );
@@ -83,6 +142,7 @@ export async function serveConversation({
     unavailableServers: state.unavailable,
     entries: state.transcript,
     tasks: state.tasks ?? [],
+    pendingApprovals: unanswered(),
   }));
 
   setHandler(endConversationSignal, ({ reason }) => {

@@ -12,6 +12,8 @@ import type { OrchestratorConfig } from '../shared/config';
 import { callerScope } from '../shared/caller-scope';
 import {
   type AgentLoop,
+  answerApprovalUpdate,
+  type ApprovalAnswer,
   endConversationSignal,
   NEXUS_IDENTITY_MEMO,
   sendMessageUpdate,
@@ -55,6 +57,7 @@ export function conversationInput(
     toolTransport: config.toolTransport,
     ...(config.toolTransport === 'nexus' ? { nexusEndpoints: config.nexusEndpoints } : {}),
     idleTimeoutMs: config.idleTimeoutMs,
+    approvalExpiryMs: config.approvalExpiryMs,
     ...overrides,
   };
   // The Agents SDK loop takes its model-call policy from the plugin; the manual loop's planning activity from here.
@@ -123,6 +126,11 @@ export class Conversations {
 
   send(handle: ConversationHandle, text: string, updateId: string = randomUUID()): Promise<TurnReply> {
     return handle.executeUpdate(sendMessageUpdate, { args: [{ text }], updateId });
+  }
+
+  /** A person's answer to a pending approval: the rest of the turn comes back (or the next question). */
+  answer(handle: ConversationHandle, answer: ApprovalAnswer, updateId: string = randomUUID()): Promise<TurnReply> {
+    return handle.executeUpdate(answerApprovalUpdate, { args: [{ ...answer, by: this.input.user }], updateId });
   }
 
   transcript(handle: ConversationHandle): Promise<TranscriptView> {

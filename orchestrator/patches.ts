@@ -49,3 +49,11 @@ export const BOUNDED_STATE_PATCH = 'bounded-conversation-state';
  * show both, as they did.
  */
 export const HIDDEN_IDS_PATCH = 'handles-hidden-from-model';
+
+/**
+ * A tool call that needs a person's approval (the server's listing says so) waits for it in the conversation: the
+ * Agents SDK loop through `needsApproval` and its interruptions, the manual loop before it calls, either loop when an
+ * MCP server asks (`input_required`). Before it, such a call went to the server unasked and was refused there. Runs
+ * started before this call as they did.
+ */
+export const APPROVALS_PATCH = 'tool-approvals';

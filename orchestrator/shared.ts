@@ -32,6 +32,8 @@ export interface McpToolDescriptor {
   description: string;
   /** The tool's JSON Schema input, as the server lists it. */
   inputSchema: Record<string, unknown>;
+  /** The server says its calls need a person's approval (its policy, TOOL_APPROVAL*): the chat asks before each. */
+  approval?: 'required';
 }
 
 export interface ContextPolicy {
@@ -72,7 +74,37 @@ export interface ToolCallRecord {
 export type TranscriptEntry =
   | { kind: 'user'; turn: number; text: string; at: string }
   | { kind: 'assistant'; turn: number; text: string; at: string; toolCalls: ToolCallRecord[] }
-  | { kind: 'notice'; text: string; at: string };
+  | { kind: 'notice'; text: string; at: string }
+  | ({ kind: 'approval'; turn: number } & ApprovalQuestion & ApprovalDecision);
+
+/** A tool call waiting for a person's approval (orchestrator/approvals.ts). */
+export interface ApprovalQuestion {
+  /** Unique in its conversation: what the answer names. */
+  id: string;
+  tool: string;
+  server: McpServerName | 'local';
+  /** As the model gave them (the session handle is the conversation's, never shown). */
+  arguments: Record<string, unknown>;
+  /** Why it is asked: the policy, or the question a server put (MCP `input_required`). */
+  why: string;
+  askedAt: string;
+  /** When it is rejected by itself if nobody answers. */
+  expiresAt: string;
+}
+
+export interface ApprovalDecision {
+  decision: 'approved' | 'rejected' | 'expired';
+  /** Who answered (the chat's user); absent for an expiry. */
+  by?: string;
+  reason?: string;
+  at: string;
+}
+
+export interface ApprovalAnswer {
+  id: string;
+  approved: boolean;
+  reason?: string;
+}
 
 export interface ConversationState {
   /** The model's memory (Agents SDK items), already trimmed to the context policy. */
@@ -97,6 +129,10 @@ export interface ConversationState {
   tasks?: BackgroundTask[];
   /** Finished tasks dropped from `tasks` (only the most recent are kept): how many, and the latest ids. */
   droppedTasks?: { count: number; ids: string[] };
+  /** Tool calls waiting for a person's approval now (the turn is paused until each is answered or expires). */
+  pendingApprovals?: ApprovalQuestion[];
+  /** Approvals asked so far: the next question's id. */
+  approvalsAsked?: number;
 }
 
 /** A long-running tool call (`taskMode: 'always'`) that runs on after the turn that started it. */
@@ -137,6 +173,8 @@ export interface ConversationInput {
   toolTransport?: ToolTransportName;
   /** The Nexus endpoints of the tool domains, with `toolTransport: 'nexus'`. */
   nexusEndpoints?: { finance: string; it: string };
+  /** How long a tool call waits for a person's approval before it is rejected by itself (absent: a day). */
+  approvalExpiryMs?: number;
   /** Carried over by continue-as-new. */
   state?: ConversationState;
 }
@@ -162,6 +200,11 @@ export interface TurnReply {
   toolCalls: ToolCallRecord[];
   /** Things the user should know about this turn (context trimmed, a server unavailable, a session renewed). */
   notices: string[];
+  /**
+   * The turn is paused: these tool calls wait for a person's approval (`answerApproval`). `reply` is empty until the
+   * turn ends; the answer's Update returns the rest of the turn.
+   */
+  pendingApprovals?: ApprovalQuestion[];
 }
 
 export interface TranscriptView {
@@ -174,6 +217,8 @@ export interface TranscriptView {
   entries: TranscriptEntry[];
   /** The background tasks this conversation started (`/tasks` in the chat). */
   tasks: BackgroundTask[];
+  /** Tool calls waiting for approval now: a resumed chat asks them. */
+  pendingApprovals: ApprovalQuestion[];
 }
 
 export const MAX_MESSAGE_CHARS = 8000;
@@ -181,5 +226,7 @@ export const MAX_MESSAGE_CHARS = 8000;
 export const MAX_TRANSCRIPT_ENTRIES = 500;
 
 export const sendMessageUpdate = defineUpdate<TurnReply, [TurnRequest]>('sendMessage');
+/** A person's answer to a pending approval; returns the rest of the turn (or the next approval it waits for). */
+export const answerApprovalUpdate = defineUpdate<TurnReply, [ApprovalAnswer & { by?: string }]>('answerApproval');
 export const transcriptQuery = defineQuery<TranscriptView>('transcript');
 export const endConversationSignal = defineSignal<[{ reason: string }]>('endConversation');

@@ -34,6 +34,14 @@ function sizeOf(entry: TranscriptEntry): number {
 function clipped(entry: TranscriptEntry): TranscriptEntry {
   if (entry.kind === 'user') return { ...entry, text: capText(entry.text, MAX_ENTRY_CHARS) };
   if (entry.kind === 'notice') return { ...entry, text: capText(entry.text, MAX_ENTRY_CHARS) };
+  if (entry.kind === 'approval') {
+    const json = JSON.stringify(entry.arguments) ?? '';
+    return {
+      ...entry,
+      why: capText(entry.why, MAX_ENTRY_CHARS),
+      ...(json.length > MAX_ARGUMENT_CHARS ? { arguments: { clipped: capText(json, MAX_ARGUMENT_CHARS) } } : {}),
+    };
+  }
   return {
     ...entry,
     text: capText(entry.text, MAX_ENTRY_CHARS),

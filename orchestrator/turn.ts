@@ -8,6 +8,7 @@ import type { TemporalOpenAIRunner, WorkflowSafeMemorySession } from '@temporali
 import { log } from '@temporalio/workflow';
 import { describeFailure } from '../shared/temporal/failures';
 import { buildAgent } from './agent';
+import { notApprovedText } from './approvals';
 import { fitToContext } from './context-window';
 import type { ConversationInput, ConversationState, TurnReply } from './shared';
 import type { ToolBridge } from './tool-bridge';
@@ -51,7 +52,31 @@ export async function runTurn(
   let reply: string;
   try {
     const agent = buildAgent({ model: input.model, state, tools, turnLog });
-    const result = await runner.run(agent, text, { session: memory, maxTurns: MAX_AGENT_TURNS });
+    let result = await runner.run(agent, text, { session: memory, maxTurns: MAX_AGENT_TURNS });
+    // Calls that need approval stop the run (its interruptions); the person answers, and the same run resumes from
+    // its RunState: an approved call runs once, a rejected one is told to the model.
+    while (result.interruptions?.length) {
+      const state = result.state;
+      await Promise.all(
+        result.interruptions.map(async (item) => {
+          const call = item.rawItem as { name?: string; arguments?: string; callId?: string };
+          const name = item.toolName ?? call.name ?? 'a tool';
+          const question = tools.approvalRequest(name, call.arguments);
+          const outcome = await tools.approvals.ask(question);
+          if (call.callId) tools.decided(call.callId, outcome);
+          if (outcome.approved) state.approve(item);
+          else {
+            const refusal = notApprovedText(name, outcome);
+            turnLog.record(
+              { tool: name, server: question.server, arguments: question.arguments },
+              { ok: false, text: refusal },
+            );
+            state.reject(item, { message: refusal });
+          }
+        }),
+      );
+      result = await runner.run(agent, state, { session: memory, maxTurns: MAX_AGENT_TURNS });
+    }
     reply = String(result.finalOutput ?? '').trim() || '(the model returned no answer)';
   } catch (err) {
     reply = `Sorry, I could not finish this turn: ${describeFailure(err)}`;

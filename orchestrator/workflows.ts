@@ -20,6 +20,7 @@ export type { ConversationResult };
 
 export async function conversationWorkflow(input: ConversationInput): Promise<ConversationResult> {
   const state = input.state ?? newConversationState();
+  const transcript = new Transcript(state.transcript);
   const conversation: TurnContext = {
     input,
     state,
@@ -29,8 +30,8 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
         ? { defaultModelParams: { useLocalActivity: true } }
         : undefined,
     ),
-    tools: new ToolBridge(input, state),
-    transcript: new Transcript(state.transcript),
+    tools: new ToolBridge(input, state, transcript),
+    transcript,
   };
   return serveConversation({
     ...conversation,

@@ -19,7 +19,9 @@ function describeResult(result: FunctionCallResultItem): { name: string; text: s
   const raw = outputText(result.output).trim();
   const failure = failureReason(raw, result.status);
   if (failure !== undefined) {
-    return { name: result.name, failed: true, text: `The ${result.name} tool failed: "${failure}"` };
+    // "<tool> was not run: the user rejected it. Nothing was done." is the whole answer already, and no failure.
+    const notRun = failure.startsWith(`${result.name} was not run`);
+    return { name: result.name, failed: true, text: notRun ? failure : `The ${result.name} tool failed: "${failure}"` };
   }
   const text = summaryOf(raw) || `${result.name} returned no output.`;
   return { name: result.name, failed: false, text: clip(text) };

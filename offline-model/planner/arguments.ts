@@ -3,7 +3,7 @@
  * description, enum and bounds. Required properties that cannot be found make the tool unusable for this request;
  * optional ones are included only when the text names them.
  */
-import { findAfterName, findPlace, findProjectKey, findQuoted, findTicker } from './entities';
+import { findAfterName, findIpv4, findPlace, findProjectKey, findQuoted, findSubject, findTicker } from './entities';
 import { findExpression } from './expression';
 import { findNumbers, type NumberMention } from './numbers';
 import type { PropertyRole, PropertySpec, ToolSpec, Vocabulary } from './tool-spec';
@@ -32,6 +32,9 @@ const ROLE_ORDER: readonly PropertyRole[] = [
   'ticker',
   'projectKey',
   'location',
+  'ipAddress',
+  'title',
+  'body',
   'text',
   'unsupported',
 ];
@@ -104,6 +107,18 @@ function valueFor(
         findPlace(text, ctx.vocabulary) ??
         residual(ctx, /^[A-Za-z][A-Za-z'-]*(?: [A-Za-z][A-Za-z'-]*){0,3}$/, titleCaseIfLower)
       );
+    case 'ipAddress':
+      return findIpv4(text);
+    // Free text is taken only after a cue (a colon, "about", "saying"…), never from a short follow-up: a call that
+    // files something is not repeated with a guessed text.
+    case 'title': {
+      const subject = findSubject(text) ?? findQuoted(text);
+      return subject && fitTo(prop, capitalise(firstLine(subject)));
+    }
+    case 'body': {
+      const subject = findSubject(text) ?? findQuoted(text);
+      return subject && fitTo(prop, capitalise(subject));
+    }
     case 'text':
       return (
         findQuoted(text) ??
@@ -113,6 +128,25 @@ function valueFor(
     case 'unsupported':
       return undefined;
   }
+}
+
+/** The first sentence or line, without its closing punctuation: "VPN is down. Since 9am." → "VPN is down". */
+function firstLine(text: string): string {
+  const end = /[.!?](?:\s|$)|\n/.exec(text);
+  return (end ? text.slice(0, end.index) : text).trim().replace(/[.!?]+$/, '');
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Text cut to the schema's maxLength, at a word where there is one, marked with "…". */
+function fitTo(prop: PropertySpec, text: string): string {
+  const max = typeof prop.schema.maxLength === 'number' ? prop.schema.maxLength : undefined;
+  if (max === undefined || text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
 function residual(ctx: ExtractionContext, shape: RegExp, normalize: (r: string) => string): string | undefined {
@@ -160,7 +194,12 @@ function isValid(prop: PropertySpec, value: unknown): boolean {
     const [minLength, maxLength] = [num('minLength'), num('maxLength')];
     if ((minLength !== undefined && value.length < minLength) || (maxLength !== undefined && value.length > maxLength))
       return false;
-    return typeof s.pattern !== 'string' || matchesPattern(s.pattern, value);
+    if (typeof s.pattern === 'string' && !matchesPattern(s.pattern, value)) return false;
+    // One of a union's patterns ("an IPv4 or an IPv6 address"), when its variants have any.
+    const patterns = (Array.isArray(s.anyOf) ? (s.anyOf as unknown[]) : [])
+      .map((v) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>).pattern : undefined))
+      .filter((p): p is string => typeof p === 'string');
+    return patterns.length === 0 || patterns.some((p) => matchesPattern(p, value));
   }
   return true;
 }

@@ -165,3 +165,48 @@ export function findAfterName(text: string, nameWords: string[]): string | undef
   }
   return kept.length > 0 ? kept.join(' ') : undefined;
 }
+
+/**
+ * Where the free text of a request starts: after its first colon ("File a Jira issue: VPN is down"; not one inside a
+ * time such as 9:30 or a URL) or after "about", "saying", "regarding", "titled"… ("raise an issue saying the wifi is
+ * slow"), whichever comes first. "what about …" and "how about …" are follow-ups, not a subject. Undefined when the
+ * request has no such cue.
+ */
+export function subjectStart(text: string): { cue: number; start: number } | undefined {
+  let best: { cue: number; start: number } | undefined;
+  for (const m of text.matchAll(/:/g)) {
+    const before = text[m.index - 1] ?? '';
+    const after = text[m.index + 1] ?? '';
+    if ((/\d/.test(before) && /\d/.test(after)) || after === '/') continue;
+    best = { cue: m.index, start: m.index + 1 };
+    break;
+  }
+  const word =
+    // The look-behind runs only where "about" matched, so no whitespace run is scanned from each of its characters.
+    /\b(?:about(?<!\b(?:what|how)\s+about)|regarding|concerning|saying|titled|(?:that|which)\s+says)\s+(?:that\s+)?/i.exec(
+      text,
+    );
+  if (word && (!best || word.index < best.cue)) best = { cue: word.index, start: word.index + word[0].length };
+  return best;
+}
+
+/** The free text of a request (see `subjectStart`), without enclosing quotes; undefined when there is none. */
+export function findSubject(text: string): string | undefined {
+  const at = subjectStart(text);
+  if (!at) return undefined;
+  const subject = text
+    .slice(at.start)
+    .trim()
+    .replace(/^["'\u201c](.*)["'\u201d]$/s, '$1')
+    .trim();
+  return /[A-Za-z0-9]/.test(subject) ? subject : undefined;
+}
+
+/** An IPv4 address written in the text ("10.0.0.5 is unreachable"). */
+export function findIpv4(text: string): string | undefined {
+  for (const m of text.matchAll(/(?<![\w.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?!\w|\.\d)/g)) {
+    const parts = m.slice(1, 5).map(Number);
+    if (parts.every((p) => p <= 255)) return parts.join('.');
+  }
+  return undefined;
+}

@@ -8,6 +8,9 @@ const SYNONYM_GROUPS: ReadonlyArray<readonly [targets: string, words: string]> =
   ['get', 'show what which tell list display give fetch retrieve check see view lookup find how'],
   ['set', 'switch change use select choose pick update configure'],
   ['track', 'record log save remember store note'],
+  // "file a ticket", "raise an issue", "log a bug": creating a record somewhere ("open a …" in CREATE_PHRASE).
+  ['create', 'file raise submit log'],
+  ['issue', 'ticket tickets bug bugs incident'],
   ['price stock', 'quote quotes trading trade traded shares share worth ticker market'],
   [
     'weather',
@@ -59,6 +62,11 @@ export const ACTION_VERBS: ReadonlySet<string> = new Set([
 ]);
 
 const SYNONYM_WEIGHT = 0.8;
+/**
+ * "open a ticket", "open a new issue": "open" creates only with an article after it; alone it is a state ("how many
+ * issues are open").
+ */
+const CREATE_PHRASE = /\bopen\s+(?:a|an|another|new)\b/i;
 
 /** The request's terms (stems) with weights: 1 for words typed, 0.8 for intents inferred from them. */
 export interface QueryTerms {
@@ -76,6 +84,7 @@ export function queryTerms(text: string, hasExpression: boolean): QueryTerms {
     if (!STOPWORDS.has(w)) add(s, 1);
   }
   if (hasExpression) add('calculate', SYNONYM_WEIGHT);
+  if (CREATE_PHRASE.test(text)) add('create', SYNONYM_WEIGHT);
   const pastReference =
     /\b(?:have|has|did)\s+(?:i|we|you)\b[^.?!;]*?\b[a-z]{3,}ed\b/i.test(text) ||
     /\b(?:history|historical|past|previous(?:ly)?|earlier|before|so far|ever|already)\b/i.test(text);

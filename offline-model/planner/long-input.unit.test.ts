@@ -9,6 +9,7 @@ import type { SerializedTool } from '@openai/agents-core';
 import { describe, expect, it } from 'vitest';
 import { OfflinePlannerModel } from '../index';
 import { MAX_USER_TEXT_CHARS } from './conversation';
+import { findIpv4, findSubject } from './entities';
 import { findExpression } from './expression';
 import { findNumbers } from './numbers';
 import { Planner } from './plan';
@@ -65,6 +66,13 @@ describe('offline planner: long runs of whitespace', () => {
     expect(findExpression(`calculate 2 +${spaces}3`)).toBe('2 + 3');
     expect(findExpression(`1${spaces}z`)).toBeUndefined();
     expect(findExpression(`${mixedSpace}x`)).toBeUndefined();
+  });
+
+  it('finds the free text of a request, and an IPv4 address, across long runs', () => {
+    expect(findSubject(`file an issue about${spaces}the VPN`)).toBe('the VPN');
+    expect(findSubject(`what${spaces}about${spaces}x`)).toBeUndefined();
+    expect(findSubject(`that${spaces}`.repeat(3))).toBeUndefined();
+    expect(findIpv4(`${'1.'.repeat(RUN / 2)} 10.0.0.5`)).toBe('10.0.0.5');
   });
 
   it('finds a number and its unit across a long run', () => {

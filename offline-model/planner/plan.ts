@@ -9,6 +9,7 @@ import { findExpression } from './expression';
 import { queryTerms } from './intents';
 import { ToolIndex, byPreference, type ToolScore } from './scoring';
 import { Vocabulary, type ToolSpec } from './tool-spec';
+import { subjectStart } from './entities';
 import { identifierParts, wordCount } from './text';
 
 export interface PlannedCall {
@@ -31,10 +32,12 @@ const MAX_FOLLOW_UP_WORDS = 4;
 export class Planner {
   private readonly index: ToolIndex;
   private readonly vocabulary: Vocabulary;
+  private readonly takesFreeText: boolean;
 
   constructor(readonly tools: readonly ToolSpec[]) {
     this.index = new ToolIndex(tools);
     this.vocabulary = new Vocabulary(tools);
+    this.takesFreeText = tools.some((t) => t.properties.some((p) => p.role === 'title' || p.role === 'body'));
   }
 
   plan(text: string, previous: readonly PreviousCall[] = []): PlannedCall[] {
@@ -79,12 +82,18 @@ export class Planner {
       .sort(byPreference);
   }
 
-  /** Several clauses, each mapping on its own to a different tool; otherwise nothing. */
+  /**
+   * Several clauses, each mapping on its own to a different tool; otherwise nothing. When a tool takes free text (an
+   * issue's summary), the text after its cue is not split: "file an issue: VPN and DNS are down" is one clause.
+   */
   private planClauses(text: string): PlannedCall[] | undefined {
+    const subject = this.takesFreeText ? subjectStart(text) : undefined;
     const clauses = text
+      .slice(0, subject?.cue)
       .split(CLAUSE_SPLIT)
       .map((c) => c.trim())
       .filter((c) => /[A-Za-z0-9]/.test(c));
+    if (subject && clauses.length > 0) clauses[clauses.length - 1] += text.slice(subject.cue);
     if (clauses.length < 2) return undefined;
     const calls: PlannedCall[] = [];
     for (const clause of clauses) {

@@ -16,6 +16,9 @@ export type PropertyRole =
   | 'ticker'
   | 'projectKey'
   | 'location'
+  | 'ipAddress'
+  | 'title'
+  | 'body'
   | 'text'
   | 'unsupported';
 
@@ -70,9 +73,12 @@ function toolSpec(tool: FunctionToolLike): ToolSpec {
 }
 
 function propertySpec(name: string, schema: Record<string, unknown>, listedRequired: boolean): PropertySpec {
-  const types = (Array.isArray(schema.type) ? schema.type : [schema.type]).filter(
-    (t): t is string => typeof t === 'string',
-  );
+  const typesOf = (s: Record<string, unknown>) =>
+    (Array.isArray(s.type) ? s.type : [s.type]).filter((t): t is string => typeof t === 'string');
+  // A union of one type's variants ("an IPv4 or an IPv6 address": `anyOf` of two strings) is of that type.
+  const variantTypes = (Array.isArray(schema.anyOf) ? schema.anyOf.filter(isRecord) : []).flatMap(typesOf);
+  const oneType = new Set(variantTypes.filter((t) => t !== 'null')).size === 1;
+  const types = [...typesOf(schema), ...(oneType ? variantTypes : [])];
   const type = types.find((t) => t !== 'null') ?? (Array.isArray(schema.enum) ? 'string' : 'unknown');
   const nullable = types.includes('null');
   const enumValues = Array.isArray(schema.enum) ? schema.enum.filter((v): v is string => typeof v === 'string') : [];
@@ -93,7 +99,8 @@ function roleOf(name: string, type: string, description: string, enumValues: str
   const nameText = identifierParts(name).join(' ');
   if (type === 'number' || type === 'integer')
     return numberRole(nameText) ?? numberRole(description.toLowerCase()) ?? 'number';
-  if (type === 'string') return stringRole(nameText) ?? stringRole(description.toLowerCase()) ?? 'text';
+  if (type === 'string')
+    return freeTextRole(nameText) ?? stringRole(nameText) ?? stringRole(description.toLowerCase()) ?? 'text';
   return 'unsupported';
 }
 
@@ -110,6 +117,17 @@ function stringRole(text: string): PropertyRole | undefined {
   if (/\b(?:symbol|ticker)\b/.test(text)) return 'ticker';
   if (/\b(?:project|issue)\b/.test(text)) return 'projectKey';
   if (/\b(?:city|location|place|town|country|region)\b/.test(text)) return 'location';
+  return undefined;
+}
+
+/**
+ * By the property's name only: descriptions mention "the description" or "an IP address" in passing ("added to the
+ * description"), names do not.
+ */
+function freeTextRole(nameText: string): PropertyRole | undefined {
+  if (/^(?:ip|ip address|ip addr)$/.test(nameText)) return 'ipAddress';
+  if (/^(?:summary|title|subject|headline)$/.test(nameText)) return 'title';
+  if (/^(?:description|body|details)$/.test(nameText)) return 'body';
   return undefined;
 }
 

@@ -13,11 +13,12 @@ import { planNextActionFor, runManualTurn, type ManualTurnContext } from './turn
 
 export async function manualConversationWorkflow(input: ConversationInput): Promise<ConversationResult> {
   const state = input.state ?? newConversationState();
+  const transcript = new Transcript(state.transcript);
   const conversation: ManualTurnContext = {
     input,
     state,
-    tools: new ToolBridge(input, state),
-    transcript: new Transcript(state.transcript),
+    tools: new ToolBridge(input, state, transcript),
+    transcript,
     plan: planNextActionFor(input),
   };
   return serveConversation({

@@ -10,15 +10,19 @@ import {
   CLIENT_CAPABILITIES_META_KEY,
   Client,
   ProtocolError,
+  ProtocolErrorCode,
   SdkError,
   SdkErrorCode,
   SdkHttpError,
   StreamableHTTPClientTransport,
   UnauthorizedError,
+  isInputRequiredResult,
   type CallToolResult,
   type FetchLike,
+  type InputRequiredResult,
   type Tool,
 } from '@modelcontextprotocol/client';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/client/validators/ajv';
 import { randomUUID } from 'node:crypto';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { traceMcpClientRequest } from '../../shared/telemetry/mcp';
@@ -60,6 +64,8 @@ export class McpClientPool {
   private readonly agent: Agent;
   private readonly fetch: FetchLike;
   private readonly clients = new Map<string, Promise<Client>>();
+  /** Tools as this pool last listed them, by server and name: what a call's result is checked against. */
+  private readonly listed = new Map<string, Map<string, Tool>>();
   /** HTTP requests this pool has sent (for tests and the benchmark: proof of one request per call). */
   requestsSent = 0;
 
@@ -93,6 +99,7 @@ export class McpClientPool {
         // 'refresh' still writes the client's own copy, which callTool uses to check structured output.
         const params = Object.keys(traceMeta).length ? { _meta: traceMeta } : undefined;
         const result = await client.listTools(params, { timeout: this.opts.requestTimeoutMs, cacheMode: 'refresh' });
+        this.listed.set(server, new Map(result.tools.map((t) => [t.name, t])));
         // Cache hints pass through the SDK's loose result schema untyped.
         const { ttlMs, cacheScope } = result as { ttlMs?: unknown; cacheScope?: unknown };
         return {
@@ -104,10 +111,21 @@ export class McpClientPool {
     );
   }
 
-  async callTool(
+  /**
+   * One `tools/call`. A server that needs the user's input first (2026-07-28 `input_required`, for example an
+   * approval) gets no automatic answer: its request comes back as it is, and the caller retries with `resume` once a
+   * person has answered (the workflow asks, durably).
+   */
+  async callToolOrAsk(
     server: string,
-    call: { name: string; arguments: Record<string, unknown>; idempotencyKey?: string; onBehalfOf?: string },
-  ): Promise<CallToolResult> {
+    call: {
+      name: string;
+      arguments: Record<string, unknown>;
+      idempotencyKey?: string;
+      onBehalfOf?: string;
+      resume?: { inputResponses: Record<string, unknown>; requestState?: string };
+    },
+  ): Promise<CallToolResult | InputRequiredResult> {
     const op = {
       method: 'tools/call',
       tool: call.name,
@@ -120,8 +138,9 @@ export class McpClientPool {
     return traceMcpClientRequest(
       op,
       (traceMeta) =>
-        this.withClient(server, (client) =>
-          client.callTool(
+        this.withClient(server, async (client) => {
+          const listed = this.listed.get(server)?.get(call.name);
+          const result = (await client.callTool(
             {
               name: call.name,
               arguments: call.arguments,
@@ -130,12 +149,38 @@ export class McpClientPool {
                 ...(call.idempotencyKey ? { idempotencyKey: call.idempotencyKey } : {}),
                 ...(call.onBehalfOf ? { onBehalfOf: call.onBehalfOf } : {}),
               },
+              ...(call.resume
+                ? {
+                    inputResponses: call.resume.inputResponses,
+                    ...(call.resume.requestState !== undefined ? { requestState: call.resume.requestState } : {}),
+                  }
+                : {}),
+            } as Parameters<Client['callTool']>[0],
+            {
+              timeout: this.opts.requestTimeoutMs,
+              allowInputRequired: true,
+              // The SDK checks a listed tool's output schema on every result, an input_required one too, which has
+              // no structured content by design and would be refused: it gets the definition without the schema,
+              // and the result is checked here once it is known to be a tool result.
+              ...(listed ? { toolDefinition: withoutOutputSchema(listed) } : {}),
             },
-            { timeout: this.opts.requestTimeoutMs },
-          ),
-        ),
-      (result) => result.isError === true,
+          )) as CallToolResult | InputRequiredResult;
+          if (listed && !isInputRequiredResult(result)) checkStructuredOutput(listed, result);
+          return result;
+        }),
+      (result) => !isInputRequiredResult(result) && result.isError === true,
     );
+  }
+
+  /** A call that must not ask anything (closing a session, tests): a server that asks anyway is a refusal. */
+  async callTool(
+    server: string,
+    call: { name: string; arguments: Record<string, unknown>; idempotencyKey?: string; onBehalfOf?: string },
+  ): Promise<CallToolResult> {
+    const result = await this.callToolOrAsk(server, call);
+    if (isInputRequiredResult(result))
+      throw new McpCallError(`the ${server} MCP server asks for input before ${call.name} can run`, 'rejected');
+    return result;
   }
 
   /**
@@ -252,7 +297,12 @@ export class McpClientPool {
       ...(token ? { authProvider: { token: async () => token } } : {}),
     });
     // Pinned: one server/discover at connect, never initialize, and a server that cannot speak 2026-07-28 fails loudly.
-    const client = new Client(orchestratorClientInfo, { versionNegotiation: { mode: { pin: MCP_PROTOCOL_VERSION } } });
+    // Elicitation is declared so a server may ask (an approval); the workflow answers, never this client by itself.
+    const client = new Client(orchestratorClientInfo, {
+      versionNegotiation: { mode: { pin: MCP_PROTOCOL_VERSION } },
+      capabilities: { elicitation: { form: {} } },
+      inputRequired: { autoFulfill: false },
+    });
     await client.connect(transport, { timeout: this.opts.requestTimeoutMs });
     return client;
   }
@@ -312,4 +362,37 @@ function networkReason(err: unknown): string | undefined {
       fetchFailed = true;
   }
   return fetchFailed ? 'the connection failed' : undefined;
+}
+
+function withoutOutputSchema(tool: Tool): Tool {
+  const copy = { ...tool };
+  delete copy.outputSchema;
+  return copy;
+}
+
+/** Compiled output schemas, by the listed tool they belong to (a new listing compiles anew). */
+const outputValidators = new WeakMap<Tool, ReturnType<AjvJsonSchemaValidator['getValidator']>>();
+const jsonSchemaValidator = new AjvJsonSchemaValidator();
+
+/** What the SDK's callTool checks of a listed tool's result with an output schema, with the same errors. */
+function checkStructuredOutput(tool: Tool, result: CallToolResult): void {
+  if (!tool.outputSchema || result.isError) return;
+  if (result.structuredContent === undefined)
+    throw new ProtocolError(
+      ProtocolErrorCode.InvalidRequest,
+      `Tool ${tool.name} has an output schema but did not return structured content`,
+    );
+  let validate = outputValidators.get(tool);
+  if (!validate) {
+    validate = jsonSchemaValidator.getValidator(
+      tool.outputSchema as Parameters<typeof jsonSchemaValidator.getValidator>[0],
+    );
+    outputValidators.set(tool, validate);
+  }
+  const checked = validate(result.structuredContent);
+  if (!checked.valid)
+    throw new ProtocolError(
+      ProtocolErrorCode.InvalidParams,
+      `Structured content does not match the tool's output schema: ${checked.errorMessage}`,
+    );
 }

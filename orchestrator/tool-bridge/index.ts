@@ -7,20 +7,24 @@
 import { tool, type FunctionTool } from '@openai/agents-core';
 import { log, patched, proxyActivities, type ActivityInterfaceFor } from '@temporalio/workflow';
 import { describeFailure, failureType } from '../../shared/temporal/failures';
-import type { McpToolOutcome, OrchestratorActivities } from '../activities';
+import type { CallApproval, McpToolOutcome, OrchestratorActivities } from '../activities';
+import { Approvals, notApprovedText, type ApprovalOutcome, type ApprovalRequest } from '../approvals';
 import { itSessionContract, type ConversationInput, type ConversationState, type McpToolDescriptor } from '../shared';
-import { HIDDEN_IDS_PATCH } from '../patches';
+import { APPROVALS_PATCH, HIDDEN_IDS_PATCH } from '../patches';
 import type { LocalToolSpec } from '../tools/local-tool';
-import type { TurnLog } from '../transcript';
+import type { Transcript, TurnLog } from '../transcript';
 import { ToolCatalog } from './catalog';
 import { hideSessionHandles, ItSession } from './it-session';
 import { McpTransport } from './mcp';
 import { NexusTransport } from './nexus';
 import { BackgroundTasks, CHECK_TASK_TOOL, runsLong } from './background-tasks';
 import { toolParameters } from './parameters';
-import type { ToolTransport } from './transport';
+import type { RemoteToolCall, ToolTransport } from './transport';
 
 type AgentTool = FunctionTool<any, any, string>;
+
+/** Rounds of questions one call may put to the person (MCP `input_required`) before the client gives up. */
+const MAX_INPUT_ROUNDS = 3;
 
 /**
  * `tool()`, always enabled. Left to itself, `tool()` makes `isEnabled` an async function, which the runner calls and
@@ -48,11 +52,20 @@ export class ToolBridge {
   private readonly tasks: BackgroundTasks;
   /** The local tools' activities, with the same policy as remote tool calls. */
   private readonly localActivities: ActivityInterfaceFor<OrchestratorActivities>;
+  /** Questions to the person: a tool call waits here for its approval. */
+  readonly approvals: Approvals;
+  /** Calls the person approved before they ran (the Agents SDK's interruptions), by the model's call id. */
+  private readonly approvedCalls = new Map<string, CallApproval>();
 
   constructor(
-    private readonly input: Pick<ConversationInput, 'toolCalls' | 'user' | 'toolTransport' | 'nexusEndpoints'>,
+    private readonly input: Pick<
+      ConversationInput,
+      'toolCalls' | 'user' | 'toolTransport' | 'nexusEndpoints' | 'approvalExpiryMs'
+    >,
     state: ConversationState,
+    transcript: Transcript,
   ) {
+    this.approvals = new Approvals(state, transcript, input.approvalExpiryMs, input.user);
     const { timeoutMs, maxAttempts } = input.toolCalls;
     const retry = { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds' };
     const nonRetryableErrorTypes = ['McpRequestRejected', 'McpSessionNotFound'];
@@ -186,10 +199,26 @@ export class ToolBridge {
     const local = locals.find((t) => t.name === name);
     if (local) return this.runLocalTool(local, args, turnLog);
     const remote = this.catalog.offered.find((t) => t.name === name);
+    if (remote && this.asksFirst(name)) return this.runApprovedRemoteTool(remote, args, turnLog);
     if (remote) return this.runRemoteTool(remote, args, turnLog);
     if (name === CHECK_TASK_TOOL.name && this.tasks.count) return this.checkTask(args, turnLog);
     const known = [...locals.map((t) => t.name), ...this.remoteToolNames()];
     return Promise.resolve(`Error: there is no tool named ${JSON.stringify(name)}; the tools are: ${known.join(', ')}`);
+  }
+
+  /** The manual loop's call of a tool that needs approval: the person is asked first, and a no runs nothing. */
+  private async runApprovedRemoteTool(
+    descriptor: McpToolDescriptor,
+    args: Record<string, unknown>,
+    turnLog: TurnLog,
+  ): Promise<string> {
+    const question = this.approvalRequest(descriptor.name, args);
+    const outcome = await this.approvals.ask(question);
+    if (!outcome.approved) {
+      const call = { tool: descriptor.name, server: descriptor.server, arguments: question.arguments };
+      return turnLog.record(call, { ok: false, text: notApprovedText(descriptor.name, outcome) });
+    }
+    return this.runRemoteTool(descriptor, args, turnLog, approvalOf(outcome));
   }
 
   private async runLocalTool(spec: LocalToolSpec, args: unknown, turnLog: TurnLog): Promise<string> {
@@ -200,6 +229,38 @@ export class ToolBridge {
     } catch (err) {
       return turnLog.record(call, { ok: false, text: `Error: ${spec.name} failed: ${describeFailure(err)}` });
     }
+  }
+
+  /**
+   * A server asked before running the call (MCP `input_required`, for example its approval): the person is asked in
+   * the chat, durably, and the answer goes back to the server, which runs the call or not. A no is sent too, so the
+   * server closes its pending call at once; the model reads that nothing ran.
+   */
+  private async answerServer(
+    descriptor: McpToolDescriptor,
+    modelArgs: Record<string, unknown>,
+    first: McpToolOutcome,
+    attempt: (handle?: string, answer?: Pick<RemoteToolCall, 'approval' | 'resume'>) => Promise<McpToolOutcome>,
+  ): Promise<McpToolOutcome> {
+    let outcome = first;
+    for (let round = 0; outcome.inputRequired; round++) {
+      if (round === MAX_INPUT_ROUNDS)
+        return {
+          ok: false,
+          text: `Error: ${descriptor.name} was not run: the server kept asking (${round} questions answered).`,
+        };
+      const pending = outcome.inputRequired;
+      const answer = await this.approvals.ask({
+        tool: descriptor.name,
+        server: descriptor.server,
+        arguments: modelArgs,
+        why: pending.question,
+      });
+      const handle = ItSession.isUsedBy(descriptor) ? this.itSession.handle : undefined;
+      outcome = await attempt(handle, { approval: approvalOf(answer), resume: pending });
+      if (!answer.approved) return { ok: false, text: notApprovedText(descriptor.name, answer) };
+    }
+    return outcome;
   }
 
   /** Ends the conversation's IT session, if it has one; a failure is logged, the conversation ends anyway. */
@@ -222,29 +283,78 @@ export class ToolBridge {
     return text === outcome.text ? outcome : { ...outcome, text };
   }
 
+  /** Whether the person is asked before this tool runs: its server's listing says its calls need approval. */
+  asksFirst(name: string): boolean {
+    const descriptor = this.catalog.offered.find((t) => t.name === name);
+    return descriptor?.approval === 'required' && patched(APPROVALS_PATCH);
+  }
+
+  /** The question for a call the model asked for (the Agents SDK's interruption): the arguments it gave, the why. */
+  approvalRequest(name: string, rawArguments: unknown): ApprovalRequest {
+    const descriptor = this.catalog.offered.find((t) => t.name === name);
+    let args: unknown = rawArguments;
+    if (typeof rawArguments === 'string') {
+      try {
+        args = JSON.parse(rawArguments);
+      } catch {
+        args = { arguments: rawArguments };
+      }
+    }
+    if (!descriptor)
+      return {
+        tool: name,
+        server: 'local',
+        arguments: visibleArguments(undefined, args),
+        why: `${name} needs your approval`,
+      };
+    return {
+      tool: name,
+      server: descriptor.server,
+      arguments: visibleArguments(descriptor, args),
+      why: `${name} needs your approval (the ${descriptor.server} server's policy)`,
+    };
+  }
+
+  /** The person's answer to an Agents SDK interruption: an approved call carries it when it runs. */
+  decided(callId: string, outcome: ApprovalOutcome): void {
+    if (outcome.approved) this.approvedCalls.set(callId, approvalOf(outcome));
+  }
+
   private remoteTool(descriptor: McpToolDescriptor, turnLog: TurnLog): AgentTool {
     return agentTool({
       name: descriptor.name,
       description: descriptor.description,
       parameters: toolParameters(descriptor.inputSchema, hiddenArguments(descriptor)),
       strict: false,
-      execute: (args: unknown) => this.runRemoteTool(descriptor, args, turnLog),
+      // The run stops with an interruption before the call; the turn asks the person (turn.ts), then resumes it.
+      ...(this.asksFirst(descriptor.name) ? { needsApproval: true } : {}),
+      execute: (args: unknown, _ctx: unknown, details?: { toolCall?: { callId?: string } }) => {
+        const callId = details?.toolCall?.callId;
+        const approval = callId ? this.approvedCalls.get(callId) : undefined;
+        if (callId) this.approvedCalls.delete(callId);
+        return this.runRemoteTool(descriptor, args, turnLog, approval);
+      },
     });
   }
 
-  private async runRemoteTool(descriptor: McpToolDescriptor, args: unknown, turnLog: TurnLog): Promise<string> {
+  private async runRemoteTool(
+    descriptor: McpToolDescriptor,
+    args: unknown,
+    turnLog: TurnLog,
+    approval?: CallApproval,
+  ): Promise<string> {
     const inSession = ItSession.isUsedBy(descriptor);
-    const hidden = hiddenArguments(descriptor);
     const transport = this.remote;
-    const modelArgs = { ...((args && typeof args === 'object' ? args : {}) as Record<string, unknown>) };
-    for (const name of hidden) delete modelArgs[name]; // the conversation's handle, never the model's guess
+    const modelArgs = visibleArguments(descriptor, args);
     const call = { tool: descriptor.name, server: descriptor.server, arguments: modelArgs };
     const summary = `${descriptor.name} ${JSON.stringify(modelArgs).slice(0, 120)}`;
-    const attempt = (handle?: string): Promise<McpToolOutcome> =>
+    const attempt = (handle?: string, answer?: Pick<RemoteToolCall, 'approval' | 'resume'>): Promise<McpToolOutcome> =>
       transport.call({
         descriptor,
         summary,
         arguments: handle ? { ...modelArgs, [itSessionContract.handleArgument]: handle } : modelArgs,
+        ...(approval ? { approval } : {}),
+        ...answer,
       });
     if (runsLong(descriptor)) {
       // Started, not waited for: the session handle goes in if there is one (else the tool opens a session itself).
@@ -254,6 +364,7 @@ export class ToolBridge {
           descriptor,
           summary,
           arguments: handle ? { ...modelArgs, [itSessionContract.handleArgument]: handle } : modelArgs,
+          ...(approval ? { approval } : {}),
         });
         // The result of an IT task names a session handle too (its own, when it opened one).
         return descriptor.server === 'it' ? { ...task, outcome: task.outcome.then((o) => this.hideHandles(o)) } : task;
@@ -261,7 +372,9 @@ export class ToolBridge {
       return turnLog.record(call, await this.tasks.start(descriptor, modelArgs, begin));
     }
     try {
-      const outcome = inSession ? await this.itSession.call(attempt, turnLog) : await attempt();
+      let outcome = inSession ? await this.itSession.call((h) => attempt(h), turnLog) : await attempt();
+      if (outcome.inputRequired && patched(APPROVALS_PATCH))
+        outcome = await this.answerServer(descriptor, modelArgs, outcome, attempt);
       return turnLog.record(call, descriptor.server === 'it' ? this.hideHandles(outcome) : outcome);
     } catch (firstErr) {
       let err = firstErr;
@@ -287,6 +400,21 @@ export class ToolBridge {
       });
     }
   }
+}
+
+function approvalOf(outcome: ApprovalOutcome): CallApproval {
+  return {
+    approved: outcome.approved,
+    ...(outcome.by ? { by: outcome.by } : {}),
+    ...(outcome.reason ? { reason: outcome.reason } : {}),
+  };
+}
+
+/** The model's arguments without those the conversation supplies (the IT handle: never the model's guess). */
+function visibleArguments(descriptor: McpToolDescriptor | undefined, args: unknown): Record<string, unknown> {
+  const visible = { ...((args && typeof args === 'object' ? args : {}) as Record<string, unknown>) };
+  for (const name of descriptor ? hiddenArguments(descriptor) : []) delete visible[name];
+  return visible;
 }
 
 /** The arguments the conversation supplies itself and the model never sees: the IT session's handle. */

@@ -48,13 +48,15 @@ export class McpTransport implements ToolTransport {
     return { id: taskId, outcome };
   }
 
-  call({ descriptor, arguments: args, summary }: RemoteToolCall): Promise<McpToolOutcome> {
+  call({ descriptor, arguments: args, summary, approval, resume }: RemoteToolCall): Promise<McpToolOutcome> {
     return this.activities.calls.callMcpTool.executeWithOptions({ summary }, [
       {
         server: descriptor.server,
         tool: descriptor.name,
         arguments: args,
         ...(this.user ? { onBehalfOf: this.user } : {}),
+        ...(approval ? { approval } : {}),
+        ...(resume ? { resume } : {}),
       },
     ]);
   }

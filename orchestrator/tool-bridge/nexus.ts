@@ -14,7 +14,7 @@ import { describeFailure } from '../../shared/temporal/failures';
 import { toolResultText, type AnyToolDefinition } from '../../shared/tools/definition';
 import { financeService, financeTools } from '../../tool-workers/finance/tools';
 import { itService, itTools } from '../../tool-workers/it/tools';
-import type { McpDiscovery, McpToolOutcome } from '../activities';
+import type { CallApproval, McpDiscovery, McpToolOutcome } from '../activities';
 import type { McpServerName } from '../shared';
 import { itSessionContract } from '../shared';
 import type { RemoteToolCall, StartedTask, ToolTransport } from './transport';
@@ -29,6 +29,21 @@ export interface NexusEndpoints {
 
 const services = { finance: financeService, it: itService } as const;
 const definitions: Record<McpServerName, readonly AnyToolDefinition[]> = { finance: financeTools, it: itTools };
+
+/**
+ * A person's approval of one call, as the option the conversation's interceptor turns into the operation's
+ * APPROVAL_HEADER (orchestrator/nexus-identity.ts); the operation options have no headers of their own.
+ */
+function approvalOption(approval: CallApproval | undefined): { approval?: string } {
+  if (!approval?.approved) return {};
+  const json = JSON.stringify({
+    by: approval.by ?? "the conversation's user",
+    at: new Date().toISOString(),
+    ...(approval.reason ? { reason: approval.reason.slice(0, 500) } : {}),
+  });
+  // A header value: ASCII only (JSON's own escapes for the rest).
+  return { approval: json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) };
+}
 
 export class NexusTransport implements ToolTransport {
   private readonly clients: Record<McpServerName, NexusServiceClient<nexus.ServiceDefinition>>;
@@ -52,7 +67,13 @@ export class NexusTransport implements ToolTransport {
       scheduleToCloseTimeout: this.timeoutMs,
       summary: `discover ${server} tools`,
     })) as {
-      tools: { name: string; title: string; description: string; inputSchema: Record<string, unknown> }[];
+      tools: {
+        name: string;
+        title: string;
+        description: string;
+        inputSchema: Record<string, unknown>;
+        approval?: string;
+      }[];
       ttlMs: number;
     };
     return {
@@ -62,18 +83,20 @@ export class NexusTransport implements ToolTransport {
         title: t.title,
         description: t.description,
         inputSchema: t.inputSchema,
+        ...(t.approval === 'required' ? { approval: 'required' as const } : {}),
       })),
       ttlMs: list.ttlMs,
       cacheScope: 'public',
     };
   }
 
-  async call({ descriptor, arguments: args, summary }: RemoteToolCall): Promise<McpToolOutcome> {
+  async call({ descriptor, arguments: args, summary, approval }: RemoteToolCall): Promise<McpToolOutcome> {
     const server = descriptor.server;
     try {
       const result = (await this.clients[server].executeOperation(descriptor.name, args, {
         scheduleToCloseTimeout: this.timeoutMs,
         summary,
+        ...approvalOption(approval),
       })) as Record<string, unknown>;
       const tool = definitions[server].find((t) => t.name === descriptor.name);
       const sessionId =
@@ -88,11 +111,12 @@ export class NexusTransport implements ToolTransport {
     }
   }
 
-  async startTask({ descriptor, arguments: args, summary }: RemoteToolCall): Promise<StartedTask> {
+  async startTask({ descriptor, arguments: args, summary, approval }: RemoteToolCall): Promise<StartedTask> {
     // The operation is the tool's workflow (a workflow-run operation); its result arrives when it ends.
     const handle = await this.clients[descriptor.server].startOperation(descriptor.name, args, {
       scheduleToCloseTimeout: BACKGROUND_TASK_TIMEOUT,
       summary,
+      ...approvalOption(approval),
     });
     const tool = definitions[descriptor.server].find((t) => t.name === descriptor.name);
     const outcome = handle.result().then(

@@ -3,7 +3,8 @@
  * each operation a Nexus operation in the conversation's history). The conversation's input says which
  * (`toolTransport`); `ToolBridge` picks it once.
  */
-import type { McpDiscovery, McpToolOutcome } from '../activities';
+import type { CallApproval, McpDiscovery, McpToolOutcome } from '../activities';
+import type { PendingInput } from '../mcp/input-requests';
 import type { McpServerName, McpToolDescriptor } from '../shared';
 
 export interface RemoteToolCall {
@@ -12,6 +13,10 @@ export interface RemoteToolCall {
   arguments: Record<string, unknown>;
   /** One line for the Web UI and the history: the tool and the model's arguments. */
   summary: string;
+  /** A person's answer to this call's approval (asked before the call, or to the server's question). */
+  approval?: CallApproval;
+  /** The server's question this call answers (MCP `input_required`), with `approval` as the answer. */
+  resume?: PendingInput;
 }
 
 export interface ToolTransport {

@@ -41,6 +41,8 @@ export interface OrchestratorConfig {
   modelTimeoutMs: number;
   context: { strategy: 'window' | 'summary'; maxTurns: number; maxTokens: number };
   idleTimeoutMs: number;
+  /** How long a tool call waits for the chat user's approval before it is rejected by itself. */
+  approvalExpiryMs: number;
   weather: { provider: 'sample' | 'open-meteo'; baseUrl: string; geocodingUrl: string; timeoutMs: number };
 }
 
@@ -106,6 +108,7 @@ export const orchestratorSection = defineSection(
     // cap (400,000 characters) it stays well inside Temporal's 2 MB payload limit across continue-as-new.
     CONTEXT_MAX_TOKENS: z.coerce.number().int().min(500).max(200_000).default(16_000),
     CONVERSATION_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(YEAR_MS).default(WEEK_MS),
+    CONVERSATION_APPROVAL_EXPIRY_MS: z.coerce.number().int().min(1000).max(YEAR_MS).default(86_400_000),
     WEATHER_PROVIDER: z.enum(['sample', 'open-meteo']).default('sample'),
     WEATHER_BASE_URL: z.url().default('https://api.open-meteo.com'),
     WEATHER_GEOCODING_URL: z.url().default('https://geocoding-api.open-meteo.com'),
@@ -125,6 +128,7 @@ export const orchestratorSection = defineSection(
     modelTimeoutMs: c.MODEL_TIMEOUT_MS,
     context: { strategy: c.CONTEXT_STRATEGY, maxTurns: c.CONTEXT_MAX_TURNS, maxTokens: c.CONTEXT_MAX_TOKENS },
     idleTimeoutMs: c.CONVERSATION_IDLE_TIMEOUT_MS,
+    approvalExpiryMs: c.CONVERSATION_APPROVAL_EXPIRY_MS,
     weather: {
       provider: c.WEATHER_PROVIDER,
       baseUrl: c.WEATHER_BASE_URL,

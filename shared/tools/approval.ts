@@ -9,6 +9,12 @@
  * Workflow-safe: no Node APIs (the definitions that import this reach workflow bundles).
  */
 
+/**
+ * Where a tool listing says a tool's calls need approval under the server's policy: MCP `tools/list` `_meta` and the
+ * Nexus `list_tools` descriptor (value `required`). A client that asks its user first (the orchestrator) reads it.
+ */
+export const APPROVAL_META_KEY = 'durable-mcp-agents/approval';
+
 /** What a definition says about its calls when the operator says nothing. */
 export type ApprovalDefault = 'required' | 'none';
 

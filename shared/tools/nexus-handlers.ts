@@ -11,7 +11,13 @@ import { approvalRefusal, needsApproval, type ApprovalPolicy } from './approval'
 import type { AnyToolDefinition, AnyWorkflowRunTool, WorkflowRunTool } from './definition';
 import { nexusCaller } from './nexus-caller';
 import { checkLongRunningLimit } from './nexus-limits';
-import { LIST_TOOLS_OPERATION, TOOL_LIST_TTL_MS, type ToolDescriptor, type ToolList } from './nexus-service';
+import {
+  APPROVAL_HEADER,
+  LIST_TOOLS_OPERATION,
+  TOOL_LIST_TTL_MS,
+  type ToolDescriptor,
+  type ToolList,
+} from './nexus-service';
 import { keyedWorkflowId, toolRunRecord } from './workflow-runner';
 import type { CallerLimit } from '../temporal/caller-limits';
 
@@ -28,21 +34,49 @@ export interface NexusPolicies extends NexusLimits {
 }
 
 /**
- * A tool's handler behind the approval policy: a call that needs approval is refused (non-retryable BAD_REQUEST naming
- * the policy) before the handler runs, so nothing starts. A Nexus caller cannot be asked yet.
+ * A tool's handler behind the approval policy: a call that needs approval runs only when the caller says who approved
+ * it (APPROVAL_HEADER, the caller's word within the endpoint's trust boundary; its own history keeps the header).
+ * Without it the call is refused (non-retryable BAD_REQUEST naming the policy and the header) before anything starts.
  */
 function approvalChecked(tool: AnyToolDefinition, handler: unknown, approvals: ApprovalPolicy | undefined): unknown {
-  // The policy is fixed for the process: a tool that needs no approval keeps its handler as it is, and one that
-  // does is refused at every start, before anything runs.
+  // The policy is fixed for the process: a tool that needs no approval keeps its handler as it is.
   if (!needsApproval(tool, approvals)) return handler;
-  const refuse = (): Promise<never> =>
-    Promise.reject(new nexus.HandlerError('BAD_REQUEST', approvalRefusal(tool, approvals)));
-  if (typeof handler === 'function') return refuse;
+  const refusal = `${approvalRefusal(tool, approvals)} A Nexus caller whose user approved the call says so in the ${APPROVAL_HEADER} header (JSON: by, at, reason).`;
+  const checked = (ctx: nexus.StartOperationContext): void => {
+    const problem = approvalHeaderProblem(ctx.headers[APPROVAL_HEADER]);
+    if (problem) throw new nexus.HandlerError('BAD_REQUEST', problem === 'absent' ? refusal : problem);
+  };
+  if (typeof handler === 'function') {
+    const run = handler as (ctx: nexus.StartOperationContext, input: unknown) => unknown;
+    return async (ctx: nexus.StartOperationContext, input: unknown) => {
+      checked(ctx);
+      return run(ctx, input);
+    };
+  }
   const op = handler as nexus.OperationHandler<unknown, unknown>;
   return {
-    start: refuse,
+    start: async (ctx, input) => {
+      checked(ctx);
+      return op.start(ctx, input);
+    },
     cancel: (ctx: nexus.CancelOperationContext, token: string) => op.cancel(ctx, token),
   } satisfies nexus.OperationHandler<unknown, unknown>;
+}
+
+/** `absent`, a message naming what is wrong with the header, or undefined when it says who approved and when. */
+function approvalHeaderProblem(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return 'absent';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return `${APPROVAL_HEADER} must be JSON: {"by": "<who approved>", "at": "<ISO time>", "reason"?: "…"}`;
+  }
+  const { by, at } = (parsed ?? {}) as { by?: unknown; at?: unknown };
+  if (typeof by !== 'string' || by.length === 0 || by.length > 128)
+    return `${APPROVAL_HEADER}.by must name who approved (1 to 128 characters)`;
+  if (typeof at !== 'string' || Number.isNaN(Date.parse(at))) return `${APPROVAL_HEADER}.at must be an ISO time`;
+  return undefined;
 }
 
 /** The tool's parsed arguments, or a BAD_REQUEST naming each problem. */
@@ -55,7 +89,7 @@ export function parseToolInput<D extends AnyToolDefinition>(tool: D, input: unkn
   throw new nexus.HandlerError('BAD_REQUEST', `Invalid arguments for ${tool.name}: ${problems}`);
 }
 
-export function describeTool(tool: AnyToolDefinition): ToolDescriptor {
+export function describeTool(tool: AnyToolDefinition, approvals?: ApprovalPolicy): ToolDescriptor {
   return {
     name: tool.name,
     title: tool.title,
@@ -63,13 +97,16 @@ export function describeTool(tool: AnyToolDefinition): ToolDescriptor {
     inputSchema: z.toJSONSchema(tool.input, { io: 'input' }) as Record<string, unknown>,
     outputSchema: z.toJSONSchema(tool.output, { io: 'output' }) as Record<string, unknown>,
     annotations: tool.annotations,
+    // Calls that need approval under this worker's policy: a caller asks its user first, and says so (APPROVAL_HEADER).
+    ...(needsApproval(tool, approvals) ? { approval: 'required' as const } : {}),
   };
 }
 
 /** Discovery: the same descriptors for every call, computed once. */
-export function listToolsHandler(tools: readonly AnyToolDefinition[]) {
+export function listToolsHandler(tools: readonly AnyToolDefinition[], approvals?: ApprovalPolicy) {
   let list: ToolList | undefined;
-  return async (): Promise<ToolList> => (list ??= { tools: tools.map(describeTool), ttlMs: TOOL_LIST_TTL_MS });
+  return async (): Promise<ToolList> =>
+    (list ??= { tools: tools.map((t) => describeTool(t, approvals)), ttlMs: TOOL_LIST_TTL_MS });
 }
 
 export function workflowRunOperation<I extends z.ZodObject, O extends z.ZodObject, N extends string>(
@@ -103,7 +140,10 @@ export function toolServiceHandler<Ops extends nexus.OperationMap>(
   others: Partial<Handlers<Ops>> = {},
   limits: NexusPolicies = {},
 ): nexus.ServiceHandler<Ops> {
-  const handlers: Record<string, unknown> = { [LIST_TOOLS_OPERATION]: listToolsHandler(tools), ...others };
+  const handlers: Record<string, unknown> = {
+    [LIST_TOOLS_OPERATION]: listToolsHandler(tools, limits.approvals),
+    ...others,
+  };
   for (const tool of tools) {
     if (handlers[tool.name]) continue;
     if ((tool as Partial<AnyWorkflowRunTool>).runs !== 'workflow')

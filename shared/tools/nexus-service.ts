@@ -17,6 +17,8 @@ export interface ToolDescriptor {
   inputSchema: Record<string, unknown>;
   outputSchema: Record<string, unknown>;
   annotations: ToolAnnotations;
+  /** Calls need a person's approval under the worker's policy: the caller sends APPROVAL_HEADER with each. */
+  approval?: 'required';
 }
 
 /** Discovery's answer: the tools, and how long a caller may keep the list (as MCP's tools/list `ttlMs`). */
@@ -52,3 +54,9 @@ export function toolService<const T extends readonly AnyToolDefinition[]>(
  */
 export const CALLER_HEADER = 'x-durable-mcp-caller';
 export const ON_BEHALF_OF_HEADER = 'x-durable-mcp-on-behalf-of';
+/**
+ * A person approved this call (a tool whose calls need approval): JSON `{ "by": "<who>", "at": "<ISO time>",
+ * "reason"?: "…" }`. The caller's word, like CALLER_HEADER: the endpoint's allowed namespaces are the trust boundary,
+ * and the caller's own history keeps the header with the operation it scheduled.
+ */
+export const APPROVAL_HEADER = 'x-durable-mcp-approval';

@@ -7,9 +7,12 @@ import { mkdtempSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Client } from '@temporalio/client';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../shared/config';
+import { connectClient } from '../../shared/temporal/connection';
 import { isTemporalServing } from '../../shared/temporal/dev-server';
-import { launch, markedProcesses, pidOf, type Launched } from '../support/launcher';
+import { launch, markedProcesses, pidOf, ScriptedChat, type Launched } from '../support/launcher';
 import { connectHttpClient } from '../support/mcp-client';
 import { freePort, waitFor } from '../support/processes';
 import { testConfig } from '../support/temporal';
@@ -40,6 +43,73 @@ async function portsFor() {
   };
 }
 
+const ISSUE = 'File a Jira issue: VPN is down since 9am';
+const QUESTION =
+  'Approve create_jira_issue {"summary":"VPN is down since 9am","description":"VPN is down since 9am"}? [y/N]';
+const ISO = String.raw`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z`;
+
+/**
+ * Issue 27's done-when, in a chat: asked to file a Jira issue, the chat puts the call to the person; "n" files
+ * nothing, "y" files one, and /history says who decided what and when. Returns the filed issue's key.
+ */
+async function fileIssueRejectedThenApproved(chat: ScriptedChat, who: string, via: string): Promise<string> {
+  expect(await chat.say('Set the JIRA project to DEMO', 60_000)).toMatch(/^Agent: Jira project set to DEMO /);
+  const asked = await chat.say(ISSUE, 60_000);
+  expect(asked).toMatch(new RegExp(String.raw`^  \(create_jira_issue needs your approval[^;]*; expires ${ISO}\)\n`));
+  expect(asked).toContain(QUESTION);
+  expect(asked).not.toContain('Agent:');
+
+  const rejected = await chat.say('n not today', 60_000);
+  expect(rejected).toContain(
+    `Agent: create_jira_issue was not run: the user rejected it by ${who}: not today. Nothing was done.\n`,
+  );
+  expect(rejected).toContain(`  ✗ create_jira_issue {"summary":"VPN is down since 9am"`);
+  expect(rejected).not.toMatch(/DEMO-\d+/);
+
+  expect(await chat.say(ISSUE, 60_000)).toContain(QUESTION);
+  const approved = await chat.say('y', 60_000);
+  const filed = /^Agent: Filed (DEMO-\d+) in DEMO: VPN is down since 9am \[sample data/.exec(approved);
+  expect(filed, approved).not.toBeNull();
+  expect(approved).toContain(`  ↳ create_jira_issue {"summary":"VPN is down since 9am"`);
+  expect(approved).toContain(`[it ${via}] → Filed ${filed![1]} in DEMO`);
+
+  const history = await chat.say('/history', 30_000);
+  const decision = (what: string) =>
+    new RegExp(
+      String.raw`\[\d+\] Approval: create_jira_issue \{"summary":"VPN is down since 9am"[^\n]*\} ${what} by ${who} at ${ISO} \(asked ${ISO}\)`,
+      'g',
+    );
+  expect(history.match(decision('rejected'))).toHaveLength(1);
+  expect(history).toMatch(new RegExp(`${decision('rejected').source}: not today\n`));
+  expect(history.match(decision('approved'))).toHaveLength(1);
+  expect(history).not.toContain(' expired ');
+  return filed![1]!;
+}
+
+/**
+ * The keys of the issues filed, from the IT worker's create_jira_issue workflows on the run's own Temporal: one per
+ * call that ran, its result the one issue it filed (the sample provider keeps issues in the worker's memory, so
+ * Temporal is the evidence). Visibility catches up by adding, so the list is read once it has at least `atLeast`.
+ */
+async function filedIssues(address: string, atLeast: number): Promise<string[]> {
+  const { temporal } = parseConfig({ TEMPORAL_ADDRESS: address });
+  const connection = await connectClient(temporal);
+  try {
+    const client = new Client({ connection, namespace: temporal.namespaces.it });
+    const list = async () => {
+      const keys: string[] = [];
+      for await (const wf of client.workflow.list({ query: `WorkflowType = 'createJiraIssueWorkflow'` }))
+        keys.push((await client.workflow.getHandle(wf.workflowId, wf.runId).result()).key);
+      return keys;
+    };
+    let keys: string[] = [];
+    await waitFor('visibility to list the filed issues', async () => (keys = await list()).length >= atLeast, 30_000);
+    return keys;
+  } finally {
+    await connection.close();
+  }
+}
+
 const running: Launched[] = [];
 afterAll(() => {
   for (const r of running) for (const pid of survivors(r.marker)) process.kill(pid, 'SIGKILL');
@@ -47,16 +117,37 @@ afterAll(() => {
 
 describe('npm start', () => {
   it(
-    'starts Temporal and every service, chats over piped input, carries on after every service is killed, and stops everything at its end',
+    'starts Temporal and every service, chats over piped input, files a Jira issue only when approved, carries on after every service is killed, and stops everything at its end',
     { timeout: 400_000 },
     async () => {
       const { temporalPort, ...ports } = await portsFor();
       const dataDir = mkdtempSync(path.join(tmpdir(), 'dma-start-'));
       const address = `127.0.0.1:${temporalPort}`;
-      const run = launch('start', { ...ports, TEMPORAL_ADDRESS: address, TEMPORAL_DATA_DIR: dataDir });
+      const run = launch('start', {
+        ...ports,
+        TEMPORAL_ADDRESS: address,
+        TEMPORAL_DATA_DIR: dataDir,
+        CHAT_USER: 'alice',
+      });
       running.push(run);
       run.child.stdin.write('Calculate 15 * 23\n');
       await waitFor('the first reply', () => /Agent: .*345/.test(run.out()), 300_000);
+
+      // Approvals: "n" files nothing, "y" files one issue; over Nexus from a second chat against the same services
+      // (npm start registered the endpoints), then over MCP (the default transport) in npm start's own chat.
+      const nexusChat = launch('chat', {
+        TEMPORAL_ADDRESS: address,
+        TEMPORAL_UI_PORT: ports.TEMPORAL_UI_PORT,
+        TOOL_TRANSPORT: 'nexus',
+        CHAT_USER: 'bob',
+      });
+      running.push(nexusChat);
+      const nexusKey = await fileIssueRejectedThenApproved(new ScriptedChat(nexusChat), 'bob', 'via Nexus');
+      nexusChat.child.stdin.end();
+      expect(await nexusChat.exited, nexusChat.err()).toBe(0);
+      expect(await filedIssues(address, 1)).toEqual([nexusKey]);
+      const mcpKey = await fileIssueRejectedThenApproved(new ScriptedChat(run), 'alice', 'MCP');
+      expect((await filedIssues(address, 2)).sort()).toEqual([mcpKey, nexusKey].sort());
 
       // Every service killed outright mid-conversation: each is restarted, and the next turns are answered.
       const services = {

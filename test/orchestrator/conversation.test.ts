@@ -122,18 +122,6 @@ describe('conversation workflow (scripted model)', () => {
     expect(third.toolCalls[0]!.arguments).toEqual({});
   });
 
-  it('a call the approval policy refuses is a tool result the model reads, and the turn completes', async () => {
-    const conversation = await stack.conversations.start();
-    model.push(
-      callTool('create_jira_issue', { summary: 'VPN down', description: 'Since 9am.' }),
-      say('That needs approval, so nothing was filed.'),
-    );
-    const reply = await stack.conversations.send(conversation, 'File a Jira issue: VPN down since 9am');
-    expect(reply.reply).toBe('That needs approval, so nothing was filed.');
-    expect(reply.toolCalls).toEqual([expect.objectContaining({ tool: 'create_jira_issue', server: 'it', ok: false })]);
-    expect(seenTexts(model.requests.at(-1)!).some((t) => t.includes('the approval policy requires'))).toBe(true);
-  });
-
   it('IT calls of one turn made before any session exists share the one session the first of them opens', async () => {
     const conversation = await stack.conversations.start();
     model.push(

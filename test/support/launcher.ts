@@ -56,10 +56,13 @@ export interface Launched {
   killAll(): void;
 }
 
-/** `npm start` (with the chat) or `npm run services`, with only `env` (plus PATH and HOME) and no .env file. */
-export function launch(script: 'start' | 'services', env: Record<string, string>): Launched {
+/**
+ * `npm start` (with the chat), `npm run services`, or `npm run chat` alone (against services already up), with only
+ * `env` (plus PATH and HOME) and no .env file.
+ */
+export function launch(script: 'start' | 'services' | 'chat', env: Record<string, string>): Launched {
   const marker = randomUUID();
-  const child = spawn('npm', script === 'start' ? ['start'] : ['run', 'services'], {
+  const child = spawn('npm', script === 'start' ? ['start'] : ['run', script], {
     cwd: projectRoot,
     env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ENV_FILE: '/nonexistent', [MARKER]: marker, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -99,7 +102,10 @@ export function launch(script: 'start' | 'services', env: Record<string, string>
 const SENTINEL = '/help';
 const SENTINEL_DONE = /You: \/help\n.*\n/g;
 
-/** The chat of an `npm start` run, one line at a time: each line waits for its reply before the next is sent. */
+/**
+ * The chat of an `npm start` (or `npm run chat`) run, one line at a time: each line waits for its reply before the
+ * next is sent.
+ */
 export class ScriptedChat {
   private sent = 0;
 

@@ -19,6 +19,7 @@ import type { ConversationInput } from '../../orchestrator/shared';
 import { SampleWeatherProvider } from '../../orchestrator/tools/weather';
 import { createOrchestratorWorker } from '../../orchestrator/worker';
 import type { QuoteProvider } from '../../tool-workers/finance/quotes/provider';
+import type { JiraProvider } from '../../tool-workers/it/jira/provider';
 import type { FinanceStack } from './finance-stack';
 import type { ItStack } from './it-stack';
 import { startToolServers } from './tool-servers';
@@ -49,6 +50,8 @@ export interface OrchestratorStackOptions {
   planner?: ActionPlanner;
   input?: Partial<ConversationInput>;
   quotes?: QuoteProvider;
+  /** The IT worker's Jira (a SampleJiraProvider keeps the issues filed, for counting). */
+  jira?: JiraProvider;
   /** Override the MCP server URLs the orchestrator reaches (a closed port, say). */
   servers?: Partial<Record<'finance' | 'it', string>>;
   inProcessWorker?: boolean;
@@ -59,7 +62,7 @@ export interface OrchestratorStackOptions {
 
 export async function startOrchestratorStack(opts: OrchestratorStackOptions = {}): Promise<OrchestratorStack> {
   const config = testConfig();
-  const tools = await startToolServers({ quotes: opts.quotes, auth: opts.auth });
+  const tools = await startToolServers({ quotes: opts.quotes, auth: opts.auth, jira: opts.jira });
   const { finance, it, itHttp } = tools;
   const servers = { finance: opts.servers?.finance ?? finance.url, it: opts.servers?.it ?? itHttp.url };
   const taskQueue = uniqueTaskQueue('orchestrator');

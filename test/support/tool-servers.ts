@@ -2,6 +2,7 @@
 import type { McpAuthConfig } from '../../shared/config';
 import type { RunningHttpServer } from '../../mcp-servers/transports/http';
 import type { QuoteProvider } from '../../tool-workers/finance/quotes/provider';
+import type { JiraProvider } from '../../tool-workers/it/jira/provider';
 import { startFinanceStack, type FinanceStack } from './finance-stack';
 import { startItStack, type ItStack } from './it-stack';
 
@@ -13,10 +14,10 @@ export interface ToolServers {
 }
 
 export async function startToolServers(
-  opts: { quotes?: QuoteProvider; auth?: McpAuthConfig } = {},
+  opts: { quotes?: QuoteProvider; auth?: McpAuthConfig; jira?: JiraProvider } = {},
 ): Promise<ToolServers> {
   const finance = await startFinanceStack({ quotes: opts.quotes, auth: opts.auth && { config: opts.auth } });
-  const it = await startItStack();
+  const it = await startItStack(opts.jira ? { deps: { jira: opts.jira } } : {});
   const itHttp = await it.startHttp({ auth: opts.auth && { config: opts.auth } });
   return {
     finance,

@@ -51,10 +51,7 @@ export async function run(h: Harness): Promise<Row[]> {
   const samples = await interleaved({ plain: writeUnasked, approved: fileApproved }, h.n(20), 2);
   const base = summarize(samples.plain!);
   const mine = summarize(samples.approved!);
-  await Promise.all([
-    conversations.end(approving, 'benchmark done'),
-    conversations.end(plain, 'benchmark done'),
-  ]);
+  await Promise.all([conversations.end(approving, 'benchmark done'), conversations.end(plain, 'benchmark done')]);
   return [
     pair(
       '6d approval cost: turn filing a Jira issue, approved at once (MCP) vs a turn with an IT write needing none',

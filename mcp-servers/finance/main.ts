@@ -4,17 +4,23 @@ import {
   financeMcpListenSection,
   financeQueueSection,
   financeSection,
+  toolApprovalExpirySection,
   toolApprovalSection,
 } from '../../shared/config';
 import { runMcpServerProcess } from '../shared/entrypoint';
 import { createFinanceServer } from './server';
 import { TaskWorkflows, taskLimits } from '../shared/tasks/task-workflows';
 import { ToolWorkflowRunner } from '../../shared/tools/workflow-runner';
+import { PendingApprovals } from '../../shared/tools/pending-approval';
 
 runMcpServerProcess({
   name: 'mcp:finance',
   listen: financeMcpListenSection,
-  sections: { finance: financeQueueSection, toolApproval: toolApprovalSection },
+  sections: {
+    finance: financeQueueSection,
+    toolApproval: toolApprovalSection,
+    approvalExpiryMs: toolApprovalExpirySection,
+  },
   workerSections: { finance: financeSection, callerLimits: callerLimitsSection, toolApproval: toolApprovalSection },
   namespace: (config) => config.temporal.namespaces.finance,
   // Loaded only with --with-worker.
@@ -28,8 +34,16 @@ runMcpServerProcess({
       eagerStart,
     });
     const tasks = new TaskWorkflows({ client, taskQueue: config.finance.taskQueue, ...taskLimits(config.mcp.limits) });
+    // Approval questions (for tools the operator made need one) wait in workflows on the finance task queue.
+    const pendingApprovals = new PendingApprovals({
+      client,
+      taskQueue: config.finance.taskQueue,
+      expiryMs: config.approvalExpiryMs,
+      limit: config.mcp.limits.pendingApprovals,
+    });
     return {
-      createServer: (context) => createFinanceServer({ workflows, tasks, context, approvals: config.toolApproval }),
+      createServer: (context) =>
+        createFinanceServer({ workflows, tasks, context, approvals: config.toolApproval, pendingApprovals }),
     };
   },
 });

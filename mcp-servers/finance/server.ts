@@ -10,7 +10,8 @@ import { offerTasks, registerWorkflowTools } from '../shared/tasks/task-tools';
 import type { TaskWorkflows } from '../shared/tasks/task-workflows';
 import type { ToolWorkflowRunner } from '../../shared/tools/workflow-runner';
 import type { McpServeContext } from '../transports/http';
-import { useApprovalPolicy } from '../shared/approvals';
+import { approvalServerOptions, useApprovalPolicy } from '../shared/approvals';
+import type { PendingApprovals } from '../../shared/tools/pending-approval';
 import type { ApprovalPolicy } from '../../shared/tools/approval';
 
 export const financeServerInfo = { name: 'finance-mcp', title: 'Finance tools (Temporal-backed)', version: '0.2.0' };
@@ -24,6 +25,8 @@ export interface FinanceServerDeps {
   context?: McpServeContext;
   /** Which calls need approval (TOOL_APPROVAL*); absent: each tool's default (no finance tool needs one). */
   approvals?: ApprovalPolicy;
+  /** Durable approval questions: with it, a client that declared elicitation is asked; without, refused. */
+  pendingApprovals?: PendingApprovals;
 }
 
 export function createFinanceServer({
@@ -32,13 +35,15 @@ export function createFinanceServer({
   tasks,
   context,
   approvals,
+  pendingApprovals,
 }: FinanceServerDeps): McpServer {
   const server = new McpServer(financeServerInfo, {
     instructions:
       'Stock quotes and investment growth. Each call runs as a durable Temporal workflow; pass _meta.idempotencyKey to make a call safe to repeat.',
     cacheHints: LIST_CACHE_HINTS,
+    ...approvalServerOptions(pendingApprovals),
   });
-  useApprovalPolicy(server, approvals);
+  useApprovalPolicy(server, approvals, pendingApprovals, context?.clientCapabilities);
   offerTasks(server, context, tasks, registerWorkflowTools(server, tools, workflows, tasks));
   return server;
 }

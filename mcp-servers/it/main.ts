@@ -4,6 +4,7 @@ import {
   itMcpListenSection,
   itSection,
   itSessionsSection,
+  toolApprovalExpirySection,
   toolApprovalSection,
 } from '../../shared/config';
 import { runMcpServerProcess } from '../shared/entrypoint';
@@ -11,11 +12,12 @@ import { ToolWorkflowRunner } from '../../shared/tools/workflow-runner';
 import { createItServer } from './server';
 import { TaskWorkflows, taskLimits } from '../shared/tasks/task-workflows';
 import { ItSessions } from '../../tool-workers/it/sessions';
+import { PendingApprovals } from '../../shared/tools/pending-approval';
 
 runMcpServerProcess({
   name: 'mcp:it',
   listen: itMcpListenSection,
-  sections: { it: itSessionsSection, toolApproval: toolApprovalSection },
+  sections: { it: itSessionsSection, toolApproval: toolApprovalSection, approvalExpiryMs: toolApprovalExpirySection },
   workerSections: { it: itSection, callerLimits: callerLimitsSection, toolApproval: toolApprovalSection },
   namespace: (config) => config.temporal.namespaces.it,
   // Loaded only with --with-worker.
@@ -36,8 +38,16 @@ runMcpServerProcess({
       eagerStart,
     });
     const tasks = new TaskWorkflows({ client, taskQueue: config.it.taskQueue, ...taskLimits(config.mcp.limits) });
+    // Approval questions wait in workflows on the IT task queue (its worker registers them).
+    const pendingApprovals = new PendingApprovals({
+      client,
+      taskQueue: config.it.taskQueue,
+      expiryMs: config.approvalExpiryMs,
+      limit: config.mcp.limits.pendingApprovals,
+    });
     return {
-      createServer: (context) => createItServer({ context, sessions, lookups, tasks, approvals: config.toolApproval }),
+      createServer: (context) =>
+        createItServer({ context, sessions, lookups, tasks, approvals: config.toolApproval, pendingApprovals }),
       sessions,
       // One stdio process is one session: IT_SESSION_ID keeps it across restarts of the desktop client.
       stdioSessionId: () => sessions.open(undefined, config.it.stdioSessionId),

@@ -32,7 +32,8 @@ import { CallerLimitReached } from '../../shared/temporal/caller-limits';
 import { callerOf } from '../shared/caller';
 import { LIST_CACHE_HINTS } from '../shared/list-cache';
 import { toolError } from '../shared/tool-results';
-import { useApprovalPolicy } from '../shared/approvals';
+import { approvalServerOptions, useApprovalPolicy } from '../shared/approvals';
+import type { PendingApprovals } from '../../shared/tools/pending-approval';
 import type { ApprovalPolicy } from '../../shared/tools/approval';
 import { definedResult, registerDefinedTool } from '../shared/tool-registration';
 import {
@@ -62,16 +63,26 @@ export interface ItServerDeps {
   tasks?: TaskWorkflows;
   /** Which calls need approval (TOOL_APPROVAL*); absent: each tool's default. */
   approvals?: ApprovalPolicy;
+  /** Durable approval questions: with it, a client that declared elicitation is asked; without, refused. */
+  pendingApprovals?: PendingApprovals;
 }
 
-export function createItServer({ context, sessions, lookups, tasks, approvals }: ItServerDeps): McpServer {
+export function createItServer({
+  context,
+  sessions,
+  lookups,
+  tasks,
+  approvals,
+  pendingApprovals,
+}: ItServerDeps): McpServer {
   const server = new McpServer(itServerInfo, {
     instructions:
       'Session-scoped IT tools. A session (Jira project, IP history) is a durable Temporal workflow that survives server restarts. ' +
       'set_jira_project and track_ip return a session_id; pass it back on later calls to keep the same session.',
     cacheHints: LIST_CACHE_HINTS,
+    ...approvalServerOptions(pendingApprovals),
   });
-  useApprovalPolicy(server, approvals);
+  useApprovalPolicy(server, approvals, pendingApprovals, context.clientCapabilities);
   const tools = new ItTools(sessions, lookups);
 
   /** The session a call names, else this connection's default (2025-era session, stdio's IT_SESSION_ID). */

@@ -20,7 +20,7 @@ import {
   type ToolDefinition,
 } from '../../shared/tools/definition';
 import { writeScopeChallenge } from '../transports/auth';
-import { approvalRefusalResult } from './approvals';
+import { approvalListingMeta, withApproval, type ToolRun } from './approvals';
 import { callerOf } from './caller';
 import { toolSchema } from './schemas';
 import { structuredResult, toolError } from './tool-results';
@@ -53,24 +53,24 @@ export function registerDefinedTool<I extends z.ZodObject, O extends z.ZodObject
       inputSchema: toolSchema(tool.input),
       outputSchema: toolSchema(tool.output),
       annotations: tool.annotations,
+      ...(approvalListingMeta(server, tool) ? { _meta: approvalListingMeta(server, tool) } : {}),
       ...(needsWriteScope(tool) ? { scopeChallenge: toolWriteScopeChallenge(tool) } : {}),
     },
     tracedHandler(tool.name, approvalChecked(server, tool, handler)),
   );
 }
 
-/** A call that needs approval is refused before its handler runs (./approvals.ts): nothing starts, nothing is filed. */
+/**
+ * A call that needs approval runs only once a person approved it (./approvals.ts): the client is asked when it can be,
+ * else refused before its handler runs. Until then nothing starts, nothing is filed.
+ */
 function approvalChecked<I extends z.ZodObject>(
   server: McpServer,
   tool: ToolDefinition<I, z.ZodObject, Workflow>,
   handler: ToolHandler<I>,
 ): ToolHandler<I> {
   return ((args: unknown, ctx: Parameters<ToolCallback<z.ZodObject>>[1]) =>
-    approvalRefusalResult(server, tool) ??
-    (handler as (a: unknown, c: typeof ctx) => CallToolResult | Promise<CallToolResult>)(
-      args,
-      ctx,
-    )) as unknown as ToolHandler<I>;
+    withApproval(server, tool, args, ctx, handler as ToolRun)) as unknown as ToolHandler<I>;
 }
 
 /** The MCP SERVER span of every call, on both protocol generations and stdio; the tool's workflow starts inside it. */

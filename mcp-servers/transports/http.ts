@@ -9,8 +9,10 @@
  *   serves any session and a restarted process keeps serving old ones.
  *
  * Every request gets a fresh McpServer from one factory, so no MCP state lives in this process and the two eras can
- * never drift apart. DNS-rebinding checks, bearer auth and the Content-Type check come first, for both eras; a
- * 2025-era session is opened only once its initialize has passed every check and been answered.
+ * never drift apart. One exception: a 2025-era session whose client declared elicitation can be asked for an approval
+ * mid-call, which needs the asking instance alive until the answer is posted back (./legacy-questions.ts).
+ * DNS-rebinding checks, bearer auth and the Content-Type check come first, for both eras; a 2025-era session is opened
+ * only once its initialize has passed every check and been answered.
  */
 import type { AddressInfo } from 'node:net';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -29,6 +31,7 @@ import {
   SUPPORTED_PROTOCOL_VERSIONS,
   WebStandardStreamableHTTPServerTransport,
   type AuthInfo,
+  type ClientCapabilities,
   type McpServer,
 } from '@modelcontextprotocol/server';
 import { idDigest } from '../../shared/caller-scope';
@@ -45,6 +48,7 @@ import {
   writeScopeChallenge,
 } from './auth';
 import { isAllowedOrigin, isLoopbackHost } from './origins';
+import { isPostedResponse, LegacyQuestions } from './legacy-questions';
 
 /** What a server instance serves: the protocol era, and (2025-era stateful servers, stdio) its default session. */
 export interface McpServeContext {
@@ -53,6 +57,11 @@ export interface McpServeContext {
   sessionId?: string;
   /** stdio only: the default session is re-opened when it has ended (the desktop client cannot re-initialize). */
   reopenDefaultSession?: boolean;
+  /**
+   * 2025-era HTTP: what the session's client declared at initialize, given only to the instance that may ask it
+   * something on its response stream (./legacy-questions.ts).
+   */
+  clientCapabilities?: ClientCapabilities;
 }
 
 export type McpServerFactory = (context: McpServeContext) => McpServer;
@@ -190,6 +199,7 @@ function urlHost(host: string): string {
 /** The 2025-era leg: the session lifecycle (stateful servers), then one fresh server and transport for the request. */
 function createLegacyLeg(opts: McpHttpOptions) {
   const { sessions, log } = opts;
+  const questions = new LegacyQuestions();
   const allow = sessions ? 'POST, DELETE' : 'POST';
 
   return async (request: Request, authInfo: AuthInfo | undefined, body: ParsedBody): Promise<Response> => {
@@ -210,6 +220,7 @@ function createLegacyLeg(opts: McpHttpOptions) {
       const sessionId = request.headers.get(SESSION_HEADER);
       if (!sessionId) return jsonRpcError(400, -32000, 'Bad Request: Mcp-Session-Id header is required');
       if (!(await sessions.close(sessionId, owner))) return jsonRpcError(404, -32001, 'Session not found');
+      questions.forget(sessionId);
       log.info({ session: sessionLogId(sessionId) }, 'session deleted');
       return new Response(null, { status: 200 });
     }
@@ -249,6 +260,11 @@ function createLegacyLeg(opts: McpHttpOptions) {
       }
     }
 
+    // The answer to a question this process's instance of the session is waiting for.
+    if (sessionId && isPostedResponse(body)) {
+      const delivered = questions.deliver(sessionId, body, authInfo);
+      if (delivered) return delivered;
+    }
     const response = await serve(request, authInfo, body, sessionId);
     if (!sessions || !initialize) return response;
     // The session opens only now that the SDK has accepted the initialize (Accept, JSON-RPC shape, params) and
@@ -261,11 +277,44 @@ function createLegacyLeg(opts: McpHttpOptions) {
       if (err instanceof CallerLimitReached) return jsonRpcError(429, -32000, err.message);
       throw err;
     }
+    questions.remember(sessionId, body);
     log.info({ session: sessionLogId(sessionId) }, 'session opened');
     const headers = new Headers(response.headers);
     headers.set(SESSION_HEADER, sessionId);
     return new Response(response.body, { status: response.status, headers });
   };
+
+  /** A tools/call that may ask its client: answered as SSE, its instance held until the stream ends. */
+  async function serveAsking(
+    request: Request,
+    authInfo: AuthInfo | undefined,
+    body: ParsedBody,
+    sessionId: string,
+    clientCapabilities: ClientCapabilities,
+  ): Promise<Response> {
+    let server: McpServer | undefined;
+    let transport: WebStandardStreamableHTTPServerTransport | undefined;
+    const close = () => {
+      void transport?.close();
+      void server?.close();
+    };
+    try {
+      server = opts.createServer({ era: 'legacy', sessionId, clientCapabilities });
+      transport = new WebStandardStreamableHTTPServerTransport({
+        sessionIdGenerator: undefined,
+        enableJsonResponse: false,
+        maxRequestBodySize: opts.maxBodyBytes,
+      });
+      transport.onerror = (err) => log.debug({ err: err.message }, 'request refused by the MCP transport');
+      await server.connect(transport);
+      const response = await transport.handleRequest(request, { parsedBody: body, ...(authInfo ? { authInfo } : {}) });
+      return questions.hold(sessionId, transport, response, close);
+    } catch (err) {
+      questions.release(sessionId);
+      close();
+      throw err;
+    }
+  }
 
   /** One fresh server and transport answer the request. */
   async function serve(
@@ -274,6 +323,9 @@ function createLegacyLeg(opts: McpHttpOptions) {
     body: ParsedBody,
     sessionId: string | undefined,
   ): Promise<Response> {
+    // A call on a session whose client can be asked streams its response, so a question can go out on it.
+    const clientCapabilities = questions.claim(sessionId, body);
+    if (clientCapabilities && sessionId) return serveAsking(request, authInfo, body, sessionId, clientCapabilities);
     const server = opts.createServer({ era: 'legacy', sessionId });
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: undefined,

@@ -40,3 +40,19 @@ export const toolApprovalSection = defineSection(
     return { mode: c.TOOL_APPROVAL, always: c.TOOL_APPROVAL_ALWAYS, never: c.TOOL_APPROVAL_NEVER };
   },
 );
+
+/**
+ * How long a question put to an MCP client (input_required, elicitation) waits for its answer before the pending call
+ * declines itself (shared/tools/pending-approval.ts). Read by the MCP servers, which ask.
+ */
+export const toolApprovalExpirySection = defineSection(
+  {
+    TOOL_APPROVAL_EXPIRY_MS: z.coerce
+      .number()
+      .int()
+      .min(1000)
+      .max(365 * 86_400_000)
+      .default(86_400_000),
+  },
+  (c): number => c.TOOL_APPROVAL_EXPIRY_MS,
+);

@@ -4,7 +4,7 @@
  * `process.env`. `parseConfig` parses every section: for what runs the whole system (the launcher, bench, load
  * runs, tests).
  */
-import { toolApprovalSection } from './approvals';
+import { toolApprovalExpirySection, toolApprovalSection } from './approvals';
 import type { ApprovalPolicy } from '../tools/approval';
 import { devServerSection, temporalUiSection, type DevServerSettings, type TemporalUiSettings } from './dev-server';
 import type { Env } from './env';
@@ -46,6 +46,7 @@ export const appSections = {
   finance: financeSection,
   it: itSection,
   toolApproval: toolApprovalSection,
+  toolApprovalExpiryMs: toolApprovalExpirySection,
   orchestrator: orchestratorSection,
 };
 
@@ -67,6 +68,8 @@ export interface AppConfig {
   it: ItConfig;
   /** Which tool calls need approval: read by the MCP servers and the tool workers, which enforce it. */
   toolApproval: ApprovalPolicy;
+  /** How long an MCP client's approval question waits (TOOL_APPROVAL_EXPIRY_MS). */
+  toolApprovalExpiryMs: number;
   orchestrator: OrchestratorConfig;
 }
 

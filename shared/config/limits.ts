@@ -15,6 +15,8 @@ export interface CallerLimits {
   tasks: CallerLimit;
   /** Running calls of long-running tools (`price_alert`, `watch_ip`), which may each run for hours. */
   longRunning: CallerLimit;
+  /** Approval questions waiting for an answer (the MCP servers' pending calls, each up to TOOL_APPROVAL_EXPIRY_MS). */
+  pendingApprovals: CallerLimit;
 }
 
 const bound = (fallback: number) => z.coerce.number().int().min(1).max(100_000).default(fallback);
@@ -24,6 +26,7 @@ export const callerLimitsSection = defineSection(
     MCP_MAX_IT_SESSIONS_PER_CALLER: bound(20),
     MCP_MAX_TASKS_PER_CALLER: bound(20),
     MCP_MAX_LONG_RUNNING_PER_CALLER: bound(10),
+    MCP_MAX_PENDING_APPROVALS_PER_CALLER: bound(20),
   },
   (c): CallerLimits => ({
     itSessions: {
@@ -36,6 +39,11 @@ export const callerLimitsSection = defineSection(
       max: c.MCP_MAX_LONG_RUNNING_PER_CALLER,
       what: 'running long-running tool calls',
       setting: 'MCP_MAX_LONG_RUNNING_PER_CALLER',
+    },
+    pendingApprovals: {
+      max: c.MCP_MAX_PENDING_APPROVALS_PER_CALLER,
+      what: 'approval questions waiting for an answer',
+      setting: 'MCP_MAX_PENDING_APPROVALS_PER_CALLER',
     },
   }),
 );

@@ -262,7 +262,8 @@ const NOT_APPLICABLE: NotApplicable[] = [
     reason:
       'SHOULDs for servers that serve resources (-32602 with data.uri for an unknown URI); without the resources capability resources/read is an unknown method and -32601 is the right answer. The MUST (no empty contents) still applies',
   },
-  // SEP-2322 multi-round-trip requests: the suite's fixture tools ask the client for input; ours need none.
+  // SEP-2322 multi-round-trip requests: every check calls the suite's fixture tools by name. Our one tool that asks
+  // (create_jira_issue, for an approval) is held to the same checks by test/it/approval-mcp.test.ts.
   ...(
     [
       ['input-required-result-basic-elicitation', 'test_input_required_result_elicitation'],
@@ -283,7 +284,7 @@ const NOT_APPLICABLE: NotApplicable[] = [
   ).map(([scenario, fixture]): NotApplicable => ({
     scenario,
     needs: [tool(fixture)],
-    reason: `calls the fixture tool ${fixture}, which answers with an InputRequiredResult (elicitation, sampling or roots input); our tools never need client input`,
+    reason: `calls the fixture tool ${fixture}, which answers with an InputRequiredResult (elicitation, sampling or roots input); our own asking tool, create_jira_issue, is checked in test/it/approval-mcp.test.ts`,
   })),
   {
     scenario: 'input-required-result-non-tool-request',

@@ -1,6 +1,7 @@
 /**
- * create_jira_issue (issue 27, parts 1 and 2): it needs approval by default, and until a caller can be asked, a call
- * is refused with a tool error naming the policy; nothing is filed. With the policy turned off for it, it files exactly
+ * create_jira_issue (issue 27, parts 1 and 2): it needs approval by default, and a caller that cannot be asked (these
+ * clients declare no elicitation; asking is test/it/approval-mcp.test.ts) is refused with a tool error naming the
+ * policy; nothing is filed. With the policy turned off for it, it files exactly
  * one issue in the session's project, for both providers: across a repeated idempotency key, and across an activity
  * retried after its create went through (the answer lost), which finds the first issue by its request label.
  * Real Temporal, the real IT worker, MCP over HTTP with the SDK v2 client; Jira Cloud is the wire-format fake.

@@ -25,8 +25,7 @@ beforeAll(async () => {
       { description: 'Reboots a server by host name.', inputSchema: z.object({ host: z.string() }) },
       async ({ host }, ctx) => {
         const answer = ctx.mcpReq.inputResponses?.confirm as
-          | { action?: string; content?: { confirm?: unknown; note?: unknown } }
-          | undefined;
+          { action?: string; content?: { confirm?: unknown; note?: unknown } } | undefined;
         if (!answer || ctx.mcpReq.requestState() !== STATE) {
           return {
             resultType: 'input_required',

@@ -5,17 +5,20 @@
  * sessions, tools discovered once); one since it, from before `offline-planner-local-activity` (the planner as a
  * scheduled activity); one since that, from before `idle-timer-per-idle-period` (the idle timer restarted at each
  * turn's start and end); and one since that. Re-record the last after an intended, versioned change with
- * RECORD_HISTORIES=1, having copied it away under a new name first (README, "Changing workflow code").
+ * RECORD_HISTORIES=1, having copied it away under a new name first (README, "Changing workflow code"). A fifth, since
+ * `tool-approvals`, has turns paused on approvals (one approved, one rejected); RECORD_HISTORIES=1 records it only
+ * when it is missing.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOrchestratorStack, type OrchestratorStack } from '../support/orchestrator-stack';
-import { recordConversation, replayConversation } from '../support/replay';
+import { recordConversation, recordConversationWithApprovals, replayConversation } from '../support/replay';
 
 const beforePatch = new URL('./fixtures/conversation-history.json', import.meta.url);
 const sincePatch = new URL('./fixtures/conversation-history-mcp-2026.json', import.meta.url);
 const sinceLocalPlanner = new URL('./fixtures/conversation-history-local-planner.json', import.meta.url);
 const sinceIdleTimer = new URL('./fixtures/conversation-history-idle-timer.json', import.meta.url);
+const withApprovals = new URL('./fixtures/conversation-history-approvals.json', import.meta.url);
 let stack: OrchestratorStack;
 
 beforeAll(async () => {
@@ -39,6 +42,7 @@ const replay = replayConversation;
 
 type RecordedHistory = {
   events: {
+    workflowExecutionUpdateAcceptedEventAttributes?: { acceptedRequest?: { input?: { name?: string } } };
     markerRecordedEventAttributes?: {
       markerName?: string;
       details?: Record<string, { payloads?: { data?: string }[] }>;
@@ -89,6 +93,20 @@ describe('conversation workflow replay', () => {
       'idle-timer-per-idle-period',
     ]);
     await replay(history, 'recorded-since-idle-timer');
+  });
+
+  it('replays a conversation with an approved and a rejected approval (since the tool-approvals patch)', async () => {
+    // Recorded once, when missing: a change that breaks its replay needs patched(), not a new recording.
+    if (process.env.RECORD_HISTORIES === '1' && !existsSync(withApprovals))
+      writeFileSync(withApprovals, await recordConversationWithApprovals(stack.conversations));
+    const history = load(withApprovals);
+    expect(patchIds(history)).toContain('tool-approvals');
+    const answers = history.events.filter(
+      (e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'answerApproval',
+    );
+    expect(answers).toHaveLength(2);
+    await replay(history, 'recorded-with-approvals');
+    await replay(JSON.parse(await recordConversationWithApprovals(stack.conversations)), 'fresh-with-approvals');
   });
 
   it('replays a fresh history too (the code is deterministic today)', async () => {

@@ -8,9 +8,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOrchestratorStack, type OrchestratorStack } from '../support/orchestrator-stack';
-import { recordConversation, replayConversation } from '../support/replay';
+import { recordConversation, recordConversationWithApprovals, replayConversation } from '../support/replay';
 
 const recorded = new URL('./fixtures/manual-conversation-history.json', import.meta.url);
+const withApprovals = new URL('./fixtures/manual-conversation-history-approvals.json', import.meta.url);
 let stack: OrchestratorStack;
 
 beforeAll(async () => {
@@ -38,6 +39,7 @@ type RecordedHistory = {
     workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string } };
     activityTaskScheduledEventAttributes?: unknown;
     markerRecordedEventAttributes?: unknown;
+    workflowExecutionUpdateAcceptedEventAttributes?: { acceptedRequest?: { input?: { name?: string } } };
   }[];
 };
 
@@ -53,6 +55,22 @@ describe('manual loop replay', () => {
     expect(history.events.filter((e) => e.markerRecordedEventAttributes).length).toBeGreaterThan(7);
     expect(history.events.filter((e) => e.activityTaskScheduledEventAttributes).length).toBeGreaterThan(5);
     await replay(history, 'recorded-manual-loop');
+  });
+
+  it('replays a manual-loop conversation with an approved and a rejected approval', async () => {
+    if (process.env.RECORD_HISTORIES === '1' && !existsSync(withApprovals))
+      writeFileSync(withApprovals, await recordConversationWithApprovals(stack.conversations));
+    expect(existsSync(withApprovals), `${withApprovals.pathname} is missing: run with RECORD_HISTORIES=1`).toBe(true);
+    const history = JSON.parse(readFileSync(withApprovals, 'utf8')) as RecordedHistory;
+    expect(history.events[0]!.workflowExecutionStartedEventAttributes!.workflowType!.name).toBe(
+      'manualConversationWorkflow',
+    );
+    const answers = history.events.filter(
+      (e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'answerApproval',
+    );
+    expect(answers).toHaveLength(2);
+    await replay(history, 'recorded-manual-with-approvals');
+    await replay(JSON.parse(await recordConversationWithApprovals(stack.conversations)), 'fresh-manual-with-approvals');
   });
 
   it('replays a fresh history too (the code is deterministic today)', async () => {

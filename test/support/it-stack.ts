@@ -13,6 +13,7 @@ import { TaskWorkflows } from '../../mcp-servers/shared/tasks/task-workflows';
 import { startMcpHttpServer, type McpHttpAuth, type RunningHttpServer } from '../../mcp-servers/transports/http';
 import type { ItDeps } from '../../tool-workers/it/activities';
 import type { ApprovalPolicy } from '../../shared/tools/approval';
+import { PendingApprovals } from '../../shared/tools/pending-approval';
 import { IpLookup } from '../../tool-workers/it/ip/lookup';
 import { SampleJiraProvider } from '../../tool-workers/it/jira/sample';
 import { createItWorker } from '../../tool-workers/it/worker';
@@ -31,6 +32,8 @@ export interface ItStack {
     idleTimeoutMs?: number;
     auth?: McpHttpAuth;
     approvals?: ApprovalPolicy;
+    /** TOOL_APPROVAL_EXPIRY_MS of its approval questions; default 24 h. */
+    approvalExpiryMs?: number;
   }): Promise<RunningHttpServer>;
   close(): Promise<void>;
 }
@@ -81,6 +84,11 @@ export async function startItStack(
       const own = httpOpts.idleTimeoutMs
         ? new ItSessions({ client, taskQueue, idleTimeoutMs: httpOpts.idleTimeoutMs })
         : sessions;
+      const pendingApprovals = new PendingApprovals({
+        client,
+        taskQueue,
+        expiryMs: httpOpts.approvalExpiryMs ?? 86_400_000,
+      });
       const http = await startMcpHttpServer({
         name: 'it-test',
         host: '127.0.0.1',
@@ -88,7 +96,7 @@ export async function startItStack(
         allowedOrigins: [],
         maxBodyBytes: config.mcp.maxBodyBytes,
         createServer: (context) =>
-          createItServer({ context, sessions: own, lookups, tasks, approvals: httpOpts.approvals }),
+          createItServer({ context, sessions: own, lookups, tasks, approvals: httpOpts.approvals, pendingApprovals }),
         sessions: own,
         health: async () => ({ ok: (await temporalReachable(clientConnection)).reachable }),
         log: createLogger('it-test', 'warn'),

@@ -219,3 +219,6 @@ export async function ipWatchWorkflow(input: IpWatchInput): Promise<IpWatchResul
     await sleep(Math.min(everyMs, left));
   }
 }
+
+/** The durable pending call of a tool call that waits for approval over MCP (shared/tools/pending-approval.ts). */
+export { pendingApprovalWorkflow } from '../../shared/tools/pending-approval-workflow';

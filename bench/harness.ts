@@ -67,6 +67,8 @@ export interface Harness {
   readonly config: AppConfig;
   /** An iteration count scaled for `--quick` (a quarter, at least 10). */
   n(count: number): number;
+  /** `--quick`: a short run (durations shortened too). */
+  readonly quick: boolean;
   /** A progress line on stderr (stdout carries only the table). */
   say(line: string): void;
   /** A resource this bench listed in its `needs`. */
@@ -313,6 +315,7 @@ export async function startHarness({
   const harness: Harness = {
     config,
     n: (count) => Math.max(10, Math.round(count * scale)),
+    quick,
     say,
     use(need) {
       const resource = resources[need];

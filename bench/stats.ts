@@ -66,3 +66,19 @@ export async function throughput(call: () => Promise<unknown>, concurrency: numb
 }
 
 export const ms = (x: number) => `${x.toFixed(2)} ms`;
+
+/** `concurrency` callers calling back to back for `durationMs`: every call's latency, in milliseconds. */
+export async function sustained(
+  call: () => Promise<unknown>,
+  concurrency: number,
+  durationMs: number,
+): Promise<number[]> {
+  const end = Date.now() + durationMs;
+  const samples: number[] = [];
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < end) samples.push(await timed(call));
+    }),
+  );
+  return samples;
+}

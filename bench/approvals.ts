@@ -7,6 +7,7 @@
 import { Conversations, conversationInput, type ConversationHandle } from '../orchestrator/conversations';
 import { Client } from '@temporalio/client';
 import { createAgentsPlugin } from '../orchestrator/plugin';
+import { judge, REPORTED } from './goals';
 import type { Harness, Need } from './harness';
 import { interleaved, summarize } from './stats';
 import { pair, type Row } from './table';
@@ -52,6 +53,8 @@ export async function run(h: Harness): Promise<Row[]> {
   const base = summarize(samples.plain!);
   const mine = summarize(samples.approved!);
   await Promise.all([conversations.end(approving, 'benchmark done'), conversations.end(plain, 'benchmark done')]);
+  // Reported: what an approval costs is the price of asking, with no goal of its own.
+  const reported = judge(REPORTED);
   return [
     pair(
       '6d approval cost: turn filing a Jira issue, approved at once (MCP) vs a turn with an IT write needing none',
@@ -59,8 +62,8 @@ export async function run(h: Harness): Promise<Row[]> {
       'create_jira_issue turn + approval',
       base,
       mine,
-      '(reported)',
-      undefined,
+      reported.target,
+      reported.met,
       `difference ${(mine.p50 - base.p50).toFixed(1)} ms at p50: one more Update round trip (the answer), the IT ` +
         `server's question and its pending-call workflow, and create_jira_issue's own workflow (the write itself is heavier)`,
     ),

@@ -57,3 +57,12 @@ export const HIDDEN_IDS_PATCH = 'handles-hidden-from-model';
  * started before this call as they did.
  */
 export const APPROVALS_PATCH = 'tool-approvals';
+
+/**
+ * The Agents SDK's own tracing is off unless the conversation asks for it (`ConversationInput.agentTracing`): no live
+ * trace or spans in the workflow, nothing through the plugin's trace sink, and the model activity's request says
+ * `tracing: false`. Nothing in this project exports agent traces (orchestrator/plugin.ts drops the SDK's default
+ * processors and leaves the plugin's OpenTelemetry bridge off), and they cost 68 of the 340 promises a turn makes in
+ * the workflow sandbox. Runs started before this trace as they did.
+ */
+export const AGENT_TRACING_PATCH = 'agent-tracing-only-when-exported';

@@ -175,6 +175,11 @@ export interface ConversationInput {
   nexusEndpoints?: { finance: string; it: string };
   /** How long a tool call waits for a person's approval before it is rejected by itself (absent: a day). */
   approvalExpiryMs?: number;
+  /**
+   * The Agents SDK loop's own traces (agent, model and tool spans, through the plugin's sink to the worker's Agents SDK
+   * trace processors). Absent: off, since this project registers no processor that exports them; set it where one is.
+   */
+  agentTracing?: boolean;
   /** Carried over by continue-as-new. */
   state?: ConversationState;
 }

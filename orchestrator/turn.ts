@@ -23,12 +23,14 @@ export interface TurnContext {
   /** The model's memory, carried across continue-as-new in `state.items`. */
   memory: WorkflowSafeMemorySession;
   runner: TemporalOpenAIRunner;
+  /** The Agents SDK's tracing (AGENT_TRACING_PATCH); off, each run says so, and the model hears `tracing: false`. */
+  agentTracing: boolean;
   tools: ToolBridge;
   transcript: Transcript;
 }
 
 export async function runTurn(
-  { input, state, memory, runner, tools, transcript }: TurnContext,
+  { input, state, memory, runner, agentTracing, tools, transcript }: TurnContext,
   text: string,
 ): Promise<TurnReply> {
   const turn = ++state.turns;
@@ -52,7 +54,12 @@ export async function runTurn(
   let reply: string;
   try {
     const agent = buildAgent({ model: input.model, state, tools, turnLog });
-    let result = await runner.run(agent, text, { session: memory, maxTurns: MAX_AGENT_TURNS });
+    const options = {
+      session: memory,
+      maxTurns: MAX_AGENT_TURNS,
+      ...(agentTracing ? {} : { runConfig: { tracingDisabled: true } }),
+    };
+    let result = await runner.run(agent, text, options);
     // Calls that need approval stop the run (its interruptions); the person answers, and the same run resumes from
     // its RunState: an approved call runs once, a rejected one is told to the model.
     while (result.interruptions?.length) {
@@ -75,7 +82,7 @@ export async function runTurn(
           }
         }),
       );
-      result = await runner.run(agent, state, { session: memory, maxTurns: MAX_AGENT_TURNS });
+      result = await runner.run(agent, state, options);
     }
     reply = String(result.finalOutput ?? '').trim() || '(the model returned no answer)';
   } catch (err) {

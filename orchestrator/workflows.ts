@@ -5,10 +5,11 @@
  * (agent.ts), its tools (tool-bridge/) and the transcript (transcript.ts) live beside this file. Workflow code only:
  * no I/O, no Node APIs, activity types only.
  */
+import { setTracingDisabled } from '@openai/agents-core';
 import { TemporalOpenAIRunner, WorkflowSafeMemorySession } from '@temporalio/openai-agents/workflow';
 import { continueAsNew, patched } from '@temporalio/workflow';
 import { newConversationState, serveConversation, type ConversationResult } from './conversation-loop';
-import { LOCAL_PLANNER_PATCH } from './patches';
+import { AGENT_TRACING_PATCH, LOCAL_PLANNER_PATCH } from './patches';
 import { OFFLINE_MODEL_NAME, type ConversationInput } from './shared';
 import { ToolBridge } from './tool-bridge';
 import { Transcript } from './transcript';
@@ -21,15 +22,21 @@ export type { ConversationResult };
 export async function conversationWorkflow(input: ConversationInput): Promise<ConversationResult> {
   const state = input.state ?? newConversationState();
   const transcript = new Transcript(state.transcript);
+  const memory = new WorkflowSafeMemorySession({ initialItems: state.items });
+  const runner = new TemporalOpenAIRunner(
+    input.model === OFFLINE_MODEL_NAME && patched(LOCAL_PLANNER_PATCH)
+      ? { defaultModelParams: { useLocalActivity: true } }
+      : undefined,
+  );
+  // After the runner: its constructor turns the SDK's tracing on. The trace provider lives in this run's globals.
+  const agentTracing = input.agentTracing === true || !patched(AGENT_TRACING_PATCH);
+  if (!agentTracing) setTracingDisabled(true);
   const conversation: TurnContext = {
     input,
     state,
-    memory: new WorkflowSafeMemorySession({ initialItems: state.items }),
-    runner: new TemporalOpenAIRunner(
-      input.model === OFFLINE_MODEL_NAME && patched(LOCAL_PLANNER_PATCH)
-        ? { defaultModelParams: { useLocalActivity: true } }
-        : undefined,
-    ),
+    memory,
+    runner,
+    agentTracing,
     tools: new ToolBridge(input, state, transcript),
     transcript,
   };

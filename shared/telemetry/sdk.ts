@@ -18,7 +18,6 @@ import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { OpenTelemetryPlugin, OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
-import type { BundleOptions, WorkerOptions } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 import type { Telemetry, TelemetrySettings } from './index';
 import { enableMcpTelemetry } from './mcp';
@@ -37,35 +36,16 @@ function redactQuery(span: Span, origin: string, path: string): void {
 }
 
 /**
- * Evaluated once per worker thread instead of once per workflow run: with a reusable V8 context every workflow gets
- * a fresh module cache, so each run re-evaluated the OpenTelemetry libraries its interceptors import (profiled: the
- * largest part of tracing's cost in the finance worker's workflow thread). Only stateless modules qualify: preloaded
- * ones are shared and deep-frozen, and `@opentelemetry/api` (so everything importing it: core, sdk-trace-base) keeps
- * per-workflow state. See ./workflow-preload.ts.
+ * The SDK's plugin (client, activity and Nexus interceptors; the `exporter` sink that turns the sandbox's spans into
+ * spans of our processor) with its workflow interceptors swapped for ./workflow-interceptors: replay-safe, and free of
+ * the OpenTelemetry SDK, which the sandbox would otherwise evaluate again in every run.
  */
-export const PRELOADED_WORKFLOW_MODULES = [fileURLToPath(new URL('./workflow-preload.ts', import.meta.url))];
-
-/**
- * The SDK's plugin with its workflow interceptors swapped for the replay-safe ones (./workflow-interceptors), and
- * the stateless OpenTelemetry modules preloaded into the workflow sandbox.
- */
-class ReplaySafeOpenTelemetryPlugin extends OpenTelemetryPlugin {
+export class ReplaySafeOpenTelemetryPlugin extends OpenTelemetryPlugin {
   constructor(options: ConstructorParameters<typeof OpenTelemetryPlugin>[0]) {
     super(options);
     Object.assign(this.options.workerInterceptors ?? {}, {
       workflowModules: [fileURLToPath(new URL('./workflow-interceptors.ts', import.meta.url))],
     });
-  }
-
-  override configureWorker(options: WorkerOptions): WorkerOptions {
-    const configured = super.configureWorker(options);
-    const preloadModules = [...(configured.bundlerOptions?.preloadModules ?? []), ...PRELOADED_WORKFLOW_MODULES];
-    return { ...configured, bundlerOptions: { ...configured.bundlerOptions, preloadModules } };
-  }
-
-  override configureBundler(options: BundleOptions): BundleOptions {
-    const configured = super.configureBundler(options);
-    return { ...configured, preloadModules: [...(configured.preloadModules ?? []), ...PRELOADED_WORKFLOW_MODULES] };
   }
 }
 

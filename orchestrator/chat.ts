@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import ora from 'ora';
-import { orchestratorSection, temporalSection, temporalUiSection } from '../shared/config';
+import { describeModel, orchestratorSection, temporalSection, temporalUiSection } from '../shared/config';
 import { loadProcessConfig, runMain } from '../shared/main';
 import { startTelemetry } from '../shared/telemetry';
 import { assertNamespaceExists, connectClient } from '../shared/temporal/connection';
@@ -128,8 +128,8 @@ runMain('chat', async () => {
   const model = config.orchestrator.llm;
   out(
     model.kind === 'offline'
-      ? 'Model: the offline planner (no LLM configured: it picks tools from their schemas and answers from their results; set OPENAI_API_KEY or OPENAI_BASE_URL for a real model)'
-      : `Model: ${model.model} via ${model.kind === 'openai' ? 'OpenAI' : model.baseUrl}`,
+      ? 'Model: the offline planner (no LLM configured: it picks tools from their schemas and answers from their results; set LLM_MODEL and its key, e.g. OPENAI_API_KEY or ANTHROPIC_API_KEY, for a real model)'
+      : `Model: ${describeModel(model)}`,
   );
   out(`Loop: ${LOOPS[conversations.agentLoop]}`);
   const { toolTransport, nexusEndpoints, mcpServers } = config.orchestrator;

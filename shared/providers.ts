@@ -28,3 +28,92 @@ export function providerFailure(err: ProviderError, typePrefix: string): Applica
     ? ApplicationFailure.nonRetryable(err.message, type)
     : ApplicationFailure.retryable(err.message, type);
 }
+
+/** How a model endpoint's HTTP error is handled, in both agent loops. */
+export interface ModelFailure {
+  /** `ModelRateLimited`, `ModelOverloaded`, `ModelAuthRejected`, `ModelNotFound`, `ModelContextTooLong`, … */
+  type: string;
+  retryable: boolean;
+  /** One line for the chat: the provider, the status, what to do. */
+  message: string;
+  /** The provider's hint (`retry-after-ms`, `retry-after` in seconds or as a date), for the next retry's delay. */
+  retryAfterMs?: number;
+}
+
+/** What identifies the failing call in messages. */
+export interface ModelCallee {
+  /** The provider's name, e.g. "Anthropic". */
+  label: string;
+  model: string;
+  /** The variable that holds the key, e.g. ANTHROPIC_API_KEY. */
+  keyVariable: string;
+}
+
+/**
+ * The usual ways providers say a prompt does not fit: OpenAI "maximum context length … context_length_exceeded",
+ * Anthropic "prompt is too long: N tokens > M maximum", Gemini "input token count (N) exceeds the maximum number of
+ * tokens allowed", vLLM/LiteLLM "… context window …".
+ */
+const CONTEXT_TOO_LONG =
+  /context[_ ]length|context window|maximum context|prompt is too long|too many (input )?tokens|input token count.*exceeds|exceeds the maximum number of tokens|input is too long|request too large/i;
+
+export function isContextTooLong(status: number | undefined, message: string): boolean {
+  return (status === 400 || status === 413 || status === 422) && CONTEXT_TOO_LONG.test(message);
+}
+
+export function retryAfterMs(
+  headers: { get(name: string): string | null } | undefined,
+  now = Date.now(),
+): number | undefined {
+  const ms = Number.parseFloat(headers?.get('retry-after-ms') ?? '');
+  if (Number.isFinite(ms) && ms >= 0) return ms;
+  const value = headers?.get('retry-after');
+  if (!value) return undefined;
+  const seconds = Number.parseFloat(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+export function classifyModelError(
+  err: { status?: number; message: string; headers?: { get(name: string): string | null } },
+  who: ModelCallee,
+): ModelFailure {
+  const { status } = err;
+  // The `openai` client's messages start with the status, which each line below already gives.
+  const said = err.message
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^\d{3} /, '')
+    .slice(0, 300);
+  const fail = (type: string, retryable: boolean, message: string, retryAfter?: number): ModelFailure => ({
+    type,
+    retryable,
+    message,
+    ...(retryAfter !== undefined ? { retryAfterMs: retryAfter } : {}),
+  });
+  // Gemini answers a bad key 400 "API key not valid" (INVALID_ARGUMENT), not 401.
+  if (status === 401 || status === 403 || (status === 400 && /api key not valid|invalid api key/i.test(err.message)))
+    return fail(
+      'ModelAuthRejected',
+      false,
+      `${who.label} rejected the API key (${status}: ${said}); check ${who.keyVariable}`,
+    );
+  if (status === 404)
+    return fail(
+      'ModelNotFound',
+      false,
+      `${who.label} does not serve model ${JSON.stringify(who.model)} (404): check the model name (${said})`,
+    );
+  if (status === 429) {
+    const after = retryAfterMs(err.headers);
+    return fail('ModelRateLimited', true, `${who.label} rate limit (429) for ${who.model}: ${said}`, after);
+  }
+  if (status === 529 || status === 503)
+    return fail('ModelOverloaded', true, `${who.label} is overloaded (${status}): ${said}`, retryAfterMs(err.headers));
+  if (isContextTooLong(status, err.message))
+    return fail('ModelContextTooLong', false, `the conversation is too long for ${who.model} (${status}): ${said}`);
+  if (status === undefined || status === 408 || status === 409 || status >= 500)
+    return fail('ModelUnavailable', true, `${who.label} answered ${status ?? 'an error'}: ${said}`);
+  return fail('ModelRequestRejected', false, `${who.label} rejected the request (${status}): ${said}`);
+}

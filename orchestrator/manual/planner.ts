@@ -1,14 +1,17 @@
 /**
  * The manual loop's planner, in the worker: it asks the conversation's model what to do next and returns a checked
  * `ActionDecision`. The offline model is the one the Agents SDK loop uses, reached through the same model provider
- * (orchestrator/model/provider.ts); any other model gets one Chat Completions call to the configured OpenAI or
- * OpenAI-compatible endpoint, with the tools' JSON schemas. The API key stays in this process.
+ * (orchestrator/model/provider.ts); any other model gets one Chat Completions call, with the tools' JSON schemas, to
+ * its provider (OpenAI, an OpenAI-compatible endpoint, or Anthropic's, Gemini's and Ollama's own OpenAI-compatible
+ * endpoints: they all carry tool calls in this format). The API keys stay in this process.
  */
 import type { AgentOutputItem, ModelProvider, ModelRequest, SerializedTool } from '@openai/agents-core';
 import { ApplicationFailure } from '@temporalio/common';
-import OpenAI, { APIConnectionError, APIError } from 'openai';
+import { APIConnectionError, APIError } from 'openai';
 import { z } from 'zod';
 import type { LlmConfig } from '../../shared/config';
+import { classifyModelError, type ModelCallee } from '../../shared/providers';
+import { ModelClients } from '../model/clients';
 import { ConversationModelProvider } from '../model/provider';
 import { OFFLINE_MODEL_NAME } from '../shared';
 import { toChatMessages } from './chat-messages';
@@ -36,28 +39,13 @@ const chatCompletionSchema = z.object({
     .min(1),
 });
 
-/** HTTP statuses that a retry cannot fix: the request itself is wrong (bad key, unknown model, bad schema). */
-const REJECTED_STATUSES = new Set([400, 401, 403, 404, 422]);
-
 export class ActionPlanner {
   private readonly models: ModelProvider;
-  private readonly chat?: OpenAI;
+  private readonly clients: ModelClients;
 
-  constructor(
-    private readonly llm: LlmConfig,
-    opts: { timeoutMs?: number } = {},
-  ) {
+  constructor(llm: LlmConfig, opts: { timeoutMs?: number } = {}) {
     this.models = new ConversationModelProvider({ kind: 'offline', model: OFFLINE_MODEL_NAME });
-    if (llm.kind !== 'offline') {
-      // Retries are the activity's (bounded, visible in the history), not the client library's.
-      this.chat = new OpenAI({
-        // Local servers (Ollama, vLLM) often need no key; the client library insists on one, so send a placeholder.
-        apiKey: llm.apiKey ?? 'not-needed',
-        ...(llm.kind === 'openai-compatible' ? { baseURL: llm.baseUrl } : {}),
-        maxRetries: 0,
-        ...(opts.timeoutMs ? { timeout: opts.timeoutMs } : {}),
-      });
-    }
+    this.clients = new ModelClients(llm, opts);
   }
 
   async plan(request: PlanRequest): Promise<ActionDecision> {
@@ -92,17 +80,11 @@ export class ActionPlanner {
   }
 
   private async planWithChatCompletions(request: PlanRequest): Promise<unknown> {
-    if (!this.chat) {
-      throw ApplicationFailure.nonRetryable(
-        `This conversation asks for model ${JSON.stringify(request.model)}, but this worker has no OPENAI_API_KEY or OPENAI_BASE_URL; ` +
-          'configure one, or use LLM_MODEL=offline',
-        'ModelNotConfigured',
-      );
-    }
+    const { route, client, callee } = this.clients.resolve(request.model);
     let raw: unknown;
     try {
-      raw = await this.chat.chat.completions.create({
-        model: request.model,
+      raw = await client.chat.completions.create({
+        model: route.model,
         messages: toChatMessages(request.instructions, request.history),
         ...(request.tools.length
           ? {
@@ -114,7 +96,7 @@ export class ActionPlanner {
           : {}),
       });
     } catch (err) {
-      throw modelFailure(err);
+      throw modelFailure(err, callee);
     }
     const parsed = chatCompletionSchema.safeParse(raw);
     if (!parsed.success) throw invalidOutput(request.model, z.prettifyError(parsed.error));
@@ -168,14 +150,18 @@ function invalidOutput(model: string, problem: string): ApplicationFailure {
   );
 }
 
-function modelFailure(err: unknown): unknown {
+/** Rate limit and overload: retried (after the provider's hint); bad key, unknown model, too long: not. */
+function modelFailure(err: unknown, callee: ModelCallee): unknown {
   if (err instanceof APIConnectionError)
-    return ApplicationFailure.retryable(`the model endpoint is unreachable: ${err.message}`, 'ModelUnavailable');
+    return ApplicationFailure.retryable(`${callee.label} is unreachable: ${err.message}`, 'ModelUnavailable');
   if (err instanceof APIError) {
-    const what = `the model endpoint answered ${err.status ?? 'an error'}: ${err.message}`;
-    return err.status !== undefined && REJECTED_STATUSES.has(err.status)
-      ? ApplicationFailure.nonRetryable(what, 'ModelRequestRejected')
-      : ApplicationFailure.retryable(what, 'ModelUnavailable');
+    const failure = classifyModelError(err, callee);
+    return ApplicationFailure.create({
+      message: failure.message,
+      type: failure.type,
+      nonRetryable: !failure.retryable,
+      ...(failure.retryAfterMs !== undefined ? { nextRetryDelay: failure.retryAfterMs } : {}),
+    });
   }
   return err;
 }

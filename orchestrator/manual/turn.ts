@@ -6,10 +6,10 @@
  */
 import type { AgentInputItem } from '@openai/agents-core';
 import { log, proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
-import { describeFailure } from '../../shared/temporal/failures';
+import { describeFailure, failureType } from '../../shared/temporal/failures';
 import type { OrchestratorActivities } from '../activities';
 import { instructions, localTools } from '../agent';
-import { fitToContext } from '../context-window';
+import { estimateTokens, fitToContext } from '../context-window';
 import {
   OFFLINE_MODEL_NAME,
   type ConversationInput,
@@ -93,6 +93,7 @@ export async function runManualTurn(context: ManualTurnContext, text: string): P
 /** The loop itself: plan, act, append, until an answer or the step bound. */
 async function planAndAct({ input, state, tools, plan }: ManualTurnContext, turnLog: TurnLog): Promise<string> {
   const maxSteps = input.maxStepsPerTurn ?? DEFAULT_MAX_STEPS_PER_TURN;
+  let trimmedOnce = false;
   for (let step = 1; step <= maxSteps; step++) {
     const request: PlanRequest = {
       model: input.model,
@@ -100,7 +101,21 @@ async function planAndAct({ input, state, tools, plan }: ManualTurnContext, turn
       history: state.items,
       tools: tools.toolSchemas(localTools),
     };
-    const decision = await plan(request, `plan next action (step ${step})`);
+    let decision: ActionDecision;
+    try {
+      decision = await plan(request, `plan next action (step ${step})`);
+    } catch (err) {
+      // The provider found the context too long: the conversation's policy trims it harder, and the step asks once more.
+      if (trimmedOnce || failureType(err) !== 'ModelContextTooLong') throw err;
+      trimmedOnce = true;
+      const dropped = trimForRetry(input, state);
+      if (dropped === 0) throw err;
+      turnLog.notice(
+        `The model found the conversation too long: ${dropped} earlier turn(s) were dropped and it was asked again.`,
+      );
+      step--;
+      continue;
+    }
     if (decision.kind === 'answer') {
       const text = decision.text.trim() || '(the model returned no answer)';
       state.items.push(assistantMessage(text));
@@ -120,6 +135,27 @@ async function planAndAct({ input, state, tools, plan }: ManualTurnContext, turn
     `${lastTools ? ` (most recently ${lastTools})` : ''}. The tool calls it made are listed below; ask again, more narrowly, to go on.`;
   state.items.push(assistantMessage(text));
   return text;
+}
+
+/**
+ * Drops earlier turns until the context is about half its estimated size (the current turn always stays), by the
+ * conversation's strategy (the summary strategy digests what it drops). Only a `ModelContextTooLong` failure, a type
+ * no earlier worker reported, leads here, so histories recorded before this code replay as they were.
+ */
+function trimForRetry(input: ConversationInput, state: ConversationState): number {
+  const incoming = state.items.at(-1);
+  if (!incoming) return 0;
+  const budget = Math.max(1, Math.floor(estimateTokens(state.items) / 2));
+  const fitted = fitToContext(
+    state.items.slice(0, -1),
+    { ...input.context, maxTokens: budget },
+    state.summary,
+    incoming,
+  );
+  if (fitted.droppedTurns === 0) return 0;
+  state.items = [...fitted.items, incoming];
+  state.summary = fitted.summary;
+  return fitted.droppedTurns;
 }
 
 function assistantMessage(text: string): AgentInputItem {

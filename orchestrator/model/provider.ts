@@ -1,29 +1,28 @@
 /**
  * The worker's model provider: it runs only inside the model activity. A conversation names its model; `offline`
- * is always the offline model (offline-model/, a deterministic stand-in for an LLM), any other name goes to OpenAI or
- * the configured OpenAI-compatible endpoint. The orchestrator reaches the offline model through here only. The API
- * key stays in this process: it never enters a workflow's input, history or logs.
+ * is always the offline model (offline-model/, a deterministic stand-in for an LLM), any other name is routed by its
+ * provider (model-routing.ts: OpenAI, an OpenAI-compatible endpoint, Anthropic, Gemini, Ollama) to one OpenAIProvider
+ * per provider over that provider's client (clients.ts). The orchestrator reaches the offline model through here
+ * only. The API keys stay in this process: they never enter a workflow's input, history or logs.
  */
 import type { Model, ModelProvider } from '@openai/agents-core';
 import { OpenAIProvider } from '@openai/agents-openai';
-import { ApplicationFailure } from '@temporalio/common';
-import OpenAI from 'openai';
 import type { LlmConfig } from '../../shared/config';
 import { OfflinePlannerProvider } from '../../offline-model';
 import { OFFLINE_MODEL_NAME } from '../shared';
+import { ModelClients } from './clients';
+import { ClassifiedModel } from './classified-model';
 
 export class ConversationModelProvider implements ModelProvider {
   private readonly offline = new OfflinePlannerProvider();
-  private readonly remote?: OpenAIProvider;
+  private readonly clients: ModelClients;
+  private readonly providers = new Map<string, OpenAIProvider>();
 
-  constructor(private readonly llm: LlmConfig) {
-    if (llm.kind === 'openai') {
-      this.remote = new OpenAIProvider({ apiKey: llm.apiKey, useResponses: llm.api === 'responses' });
-    } else if (llm.kind === 'openai-compatible') {
-      // Local servers (Ollama, vLLM) often need no key; the client library insists on one, so send a placeholder.
-      const client = new OpenAI({ apiKey: llm.apiKey ?? 'not-needed', baseURL: llm.baseUrl, maxRetries: 0 });
-      this.remote = new OpenAIProvider({ openAIClient: client, useResponses: llm.api === 'responses' });
-    }
+  constructor(
+    private readonly llm: LlmConfig,
+    opts: { timeoutMs?: number } = {},
+  ) {
+    this.clients = new ModelClients(llm, opts);
   }
 
   /** The model new conversations ask for. */
@@ -31,16 +30,16 @@ export class ConversationModelProvider implements ModelProvider {
     return this.llm.model;
   }
 
-  getModel(modelName?: string): Model | Promise<Model> {
+  async getModel(modelName?: string): Promise<Model> {
     const name = modelName || this.llm.model;
     if (name === OFFLINE_MODEL_NAME) return this.offline.getModel(name);
-    if (!this.remote) {
-      throw ApplicationFailure.nonRetryable(
-        `This conversation asks for model ${JSON.stringify(name)}, but this worker has no OPENAI_API_KEY or OPENAI_BASE_URL; ` +
-          'configure one, or use LLM_MODEL=offline',
-        'ModelNotConfigured',
-      );
+    const { route, client, callee } = this.clients.resolve(name);
+    const key = `${route.provider}:${route.api}`;
+    let provider = this.providers.get(key);
+    if (!provider) {
+      provider = new OpenAIProvider({ openAIClient: client, useResponses: route.api === 'responses' });
+      this.providers.set(key, provider);
     }
-    return this.remote.getModel(name);
+    return new ClassifiedModel(await provider.getModel(route.model), callee);
   }
 }

@@ -8,7 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { projectRoot, wholeSystemSection } from '../config';
+import { describeModel, projectRoot, wholeSystemSection } from '../config';
 import { createLogger } from '../logger';
 import { loadProcessConfig, runMain } from '../main';
 import { assertPortFree } from '../launcher/ports';
@@ -103,7 +103,7 @@ runMain('start', async () => {
       `  Temporal        ${config.temporal.address}${temporal.webUi ? ` (Web UI ${temporal.webUi})` : ''}${temporal.server ? '' : ' (reused)'}`,
       `  Finance MCP     http://${host}:${financePort}/mcp`,
       `  IT MCP          http://${host}:${itPort}/mcp`,
-      `  Model           ${config.orchestrator.llm.kind === 'offline' ? 'the offline planner' : config.orchestrator.llm.model}`,
+      `  Model           ${describeModel(config.orchestrator.llm)}`,
       ...metricsEndpoints.map((e) => `  Metrics         ${e.url} (Temporal runtime, ${e.service})`),
       withChat ? '' : '  Ctrl-C stops everything.',
       '',

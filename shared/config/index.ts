@@ -26,6 +26,7 @@ export * from './it';
 export * from './limits';
 export * from './logging';
 export * from './mcp';
+export * from './model-routing';
 export * from './nexus';
 export * from './orchestrator';
 export * from './section';

@@ -5,10 +5,15 @@
 import { z } from 'zod';
 import { ConfigError, optionalString, visibleAscii, WEEK_MS, YEAR_MS, type Env } from './env';
 import { nexusEndpointVariables, type NexusEndpointNames } from './nexus';
+import { DEFAULT_BASE_URLS, ModelRouteError, PROVIDER_LABELS, routeModel, type ModelEndpoints } from './model-routing';
 import { defineSection } from './section';
 
-/** Which model answers: the offline planner, OpenAI, or any OpenAI-compatible endpoint. */
-export type LlmConfig =
+/**
+ * Which model new conversations use (`kind` is its provider: the offline planner, OpenAI, an OpenAI-compatible
+ * endpoint, Anthropic, Gemini or Ollama), and `endpoints`: every provider the environment configures, so the worker
+ * can serve a conversation recorded with another model. Without `endpoints` (tests), they follow from `kind`.
+ */
+export type LlmConfig = (
   | { kind: 'offline'; model: 'offline' }
   | { kind: 'openai'; model: string; apiKey: string; api: 'responses' | 'chat_completions' }
   | {
@@ -17,7 +22,36 @@ export type LlmConfig =
       baseUrl: string;
       apiKey?: string;
       api: 'responses' | 'chat_completions';
-    };
+    }
+  | { kind: 'anthropic' | 'gemini' | 'ollama'; model: string; baseUrl: string; apiKey?: string }
+) & { endpoints?: ModelEndpoints };
+
+/** The providers `llm` configures: its `endpoints`, or what its own fields say (defaults for the rest). */
+export function llmEndpoints(llm: LlmConfig): ModelEndpoints {
+  if (llm.endpoints) return llm.endpoints;
+  const e: ModelEndpoints = {
+    openai: { api: 'responses' },
+    anthropic: { baseUrl: DEFAULT_BASE_URLS.anthropic },
+    gemini: { baseUrl: DEFAULT_BASE_URLS.gemini },
+    ollama: { baseUrl: DEFAULT_BASE_URLS.ollama },
+  };
+  switch (llm.kind) {
+    case 'openai':
+      e.openai = { apiKey: llm.apiKey, api: llm.api };
+      break;
+    case 'openai-compatible':
+      e.openai = { apiKey: llm.apiKey, baseUrl: llm.baseUrl, api: llm.api };
+      break;
+    case 'anthropic':
+    case 'gemini':
+      e[llm.kind] = { apiKey: llm.apiKey, baseUrl: llm.baseUrl };
+      break;
+    case 'ollama':
+      e.ollama = { baseUrl: llm.baseUrl };
+      break;
+  }
+  return e;
+}
 
 /** Which agent loop runs new conversations: the OpenAI Agents SDK's runner, or the explicit plan → tool → plan loop. */
 export type AgentLoop = 'agents-sdk' | 'manual';
@@ -51,41 +85,71 @@ const llmVariables = {
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: z.url().optional(),
   OPENAI_API: z.enum(['responses', 'chat_completions']).optional(),
+  ANTHROPIC_API_KEY: optionalString,
+  ANTHROPIC_BASE_URL: z.url().default(DEFAULT_BASE_URLS.anthropic),
+  GEMINI_API_KEY: optionalString,
+  GOOGLE_API_KEY: optionalString,
+  GEMINI_BASE_URL: z.url().default(DEFAULT_BASE_URLS.gemini),
+  OLLAMA_BASE_URL: z.url().default(DEFAULT_BASE_URLS.ollama),
 };
 
+/** "claude-3-5-sonnet-20241022 via Anthropic", for the chat's banner and the launcher's summary. */
+export function describeModel(llm: LlmConfig): string {
+  if (llm.kind === 'offline') return 'the offline planner';
+  const route = routeModel(llm.model, llmEndpoints(llm));
+  if (route.provider === 'anthropic' || route.provider === 'gemini' || route.provider === 'ollama')
+    return `${route.model} via ${PROVIDER_LABELS[route.provider]} (${route.baseUrl})`;
+  const api = route.api === 'responses' ? 'Responses API' : 'Chat Completions';
+  return route.provider === 'openai'
+    ? `${route.model} via OpenAI, ${api}`
+    : `${route.model} via the OpenAI-compatible endpoint ${route.baseUrl}, ${api}`;
+}
+
 /**
- * LLM_MODEL=offline, or no OPENAI_API_KEY and no OPENAI_BASE_URL: the offline planner. OPENAI_BASE_URL: any
- * OpenAI-compatible endpoint (LiteLLM, Ollama, vLLM), Chat Completions by default since that is what they all speak.
- * OPENAI_API_KEY alone: OpenAI itself, Responses API by default.
+ * LLM_MODEL=offline, or no LLM_MODEL and no OPENAI_API_KEY: the offline planner. Otherwise LLM_MODEL picks its
+ * provider (model-routing.ts): `anthropic/…`/`claude-…`, `gemini/…`, `ollama/…`, `openai/…`/`gpt-…`; OPENAI_BASE_URL:
+ * any OpenAI-compatible endpoint, Chat Completions by default. OPENAI_API_KEY alone: OpenAI, Responses API by default.
  */
 function resolveLlm(c: z.output<z.ZodObject<typeof llmVariables>>): LlmConfig {
-  if (c.LLM_MODEL === 'offline') return { kind: 'offline', model: 'offline' };
-  if (c.OPENAI_BASE_URL) {
-    if (!c.LLM_MODEL)
-      throw new ConfigError([
-        'LLM_MODEL: required with OPENAI_BASE_URL (the model name the endpoint serves, e.g. llama3.1)',
-      ]);
-    return {
-      kind: 'openai-compatible',
-      model: c.LLM_MODEL,
+  const endpoints: ModelEndpoints = {
+    openai: {
+      apiKey: c.OPENAI_API_KEY,
       baseUrl: c.OPENAI_BASE_URL,
-      apiKey: c.OPENAI_API_KEY,
-      api: c.OPENAI_API ?? 'chat_completions',
-    };
-  }
-  if (c.OPENAI_API_KEY)
-    return {
-      kind: 'openai',
-      model: c.LLM_MODEL ?? 'gpt-4o-mini',
-      apiKey: c.OPENAI_API_KEY,
-      api: c.OPENAI_API ?? 'responses',
-    };
-  if (c.LLM_MODEL) {
+      api: c.OPENAI_API ?? (c.OPENAI_BASE_URL ? 'chat_completions' : 'responses'),
+    },
+    anthropic: { apiKey: c.ANTHROPIC_API_KEY, baseUrl: c.ANTHROPIC_BASE_URL },
+    gemini: { apiKey: c.GEMINI_API_KEY ?? c.GOOGLE_API_KEY, baseUrl: c.GEMINI_BASE_URL },
+    ollama: { baseUrl: c.OLLAMA_BASE_URL },
+  };
+  if (c.LLM_MODEL === 'offline') return { kind: 'offline', model: 'offline', endpoints };
+  if (!c.LLM_MODEL && c.OPENAI_BASE_URL)
     throw new ConfigError([
-      `LLM_MODEL: ${c.LLM_MODEL} needs OPENAI_API_KEY or OPENAI_BASE_URL; use LLM_MODEL=offline for the offline planner`,
+      'LLM_MODEL: required with OPENAI_BASE_URL (the model name the endpoint serves, e.g. llama3.1)',
     ]);
+  const model = c.LLM_MODEL ?? (c.OPENAI_API_KEY ? 'gpt-4o-mini' : undefined);
+  if (!model) return { kind: 'offline', model: 'offline', endpoints };
+  let route;
+  try {
+    route = routeModel(model, endpoints);
+  } catch (err) {
+    if (err instanceof ModelRouteError) throw new ConfigError([`LLM_MODEL: ${err.message}`]);
+    throw err;
   }
-  return { kind: 'offline', model: 'offline' };
+  switch (route.provider) {
+    case 'openai':
+      return { kind: 'openai', model, apiKey: route.apiKey!, api: route.api, endpoints };
+    case 'openai-compatible':
+      return {
+        kind: 'openai-compatible',
+        model,
+        baseUrl: route.baseUrl!,
+        apiKey: route.apiKey,
+        api: route.api,
+        endpoints,
+      };
+    default:
+      return { kind: route.provider, model, baseUrl: route.baseUrl!, apiKey: route.apiKey, endpoints };
+  }
 }
 
 export const orchestratorSection = defineSection(

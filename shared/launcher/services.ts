@@ -50,7 +50,9 @@ export const serviceReads = {
  * the API key a stand-in, so that it resolves the same model (the model calls run in the worker; the chat only
  * starts conversations).
  */
-export const CHAT_WITHHELD = ['ORCHESTRATOR_MCP_TOKEN', 'OPENAI_API_KEY'] as const;
+/** Model keys: the chat gets a stand-in for each one set, to resolve the same model without holding the key. */
+const MODEL_KEYS = ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GEMINI_API_KEY', 'GOOGLE_API_KEY'] as const;
+export const CHAT_WITHHELD = ['ORCHESTRATOR_MCP_TOKEN', ...MODEL_KEYS] as const;
 export const API_KEY_STAND_IN = 'held-by-worker:orchestrator';
 
 function healthCheck(host: string, port: number): () => Promise<boolean> {
@@ -90,6 +92,6 @@ export function systemServices(config: AppConfig): (ServiceSpec & { name: Servic
 /** The chat's environment: what its config reads, less what only the orchestrator worker uses. */
 export function chatEnvironment(launcherEnv: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const env = serviceEnvironment(launcherEnv, serviceReads.chat, CHAT_WITHHELD);
-  if (launcherEnv.OPENAI_API_KEY?.trim()) env.OPENAI_API_KEY = API_KEY_STAND_IN;
+  for (const key of MODEL_KEYS) if (launcherEnv[key]?.trim()) env[key] = API_KEY_STAND_IN;
   return env;
 }

@@ -85,6 +85,8 @@ describe('the environment each child gets', () => {
   /** Secrets and who may hold them; `.env` holds them all, and the launcher has loaded it. */
   const secrets = {
     OPENAI_API_KEY: ['worker:orchestrator'],
+    ANTHROPIC_API_KEY: ['worker:orchestrator'],
+    GEMINI_API_KEY: ['worker:orchestrator'],
     ORCHESTRATOR_MCP_TOKEN: ['worker:orchestrator'],
     ALPHAVANTAGE_API_KEY: ['worker:finance'],
     JIRA_API_TOKEN: ['worker:it'],
@@ -99,6 +101,8 @@ describe('the environment each child gets', () => {
 
   const values: Record<keyof typeof secrets, string> = {
     OPENAI_API_KEY: 'sk-test-openai',
+    ANTHROPIC_API_KEY: 'sk-ant-test',
+    GEMINI_API_KEY: 'AIza-test',
     ORCHESTRATOR_MCP_TOKEN: 'orchestrator-token',
     ALPHAVANTAGE_API_KEY: 'alpha-key',
     JIRA_API_TOKEN: 'jira-token',
@@ -172,6 +176,10 @@ describe('the environment each child gets', () => {
     const llm = (e: NodeJS.ProcessEnv) => orchestratorSection.parse(e, () => undefined).llm;
     expect(llm(chat)).toMatchObject({ kind: 'openai', model: llm(env).model });
     expect(chatEnvironment({ PATH: '/bin' }).OPENAI_API_KEY).toBeUndefined();
+    // The same for the other providers' keys: the chat's banner names the model the worker will use.
+    const claude = { ...env, LLM_MODEL: 'claude-3-5-sonnet-20241022' };
+    expect(chatEnvironment(claude).ANTHROPIC_API_KEY).toBe(API_KEY_STAND_IN);
+    expect(llm(chatEnvironment(claude))).toMatchObject({ kind: 'anthropic', model: 'claude-3-5-sonnet-20241022' });
   });
 });
 

@@ -24,14 +24,34 @@ export interface ChatCompletionsEndpoint extends HttpFake {
   bodies: ChatRequestBody[];
 }
 
+/** An HTTP error the endpoint answers: its status, message and any response headers (`retry-after`, say). */
+export interface ChatError {
+  status: number;
+  error: string;
+  headers?: Record<string, string>;
+}
+
+/** Where a provider mounts Chat Completions, and how it words an error body (OpenAI's shape by default). */
+export interface ChatEndpointOptions {
+  path?: string;
+  errorBody?: (status: number, message: string) => unknown;
+  /** Checks each request first (a provider's auth header, say); an error is answered as is. */
+  check?: (headers: Record<string, string | string[] | undefined>) => ChatError | undefined;
+}
+
 /** The endpoint around `answer`, which gets each request (and its 1-based number) and returns a message or an HTTP error. */
 export async function startChatCompletionsEndpoint(
   name: string,
-  answer: (body: ChatRequestBody, n: number) => ChatAnswer | { status: number; error: string },
+  answer: (body: ChatRequestBody, n: number) => ChatAnswer | ChatError,
+  opts: ChatEndpointOptions = {},
 ): Promise<ChatCompletionsEndpoint> {
   const bodies: ChatRequestBody[] = [];
+  const path = opts.path ?? '/v1/chat/completions';
+  const errorBody =
+    opts.errorBody ??
+    ((_status: number, message: string) => ({ error: { message, type: 'invalid_request_error', code: null } }));
   const fake = await startHttpFake((req, res, raw) => {
-    if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
+    if (req.method !== 'POST' || req.url !== path) {
       return sendJson(res, 404, {
         error: {
           message: `Unknown request URL: ${req.method} ${req.url}`,
@@ -40,14 +60,18 @@ export async function startChatCompletionsEndpoint(
         },
       });
     }
+    const refused = opts.check?.(req.headers);
+    if (refused) {
+      res.writeHead(refused.status, { 'content-type': 'application/json', ...refused.headers });
+      return void res.end(JSON.stringify(errorBody(refused.status, refused.error)));
+    }
     const body = JSON.parse(raw) as ChatRequestBody;
     bodies.push(body);
     const n = bodies.length;
     const reply = answer(body, n);
     if ('status' in reply) {
-      return sendJson(res, reply.status, {
-        error: { message: reply.error, type: 'invalid_request_error', code: null },
-      });
+      res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+      return void res.end(JSON.stringify(errorBody(reply.status, reply.error)));
     }
     const message = { role: 'assistant', refusal: null, ...reply };
     sendJson(res, 200, {

@@ -3,7 +3,12 @@
  * (POST /v1/chat/completions): each request gets the next queued reply (tool calls, text, or an HTTP error) and is
  * recorded, so a test can script a multi-step tool use and assert what the model was shown at each step.
  */
-import { startChatCompletionsEndpoint, type ChatCompletionsEndpoint, type ChatRequestBody } from './openai-chat';
+import {
+  startChatCompletionsEndpoint,
+  type ChatCompletionsEndpoint,
+  type ChatEndpointOptions,
+  type ChatRequestBody,
+} from './openai-chat';
 
 export type { ChatRequestBody };
 
@@ -11,7 +16,7 @@ export type ScriptedChatReply =
   | { text: string }
   /** `arguments` as the model sends them: a JSON string (an object is serialized; a string is sent as is). */
   | { toolCalls: { name: string; arguments: Record<string, unknown> | string }[]; text?: string }
-  | { status: number; error: string };
+  | { status: number; error: string; headers?: Record<string, string> };
 
 export interface ScriptedChatCompletions extends ChatCompletionsEndpoint {
   push(...replies: (ScriptedChatReply | ((body: ChatRequestBody) => ScriptedChatReply))[]): void;
@@ -19,28 +24,32 @@ export interface ScriptedChatCompletions extends ChatCompletionsEndpoint {
   pending(): number;
 }
 
-export async function startScriptedChatCompletions(): Promise<ScriptedChatCompletions> {
+export async function startScriptedChatCompletions(opts: ChatEndpointOptions = {}): Promise<ScriptedChatCompletions> {
   const queue: (ScriptedChatReply | ((body: ChatRequestBody) => ScriptedChatReply))[] = [];
-  const fake = await startChatCompletionsEndpoint('scripted', (body, n) => {
-    const next = queue.shift();
-    const reply =
-      typeof next === 'function'
-        ? next(body)
-        : (next ?? { status: 400, error: `scripted model: no reply queued for request ${n}` });
-    if ('status' in reply) return reply;
-    if (!('toolCalls' in reply)) return { content: reply.text };
-    return {
-      content: reply.text ?? null,
-      tool_calls: reply.toolCalls.map((call, k) => ({
-        id: `call_${n}_${k}`,
-        type: 'function' as const,
-        function: {
-          name: call.name,
-          arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments),
-        },
-      })),
-    };
-  });
+  const fake = await startChatCompletionsEndpoint(
+    'scripted',
+    (body, n) => {
+      const next = queue.shift();
+      const reply =
+        typeof next === 'function'
+          ? next(body)
+          : (next ?? { status: 400, error: `scripted model: no reply queued for request ${n}` });
+      if ('status' in reply) return reply;
+      if (!('toolCalls' in reply)) return { content: reply.text };
+      return {
+        content: reply.text ?? null,
+        tool_calls: reply.toolCalls.map((call, k) => ({
+          id: `call_${n}_${k}`,
+          type: 'function' as const,
+          function: {
+            name: call.name,
+            arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments),
+          },
+        })),
+      };
+    },
+    opts,
+  );
   return Object.assign(fake, {
     push: (...replies: Parameters<ScriptedChatCompletions['push']>) => void queue.push(...replies),
     pending: () => queue.length,

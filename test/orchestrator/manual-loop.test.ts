@@ -281,7 +281,7 @@ describe('manual loop with a Chat Completions model', () => {
     model.push({ status: 401, error: 'Incorrect API key provided' });
     const reply = await conversations.send(conversation, 'What is 3 + 3?');
     expect(reply.reply).toMatch(
-      /^Sorry, I could not finish this turn: the model endpoint answered 401.*Incorrect API key provided/,
+      /^Sorry, I could not finish this turn: the model endpoint \S+ rejected the API key \(401: .*Incorrect API key provided\); check OPENAI_API_KEY$/,
     );
     expect(bodies()).toHaveLength(1);
     model.push({ text: 'Back again.' });

@@ -126,7 +126,7 @@ describe('the planner, offline', () => {
 
   it('refuses a model this worker has no endpoint for, naming what to configure', async () => {
     await expect(planner.plan(request([{ role: 'user', content: 'hi' }], 'gpt-4o-mini'))).rejects.toThrow(
-      /no OPENAI_API_KEY or OPENAI_BASE_URL/,
+      /cannot serve it: gpt-4o-mini needs OPENAI_API_KEY or OPENAI_BASE_URL/,
     );
   });
 });

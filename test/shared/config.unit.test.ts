@@ -66,7 +66,7 @@ describe('config', () => {
     });
     expect(config.devServer.uiPort).toBe(8233);
     expect(config.devServer.cliCacheDir).toBe('/home/someone/.cache/durable-mcp-agents/temporal-cli');
-    expect(config.orchestrator.llm).toEqual({ kind: 'offline', model: 'offline' });
+    expect(config.orchestrator.llm).toMatchObject({ kind: 'offline', model: 'offline' });
   });
 
   it('names the variable and the problem in one line', () => {

@@ -68,6 +68,9 @@ interface ServerApprovals {
 
 const approvals = new WeakMap<McpServer, ServerApprovals>();
 
+/** The server's policy; a server given none follows the tools' own defaults. */
+const policyOf = (server: McpServer): ApprovalPolicy => approvals.get(server)?.policy ?? DEFAULT_APPROVAL_POLICY;
+
 /** Sets the policy of a server instance, and how it asks; call it before the server takes calls. */
 export function useApprovalPolicy(
   server: McpServer,
@@ -87,7 +90,7 @@ export function approvalRefusalResult(
   server: McpServer,
   tool: { name: string; approval?: ApprovalDefault },
 ): CallToolResult | undefined {
-  const policy = approvals.get(server)?.policy ?? DEFAULT_APPROVAL_POLICY;
+  const policy = policyOf(server);
   return needsApproval(tool, policy) ? toolError(approvalRefusal(tool, policy), APPROVAL_REQUIRED) : undefined;
 }
 
@@ -344,6 +347,6 @@ export function approvalListingMeta(
   server: McpServer,
   tool: { name: string; approval?: ApprovalDefault },
 ): Record<string, string> | undefined {
-  const policy = approvals.get(server)?.policy ?? DEFAULT_APPROVAL_POLICY;
+  const policy = policyOf(server);
   return needsApproval(tool, policy) ? { [APPROVAL_META_KEY]: 'required' } : undefined;
 }

@@ -45,6 +45,7 @@ export function registerDefinedTool<I extends z.ZodObject, O extends z.ZodObject
   tool: ToolDefinition<I, O, Workflow>,
   handler: ToolHandler<I>,
 ): void {
+  const listingMeta = approvalListingMeta(server, tool);
   server.registerTool(
     tool.name,
     {
@@ -53,7 +54,7 @@ export function registerDefinedTool<I extends z.ZodObject, O extends z.ZodObject
       inputSchema: toolSchema(tool.input),
       outputSchema: toolSchema(tool.output),
       annotations: tool.annotations,
-      ...(approvalListingMeta(server, tool) ? { _meta: approvalListingMeta(server, tool) } : {}),
+      ...(listingMeta ? { _meta: listingMeta } : {}),
       ...(needsWriteScope(tool) ? { scopeChallenge: toolWriteScopeChallenge(tool) } : {}),
     },
     tracedHandler(tool.name, approvalChecked(server, tool, handler)),

@@ -62,7 +62,7 @@ export async function startOrReuseTemporal(
     const endpoints = await ensureProjectNexusEndpoints(temporal, opts.nexusEndpoints ?? []).catch((err: Error) => {
       log.warn(
         { err: err.message },
-        'could not check or create the Nexus endpoints; create them yourself for TOOL_TRANSPORT=nexus (README, "Nexus")',
+        'could not check or create the Nexus endpoints; create them yourself for TOOL_TRANSPORT=nexus (docs/nexus.md)',
       );
       return [];
     });

@@ -1,6 +1,6 @@
 /**
  * The goals the bench holds (issue 31): each row's verdict at and just past its limit, floors and reported figures
- * never judged, a failed measurement never a pass, and the table's `met` column as the README shows it.
+ * never judged, a failed measurement never a pass, and the table's `met` column as docs/benchmarks.md shows it.
  */
 import { describe, expect, it } from 'vitest';
 import { FLOOR, GOALS, judge, REPORTED } from '../../bench/goals';

@@ -1,8 +1,8 @@
 /**
- * README, "Add a tool": one new definition, and nothing else, makes a tool appear in tools/list (with the
+ * docs/add-a-tool.md: one new definition, and nothing else, makes a tool appear in tools/list (with the
  * definition's metadata and schemas) and work in tools/call, through the real server, worker and Temporal. The new
  * tool reuses an existing workflow, so the definition really is the only new thing (a tool that needs new work also
- * gets its workflow, as the README says).
+ * gets its workflow, as the page says).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';

@@ -1,4 +1,4 @@
-/** The curl commands the README shows, run as written (only the port changes) against a real server. */
+/** The curl commands docs/finance.md shows, run as written (only the port changes) against a real server. */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
@@ -10,7 +10,9 @@ import { startFinanceStack, type FinanceStack } from '../support/finance-stack';
 const run = async (script: string) => (await promisify(execFile)('bash', ['-c', script], { encoding: 'utf8' })).stdout;
 
 const commands = [
-  ...readFileSync(`${projectRoot}/README.md`, 'utf8').matchAll(/<!-- readme-curl:finance -->\n```bash\n([\s\S]*?)```/g),
+  ...readFileSync(`${projectRoot}/docs/finance.md`, 'utf8').matchAll(
+    /<!-- readme-curl:finance -->\n```bash\n([\s\S]*?)```/g,
+  ),
 ].map((m) => m[1]!);
 
 let stack: FinanceStack;
@@ -19,10 +21,10 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-describe('README curl commands for the Finance server', () => {
+describe('docs/finance.md curl commands for the Finance server', () => {
   it('are there to test', () => expect(commands.length).toBe(4));
 
-  it('each answers as the README says', async () => {
+  it('each answers as the page says', async () => {
     const port = new URL(stack.url).port;
     const outputs = [];
     for (const cmd of commands)

@@ -175,10 +175,10 @@ describe('2026-07-28: the server asks with an InputRequiredResult', () => {
   });
 });
 
-describe('README', () => {
+describe('docs/approvals.md', () => {
   it('the curl wire of "Over MCP" runs as written: the question, then the retry with the answer files one issue', async () => {
-    const readme = readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
-    const block = /<!-- readme-curl:approval -->\n```bash\n([\s\S]*?)```/.exec(readme)?.[1];
+    const page = readFileSync(path.join(projectRoot, 'docs', 'approvals.md'), 'utf8');
+    const block = /<!-- readme-curl:approval -->\n```bash\n([\s\S]*?)```/.exec(page)?.[1];
     expect(block).toBeTruthy();
     // The definitions as written; the two calls with what the comments elide filled in.
     const lines = block!.split('\n');

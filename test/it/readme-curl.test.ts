@@ -1,4 +1,7 @@
-/** The README's curl session against the IT server, run as written (only the port changes). */
+/**
+ * The curl sessions against the IT server in docs/it.md (2025-era) and docs/mcp.md (2026-07-28), run as written (only
+ * the port changes).
+ */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
@@ -10,9 +13,9 @@ import { startItStack, type ItStack } from '../support/it-stack';
 // Async on purpose: a synchronous exec would block the in-process server that curl is talking to.
 const run = async (script: string) => (await promisify(execFile)('bash', ['-c', script], { encoding: 'utf8' })).stdout;
 
-const readme = readFileSync(`${projectRoot}/README.md`, 'utf8');
-const script = /<!-- readme-curl:it -->\n```bash\n([\s\S]*?)```/.exec(readme)?.[1];
-const script2026 = /<!-- readme-curl:it-2026 -->\n```bash\n([\s\S]*?)```/.exec(readme)?.[1];
+const page = (name: string) => readFileSync(`${projectRoot}/docs/${name}`, 'utf8');
+const script = /<!-- readme-curl:it -->\n```bash\n([\s\S]*?)```/.exec(page('it.md'))?.[1];
+const script2026 = /<!-- readme-curl:it-2026 -->\n```bash\n([\s\S]*?)```/.exec(page('mcp.md'))?.[1];
 
 let stack: ItStack;
 let url: string;
@@ -22,7 +25,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-describe('README curl sessions for the IT server', () => {
+describe('docs curl sessions for the IT server', () => {
   it('2026-07-28: opens a session by handle, writes, reads, and closes it', async () => {
     expect(script2026).toBeTruthy();
     const port = new URL(url).port;

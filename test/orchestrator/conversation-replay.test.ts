@@ -5,7 +5,7 @@
  * sessions, tools discovered once); one since it, from before `offline-planner-local-activity` (the planner as a
  * scheduled activity); one since that, from before `idle-timer-per-idle-period` (the idle timer restarted at each
  * turn's start and end); and one since that. Re-record the last after an intended, versioned change with
- * RECORD_HISTORIES=1, having copied it away under a new name first (README, "Changing workflow code"). A fifth, since
+ * RECORD_HISTORIES=1, having copied it away under a new name first (docs/changing-workflow-code.md). A fifth, since
  * `tool-approvals`, has turns paused on approvals (one approved, one rejected); RECORD_HISTORIES=1 records it only
  * when it is missing.
  */

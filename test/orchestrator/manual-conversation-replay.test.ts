@@ -2,7 +2,7 @@
  * Determinism guard for the manual loop (manualConversationWorkflow): a recorded conversation (offline model, MCP and
  * local tool calls, a follow-up that reads the loop's history, a context trim with the summary strategy, the end
  * signal) must replay against the current workflow code. Never re-record the fixture to make a change pass: a change
- * of the loop's command sequence needs `patched()` (README, "Changing workflow code"). RECORD_HISTORIES=1 records it
+ * of the loop's command sequence needs `patched()` (docs/changing-workflow-code.md). RECORD_HISTORIES=1 records it
  * when it is missing.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';

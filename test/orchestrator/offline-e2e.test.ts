@@ -1,7 +1,7 @@
 /**
  * The offline planner end to end: real Temporal, the real orchestrator worker, the real Finance and IT MCP servers
- * over HTTP and their workers. Every sample question of the README, in one conversation, in order, in each agent
- * loop (AGENT_LOOP): the Agents SDK's runner and the explicit manual loop, on the same worker.
+ * over HTTP and their workers. Every sample question of docs/orchestrator.md, in one conversation, in order, in each
+ * agent loop (AGENT_LOOP): the Agents SDK's runner and the explicit manual loop, on the same worker.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentLoop, TurnReply } from '../../orchestrator/shared';

@@ -1,7 +1,7 @@
 /**
- * The README's sample questions as the offline planner answers them: the question, the one tool it calls with which
- * arguments, and what the reply shows. In this order: the IT ones build on each other (project, then metrics; track,
- * then history). Every transport and loop must give these answers.
+ * The sample questions of docs/orchestrator.md as the offline planner answers them: the question, the one tool it
+ * calls with which arguments, and what the reply shows. In this order: the IT ones build on each other (project, then
+ * metrics; track, then history). Every transport and loop must give these answers.
  */
 const IPV4 = /\b\d{1,3}(\.\d{1,3}){3}\b/;
 

@@ -332,12 +332,12 @@ describe('.env.example', () => {
   });
 });
 
-describe('README configuration table', () => {
+describe('configuration table (docs/configuration.md)', () => {
   it('lists every variable a section reads, with the default .env.example gives it', () => {
-    const readme = readFileSync(`${projectRoot}/README.md`, 'utf8');
+    const table = readFileSync(`${projectRoot}/docs/configuration.md`, 'utf8');
     const env = parseEnv(readFileSync(`${projectRoot}/.env.example`, 'utf8')) as Record<string, string>;
     const rows = new Map(
-      [...readme.matchAll(/^\| `([A-Z0-9_]+)` \| (`([^`]*)`|—) \|/gm)].map((m) => [m[1]!, m[3] ?? '']),
+      [...table.matchAll(/^\| `([A-Z0-9_]+)` \| (`([^`]*)`|—) \|/gm)].map((m) => [m[1]!, m[3] ?? '']),
     );
     expect([...rows.keys()].sort()).toEqual([...configVariables].sort());
     for (const [name, value] of rows) expect(value, name).toBe(env[name] ?? '');

@@ -86,3 +86,18 @@ export function fitToContext(
   }
   return { items: kept, droppedTurns: dropped.length, summary };
 }
+
+/**
+ * The context policy's answer to a provider that found the context too long: `items` fitted to about half the
+ * estimated size of `items` and `incoming` together (the incoming turn always stays), by the conversation's strategy
+ * (the summary strategy digests what it drops). Both agent loops trim this way, once a turn.
+ */
+export function fitTighter(
+  items: AgentInputItem[],
+  policy: ContextPolicy,
+  previousSummary: string | undefined,
+  incoming: AgentInputItem,
+): FittedContext {
+  const budget = Math.max(1, Math.floor(estimateTokens([...items, incoming]) / 2));
+  return fitToContext(items, { ...policy, maxTokens: budget }, previousSummary, incoming);
+}

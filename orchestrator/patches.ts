@@ -66,3 +66,13 @@ export const APPROVALS_PATCH = 'tool-approvals';
  * the workflow sandbox. Runs started before this trace as they did.
  */
 export const AGENT_TRACING_PATCH = 'agent-tracing-only-when-exported';
+
+/**
+ * The Agents SDK loop's answer to a provider that finds the context too long is the conversation's context policy,
+ * as in the manual loop: the model activity reports a non-retryable `ModelContextTooLong`, the turn trims the
+ * memory to about half (context-window.ts, `fitTighter`) and runs once more; a second failure is the turn's reply.
+ * Before it, the model activity dropped the older half of that one request and asked again inside itself, and the
+ * memory stayed as long as it was. Histories recorded before it replay the old branch (turn.ts,
+ * `endTurnOnContextTooLong`): the failure, which came only after the activity's own trim, ended the turn.
+ */
+export const CONTEXT_TOO_LONG_PATCH = 'context-too-long-trims-conversation';

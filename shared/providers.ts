@@ -52,10 +52,11 @@ export interface ModelCallee {
 /**
  * The usual ways providers say a prompt does not fit: OpenAI "maximum context length … context_length_exceeded",
  * Anthropic "prompt is too long: N tokens > M maximum", Gemini "input token count (N) exceeds the maximum number of
- * tokens allowed", vLLM/LiteLLM "… context window …".
+ * tokens allowed", vLLM/LiteLLM "… context window …", Ollama (llama.cpp's server) "request (N tokens) exceeds the
+ * available context size (M tokens)".
  */
 const CONTEXT_TOO_LONG =
-  /context[_ ]length|context window|maximum context|prompt is too long|too many (input )?tokens|input token count.*exceeds|exceeds the maximum number of tokens|input is too long|request too large/i;
+  /context[_ ]length|context window|context size|maximum context|prompt is too long|too many (input )?tokens|input token count.*exceeds|exceeds the maximum number of tokens|input is too long|request too large/i;
 
 export function isContextTooLong(status: number | undefined, message: string): boolean {
   return (status === 400 || status === 413 || status === 422) && CONTEXT_TOO_LONG.test(message);

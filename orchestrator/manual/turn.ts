@@ -9,7 +9,7 @@ import { log, proxyActivities, proxyLocalActivities, type ActivityOptions } from
 import { describeFailure, failureType } from '../../shared/temporal/failures';
 import type { OrchestratorActivities } from '../activities';
 import { instructions, localTools } from '../agent';
-import { estimateTokens, fitToContext } from '../context-window';
+import { fitTighter, fitToContext } from '../context-window';
 import {
   OFFLINE_MODEL_NAME,
   type ConversationInput,
@@ -138,20 +138,14 @@ async function planAndAct({ input, state, tools, plan }: ManualTurnContext, turn
 }
 
 /**
- * Drops earlier turns until the context is about half its estimated size (the current turn always stays), by the
- * conversation's strategy (the summary strategy digests what it drops). Only a `ModelContextTooLong` failure, a type
- * no earlier worker reported, leads here, so histories recorded before this code replay as they were.
+ * Drops earlier turns until the context is about half its estimated size (context-window.ts, `fitTighter`; the
+ * current turn always stays). Only a `ModelContextTooLong` failure, a type no earlier worker reported, leads here, so
+ * histories recorded before this code replay as they were.
  */
 function trimForRetry(input: ConversationInput, state: ConversationState): number {
   const incoming = state.items.at(-1);
   if (!incoming) return 0;
-  const budget = Math.max(1, Math.floor(estimateTokens(state.items) / 2));
-  const fitted = fitToContext(
-    state.items.slice(0, -1),
-    { ...input.context, maxTokens: budget },
-    state.summary,
-    incoming,
-  );
+  const fitted = fitTighter(state.items.slice(0, -1), input.context, state.summary, incoming);
   if (fitted.droppedTurns === 0) return 0;
   state.items = [...fitted.items, incoming];
   state.summary = fitted.summary;

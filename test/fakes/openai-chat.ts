@@ -37,6 +37,8 @@ export interface ChatEndpointOptions {
   errorBody?: (status: number, message: string) => unknown;
   /** Checks each request first (a provider's auth header, say); an error is answered as is. */
   check?: (headers: Record<string, string | string[] | undefined>) => ChatError | undefined;
+  /** Checks each recorded body before it is answered (its size, say); an error is answered as is. */
+  refuse?: (body: ChatRequestBody, raw: string) => ChatError | undefined;
 }
 
 /** The endpoint around `answer`, which gets each request (and its 1-based number) and returns a message or an HTTP error. */
@@ -68,7 +70,7 @@ export async function startChatCompletionsEndpoint(
     const body = JSON.parse(raw) as ChatRequestBody;
     bodies.push(body);
     const n = bodies.length;
-    const reply = answer(body, n);
+    const reply = opts.refuse?.(body, raw) ?? answer(body, n);
     if ('status' in reply) {
       res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
       return void res.end(JSON.stringify(errorBody(reply.status, reply.error)));

@@ -22,6 +22,8 @@ export interface ScriptedChatCompletions extends ChatCompletionsEndpoint {
   push(...replies: (ScriptedChatReply | ((body: ChatRequestBody) => ScriptedChatReply))[]): void;
   /** Replies queued and not yet asked for. */
   pending(): number;
+  /** Drops the replies not asked for; returns how many. */
+  clear(): number;
 }
 
 export async function startScriptedChatCompletions(opts: ChatEndpointOptions = {}): Promise<ScriptedChatCompletions> {
@@ -53,5 +55,6 @@ export async function startScriptedChatCompletions(opts: ChatEndpointOptions = {
   return Object.assign(fake, {
     push: (...replies: Parameters<ScriptedChatCompletions['push']>) => void queue.push(...replies),
     pending: () => queue.length,
+    clear: () => queue.splice(0).length,
   });
 }

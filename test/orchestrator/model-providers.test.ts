@@ -3,18 +3,20 @@
  * endpoints, faked over local HTTP on each provider's path with its auth header and error envelope
  * (test/fakes/provider-chat.ts). One worker configured from the environment as a user would (`LLM_MODEL`,
  * `ANTHROPIC_API_KEY`, `*_BASE_URL`) serves conversations recorded with each provider's model, in both agent loops:
- * the README's sample questions with their tool calls, then the failures a user meets (rate limit, overload, bad key,
- * unknown model, a context too long), each retried or not as it should be.
+ * the sample questions of docs/orchestrator.md with their tool calls, then the failures a user meets (rate limit,
+ * overload, bad key, unknown model, a context too long), each retried or not as it should be.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Conversations } from '../../orchestrator/conversations';
 import { ActionPlanner } from '../../orchestrator/manual/planner';
 import { ConversationModelProvider } from '../../orchestrator/model/provider';
 import type { AgentLoop } from '../../shared/config';
 import { orchestratorSection } from '../../shared/config';
-import { startProviderFake, type FakeProvider, type ProviderFake } from '../fakes/provider-chat';
+import { requestTokens, startProviderFake, type FakeProvider, type ProviderFake } from '../fakes/provider-chat';
 import type { ChatRequestBody } from '../fakes/scripted-chat-completions';
 import { historyText } from '../support/history';
+import { replayConversation } from '../support/replay';
 import { startOrchestratorStack, type OrchestratorStack } from '../support/orchestrator-stack';
 import { SAMPLE_QUESTIONS } from './sample-questions';
 
@@ -141,9 +143,9 @@ describe.each(LOOPS)('failures in the %s loop', (loop) => {
     fake().acceptedKey = 'sk-ant-another-key';
     try {
       const reply = await conversations().send(conversation, 'Calculate 15 * 23');
-      // The Agents SDK loop's plugin prefixes "Model invocation failed: ".
+      // Both loops say the classified failure (the Agents SDK loop's carries it as the plugin's error's cause).
       expect(reply.reply).toMatch(
-        /^Sorry, I could not finish this turn: (Model invocation failed: )?Anthropic rejected the API key \(401: .*invalid x-api-key\); check ANTHROPIC_API_KEY$/,
+        /^Sorry, I could not finish this turn: Anthropic rejected the API key \(401: .*invalid x-api-key\); check ANTHROPIC_API_KEY$/,
       );
     } finally {
       fake().acceptedKey = KEYS.anthropic;
@@ -163,43 +165,133 @@ describe.each(LOOPS)('failures in the %s loop', (loop) => {
     ollama.push({ status: 404, error: 'model "no-such-model" not found, try pulling it first' });
     const reply = await conversations.send(conversation, 'Calculate 15 * 23');
     expect(reply.reply).toMatch(
-      /^Sorry, I could not finish this turn: (Model invocation failed: )?Ollama does not serve model "no-such-model" \(404\)/,
+      /^Sorry, I could not finish this turn: Ollama does not serve model "no-such-model" \(404\)/,
     );
     expect(ollama.bodies.length - from).toBe(1);
   });
+});
 
-  it('trims the context and asks once more when the provider finds it too long', async () => {
-    const conversation = await conversations().start();
-    for (const [question, tool, args] of SAMPLE_QUESTIONS.slice(0, 2)) {
-      toolThenAnswer(fake(), tool, args);
-      await conversations().send(conversation, question);
-    }
-    const from = fake().bodies.length;
-    fake().push({ status: 400, error: 'prompt is too long: 210000 tokens > 200000 maximum' });
-    toolThenAnswer(fake(), 'stock_price', { symbol: 'AAPL' });
-    const reply = await conversations().send(conversation, 'What is the stock price of AAPL?');
-    expect(reply.reply).toMatch(/AAPL: [\d,.]+ USD/);
-    const [tooLong, retried] = fake().bodies.slice(from);
+/**
+ * Each fake refuses a request over its context size in its provider's own words (test/fakes/provider-chat.ts). The
+ * model call reports a non-retryable `ModelContextTooLong`; the conversation's context policy drops earlier turns
+ * and the model is asked once more; still too long, the turn says so in one line and the conversation goes on.
+ */
+/** How each provider's refusal begins (the fake's wording, after each provider's own). */
+const TOO_LONG: Record<FakeProvider, string> = {
+  anthropic: 'prompt is too long: ',
+  gemini: 'The input token count (',
+  ollama: 'request (',
+};
+
+describe.each(PROVIDERS)('a context too long for %s', (provider) => {
+  const PAD = 'This sentence pads the question, so that the turn is long. '.repeat(100).trim(); // ~1,500 tokens
+
+  afterEach(() => void (fakes[provider].contextTokens = undefined));
+
+  it.each(LOOPS)('is trimmed by the context policy and asked once more, in the %s loop', async (loop) => {
+    const fake = fakes[provider];
+    const conversations = conversationsFor(provider, loop);
+    const conversation = await conversations.start();
+    const first = `Calculate 15 * 23. ${PAD}`;
+    toolThenAnswer(fake, 'calculator', { expression: '15 * 23' });
+    expect((await conversations.send(conversation, first)).reply).toMatch(/345/);
+    toolThenAnswer(fake, 'stock_price', { symbol: 'AAPL' });
+    expect((await conversations.send(conversation, 'What is the stock price of AAPL?')).reply).toMatch(/AAPL/);
+
+    // The model's context: less than the next turn's first request (every turn so far), more than that without the
+    // long first turn.
+    fake.contextTokens = requestTokens(fake.requests.at(-1)!.body) - 800;
     const users = (body: ChatRequestBody) => body.messages.filter((m) => m.role === 'user').map((m) => m.content);
-    expect(users(tooLong!)).toHaveLength(3);
-    expect(users(retried!).length).toBeLessThan(3);
-    expect(users(retried!).at(-1)).toBe('What is the stock price of AAPL?');
-    if (loop === 'manual') expect(reply.notices.join('\n')).toMatch(/too long: \d earlier turn\(s\) were dropped/);
-  });
+    const roi = 'Calculate the ROI for $10000 invested at 5% for 10 years';
+    let from = fake.bodies.length;
+    toolThenAnswer(fake, 'calculate_roi', { principal: 10000, annual_rate: 0.05, years: 10 });
+    const trimmed = await conversations.send(conversation, roi);
+    expect(trimmed.reply).toMatch(/16,288\.95/);
+    expect(trimmed.notices).toContain(
+      'The model found the conversation too long: 1 earlier turn(s) were dropped and it was asked again.',
+    );
+    const [refused, retried, afterTool, ...more] = fake.bodies.slice(from);
+    expect(more).toEqual([]);
+    expect(users(refused!)).toEqual([first, 'What is the stock price of AAPL?', roi]);
+    expect(users(retried!)).toEqual(['What is the stock price of AAPL?', roi]);
+    expect(users(afterTool!)).toEqual(['What is the stock price of AAPL?', roi]);
+    expect(fake.pending()).toBe(0);
 
-  it('gives up on a context still too long after one trim', async () => {
-    const conversation = await conversations().start();
-    toolThenAnswer(fake(), 'calculator', { expression: '1 + 1' });
-    await conversations().send(conversation, 'Calculate 1 + 1');
-    const from = fake().bodies.length;
-    fake().push(
-      { status: 400, error: 'prompt is too long: 210000 tokens > 200000 maximum' },
-      { status: 400, error: 'prompt is too long: 205000 tokens > 200000 maximum' },
+    // Too long even trimmed: one line, the model asked twice, not retried.
+    fake.contextTokens = 100;
+    from = fake.bodies.length;
+    const refusedTwice = await conversations.send(conversation, 'Calculate 1 + 1');
+    expect(refusedTwice.reply).toMatch(/^Sorry, I could not finish this turn: the conversation is too long for /);
+    expect(refusedTwice.reply).toContain(`too long for ${MODELS[provider][1]} (400): ${TOO_LONG[provider]}`);
+    expect(refusedTwice.notices.join('\n')).toMatch(/too long: \d earlier turn\(s\) were dropped and it was asked/);
+    expect(fake.bodies.length - from).toBe(2);
+
+    // The conversation goes on.
+    fake.contextTokens = undefined;
+    toolThenAnswer(fake, 'calculator', { expression: '15 * 23' });
+    expect((await conversations.send(conversation, 'Calculate 15 * 23')).reply).toMatch(/345/);
+    expect(fake.pending()).toBe(0);
+
+    const history = await conversation.fetchHistory();
+    expect(historyText(history)).toContain('ModelContextTooLong');
+    if (loop === 'agents-sdk') {
+      expect(historyText(history)).toContain('context-too-long-trims-conversation');
+      await replayConversation(JSON.parse(historyToJSON(history)), `context-too-long-${provider}`);
+    }
+  });
+});
+
+/**
+ * The context grows too long within a turn, after a tool ran. The manual loop keeps the turn's steps and asks again on
+ * the trimmed history; the Agents SDK loop can only run the turn again from its start, which would call the tool
+ * again: it trims the memory for the turns to come and ends this turn in one line.
+ */
+describe.each(LOOPS)('a context too long after a tool ran, in the %s loop', (loop) => {
+  afterEach(() => void (fakes.anthropic.contextTokens = undefined));
+
+  it('trims the conversation; the tool runs once', async () => {
+    const fake = fakes.anthropic;
+    const conversations = conversationsFor('anthropic', loop);
+    const conversation = await conversations.start();
+    const pad = 'This sentence pads the question, so that the turn is long. '.repeat(100).trim();
+    toolThenAnswer(fake, 'calculator', { expression: '15 * 23' });
+    await conversations.send(conversation, `Calculate 15 * 23. ${pad}`);
+
+    const from = fake.bodies.length;
+    // The model's context fits the first request of the next turn, not that request with the tool's result.
+    fake.push(
+      (body) => {
+        fake.contextTokens = requestTokens(JSON.stringify(body)) + 10;
+        return {
+          toolCalls: [{ name: 'calculate_roi', arguments: { principal: 10000, annual_rate: 0.05, years: 10 } }],
+        };
+      },
+      (body) => ({ text: `Result: ${lastToolResult(body)}` }),
     );
-    const reply = await conversations().send(conversation, 'Calculate 15 * 23');
-    expect(reply.reply).toMatch(
-      /^Sorry, I could not finish this turn: (Model invocation failed: )?the conversation is too long for claude-3-5-sonnet/,
-    );
-    expect(fake().bodies.length - from).toBe(2);
+    const reply = await conversations.send(conversation, 'Calculate the ROI for $10000 invested at 5% for 10 years');
+    expect(reply.toolCalls.map((c) => c.tool)).toEqual(['calculate_roi']);
+    if (loop === 'manual') {
+      expect(reply.reply).toMatch(/16,288\.95/);
+      expect(reply.notices).toContain(
+        'The model found the conversation too long: 1 earlier turn(s) were dropped and it was asked again.',
+      );
+      expect(fake.bodies.length - from).toBe(3);
+    } else {
+      expect(reply.reply).toMatch(/^Sorry, I could not finish this turn: the conversation is too long for claude-/);
+      expect(reply.notices).toContain(
+        "The model found the conversation too long: 1 earlier turn(s) were dropped; this turn's tools had already run, so it was not asked again.",
+      );
+      expect(fake.bodies.length - from).toBe(2);
+      expect(fake.clear()).toBe(1); // the answer, never asked for
+    }
+    expect(fake.pending()).toBe(0);
+
+    // The next turn fits without the long first one.
+    fake.contextTokens = undefined;
+    const next = fake.bodies.length;
+    toolThenAnswer(fake, 'calculator', { expression: '2 * 3' });
+    expect((await conversations.send(conversation, 'Calculate 2 * 3')).reply).toMatch(/6/);
+    const users = fake.bodies[next]!.messages.filter((m) => m.role === 'user').map((m) => m.content);
+    expect(users[0]).toBe('Calculate the ROI for $10000 invested at 5% for 10 years');
   });
 });

@@ -123,6 +123,12 @@ describe('provider failures, classified for retries', () => {
       'ModelContextTooLong',
       false,
     ],
+    [
+      400,
+      'request (9000 tokens) exceeds the available context size (4096 tokens), try increasing it',
+      'ModelContextTooLong',
+      false,
+    ],
     [400, 'tools.0.name: invalid', 'ModelRequestRejected', false],
   ] as const)('%i %s: %s, retryable %s', (status, message, type, retryable) => {
     expect(classifyModelError({ status, message }, who)).toMatchObject({ type, retryable });

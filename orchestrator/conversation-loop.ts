@@ -16,7 +16,7 @@ import {
   type ConversationInput,
   type ConversationState,
   type TurnReply,
-} from './shared';
+} from './contract/conversation';
 import type { ToolBridge } from './tool-bridge';
 import { now, TurnLog, type Transcript } from './transcript';
 

@@ -3,9 +3,9 @@
  * turn, the tool calls and notices its reply carries. Workflow code: the clock is Temporal's.
  */
 import { patched } from '@temporalio/workflow';
-import type { ToolOutcome } from './activities';
+import type { ToolOutcome } from './contract/activities';
 import { BOUNDED_STATE_PATCH } from './patches';
-import { MAX_TRANSCRIPT_ENTRIES, type ToolCallRecord, type TranscriptEntry } from './shared';
+import { MAX_TRANSCRIPT_ENTRIES, type ToolCallRecord, type TranscriptEntry } from './contract/conversation';
 import {
   capText,
   firstLine,

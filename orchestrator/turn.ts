@@ -10,7 +10,7 @@ import { describeFailure } from '../shared/temporal/failures';
 import { buildAgent } from './agent';
 import { notApprovedText } from './approvals';
 import { fitToContext } from './context-window';
-import type { ConversationInput, ConversationState, TurnReply } from './shared';
+import type { ConversationInput, ConversationState, TurnReply } from './contract/conversation';
 import type { ToolBridge } from './tool-bridge';
 import { now, TurnLog, type Transcript } from './transcript';
 

@@ -13,9 +13,9 @@ import type { LlmConfig } from '../../shared/config';
 import { classifyModelError, type ModelCallee } from '../../shared/providers';
 import { ModelClients } from '../model/clients';
 import { ConversationModelProvider } from '../model/provider';
-import { OFFLINE_MODEL_NAME } from '../shared';
+import { OFFLINE_MODEL_NAME } from '../contract/conversation';
 import { toChatMessages } from './chat-messages';
-import { actionDecisionSchema, type ActionDecision, type PlanRequest } from './decision';
+import { actionDecisionSchema, type ActionDecision, type PlanRequest } from '../contract/planning';
 
 /** The part of a Chat Completions response the loop acts on; anything else in it is ignored. */
 const chatCompletionSchema = z.object({

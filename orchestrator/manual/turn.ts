@@ -7,7 +7,7 @@
 import type { AgentInputItem } from '@openai/agents-core';
 import { log, proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
 import { describeFailure, failureType } from '../../shared/temporal/failures';
-import type { OrchestratorActivities } from '../activities';
+import type { OrchestratorActivities } from '../contract/activities';
 import { instructions, localTools } from '../agent';
 import { estimateTokens, fitToContext } from '../context-window';
 import {
@@ -16,10 +16,10 @@ import {
   type ConversationState,
   type ModelCallPolicy,
   type TurnReply,
-} from '../shared';
+} from '../contract/conversation';
 import type { ToolBridge } from '../tool-bridge';
 import { now, TurnLog, type Transcript } from '../transcript';
-import type { ActionDecision, PlanRequest, ToolCallRequest } from './decision';
+import type { ActionDecision, PlanRequest, ToolCallRequest } from '../contract/planning';
 
 /** Planning calls in one user turn, when the conversation's input does not say (the Agents SDK loop's maxTurns). */
 export const DEFAULT_MAX_STEPS_PER_TURN = 10;

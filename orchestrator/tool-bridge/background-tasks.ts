@@ -147,15 +147,7 @@ export class BackgroundTasks {
   private ended(record: BackgroundTask, outcome: RemoteToolOutcome): void {
     record.status = outcome.ok ? 'completed' : 'failed';
     record.endedAt = now();
-    if (!patched(BOUNDED_STATE_PATCH)) {
-      record.result = outcome.text;
-      this.transcript.add({
-        kind: 'notice',
-        at: record.endedAt,
-        text: `Background task ${record.id} (${record.tool}) ${record.status}: ${outcome.text}`,
-      });
-      return;
-    }
+    if (!patched(BOUNDED_STATE_PATCH)) return this.endedBeforeBoundedStatePatch(record, outcome);
     // One copy of the (capped) result, in the task; the transcript notes its first line.
     record.result = capText(outcome.text, MAX_TASK_RESULT_CHARS);
     this.transcript.add({
@@ -164,6 +156,19 @@ export class BackgroundTasks {
       text: `Background task ${record.id} (${record.tool}) ${record.status}: ${firstLine(outcome.text)}`,
     });
     this.dropOldFinished();
+  }
+
+  /**
+   * The end of `ended` in runs started before BOUNDED_STATE_PATCH (docs/patches.md): the whole result kept in the
+   * task and again in the transcript, and every finished task kept.
+   */
+  private endedBeforeBoundedStatePatch(record: BackgroundTask, outcome: RemoteToolOutcome): void {
+    record.result = outcome.text;
+    this.transcript.add({
+      kind: 'notice',
+      at: record.endedAt!,
+      text: `Background task ${record.id} (${record.tool}) ${record.status}: ${outcome.text}`,
+    });
   }
 
   /** Keeps the most recent finished tasks (in the order they ended) and remembers the ids of the rest, bounded. */

@@ -20,6 +20,7 @@ import {
   type ConversationInput,
   type ConversationState,
   type RemoteToolDescriptor,
+  type ToolCallRecord,
 } from '../contract/conversation';
 import { APPROVALS_PATCH, HIDDEN_IDS_PATCH } from '../patches';
 import type { LocalToolSpec } from '../tools/local-tool';
@@ -383,29 +384,39 @@ export class ToolBridge {
       if (outcome.inputRequired && patched(APPROVALS_PATCH))
         outcome = await this.answerServer(descriptor, modelArgs, outcome, attempt);
       return turnLog.record(call, descriptor.server === 'it' ? this.hideHandles(outcome) : outcome);
-    } catch (firstErr) {
-      let err = firstErr;
-      // Recorded before the mcp-2026-handles patch only: an ended Mcp-Session-Id failed the call, and a discovery
-      // opened a new session.
-      if (descriptor.server === 'it' && failureType(err) === McpFailureType.sessionNotFound) {
-        this.itSession.endedAtCall(turnLog);
-        this.catalog.forget('it');
-        await this.discover(turnLog);
-        try {
-          return turnLog.record(call, this.hideHandles(await attempt(this.itSession.handle)));
-        } catch (retryErr) {
-          err = retryErr;
-        }
-      }
-      const attempts =
-        failureType(err) === McpFailureType.serverUnavailable
-          ? ` (gave up after ${this.input.toolCalls.maxAttempts} attempts)`
-          : '';
-      return turnLog.record(call, {
-        ok: false,
-        text: `Error: ${descriptor.name} failed: ${describeFailure(err)}${attempts}`,
-      });
+    } catch (err) {
+      if (descriptor.server === 'it' && failureType(err) === McpFailureType.sessionNotFound)
+        return await this.callInNewSessionBeforeMcp2026Patch(call, attempt, turnLog);
+      return turnLog.record(call, this.failedCall(descriptor.name, err));
     }
+  }
+
+  /**
+   * The end of `runRemoteTool` in runs recorded before MCP_2026_PATCH (docs/patches.md): an ended Mcp-Session-Id
+   * failed the call with McpSessionNotFound; a discovery opened a new session, and the call was made once more in it.
+   */
+  private async callInNewSessionBeforeMcp2026Patch(
+    call: Omit<ToolCallRecord, 'summary' | 'ok'>,
+    attempt: (handle?: string) => Promise<RemoteToolOutcome>,
+    turnLog: TurnLog,
+  ): Promise<string> {
+    this.itSession.endedAtCall(turnLog);
+    this.catalog.forget('it');
+    await this.discover(turnLog);
+    try {
+      return turnLog.record(call, this.hideHandles(await attempt(this.itSession.handle)));
+    } catch (err) {
+      return turnLog.record(call, this.failedCall(call.tool, err));
+    }
+  }
+
+  /** What the model reads of a call that failed (after its retries). */
+  private failedCall(tool: string, err: unknown): RemoteToolOutcome {
+    const attempts =
+      failureType(err) === McpFailureType.serverUnavailable
+        ? ` (gave up after ${this.input.toolCalls.maxAttempts} attempts)`
+        : '';
+    return { ok: false, text: `Error: ${tool} failed: ${describeFailure(err)}${attempts}` };
   }
 }
 

@@ -80,7 +80,7 @@ export class ItSession {
     return { outcome, handle };
   }
 
-  // Runs recorded before MCP_2026_PATCH: discovery opened the session and returned its Mcp-Session-Id, and an ended
+  // Runs recorded before MCP_2026_PATCH (docs/patches.md): discovery opened the session and returned its Mcp-Session-Id, and an ended
   // session failed calls and discoveries with McpSessionNotFound.
 
   /** A discovery of the IT server returned the session's Mcp-Session-Id. */

@@ -6,6 +6,7 @@
  */
 import type { AgentInputItem } from '@openai/agents-core';
 import { log, proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
+import { ModelFailureType } from '../../shared/providers';
 import { describeFailure, failureType } from '../../shared/temporal/failures';
 import type { OrchestratorActivities } from '../contract/activities';
 import { instructions, localTools } from '../agent';
@@ -45,7 +46,7 @@ export function planNextActionFor(input: Pick<ConversationInput, 'model' | 'mode
       maximumAttempts: maxAttempts,
       initialInterval: '1 second',
       backoffCoefficient: 2,
-      nonRetryableErrorTypes: ['ModelNotConfigured', 'ModelRequestRejected'],
+      nonRetryableErrorTypes: [ModelFailureType.notConfigured, ModelFailureType.requestRejected],
     },
   } satisfies ActivityOptions;
   // The offline model is pure CPU (milliseconds, no I/O): a local activity, inside the workflow task that asks for it
@@ -106,7 +107,7 @@ async function planAndAct({ input, state, tools, plan }: ManualTurnContext, turn
       decision = await plan(request, `plan next action (step ${step})`);
     } catch (err) {
       // The provider found the context too long: the conversation's policy trims it harder, and the step asks once more.
-      if (trimmedOnce || failureType(err) !== 'ModelContextTooLong') throw err;
+      if (trimmedOnce || failureType(err) !== ModelFailureType.contextTooLong) throw err;
       trimmedOnce = true;
       const dropped = trimForRetry(input, state);
       if (dropped === 0) throw err;

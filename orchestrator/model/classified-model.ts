@@ -12,7 +12,7 @@
 import type { Model, ModelRequest, ModelResponse, StreamEvent } from '@openai/agents-core';
 import { createRequire } from 'node:module';
 import { APIError } from 'openai';
-import { classifyModelError, type ModelCallee } from '../../shared/providers';
+import { classifyModelError, ModelFailureType, type ModelCallee } from '../../shared/providers';
 import { estimateTokens, splitTurns } from '../context-window';
 
 const pluginRequire = createRequire(createRequire(import.meta.url).resolve('@temporalio/openai-agents'));
@@ -48,7 +48,7 @@ export class ClassifiedModel implements Model {
 
   /** The request with the older half of its turns dropped, if `err` says the context is too long and any can go. */
   private trimmedOnContextError(err: unknown, request: ModelRequest): ModelRequest | undefined {
-    if (!isApiError(err) || classifyModelError(err, this.callee).type !== 'ModelContextTooLong') return;
+    if (!isApiError(err) || classifyModelError(err, this.callee).type !== ModelFailureType.contextTooLong) return;
     if (typeof request.input === 'string') return;
     const turns = splitTurns(request.input);
     if (turns.length < 2) return;

@@ -10,7 +10,7 @@ import { OpenAIAgentsPlugin } from '@temporalio/openai-agents';
 import { Conversations, conversationInput, type ConversationHandle } from '../orchestrator/conversations';
 import { ConversationModelProvider } from '../orchestrator/model/provider';
 import { createAgentsPlugin } from '../orchestrator/plugin';
-import type { AgentLoop, ConversationInput } from '../orchestrator/shared';
+import type { AgentLoop, ConversationInput } from '../orchestrator/contract/conversation';
 import { GOALS, judge, REPORTED } from './goals';
 import type { Harness, Need } from './harness';
 import { interleaved, ms, summarize } from './stats';

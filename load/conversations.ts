@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from '@temporalio/client';
 import { Conversations, conversationInput, type ConversationHandle } from '../orchestrator/conversations';
 import { createAgentsPlugin } from '../orchestrator/plugin';
-import type { TurnReply } from '../orchestrator/shared';
+import type { TurnReply } from '../orchestrator/contract/conversation';
 import { symbols } from './finance';
 import { withTimeout, type LoadHarness } from './harness';
 import { projects } from './it-sessions';

@@ -1,5 +1,5 @@
 /**
  * The name the offline model answers to. Its own file, free of imports, so that workflow code can name the model
- * (orchestrator/shared.ts) without bundling the planner.
+ * (orchestrator/contract/conversation.ts) without bundling the planner.
  */
 export const OFFLINE_MODEL_NAME = 'offline';

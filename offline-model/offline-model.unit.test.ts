@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { OFFLINE_MODEL_NAME, OfflinePlannerModel, OfflinePlannerProvider } from './index';
 import type { AnyToolDefinition } from '../shared/tools/definition';
-import { itSessionContract } from '../orchestrator/shared';
+import { itSessionContract } from '../orchestrator/contract/conversation';
 import { toolParameters } from '../orchestrator/tool-bridge/parameters';
 import { calculatorTool } from '../orchestrator/tools/calculator-tool';
 import type { LocalToolSpec } from '../orchestrator/tools/local-tool';

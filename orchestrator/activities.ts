@@ -10,16 +10,21 @@ import { isInputRequiredResult, type CallToolResult } from '@modelcontextprotoco
 import { ProviderError, providerFailure } from '../shared/providers';
 import { APPROVAL_META_KEY } from '../shared/tools/approval';
 import { ActionPlanner } from './manual/planner';
-import type { ActionDecision, PlanRequest } from './manual/decision';
+import type { ActionDecision, PlanRequest } from './contract/planning';
 import { McpCallError, type McpClientPool } from './mcp/client-pool';
+import { allAnswerable, inputResponsesFor, questionOf } from './mcp/input-requests';
 import {
-  allAnswerable,
-  inputResponsesFor,
-  questionOf,
+  CALCULATOR_UNAVAILABLE,
+  McpFailureType,
+  type CallApproval,
   type InputRequestMap,
+  type OrchestratorActivities,
   type PendingInput,
-} from './mcp/input-requests';
-import { itSessionContract, type McpServerName, type McpToolDescriptor } from './shared';
+  type RemoteToolList,
+  type RemoteToolOutcome,
+  type ToolOutcome,
+} from './contract/activities';
+import { itSessionContract, type ToolDomain } from './contract/conversation';
 import { CalculatorInputError } from './tools/calculator-result';
 import type { Calculator } from './tools/isolated-calculator';
 import { describeWeather, type WeatherProvider } from './tools/weather';
@@ -31,43 +36,14 @@ export interface OrchestratorDeps {
   planner?: ActionPlanner;
 }
 
-export interface ToolOutcome {
-  ok: boolean;
-  /** What the model reads. */
-  text: string;
-}
-
-export interface McpToolOutcome extends ToolOutcome {
-  /** The session handle the result names (`structuredContent.session_id`), for the workflow to keep. */
-  sessionId?: string;
-  /** The handle sent was unknown, ended or not the caller's: the server's `session_not_found` error. */
-  sessionNotFound?: boolean;
-  /** The server needs a person's input first (MCP `input_required`): nothing ran yet; ask, then call with `resume`. */
-  inputRequired?: PendingInput;
-}
-
-/** A person's answer to a tool call's approval: given before the call (the agent asked) or to a server's question. */
-export interface CallApproval {
-  approved: boolean;
-  by?: string;
-  reason?: string;
-}
-
-export interface McpDiscovery {
-  tools: McpToolDescriptor[];
-  /** How long the list may be reused (the server's `ttlMs`); absent: ask again next time. */
-  ttlMs?: number;
-  cacheScope?: 'public' | 'private';
-}
-
-const failureType: Record<McpCallError['kind'], string> = {
-  unreachable: 'McpServerUnavailable',
-  rejected: 'McpRequestRejected',
+const failureTypeOfCallError: Record<McpCallError['kind'], McpFailureType> = {
+  unreachable: McpFailureType.serverUnavailable,
+  rejected: McpFailureType.requestRejected,
 };
 
 function mcpFailure(err: unknown): never {
   if (err instanceof McpCallError) {
-    const type = failureType[err.kind];
+    const type = failureTypeOfCallError[err.kind];
     throw err.kind === 'unreachable'
       ? ApplicationFailure.retryable(err.message, type)
       : ApplicationFailure.nonRetryable(err.message, type);
@@ -85,7 +61,8 @@ export function idempotencyKeyOfCurrentActivity(): string {
   return `${workflowExecution.workflowId}:${workflowExecution.runId.slice(0, 8)}:${activityId}`.slice(-200);
 }
 
-export function toolResultText(result: CallToolResult): string {
+/** The text of an MCP tool result, as the model reads it. */
+function callResultText(result: CallToolResult): string {
   const texts = (result.content ?? [])
     .map((block) => (block.type === 'text' ? block.text : `[${block.type} content]`))
     .filter(Boolean);
@@ -112,7 +89,7 @@ export function createOrchestratorActivities({
 }: OrchestratorDeps & {
   /** The worker's, in a worker thread with time and memory limits (tools/isolated-calculator.ts). */
   calculator?: Calculator;
-}) {
+}): OrchestratorActivities {
   return {
     /** The manual loop asks its model what to do next: call tools, or answer (orchestrator/manual/). */
     async planNextAction(request: PlanRequest): Promise<ActionDecision> {
@@ -120,7 +97,7 @@ export function createOrchestratorActivities({
     },
 
     /** Lists a server's tools, with how long the list may be kept (the workflow keeps it in its catalog). */
-    async discoverMcpTools(input: { server: McpServerName }): Promise<McpDiscovery> {
+    async discoverMcpTools(input: { server: ToolDomain }): Promise<RemoteToolList> {
       try {
         const list = await mcp.listTools(input.server);
         return {
@@ -147,13 +124,13 @@ export function createOrchestratorActivities({
      * `resume` and the answer.
      */
     async callMcpTool(input: {
-      server: McpServerName;
+      server: ToolDomain;
       tool: string;
       arguments: Record<string, unknown>;
       onBehalfOf?: string;
       approval?: CallApproval;
       resume?: PendingInput;
-    }): Promise<McpToolOutcome> {
+    }): Promise<RemoteToolOutcome> {
       const answer = (pending: PendingInput, approval: CallApproval) => ({
         inputResponses: inputResponsesFor(pending.inputRequests, approval),
         ...(pending.requestState !== undefined ? { requestState: pending.requestState } : {}),
@@ -188,7 +165,7 @@ export function createOrchestratorActivities({
           const sessionId = sessionHandleOf(result);
           return {
             ok: !result.isError,
-            text: toolResultText(result),
+            text: callResultText(result),
             ...(sessionId ? { sessionId } : {}),
             ...(result.isError && sessionErrorOf(result) === itSessionContract.notFound
               ? { sessionNotFound: true }
@@ -205,7 +182,7 @@ export function createOrchestratorActivities({
      * awaitMcpToolTask and its turn goes on. The activity's idempotency key makes a retried start the same task.
      */
     async startMcpToolTask(input: {
-      server: McpServerName;
+      server: ToolDomain;
       tool: string;
       arguments: Record<string, unknown>;
       onBehalfOf?: string;
@@ -227,7 +204,7 @@ export function createOrchestratorActivities({
      * Follows an MCP task to its end with `tasks/get` at the task's poll interval, heartbeating its status: one
      * activity per task however long it runs, resumed by a retry on another worker if this one dies.
      */
-    async awaitMcpToolTask(input: { server: McpServerName; taskId: string }): Promise<McpToolOutcome> {
+    async awaitMcpToolTask(input: { server: ToolDomain; taskId: string }): Promise<RemoteToolOutcome> {
       const ctx = Context.current();
       for (;;) {
         let task: Awaited<ReturnType<McpClientPool['getToolTask']>>;
@@ -237,7 +214,7 @@ export function createOrchestratorActivities({
           return mcpFailure(err);
         }
         if (task.status === 'completed' && task.result) {
-          return { ok: !task.result.isError, text: toolResultText(task.result) };
+          return { ok: !task.result.isError, text: callResultText(task.result) };
         }
         if (task.status === 'failed' || task.status === 'cancelled') {
           return {
@@ -252,7 +229,7 @@ export function createOrchestratorActivities({
     },
 
     /** Ends the conversation's IT session with the server's close tool (its session workflow ends with it). */
-    async closeMcpSession(input: { server: McpServerName; sessionId: string; onBehalfOf?: string }): Promise<void> {
+    async closeMcpSession(input: { server: ToolDomain; sessionId: string; onBehalfOf?: string }): Promise<void> {
       let result: CallToolResult;
       try {
         result = await mcp.callTool(input.server, {
@@ -267,14 +244,14 @@ export function createOrchestratorActivities({
       // Already ended (idle expiry, or closed by an earlier attempt of this activity): nothing left to do.
       if (!result.isError || sessionErrorOf(result) === itSessionContract.notFound) return;
       throw ApplicationFailure.nonRetryable(
-        `closing the ${input.server} session failed: ${toolResultText(result)}`,
-        'McpRequestRejected',
+        `closing the ${input.server} session failed: ${callResultText(result)}`,
+        McpFailureType.requestRejected,
       );
     },
 
     /** A refused expression, too large ones included, is an answer the model reads, not a failure to retry. */
     async calculate(input: { expression: string }): Promise<ToolOutcome> {
-      if (!calculator) throw ApplicationFailure.nonRetryable('this worker has no calculator', 'CalculatorUnavailable');
+      if (!calculator) throw ApplicationFailure.nonRetryable('this worker has no calculator', CALCULATOR_UNAVAILABLE);
       try {
         return { ok: true, text: (await calculator.calculate(String(input.expression ?? ''))).text };
       } catch (err) {
@@ -296,5 +273,3 @@ export function createOrchestratorActivities({
     },
   };
 }
-
-export type OrchestratorActivities = ReturnType<typeof createOrchestratorActivities>;

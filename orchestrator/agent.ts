@@ -4,7 +4,7 @@
  * the servers list.
  */
 import { Agent } from '@openai/agents-core';
-import type { ConversationState } from './shared';
+import type { ConversationState } from './contract/conversation';
 import type { ToolBridge } from './tool-bridge';
 import { calculatorTool } from './tools/calculator-tool';
 import type { LocalToolSpec } from './tools/local-tool';

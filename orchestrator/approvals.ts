@@ -6,7 +6,13 @@
  * when. Workflow code: the clock and the timer are Temporal's.
  */
 import { condition } from '@temporalio/workflow';
-import type { ApprovalAnswer, ApprovalDecision, ApprovalQuestion, ConversationState, McpServerName } from './shared';
+import type {
+  ApprovalAnswer,
+  ApprovalDecision,
+  ApprovalQuestion,
+  ConversationState,
+  ToolDomain,
+} from './contract/conversation';
 import { now, type Transcript } from './transcript';
 
 /** How long a question waits when the conversation's input does not say (APPROVAL_EXPIRY_MS). */
@@ -14,7 +20,7 @@ export const DEFAULT_APPROVAL_EXPIRY_MS = 86_400_000;
 
 export interface ApprovalRequest {
   tool: string;
-  server: McpServerName | 'local';
+  server: ToolDomain | 'local';
   arguments: Record<string, unknown>;
   why: string;
 }

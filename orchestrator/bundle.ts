@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { WorkflowBundleSpec } from '../shared/temporal/workflow-bundle';
 import { createAgentsPlugin } from './plugin';
-import { OFFLINE_MODEL_NAME } from './shared';
+import { OFFLINE_MODEL_NAME } from './contract/conversation';
 
 export const orchestratorWorkflowBundle: WorkflowBundleSpec = {
   name: 'orchestrator',

@@ -22,7 +22,7 @@ import {
   type ToolCallRecord,
   type TranscriptEntry,
   type TurnReply,
-} from './shared';
+} from './contract/conversation';
 
 const HELP =
   'Commands: /new (start a new conversation), /history (show the transcript), /tasks (background tasks), /quit (leave; the conversation stays resumable). A tool call that needs approval asks: y approves, anything else rejects (words after it are the reason).';

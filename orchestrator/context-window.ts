@@ -4,7 +4,7 @@
  * first, so the model never sees a tool result without the call that asked for it.
  */
 import type { AgentInputItem } from '@openai/agents-core';
-import type { ContextPolicy } from './shared';
+import type { ContextPolicy } from './contract/conversation';
 
 const CHARS_PER_TOKEN = 4;
 const MAX_SUMMARY_LINES = 30;

@@ -16,7 +16,7 @@ import {
   type ConversationInput,
   type ConversationState,
   type TurnReply,
-} from './shared';
+} from './contract/conversation';
 import type { ToolBridge } from './tool-bridge';
 import { now, TurnLog, type Transcript } from './transcript';
 
@@ -43,10 +43,7 @@ export async function serveConversation({
   runTurn,
   continueAsNew,
 }: ConversationLoop): Promise<ConversationResult> {
-  let busy = false;
-  let pokes = 0; // counts turns starting and finishing, so the loop before IDLE_TIMER_PATCH wakes for each
-  let lastTurnEnded = Date.now(); // or the run started: idle time counts from here
-  let endedBecause: string | undefined;
+  const loop: LoopState = { busy: false, pokes: 0, lastTurnEnded: Date.now() };
 
   const approvals = tools.approvals;
   /** The turn running now: its reply once it has ended. */
@@ -73,10 +70,10 @@ export async function serveConversation({
     async ({ text }) => {
       // Turns run one at a time, in arrival order. condition() wakes every waiter at once when a turn ends, in the
       // order they began to wait; the first takes the turn and the rest wait again, still in that order.
-      if (patched(SERIAL_TURNS_PATCH)) while (busy) await condition(() => !busy);
-      else await condition(() => !busy); // runs from before it: the waiters woken together all ran their turns
-      busy = true;
-      pokes += 1;
+      if (patched(SERIAL_TURNS_PATCH)) while (loop.busy) await condition(() => !loop.busy);
+      else await condition(() => !loop.busy); // runs from before it: the waiters woken together all ran their turns
+      loop.busy = true;
+      loop.pokes += 1;
       const running: NonNullable<typeof current> = { settled: false };
       current = running;
       // The turn runs on its own: while it waits for a person's approval, this Update returns the question.
@@ -87,9 +84,9 @@ export async function serveConversation({
         )
         .finally(() => {
           running.settled = true;
-          busy = false;
-          pokes += 1;
-          lastTurnEnded = Date.now();
+          loop.busy = false;
+          loop.pokes += 1;
+          loop.lastTurnEnded = Date.now();
         });
       if (!patched(APPROVALS_PATCH)) {
         // Runs from before it: the Update completes as the turn ends, before the loop wakes (a wait on a condition
@@ -106,7 +103,7 @@ export async function serveConversation({
         if (typeof text !== 'string' || text.trim() === '') throw new Error('text must be a non-empty string');
         if (text.length > MAX_MESSAGE_CHARS)
           throw new Error(`text must be at most ${MAX_MESSAGE_CHARS} characters (got ${text.length})`);
-        if (endedBecause) throw new Error(`this conversation has ended (${endedBecause}); start a new one`);
+        if (loop.endedBecause) throw new Error(`this conversation has ended (${loop.endedBecause}); start a new one`);
         const waiting = unanswered();
         if (waiting.length > 0) {
           const asks = waiting.map((q) => `${q.id}: ${describeQuestion(q)}`).join('; ');
@@ -146,7 +143,7 @@ export async function serveConversation({
   }));
 
   setHandler(endConversationSignal, ({ reason }) => {
-    endedBecause = reason || 'ended';
+    loop.endedBecause = reason || 'ended';
   });
 
   // A background task in flight belongs to this run (an activity or a Nexus operation): continue-as-new waits for it.
@@ -159,46 +156,85 @@ export async function serveConversation({
   if (!input.state) await tools.discover(new TurnLog(transcript));
 
   const continueWhenQuiet = async () => {
-    await condition(() => allHandlersFinished() && !busy);
+    await condition(() => allHandlersFinished() && !loop.busy);
     await continueAsNew({ ...input, state });
   };
+  const idle: IdleWatch = { loop, idleTimeoutMs: input.idleTimeoutMs, historyTooLong, continueWhenQuiet };
 
-  if (patched(IDLE_TIMER_PATCH)) {
-    // One timer per idle period. When it fires after turns have run, it starts again for what is left of the idle
-    // time, counted from the last turn's end (after the turn, if one is running).
-    for (;;) {
-      const idleLeft = input.idleTimeoutMs - (Date.now() - lastTurnEnded);
-      const stirred =
-        idleLeft > 0 && (await condition(() => endedBecause !== undefined || (!busy && historyTooLong()), idleLeft));
-      if (endedBecause) break;
-      if (stirred) await continueWhenQuiet();
-      else if (busy) await condition(() => !busy || endedBecause !== undefined);
-      else if (Date.now() - lastTurnEnded >= input.idleTimeoutMs) {
-        endedBecause = `idle for ${input.idleTimeoutMs} ms`;
-        break;
-      }
-    }
-  } else {
-    // Runs started before it: the loop wakes at each turn's start and end, and each wake starts a new idle timer.
-    for (;;) {
-      const seen = pokes;
-      const stirred = await condition(
-        () => pokes !== seen || endedBecause !== undefined || (!busy && historyTooLong()),
-        input.idleTimeoutMs,
-      );
-      if (endedBecause) break;
-      if (!stirred && !busy) {
-        endedBecause = `idle for ${input.idleTimeoutMs} ms`;
-        break;
-      }
-      if (!busy && historyTooLong()) await continueWhenQuiet();
-    }
-  }
+  if (patched(IDLE_TIMER_PATCH)) await idleUntilEnd(idle);
+  else await idleUntilEndBeforeIdleTimerPatch(idle);
 
-  await condition(() => allHandlersFinished() && !busy);
+  await condition(() => allHandlersFinished() && !loop.busy);
+  const endedBecause = loop.endedBecause!; // both idle loops return once it is set
   transcript.add({ kind: 'notice', at: now(), text: `Conversation ended: ${endedBecause}.` });
   await tools.close();
   return { turns: state.turns, endedBecause };
+}
+
+/** What the Update handlers tell the idle loop. */
+interface LoopState {
+  /** A turn is running. */
+  busy: boolean;
+  /** Counts turns starting and finishing, so the loop before IDLE_TIMER_PATCH wakes for each. */
+  pokes: number;
+  /** When the last turn ended, or the run started: idle time counts from here. */
+  lastTurnEnded: number;
+  /** Set when the conversation ends (the Signal, or idle). */
+  endedBecause?: string;
+}
+
+interface IdleWatch {
+  loop: LoopState;
+  idleTimeoutMs: number;
+  /** Continue-as-new is due (and no background task holds this run). */
+  historyTooLong(): boolean;
+  continueWhenQuiet(): Promise<void>;
+}
+
+/**
+ * Waits until the conversation ends (`loop.endedBecause` says why), continuing as new when the history is long. One
+ * timer per idle period: when it fires after turns have run, it starts again for what is left of the idle time,
+ * counted from the last turn's end (after the turn, if one is running).
+ */
+async function idleUntilEnd({ loop, idleTimeoutMs, historyTooLong, continueWhenQuiet }: IdleWatch): Promise<void> {
+  for (;;) {
+    const idleLeft = idleTimeoutMs - (Date.now() - loop.lastTurnEnded);
+    const stirred =
+      idleLeft > 0 &&
+      (await condition(() => loop.endedBecause !== undefined || (!loop.busy && historyTooLong()), idleLeft));
+    if (loop.endedBecause) return;
+    if (stirred) await continueWhenQuiet();
+    else if (loop.busy) await condition(() => !loop.busy || loop.endedBecause !== undefined);
+    else if (Date.now() - loop.lastTurnEnded >= idleTimeoutMs) {
+      loop.endedBecause = `idle for ${idleTimeoutMs} ms`;
+      return;
+    }
+  }
+}
+
+/**
+ * `idleUntilEnd` in runs started before IDLE_TIMER_PATCH (docs/patches.md): the loop wakes at each turn's start and
+ * end, and each wake starts a new idle timer.
+ */
+async function idleUntilEndBeforeIdleTimerPatch({
+  loop,
+  idleTimeoutMs,
+  historyTooLong,
+  continueWhenQuiet,
+}: IdleWatch): Promise<void> {
+  for (;;) {
+    const seen = loop.pokes;
+    const stirred = await condition(
+      () => loop.pokes !== seen || loop.endedBecause !== undefined || (!loop.busy && historyTooLong()),
+      idleTimeoutMs,
+    );
+    if (loop.endedBecause) return;
+    if (!stirred && !loop.busy) {
+      loop.endedBecause = `idle for ${idleTimeoutMs} ms`;
+      return;
+    }
+    if (!loop.busy && historyTooLong()) await continueWhenQuiet();
+  }
 }
 
 export const newConversationState = (): ConversationState => ({

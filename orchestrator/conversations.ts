@@ -22,7 +22,7 @@ import {
   type ConversationInput,
   type TranscriptView,
   type TurnReply,
-} from './shared';
+} from './contract/conversation';
 import type { conversationWorkflow } from './workflows';
 
 /** Either loop's conversation: both workflows take a ConversationInput and return a ConversationResult. */

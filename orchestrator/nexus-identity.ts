@@ -9,7 +9,7 @@
  */
 import { workflowInfo, type WorkflowInterceptorsFactory } from '@temporalio/workflow';
 import { APPROVAL_HEADER, CALLER_HEADER, ON_BEHALF_OF_HEADER } from '../shared/tools/nexus-service';
-import { NEXUS_IDENTITY_MEMO, type NexusIdentity } from './shared';
+import { NEXUS_IDENTITY_MEMO, type NexusIdentity } from './contract/conversation';
 
 function identityHeaders(): Record<string, string> {
   const identity = workflowInfo().memo?.[NEXUS_IDENTITY_MEMO] as NexusIdentity | undefined;

@@ -1,6 +1,7 @@
 /**
  * The conversation workflow's `patched()` ids, one per change of its command sequence. Runs recorded before a patch
- * replay its old branch (test/orchestrator/conversation-replay.test.ts; README, "Changing workflow code").
+ * replay its old branch (test/orchestrator/conversation-replay.test.ts; README, "Changing workflow code"). docs/patches.md
+ * has them all in one table: where each old branch is, and when `deprecatePatch` can follow.
  */
 
 /**

@@ -3,9 +3,9 @@
  * turn, the tool calls and notices its reply carries. Workflow code: the clock is Temporal's.
  */
 import { patched } from '@temporalio/workflow';
-import type { ToolOutcome } from './activities';
+import type { ToolOutcome } from './contract/activities';
 import { BOUNDED_STATE_PATCH } from './patches';
-import { MAX_TRANSCRIPT_ENTRIES, type ToolCallRecord, type TranscriptEntry } from './shared';
+import { MAX_TRANSCRIPT_ENTRIES, type ToolCallRecord, type TranscriptEntry } from './contract/conversation';
 import {
   capText,
   firstLine,
@@ -59,17 +59,19 @@ export class Transcript {
   constructor(private readonly entries: TranscriptEntry[]) {}
 
   add(entry: TranscriptEntry): void {
-    if (!patched(BOUNDED_STATE_PATCH)) {
-      this.entries.push(entry);
-      const excess = this.entries.length - MAX_TRANSCRIPT_ENTRIES;
-      if (excess > 0) {
-        const text = `${excess + 1} older transcript entries were archived out of the workflow state.`;
-        this.entries.splice(0, excess + 1, { kind: 'notice', at: now(), text });
-      }
-      return;
-    }
+    if (!patched(BOUNDED_STATE_PATCH)) return this.addBeforeBoundedStatePatch(entry);
     this.entries.push(clipped(entry));
     this.trim();
+  }
+
+  /** `add` in runs started before BOUNDED_STATE_PATCH (docs/patches.md): entries kept whole, only their number capped. */
+  private addBeforeBoundedStatePatch(entry: TranscriptEntry): void {
+    this.entries.push(entry);
+    const excess = this.entries.length - MAX_TRANSCRIPT_ENTRIES;
+    if (excess > 0) {
+      const text = `${excess + 1} older transcript entries were archived out of the workflow state.`;
+      this.entries.splice(0, excess + 1, { kind: 'notice', at: now(), text });
+    }
   }
 
   /** Drops the oldest entries (after one notice saying so) until count and size are within the bounds. */
@@ -104,12 +106,15 @@ export class TurnLog {
 
   /** Records a finished tool call and returns what the model reads of it (capped, since `bounded-conversation-state`). */
   record(call: Omit<ToolCallRecord, 'summary' | 'ok'>, outcome: ToolOutcome): string {
-    if (!patched(BOUNDED_STATE_PATCH)) {
-      this.calls.push({ ...call, ok: outcome.ok, summary: firstLine(outcome.text) });
-      return outcome.text;
-    }
+    if (!patched(BOUNDED_STATE_PATCH)) return this.recordBeforeBoundedStatePatch(call, outcome);
     if (this.calls.length < MAX_CALLS_PER_TURN_KEPT)
       this.calls.push(clippedCall({ ...call, ok: outcome.ok, summary: firstLine(outcome.text) }));
     return capText(outcome.text, MAX_RESULT_CHARS);
+  }
+
+  /** `record` in runs started before BOUNDED_STATE_PATCH (docs/patches.md): every call kept, the result whole. */
+  private recordBeforeBoundedStatePatch(call: Omit<ToolCallRecord, 'summary' | 'ok'>, outcome: ToolOutcome): string {
+    this.calls.push({ ...call, ok: outcome.ok, summary: firstLine(outcome.text) });
+    return outcome.text;
   }
 }

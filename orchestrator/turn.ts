@@ -7,12 +7,13 @@
 import type { AgentInputItem } from '@openai/agents-core';
 import type { TemporalOpenAIRunner, WorkflowSafeMemorySession } from '@temporalio/openai-agents/workflow';
 import { log, patched } from '@temporalio/workflow';
+import { ModelFailureType } from '../shared/providers';
 import { describeFailure, failureType } from '../shared/temporal/failures';
 import { buildAgent } from './agent';
 import { notApprovedText } from './approvals';
 import { fitTighter, fitToContext } from './context-window';
+import type { ConversationInput, ConversationState, TurnReply } from './contract/conversation';
 import { CONTEXT_TOO_LONG_PATCH } from './patches';
-import type { ConversationInput, ConversationState, TurnReply } from './shared';
 import type { ToolBridge } from './tool-bridge';
 import { now, TurnLog, type Transcript } from './transcript';
 
@@ -56,7 +57,7 @@ export async function runTurn(context: TurnContext, text: string): Promise<TurnR
     try {
       reply = await runAgent(context, text, turnLog);
     } catch (err) {
-      if (failureType(err) !== 'ModelContextTooLong') throw err;
+      if (failureType(err) !== ModelFailureType.contextTooLong) throw err;
       reply = patched(CONTEXT_TOO_LONG_PATCH)
         ? await trimAndRunAgain(context, text, turnLog, start, err)
         : endTurnOnContextTooLong(err);

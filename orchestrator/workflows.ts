@@ -10,7 +10,7 @@ import { TemporalOpenAIRunner, WorkflowSafeMemorySession } from '@temporalio/ope
 import { continueAsNew, patched } from '@temporalio/workflow';
 import { newConversationState, serveConversation, type ConversationResult } from './conversation-loop';
 import { AGENT_TRACING_PATCH, LOCAL_PLANNER_PATCH } from './patches';
-import { OFFLINE_MODEL_NAME, type ConversationInput } from './shared';
+import { OFFLINE_MODEL_NAME, type ConversationInput } from './contract/conversation';
 import { ToolBridge } from './tool-bridge';
 import { Transcript } from './transcript';
 import { runTurn, type TurnContext } from './turn';

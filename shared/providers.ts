@@ -4,6 +4,25 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 
+/**
+ * Failure types of a model call (`ApplicationFailure.type`): thrown in the worker, read by the workflow (its activity
+ * options, `failureType()`). This module has no Node APIs, so both sides import them from here.
+ */
+export const ModelFailureType = {
+  authRejected: 'ModelAuthRejected',
+  notFound: 'ModelNotFound',
+  rateLimited: 'ModelRateLimited',
+  overloaded: 'ModelOverloaded',
+  contextTooLong: 'ModelContextTooLong',
+  unavailable: 'ModelUnavailable',
+  requestRejected: 'ModelRequestRejected',
+  /** The worker has no endpoint or key for the conversation's model. */
+  notConfigured: 'ModelNotConfigured',
+  /** The manual loop's planner got a decision it cannot act on. */
+  outputInvalid: 'ModelOutputInvalid',
+} as const;
+export type ModelFailureType = (typeof ModelFailureType)[keyof typeof ModelFailureType];
+
 export type ProviderFailureKind = 'timeout' | 'unavailable' | 'rejected';
 
 export class ProviderError extends Error {
@@ -31,8 +50,7 @@ export function providerFailure(err: ProviderError, typePrefix: string): Applica
 
 /** How a model endpoint's HTTP error is handled, in both agent loops. */
 export interface ModelFailure {
-  /** `ModelRateLimited`, `ModelOverloaded`, `ModelAuthRejected`, `ModelNotFound`, `ModelContextTooLong`, … */
-  type: string;
+  type: ModelFailureType;
   retryable: boolean;
   /** One line for the chat: the provider, the status, what to do. */
   message: string;
@@ -87,7 +105,7 @@ export function classifyModelError(
     .trim()
     .replace(/^\d{3} /, '')
     .slice(0, 300);
-  const fail = (type: string, retryable: boolean, message: string, retryAfter?: number): ModelFailure => ({
+  const fail = (type: ModelFailureType, retryable: boolean, message: string, retryAfter?: number): ModelFailure => ({
     type,
     retryable,
     message,
@@ -96,25 +114,34 @@ export function classifyModelError(
   // Gemini answers a bad key 400 "API key not valid" (INVALID_ARGUMENT), not 401.
   if (status === 401 || status === 403 || (status === 400 && /api key not valid|invalid api key/i.test(err.message)))
     return fail(
-      'ModelAuthRejected',
+      ModelFailureType.authRejected,
       false,
       `${who.label} rejected the API key (${status}: ${said}); check ${who.keyVariable}`,
     );
   if (status === 404)
     return fail(
-      'ModelNotFound',
+      ModelFailureType.notFound,
       false,
       `${who.label} does not serve model ${JSON.stringify(who.model)} (404): check the model name (${said})`,
     );
   if (status === 429) {
     const after = retryAfterMs(err.headers);
-    return fail('ModelRateLimited', true, `${who.label} rate limit (429) for ${who.model}: ${said}`, after);
+    return fail(ModelFailureType.rateLimited, true, `${who.label} rate limit (429) for ${who.model}: ${said}`, after);
   }
   if (status === 529 || status === 503)
-    return fail('ModelOverloaded', true, `${who.label} is overloaded (${status}): ${said}`, retryAfterMs(err.headers));
+    return fail(
+      ModelFailureType.overloaded,
+      true,
+      `${who.label} is overloaded (${status}): ${said}`,
+      retryAfterMs(err.headers),
+    );
   if (isContextTooLong(status, err.message))
-    return fail('ModelContextTooLong', false, `the conversation is too long for ${who.model} (${status}): ${said}`);
+    return fail(
+      ModelFailureType.contextTooLong,
+      false,
+      `the conversation is too long for ${who.model} (${status}): ${said}`,
+    );
   if (status === undefined || status === 408 || status === 409 || status >= 500)
-    return fail('ModelUnavailable', true, `${who.label} answered ${status ?? 'an error'}: ${said}`);
-  return fail('ModelRequestRejected', false, `${who.label} rejected the request (${status}): ${said}`);
+    return fail(ModelFailureType.unavailable, true, `${who.label} answered ${status ?? 'an error'}: ${said}`);
+  return fail(ModelFailureType.requestRejected, false, `${who.label} rejected the request (${status}): ${said}`);
 }

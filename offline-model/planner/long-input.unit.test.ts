@@ -14,7 +14,7 @@ import { findExpression } from './expression';
 import { findNumbers } from './numbers';
 import { Planner } from './plan';
 import { toolSpecs } from './tool-spec';
-import { MAX_MESSAGE_CHARS } from '../../orchestrator/shared';
+import { MAX_MESSAGE_CHARS } from '../../orchestrator/contract/conversation';
 
 const RUN = 250_000;
 const spaces = ' '.repeat(RUN);

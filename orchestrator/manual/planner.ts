@@ -10,12 +10,12 @@ import { ApplicationFailure } from '@temporalio/common';
 import { APIConnectionError, APIError } from 'openai';
 import { z } from 'zod';
 import type { LlmConfig } from '../../shared/config';
-import { classifyModelError, type ModelCallee } from '../../shared/providers';
+import { classifyModelError, ModelFailureType, type ModelCallee } from '../../shared/providers';
 import { ModelClients } from '../model/clients';
 import { ConversationModelProvider } from '../model/provider';
-import { OFFLINE_MODEL_NAME } from '../shared';
+import { OFFLINE_MODEL_NAME } from '../contract/conversation';
 import { toChatMessages } from './chat-messages';
-import { actionDecisionSchema, type ActionDecision, type PlanRequest } from './decision';
+import { actionDecisionSchema, type ActionDecision, type PlanRequest } from '../contract/planning';
 
 /** The part of a Chat Completions response the loop acts on; anything else in it is ignored. */
 const chatCompletionSchema = z.object({
@@ -146,14 +146,14 @@ function parseArguments(model: string, tool: string, json: string): unknown {
 function invalidOutput(model: string, problem: string): ApplicationFailure {
   return ApplicationFailure.retryable(
     `model ${model} returned a decision the loop cannot act on: ${problem}`,
-    'ModelOutputInvalid',
+    ModelFailureType.outputInvalid,
   );
 }
 
 /** Rate limit and overload: retried (after the provider's hint); bad key, unknown model, too long: not. */
 function modelFailure(err: unknown, callee: ModelCallee): unknown {
   if (err instanceof APIConnectionError)
-    return ApplicationFailure.retryable(`${callee.label} is unreachable: ${err.message}`, 'ModelUnavailable');
+    return ApplicationFailure.retryable(`${callee.label} is unreachable: ${err.message}`, ModelFailureType.unavailable);
   if (err instanceof APIError) {
     const failure = classifyModelError(err, callee);
     return ApplicationFailure.create({

@@ -6,8 +6,9 @@
  */
 import type { AgentInputItem } from '@openai/agents-core';
 import { log, proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
+import { ModelFailureType } from '../../shared/providers';
 import { describeFailure, failureType } from '../../shared/temporal/failures';
-import type { OrchestratorActivities } from '../activities';
+import type { OrchestratorActivities } from '../contract/activities';
 import { instructions, localTools } from '../agent';
 import { fitTighter, fitToContext } from '../context-window';
 import {
@@ -16,10 +17,10 @@ import {
   type ConversationState,
   type ModelCallPolicy,
   type TurnReply,
-} from '../shared';
+} from '../contract/conversation';
 import type { ToolBridge } from '../tool-bridge';
 import { now, TurnLog, type Transcript } from '../transcript';
-import type { ActionDecision, PlanRequest, ToolCallRequest } from './decision';
+import type { ActionDecision, PlanRequest, ToolCallRequest } from '../contract/planning';
 
 /** Planning calls in one user turn, when the conversation's input does not say (the Agents SDK loop's maxTurns). */
 export const DEFAULT_MAX_STEPS_PER_TURN = 10;
@@ -45,7 +46,7 @@ export function planNextActionFor(input: Pick<ConversationInput, 'model' | 'mode
       maximumAttempts: maxAttempts,
       initialInterval: '1 second',
       backoffCoefficient: 2,
-      nonRetryableErrorTypes: ['ModelNotConfigured', 'ModelRequestRejected'],
+      nonRetryableErrorTypes: [ModelFailureType.notConfigured, ModelFailureType.requestRejected],
     },
   } satisfies ActivityOptions;
   // The offline model is pure CPU (milliseconds, no I/O): a local activity, inside the workflow task that asks for it
@@ -106,7 +107,7 @@ async function planAndAct({ input, state, tools, plan }: ManualTurnContext, turn
       decision = await plan(request, `plan next action (step ${step})`);
     } catch (err) {
       // The provider found the context too long: the conversation's policy trims it harder, and the step asks once more.
-      if (trimmedOnce || failureType(err) !== 'ModelContextTooLong') throw err;
+      if (trimmedOnce || failureType(err) !== ModelFailureType.contextTooLong) throw err;
       trimmedOnce = true;
       const dropped = trimForRetry(input, state);
       if (dropped === 0) throw err;

@@ -6,7 +6,7 @@
  */
 import { continueAsNew } from '@temporalio/workflow';
 import { newConversationState, serveConversation, type ConversationResult } from '../conversation-loop';
-import type { ConversationInput } from '../shared';
+import type { ConversationInput } from '../contract/conversation';
 import { ToolBridge } from '../tool-bridge';
 import { Transcript } from '../transcript';
 import { planNextActionFor, runManualTurn, type ManualTurnContext } from './turn';

@@ -6,16 +6,7 @@
  * put to a person (sampling, roots, a URL to open) is declined. Pure functions, no Node APIs.
  */
 
-/** An `inputRequests` map as the wire carries it: key → `{ method, params }`. */
-export type InputRequestMap = Record<string, { method?: unknown; params?: unknown }>;
-
-/** A pending `input_required` result: what to ask, and what to send back with the answer. */
-export interface PendingInput {
-  inputRequests: InputRequestMap;
-  requestState?: string;
-  /** The server's own words, for the person (each elicitation's message). */
-  question: string;
-}
+import type { InputRequestMap } from '../contract/activities';
 
 interface FormParams {
   mode?: unknown;

@@ -16,7 +16,7 @@ import {
   type ModelProviderId,
   type ModelRoute,
 } from '../../shared/config';
-import type { ModelCallee } from '../../shared/providers';
+import { ModelFailureType, type ModelCallee } from '../../shared/providers';
 
 export interface RoutedClient {
   route: ModelRoute;
@@ -45,7 +45,7 @@ export class ModelClients {
       if (!(err instanceof ModelRouteError)) throw err;
       throw ApplicationFailure.nonRetryable(
         `This conversation asks for model ${model}, but this worker cannot serve it: ${err.message}`,
-        'ModelNotConfigured',
+        ModelFailureType.notConfigured,
       );
     }
     let client = this.clients.get(route.provider);

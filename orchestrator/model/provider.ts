@@ -9,7 +9,7 @@ import type { Model, ModelProvider } from '@openai/agents-core';
 import { OpenAIProvider } from '@openai/agents-openai';
 import type { LlmConfig } from '../../shared/config';
 import { OfflinePlannerProvider } from '../../offline-model';
-import { OFFLINE_MODEL_NAME } from '../shared';
+import { OFFLINE_MODEL_NAME } from '../contract/conversation';
 import { ModelClients } from './clients';
 import { ClassifiedModel } from './classified-model';
 

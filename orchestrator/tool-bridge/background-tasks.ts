@@ -8,9 +8,9 @@
  */
 import { patched } from '@temporalio/workflow';
 import { describeFailure } from '../../shared/temporal/failures';
-import type { McpToolOutcome, ToolOutcome } from '../activities';
+import type { RemoteToolOutcome, ToolOutcome } from '../contract/activities';
 import { BOUNDED_STATE_PATCH } from '../patches';
-import type { BackgroundTask, ConversationState, McpToolDescriptor } from '../shared';
+import type { BackgroundTask, ConversationState, RemoteToolDescriptor } from '../contract/conversation';
 import {
   capText,
   firstLine,
@@ -29,7 +29,7 @@ const longRunning = new Set<string>(
 );
 
 /** A tool that runs for minutes or hours, from its definition: started in the background, never waited for. */
-export function runsLong(descriptor: Pick<McpToolDescriptor, 'name'>): boolean {
+export function runsLong(descriptor: Pick<RemoteToolDescriptor, 'name'>): boolean {
   return longRunning.has(descriptor.name);
 }
 
@@ -66,7 +66,7 @@ export class BackgroundTasks {
    * parallel calls of one model response cannot all slip past the bound); what the model reads of it.
    */
   async start(
-    descriptor: McpToolDescriptor,
+    descriptor: RemoteToolDescriptor,
     args: Record<string, unknown>,
     begin: () => Promise<StartedTask>,
   ): Promise<ToolOutcome> {
@@ -93,7 +93,7 @@ export class BackgroundTasks {
   }
 
   /** Records a started task, follows it to its end, and says to the model what happens next. */
-  private started(descriptor: McpToolDescriptor, args: Record<string, unknown>, task: StartedTask): string {
+  private started(descriptor: RemoteToolDescriptor, args: Record<string, unknown>, task: StartedTask): string {
     const record: BackgroundTask = {
       id: task.id,
       tool: descriptor.name,
@@ -144,18 +144,10 @@ export class BackgroundTasks {
     return lines.join('\n');
   }
 
-  private ended(record: BackgroundTask, outcome: McpToolOutcome): void {
+  private ended(record: BackgroundTask, outcome: RemoteToolOutcome): void {
     record.status = outcome.ok ? 'completed' : 'failed';
     record.endedAt = now();
-    if (!patched(BOUNDED_STATE_PATCH)) {
-      record.result = outcome.text;
-      this.transcript.add({
-        kind: 'notice',
-        at: record.endedAt,
-        text: `Background task ${record.id} (${record.tool}) ${record.status}: ${outcome.text}`,
-      });
-      return;
-    }
+    if (!patched(BOUNDED_STATE_PATCH)) return this.endedBeforeBoundedStatePatch(record, outcome);
     // One copy of the (capped) result, in the task; the transcript notes its first line.
     record.result = capText(outcome.text, MAX_TASK_RESULT_CHARS);
     this.transcript.add({
@@ -164,6 +156,19 @@ export class BackgroundTasks {
       text: `Background task ${record.id} (${record.tool}) ${record.status}: ${firstLine(outcome.text)}`,
     });
     this.dropOldFinished();
+  }
+
+  /**
+   * The end of `ended` in runs started before BOUNDED_STATE_PATCH (docs/patches.md): the whole result kept in the
+   * task and again in the transcript, and every finished task kept.
+   */
+  private endedBeforeBoundedStatePatch(record: BackgroundTask, outcome: RemoteToolOutcome): void {
+    record.result = outcome.text;
+    this.transcript.add({
+      kind: 'notice',
+      at: record.endedAt!,
+      text: `Background task ${record.id} (${record.tool}) ${record.status}: ${outcome.text}`,
+    });
   }
 
   /** Keeps the most recent finished tasks (in the order they ended) and remembers the ids of the rest, bounded. */

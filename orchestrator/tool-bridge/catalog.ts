@@ -7,7 +7,12 @@
 import { patched } from '@temporalio/workflow';
 import { describeFailure } from '../../shared/temporal/failures';
 import { MCP_2026_PATCH } from '../patches';
-import { mcpServerNames, type ConversationState, type McpServerName, type McpToolDescriptor } from '../shared';
+import {
+  toolDomains,
+  type ConversationState,
+  type ToolDomain,
+  type RemoteToolDescriptor,
+} from '../contract/conversation';
 import type { TurnLog } from '../transcript';
 import { ItSession } from './it-session';
 import type { ToolTransport } from './transport';
@@ -25,12 +30,12 @@ export class ToolCatalog {
   ) {}
 
   /** The tools offered to the model, in the order the servers listed them. */
-  get offered(): McpToolDescriptor[] {
+  get offered(): RemoteToolDescriptor[] {
     return this.state.catalog.filter((t) => !ItSession.isReserved(t));
   }
 
   /** Servers that could not be reached at the last discovery, with why. */
-  get unavailable(): Partial<Record<McpServerName, string>> {
+  get unavailable(): Partial<Record<ToolDomain, string>> {
     return this.state.unavailable;
   }
 
@@ -47,22 +52,22 @@ export class ToolCatalog {
     return this.refreshing;
   }
 
-  forget(server: McpServerName): void {
+  forget(server: ToolDomain): void {
     this.state.catalog = this.state.catalog.filter((t) => t.server !== server);
   }
 
-  private has(server: McpServerName): boolean {
+  private has(server: ToolDomain): boolean {
     return this.state.catalog.some((t) => t.server === server);
   }
 
-  private due(askedAt: number): McpServerName[] {
+  private due(askedAt: number): ToolDomain[] {
     const honourTtl = patched(MCP_2026_PATCH);
-    return mcpServerNames.filter(
+    return toolDomains.filter(
       (server) => !this.has(server) || (honourTtl && askedAt >= (this.state.catalogExpiresAt?.[server] ?? 0)),
     );
   }
 
-  private async list(due: McpServerName[], askedAt: number, turnLog: TurnLog): Promise<void> {
+  private async list(due: ToolDomain[], askedAt: number, turnLog: TurnLog): Promise<void> {
     await Promise.all(
       due.map(async (server) => {
         const known = this.has(server);

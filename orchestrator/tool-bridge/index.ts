@@ -7,9 +7,21 @@
 import { tool, type FunctionTool } from '@openai/agents-core';
 import { log, patched, proxyActivities, type ActivityInterfaceFor } from '@temporalio/workflow';
 import { describeFailure, failureType } from '../../shared/temporal/failures';
-import type { CallApproval, McpToolOutcome, OrchestratorActivities } from '../activities';
+import {
+  McpFailureType,
+  type CallApproval,
+  type OrchestratorActivities,
+  type RemoteToolOutcome,
+} from '../contract/activities';
+import type { ToolSchema } from '../contract/planning';
 import { Approvals, notApprovedText, type ApprovalOutcome, type ApprovalRequest } from '../approvals';
-import { itSessionContract, type ConversationInput, type ConversationState, type McpToolDescriptor } from '../shared';
+import {
+  itSessionContract,
+  type ConversationInput,
+  type ConversationState,
+  type RemoteToolDescriptor,
+  type ToolCallRecord,
+} from '../contract/conversation';
 import { APPROVALS_PATCH, HIDDEN_IDS_PATCH } from '../patches';
 import type { LocalToolSpec } from '../tools/local-tool';
 import type { Transcript, TurnLog } from '../transcript';
@@ -37,13 +49,6 @@ function agentTool(options: Parameters<typeof tool>[0]): AgentTool {
   return { ...built, isEnabled: true as unknown as AgentTool['isEnabled'] };
 }
 
-/** A tool as a model is offered it: name, description and the JSON Schema of its arguments. */
-export interface ToolSchema {
-  name: string;
-  description: string;
-  parameters: Record<string, unknown>;
-}
-
 export class ToolBridge {
   private readonly catalog: ToolCatalog;
   private readonly itSession: ItSession;
@@ -68,7 +73,7 @@ export class ToolBridge {
     this.approvals = new Approvals(state, transcript, input.approvalExpiryMs, input.user);
     const { timeoutMs, maxAttempts } = input.toolCalls;
     const retry = { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds' };
-    const nonRetryableErrorTypes = ['McpRequestRejected', 'McpSessionNotFound'];
+    const nonRetryableErrorTypes = [McpFailureType.requestRejected, McpFailureType.sessionNotFound];
     const calls = proxyActivities<OrchestratorActivities>({
       startToCloseTimeout: timeoutMs,
       retry: { ...retry, maximumAttempts: maxAttempts, nonRetryableErrorTypes },
@@ -208,7 +213,7 @@ export class ToolBridge {
 
   /** The manual loop's call of a tool that needs approval: the person is asked first, and a no runs nothing. */
   private async runApprovedRemoteTool(
-    descriptor: McpToolDescriptor,
+    descriptor: RemoteToolDescriptor,
     args: Record<string, unknown>,
     turnLog: TurnLog,
   ): Promise<string> {
@@ -237,11 +242,11 @@ export class ToolBridge {
    * server closes its pending call at once; the model reads that nothing ran.
    */
   private async answerServer(
-    descriptor: McpToolDescriptor,
+    descriptor: RemoteToolDescriptor,
     modelArgs: Record<string, unknown>,
-    first: McpToolOutcome,
-    attempt: (handle?: string, answer?: Pick<RemoteToolCall, 'approval' | 'resume'>) => Promise<McpToolOutcome>,
-  ): Promise<McpToolOutcome> {
+    first: RemoteToolOutcome,
+    attempt: (handle?: string, answer?: Pick<RemoteToolCall, 'approval' | 'resume'>) => Promise<RemoteToolOutcome>,
+  ): Promise<RemoteToolOutcome> {
     let outcome = first;
     for (let round = 0; outcome.inputRequired; round++) {
       if (round === MAX_INPUT_ROUNDS)
@@ -277,7 +282,7 @@ export class ToolBridge {
    * conversation supplies the handle, so the model has no use for it, and what the model reads can leak (a prompt
    * injection that has it repeat its input).
    */
-  private hideHandles<T extends McpToolOutcome>(outcome: T): T {
+  private hideHandles<T extends RemoteToolOutcome>(outcome: T): T {
     if (!patched(HIDDEN_IDS_PATCH)) return outcome;
     const text = hideSessionHandles(outcome.text, [this.itSession.handle, outcome.sessionId]);
     return text === outcome.text ? outcome : { ...outcome, text };
@@ -320,7 +325,7 @@ export class ToolBridge {
     if (outcome.approved) this.approvedCalls.set(callId, approvalOf(outcome));
   }
 
-  private remoteTool(descriptor: McpToolDescriptor, turnLog: TurnLog): AgentTool {
+  private remoteTool(descriptor: RemoteToolDescriptor, turnLog: TurnLog): AgentTool {
     return agentTool({
       name: descriptor.name,
       description: descriptor.description,
@@ -338,7 +343,7 @@ export class ToolBridge {
   }
 
   private async runRemoteTool(
-    descriptor: McpToolDescriptor,
+    descriptor: RemoteToolDescriptor,
     args: unknown,
     turnLog: TurnLog,
     approval?: CallApproval,
@@ -348,7 +353,10 @@ export class ToolBridge {
     const modelArgs = visibleArguments(descriptor, args);
     const call = { tool: descriptor.name, server: descriptor.server, arguments: modelArgs };
     const summary = `${descriptor.name} ${JSON.stringify(modelArgs).slice(0, 120)}`;
-    const attempt = (handle?: string, answer?: Pick<RemoteToolCall, 'approval' | 'resume'>): Promise<McpToolOutcome> =>
+    const attempt = (
+      handle?: string,
+      answer?: Pick<RemoteToolCall, 'approval' | 'resume'>,
+    ): Promise<RemoteToolOutcome> =>
       transport.call({
         descriptor,
         summary,
@@ -376,29 +384,39 @@ export class ToolBridge {
       if (outcome.inputRequired && patched(APPROVALS_PATCH))
         outcome = await this.answerServer(descriptor, modelArgs, outcome, attempt);
       return turnLog.record(call, descriptor.server === 'it' ? this.hideHandles(outcome) : outcome);
-    } catch (firstErr) {
-      let err = firstErr;
-      // Recorded before the mcp-2026-handles patch only: an ended Mcp-Session-Id failed the call, and a discovery
-      // opened a new session.
-      if (descriptor.server === 'it' && failureType(err) === 'McpSessionNotFound') {
-        this.itSession.endedAtCall(turnLog);
-        this.catalog.forget('it');
-        await this.discover(turnLog);
-        try {
-          return turnLog.record(call, this.hideHandles(await attempt(this.itSession.handle)));
-        } catch (retryErr) {
-          err = retryErr;
-        }
-      }
-      const attempts =
-        failureType(err) === 'McpServerUnavailable'
-          ? ` (gave up after ${this.input.toolCalls.maxAttempts} attempts)`
-          : '';
-      return turnLog.record(call, {
-        ok: false,
-        text: `Error: ${descriptor.name} failed: ${describeFailure(err)}${attempts}`,
-      });
+    } catch (err) {
+      if (descriptor.server === 'it' && failureType(err) === McpFailureType.sessionNotFound)
+        return await this.callInNewSessionBeforeMcp2026Patch(call, attempt, turnLog);
+      return turnLog.record(call, this.failedCall(descriptor.name, err));
     }
+  }
+
+  /**
+   * The end of `runRemoteTool` in runs recorded before MCP_2026_PATCH (docs/patches.md): an ended Mcp-Session-Id
+   * failed the call with McpSessionNotFound; a discovery opened a new session, and the call was made once more in it.
+   */
+  private async callInNewSessionBeforeMcp2026Patch(
+    call: Omit<ToolCallRecord, 'summary' | 'ok'>,
+    attempt: (handle?: string) => Promise<RemoteToolOutcome>,
+    turnLog: TurnLog,
+  ): Promise<string> {
+    this.itSession.endedAtCall(turnLog);
+    this.catalog.forget('it');
+    await this.discover(turnLog);
+    try {
+      return turnLog.record(call, this.hideHandles(await attempt(this.itSession.handle)));
+    } catch (err) {
+      return turnLog.record(call, this.failedCall(call.tool, err));
+    }
+  }
+
+  /** What the model reads of a call that failed (after its retries). */
+  private failedCall(tool: string, err: unknown): RemoteToolOutcome {
+    const attempts =
+      failureType(err) === McpFailureType.serverUnavailable
+        ? ` (gave up after ${this.input.toolCalls.maxAttempts} attempts)`
+        : '';
+    return { ok: false, text: `Error: ${tool} failed: ${describeFailure(err)}${attempts}` };
   }
 }
 
@@ -411,13 +429,13 @@ function approvalOf(outcome: ApprovalOutcome): CallApproval {
 }
 
 /** The model's arguments without those the conversation supplies (the IT handle: never the model's guess). */
-function visibleArguments(descriptor: McpToolDescriptor | undefined, args: unknown): Record<string, unknown> {
+function visibleArguments(descriptor: RemoteToolDescriptor | undefined, args: unknown): Record<string, unknown> {
   const visible = { ...((args && typeof args === 'object' ? args : {}) as Record<string, unknown>) };
   for (const name of descriptor ? hiddenArguments(descriptor) : []) delete visible[name];
   return visible;
 }
 
 /** The arguments the conversation supplies itself and the model never sees: the IT session's handle. */
-function hiddenArguments(descriptor: McpToolDescriptor): string[] {
+function hiddenArguments(descriptor: RemoteToolDescriptor): string[] {
   return ItSession.isUsedBy(descriptor) ? [itSessionContract.handleArgument] : [];
 }

@@ -7,14 +7,19 @@
  */
 import { condition, patched } from '@temporalio/workflow';
 import { failureType } from '../../shared/temporal/failures';
-import type { McpDiscovery, McpToolOutcome } from '../activities';
+import { McpFailureType, type RemoteToolList, type RemoteToolOutcome } from '../contract/activities';
 import { MCP_2026_PATCH } from '../patches';
-import { itSessionContract, type ConversationState, type McpServerName, type McpToolDescriptor } from '../shared';
+import {
+  itSessionContract,
+  type ConversationState,
+  type ToolDomain,
+  type RemoteToolDescriptor,
+} from '../contract/conversation';
 import type { TurnLog } from '../transcript';
 import { isRecord } from './parameters';
 
 /** One call of a session-using tool, with the handle to send (undefined: the call opens a session). */
-export type SessionAttempt = (handle: string | undefined) => Promise<McpToolOutcome>;
+export type SessionAttempt = (handle: string | undefined) => Promise<RemoteToolOutcome>;
 
 export class ItSession {
   /** A call without a handle is under way: the next ones wait for the handle it brings. */
@@ -27,18 +32,18 @@ export class ItSession {
   }
 
   /** An IT tool that works in the conversation's session: it takes the handle as an argument. */
-  static isUsedBy(descriptor: McpToolDescriptor): boolean {
+  static isUsedBy(descriptor: RemoteToolDescriptor): boolean {
     const properties = descriptor.inputSchema.properties;
     return descriptor.server === 'it' && isRecord(properties) && itSessionContract.handleArgument in properties;
   }
 
   /** A tool the conversation uses itself and does not offer the model: it closes its session when it ends. */
-  static isReserved(descriptor: McpToolDescriptor): boolean {
+  static isReserved(descriptor: RemoteToolDescriptor): boolean {
     return descriptor.server === 'it' && descriptor.name === itSessionContract.closeTool;
   }
 
   /** An IT call in the session; when its handle is gone, the handle is dropped and the call made once more. */
-  async call(attempt: SessionAttempt, turnLog: TurnLog): Promise<McpToolOutcome> {
+  async call(attempt: SessionAttempt, turnLog: TurnLog): Promise<RemoteToolOutcome> {
     const first = await this.inSession(attempt);
     if (!first.outcome.sessionNotFound || first.handle === undefined) return first.outcome;
     // A parallel call may already have dropped it (and a newer handle may be in place): one notice per lost session.
@@ -55,7 +60,7 @@ export class ItSession {
    * Without a handle yet, calls go one at a time: the first state-changing one opens the session and those after it
    * use its handle, rather than parallel calls of one turn each opening a session of their own.
    */
-  private async inSession(attempt: SessionAttempt): Promise<{ outcome: McpToolOutcome; handle?: string }> {
+  private async inSession(attempt: SessionAttempt): Promise<{ outcome: RemoteToolOutcome; handle?: string }> {
     if (this.state.itSessionId === undefined && patched(MCP_2026_PATCH)) {
       while (this.state.itSessionId === undefined && this.opening) await condition(() => !this.opening);
       if (this.state.itSessionId === undefined) {
@@ -75,18 +80,18 @@ export class ItSession {
     return { outcome, handle };
   }
 
-  // Runs recorded before MCP_2026_PATCH: discovery opened the session and returned its Mcp-Session-Id, and an ended
+  // Runs recorded before MCP_2026_PATCH (docs/patches.md): discovery opened the session and returned its Mcp-Session-Id, and an ended
   // session failed calls and discoveries with McpSessionNotFound.
 
   /** A discovery of the IT server returned the session's Mcp-Session-Id. */
-  adoptLegacyHandle(server: McpServerName, found: McpDiscovery): void {
+  adoptLegacyHandle(server: ToolDomain, found: RemoteToolList): void {
     const legacySessionId = (found as { sessionId?: string }).sessionId;
     if (legacySessionId && server === 'it') this.state.itSessionId = legacySessionId;
   }
 
   /** A discovery failed because the session had ended; true when that was it (the next discovery opens a new one). */
-  endedAtDiscovery(server: McpServerName, err: unknown, turnLog: TurnLog): boolean {
-    if (server !== 'it' || !this.state.itSessionId || failureType(err) !== 'McpSessionNotFound') return false;
+  endedAtDiscovery(server: ToolDomain, err: unknown, turnLog: TurnLog): boolean {
+    if (server !== 'it' || !this.state.itSessionId || failureType(err) !== McpFailureType.sessionNotFound) return false;
     this.state.itSessionId = undefined;
     turnLog.notice('The IT session of this conversation had ended; a new one will be opened.');
     return true;

@@ -3,9 +3,9 @@
  * the worker's pooled MCP clients), so it is retried, timed out and recorded like any other.
  */
 import { patched, type ActivityInterfaceFor } from '@temporalio/workflow';
-import type { McpDiscovery, McpToolOutcome, OrchestratorActivities } from '../activities';
+import type { RemoteToolList, RemoteToolOutcome, OrchestratorActivities } from '../contract/activities';
 import { HIDDEN_IDS_PATCH } from '../patches';
-import type { McpServerName } from '../shared';
+import type { ToolDomain } from '../contract/conversation';
 import type { RemoteToolCall, StartedTask, ToolTransport } from './transport';
 
 export interface McpActivities {
@@ -24,7 +24,7 @@ export class McpTransport implements ToolTransport {
     private readonly user: string | undefined,
   ) {}
 
-  discover(server: McpServerName): Promise<McpDiscovery> {
+  discover(server: ToolDomain): Promise<RemoteToolList> {
     return this.activities.housekeeping.discoverMcpTools.executeWithOptions({ summary: `discover ${server} tools` }, [
       { server },
     ]);
@@ -48,7 +48,7 @@ export class McpTransport implements ToolTransport {
     return { id: taskId, outcome };
   }
 
-  call({ descriptor, arguments: args, summary, approval, resume }: RemoteToolCall): Promise<McpToolOutcome> {
+  call({ descriptor, arguments: args, summary, approval, resume }: RemoteToolCall): Promise<RemoteToolOutcome> {
     return this.activities.calls.callMcpTool.executeWithOptions({ summary }, [
       {
         server: descriptor.server,
@@ -61,7 +61,7 @@ export class McpTransport implements ToolTransport {
     ]);
   }
 
-  closeSession(server: McpServerName, sessionId: string): Promise<void> {
+  closeSession(server: ToolDomain, sessionId: string): Promise<void> {
     return this.activities.housekeeping.closeMcpSession({
       server,
       sessionId,

@@ -14,9 +14,9 @@ import { describeFailure } from '../../shared/temporal/failures';
 import { toolResultText, type AnyToolDefinition } from '../../shared/tools/definition';
 import { financeService, financeTools } from '../../tool-workers/finance/tools';
 import { itService, itTools } from '../../tool-workers/it/tools';
-import type { CallApproval, McpDiscovery, McpToolOutcome } from '../activities';
-import type { McpServerName } from '../shared';
-import { itSessionContract } from '../shared';
+import type { CallApproval, RemoteToolList, RemoteToolOutcome } from '../contract/activities';
+import type { ToolDomain } from '../contract/conversation';
+import { itSessionContract } from '../contract/conversation';
 import type { RemoteToolCall, StartedTask, ToolTransport } from './transport';
 
 /** As long as an MCP task may live (the servers' task TTL). */
@@ -28,7 +28,7 @@ export interface NexusEndpoints {
 }
 
 const services = { finance: financeService, it: itService } as const;
-const definitions: Record<McpServerName, readonly AnyToolDefinition[]> = { finance: financeTools, it: itTools };
+const definitions: Record<ToolDomain, readonly AnyToolDefinition[]> = { finance: financeTools, it: itTools };
 
 /**
  * A person's approval of one call, as the option the conversation's interceptor turns into the operation's
@@ -46,7 +46,7 @@ function approvalOption(approval: CallApproval | undefined): { approval?: string
 }
 
 export class NexusTransport implements ToolTransport {
-  private readonly clients: Record<McpServerName, NexusServiceClient<nexus.ServiceDefinition>>;
+  private readonly clients: Record<ToolDomain, NexusServiceClient<nexus.ServiceDefinition>>;
 
   constructor(
     endpoints: NexusEndpoints,
@@ -62,7 +62,7 @@ export class NexusTransport implements ToolTransport {
     };
   }
 
-  async discover(server: McpServerName): Promise<McpDiscovery> {
+  async discover(server: ToolDomain): Promise<RemoteToolList> {
     const list = (await this.clients[server].executeOperation('list_tools', undefined, {
       scheduleToCloseTimeout: this.timeoutMs,
       summary: `discover ${server} tools`,
@@ -90,7 +90,7 @@ export class NexusTransport implements ToolTransport {
     };
   }
 
-  async call({ descriptor, arguments: args, summary, approval }: RemoteToolCall): Promise<McpToolOutcome> {
+  async call({ descriptor, arguments: args, summary, approval }: RemoteToolCall): Promise<RemoteToolOutcome> {
     const server = descriptor.server;
     try {
       const result = (await this.clients[server].executeOperation(descriptor.name, args, {
@@ -120,13 +120,13 @@ export class NexusTransport implements ToolTransport {
     });
     const tool = definitions[descriptor.server].find((t) => t.name === descriptor.name);
     const outcome = handle.result().then(
-      (result): McpToolOutcome => ({ ok: true, text: toolResultText(tool?.summarize(result as never), result) }),
-      (err: unknown): McpToolOutcome => this.failed(descriptor.name, err),
+      (result): RemoteToolOutcome => ({ ok: true, text: toolResultText(tool?.summarize(result as never), result) }),
+      (err: unknown): RemoteToolOutcome => this.failed(descriptor.name, err),
     );
     return { id: handle.token ?? `${descriptor.name}-${workflowInfo().historyLength}`, outcome };
   }
 
-  private failed(tool: string, err: unknown): McpToolOutcome {
+  private failed(tool: string, err: unknown): RemoteToolOutcome {
     const cause = err instanceof Error ? err.cause : undefined;
     if (cause instanceof nexus.HandlerError) {
       return {
@@ -138,7 +138,7 @@ export class NexusTransport implements ToolTransport {
     return { ok: false, text: `Error: ${tool} failed: ${describeFailure(cause ?? err)}` };
   }
 
-  async closeSession(server: McpServerName, sessionId: string): Promise<void> {
+  async closeSession(server: ToolDomain, sessionId: string): Promise<void> {
     await this.clients[server].executeOperation(
       itSessionContract.closeTool,
       { [itSessionContract.handleArgument]: sessionId },

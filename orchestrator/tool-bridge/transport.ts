@@ -3,12 +3,11 @@
  * each operation a Nexus operation in the conversation's history). The conversation's input says which
  * (`toolTransport`); `ToolBridge` picks it once.
  */
-import type { CallApproval, McpDiscovery, McpToolOutcome } from '../activities';
-import type { PendingInput } from '../mcp/input-requests';
-import type { McpServerName, McpToolDescriptor } from '../shared';
+import type { CallApproval, PendingInput, RemoteToolList, RemoteToolOutcome } from '../contract/activities';
+import type { ToolDomain, RemoteToolDescriptor } from '../contract/conversation';
 
 export interface RemoteToolCall {
-  descriptor: McpToolDescriptor;
+  descriptor: RemoteToolDescriptor;
   /** As sent: the model's arguments, plus the session handle where the conversation supplies one. */
   arguments: Record<string, unknown>;
   /** One line for the Web UI and the history: the tool and the model's arguments. */
@@ -21,14 +20,14 @@ export interface RemoteToolCall {
 
 export interface ToolTransport {
   /** The tools a domain serves, and how long the list may be kept. */
-  discover(server: McpServerName): Promise<McpDiscovery>;
-  call(request: RemoteToolCall): Promise<McpToolOutcome>;
-  closeSession(server: McpServerName, sessionId: string): Promise<void>;
+  discover(server: ToolDomain): Promise<RemoteToolList>;
+  call(request: RemoteToolCall): Promise<RemoteToolOutcome>;
+  closeSession(server: ToolDomain, sessionId: string): Promise<void>;
   /** Starts a long-running tool without waiting for it: its id now, its outcome when it ends. */
   startTask(request: RemoteToolCall): Promise<StartedTask>;
 }
 
 export interface StartedTask {
   id: string;
-  outcome: Promise<McpToolOutcome>;
+  outcome: Promise<RemoteToolOutcome>;
 }

@@ -7,7 +7,7 @@
  * and fails the call on an error, while these keep their activity names, answer in text and record each call.
  */
 import type { ActivityInterfaceFor } from '@temporalio/workflow';
-import type { OrchestratorActivities, ToolOutcome } from '../activities';
+import type { OrchestratorActivities, ToolOutcome } from '../contract/activities';
 
 export interface LocalToolSpec {
   name: string;

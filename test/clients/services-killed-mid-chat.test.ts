@@ -17,7 +17,7 @@ import { itSessionWorkflowId } from '../../tool-workers/it/sessions';
 import { keyDigest, keyedWorkflowId } from '../../shared/tools/workflow-runner';
 import type { ConversationHandle } from '../../orchestrator/conversations';
 import { createAgentsPlugin } from '../../orchestrator/plugin';
-import { transcriptQuery, type ToolCallRecord } from '../../orchestrator/shared';
+import { transcriptQuery, type ToolCallRecord } from '../../orchestrator/contract/conversation';
 import { connectClient } from '../../shared/temporal/connection';
 import { sessionStateQuery } from '../../tool-workers/it/shared';
 import { launch, pidOf, ScriptedChat, waitForWorkerPolling, type Launched } from '../support/launcher';

@@ -20,7 +20,12 @@ import { Conversations, conversationInput, type ConversationHandle } from '../..
 import { ActionPlanner } from '../../orchestrator/manual/planner';
 import { McpClientPool } from '../../orchestrator/mcp/client-pool';
 import { createAgentsPlugin } from '../../orchestrator/plugin';
-import type { AgentLoop, ConversationInput, TranscriptEntry, TurnReply } from '../../orchestrator/shared';
+import type {
+  AgentLoop,
+  ConversationInput,
+  TranscriptEntry,
+  TurnReply,
+} from '../../orchestrator/contract/conversation';
 import { SampleWeatherProvider } from '../../orchestrator/tools/weather';
 import { createOrchestratorWorker } from '../../orchestrator/worker';
 import { parseConfig, type AppConfig } from '../../shared/config';

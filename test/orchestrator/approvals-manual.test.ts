@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationHandle, Conversations } from '../../orchestrator/conversations';
 import { ActionPlanner } from '../../orchestrator/manual/planner';
-import type { ConversationInput, TranscriptEntry } from '../../orchestrator/shared';
+import type { ConversationInput, TranscriptEntry } from '../../orchestrator/contract/conversation';
 import { SampleJiraProvider } from '../../tool-workers/it/jira/sample';
 import {
   startScriptedChatCompletions,

@@ -12,7 +12,7 @@ import { ScriptedModelProvider, callTool, say, seenTexts } from '../fakes/script
 import { startOrchestratorStack, type OrchestratorStack } from '../support/orchestrator-stack';
 import { SampleJiraProvider } from '../../tool-workers/it/jira/sample';
 import type { Conversations, ConversationHandle } from '../../orchestrator/conversations';
-import type { ConversationInput, TranscriptEntry } from '../../orchestrator/shared';
+import type { ConversationInput, TranscriptEntry } from '../../orchestrator/contract/conversation';
 
 let stack: OrchestratorStack;
 const provider = new ScriptedModelProvider();

@@ -14,7 +14,11 @@ import { ScriptedModelProvider, callTool, say, seenTexts } from '../fakes/script
 import { historyText } from '../support/history';
 import { startOrchestratorStack, type OrchestratorStack } from '../support/orchestrator-stack';
 import { Conversations, conversationInput } from '../../orchestrator/conversations';
-import { itSessionContract, type ConversationState, type McpToolDescriptor } from '../../orchestrator/shared';
+import {
+  itSessionContract,
+  type ConversationState,
+  type RemoteToolDescriptor,
+} from '../../orchestrator/contract/conversation';
 import { testConfig } from '../support/temporal';
 
 let stack: OrchestratorStack;
@@ -169,7 +173,7 @@ describe('conversation workflow (scripted model)', () => {
   });
 
   it('keeps each tool list for its ttlMs by workflow time, then lists that server again', async () => {
-    const stale = (server: 'finance' | 'it', name: string): McpToolDescriptor => ({
+    const stale = (server: 'finance' | 'it', name: string): RemoteToolDescriptor => ({
       server,
       name,
       description: `${name} (listed earlier)`,

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IDLE_TIMER_PATCH } from '../../orchestrator/patches';
-import type { AgentLoop } from '../../orchestrator/shared';
+import type { AgentLoop } from '../../orchestrator/contract/conversation';
 import { historyText } from '../support/history';
 import { startOrchestratorStack, type OrchestratorStack } from '../support/orchestrator-stack';
 

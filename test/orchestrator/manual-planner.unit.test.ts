@@ -8,7 +8,7 @@ import { ConfigError, orchestratorSection } from '../../shared/config';
 import { calculatorTool } from '../../orchestrator/tools/calculator-tool';
 import { weatherTool } from '../../orchestrator/tools/weather/tool';
 import { toChatMessages } from '../../orchestrator/manual/chat-messages';
-import type { PlanRequest } from '../../orchestrator/manual/decision';
+import type { PlanRequest } from '../../orchestrator/contract/planning';
 import { ActionPlanner } from '../../orchestrator/manual/planner';
 
 const tools = [calculatorTool, weatherTool].map((t) => ({

@@ -14,7 +14,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { McpAuthConfig } from '../../shared/config';
 import { MCP_PROTOCOL_VERSION, McpCallError, McpClientPool } from '../../orchestrator/mcp/client-pool';
-import { itSessionContract } from '../../orchestrator/shared';
+import { itSessionContract } from '../../orchestrator/contract/conversation';
 import { freePort } from '../support/processes';
 import { startToolServers, type ToolServers } from '../support/tool-servers';
 import { startRecordingProxy, type RecordingProxy } from './recording-proxy';

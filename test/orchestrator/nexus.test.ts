@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationHandle, Conversations } from '../../orchestrator/conversations';
 import { conversationInput } from '../../orchestrator/conversations';
-import { NEXUS_IDENTITY_MEMO, type TurnReply } from '../../orchestrator/shared';
+import { NEXUS_IDENTITY_MEMO, type TurnReply } from '../../orchestrator/contract/conversation';
 import { itSessionWorkflowId } from '../../tool-workers/it/sessions';
 import { SAMPLE_QUESTIONS } from './sample-questions';
 import { startOrchestratorStack, type OrchestratorStack } from '../support/orchestrator-stack';

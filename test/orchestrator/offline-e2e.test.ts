@@ -4,7 +4,7 @@
  * agent loop (AGENT_LOOP): the Agents SDK's runner and the explicit manual loop, on the same worker.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentLoop, TurnReply } from '../../orchestrator/shared';
+import type { AgentLoop, TurnReply } from '../../orchestrator/contract/conversation';
 import { SAMPLE_QUESTIONS } from './sample-questions';
 import { startOrchestratorStack, type OrchestratorStack } from '../support/orchestrator-stack';
 import type { ConversationHandle, Conversations } from '../../orchestrator/conversations';

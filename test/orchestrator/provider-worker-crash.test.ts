@@ -5,7 +5,7 @@
  * keeps the model it recorded, the turn completes, and the model is not asked again for what it already answered.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentLoop } from '../../orchestrator/shared';
+import type { AgentLoop } from '../../orchestrator/contract/conversation';
 import { SampleQuoteProvider } from '../../tool-workers/finance/quotes/sample';
 import type { QuoteProvider } from '../../tool-workers/finance/quotes/provider';
 import { startProviderFake, type ProviderFake } from '../fakes/provider-chat';

@@ -11,7 +11,7 @@ import { WorkflowUpdateStage } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERIAL_TURNS_PATCH } from '../../orchestrator/patches';
 import type { ConversationHandle } from '../../orchestrator/conversations';
-import { sendMessageUpdate, type AgentLoop } from '../../orchestrator/shared';
+import { sendMessageUpdate, type AgentLoop } from '../../orchestrator/contract/conversation';
 import { SampleQuoteProvider } from '../../tool-workers/finance/quotes/sample';
 import type { QuoteProvider } from '../../tool-workers/finance/quotes/provider';
 import { historyText } from '../support/history';

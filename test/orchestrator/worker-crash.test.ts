@@ -5,7 +5,7 @@
  */
 import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentLoop } from '../../orchestrator/shared';
+import type { AgentLoop } from '../../orchestrator/contract/conversation';
 import { keyedWorkflowId } from '../../shared/tools/workflow-runner';
 import { SampleQuoteProvider } from '../../tool-workers/finance/quotes/sample';
 import type { QuoteProvider } from '../../tool-workers/finance/quotes/provider';

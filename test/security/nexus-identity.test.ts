@@ -15,7 +15,7 @@ import { CALLER_HEADER } from '../../shared/tools/nexus-service';
 import type { RunningHttpServer } from '../../mcp-servers/transports/http';
 import { itSessionWorkflowId } from '../../tool-workers/it/sessions';
 import { conversationInput, type ConversationHandle } from '../../orchestrator/conversations';
-import { NEXUS_IDENTITY_MEMO } from '../../orchestrator/shared';
+import { NEXUS_IDENTITY_MEMO } from '../../orchestrator/contract/conversation';
 import { startOrchestratorStack, type OrchestratorStack } from '../support/orchestrator-stack';
 import { modernRequest, postMcp } from '../support/mcp-client';
 import { prebuiltBundle, testConfig, uniqueTaskQueue } from '../support/temporal';

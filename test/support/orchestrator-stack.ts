@@ -15,7 +15,7 @@ import { McpClientPool } from '../../orchestrator/mcp/client-pool';
 import { Conversations, conversationInput } from '../../orchestrator/conversations';
 import type { ActionPlanner } from '../../orchestrator/manual/planner';
 import { createAgentsPlugin } from '../../orchestrator/plugin';
-import type { ConversationInput } from '../../orchestrator/shared';
+import type { ConversationInput } from '../../orchestrator/contract/conversation';
 import { SampleWeatherProvider } from '../../orchestrator/tools/weather';
 import { createOrchestratorWorker } from '../../orchestrator/worker';
 import type { QuoteProvider } from '../../tool-workers/finance/quotes/provider';

@@ -1,16 +1,20 @@
 /**
  * The conversation's contract: workflow input, the turn Update, the transcript Query and the types they carry.
  * Imported by the workflow (so: message definitions and types only, no Node APIs), the worker, the chat and tests.
+ * The activities' side of the contract is ./activities.ts.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AgentInputItem } from '@openai/agents-core';
 
 /** The model name of the offline model (offline-model/), which needs no LLM; the model provider resolves it. */
-export { OFFLINE_MODEL_NAME } from '../offline-model/name';
+export { OFFLINE_MODEL_NAME } from '../../offline-model/name';
 
-/** The MCP servers a conversation reaches, by the names the worker maps to URLs (FINANCE_MCP_URL, IT_MCP_URL). */
-export const mcpServerNames = ['finance', 'it'] as const;
-export type McpServerName = (typeof mcpServerNames)[number];
+/**
+ * The tool domains a conversation reaches, over MCP (the worker maps each to its server's URL: FINANCE_MCP_URL,
+ * IT_MCP_URL) or Nexus (an endpoint each).
+ */
+export const toolDomains = ['finance', 'it'] as const;
+export type ToolDomain = (typeof toolDomains)[number];
 
 /**
  * The IT server's session contract (MCP 2026-07-28 has no protocol sessions): the server mints a handle, returned in
@@ -25,8 +29,9 @@ export const itSessionContract = {
   notFound: 'session_not_found',
 } as const;
 
-export interface McpToolDescriptor {
-  server: McpServerName;
+/** A tool a domain lists (over MCP or Nexus), as the conversation keeps it in its catalog. */
+export interface RemoteToolDescriptor {
+  server: ToolDomain;
   name: string;
   title?: string;
   description: string;
@@ -64,7 +69,7 @@ export interface ToolCallPolicy {
 export interface ToolCallRecord {
   tool: string;
   /** finance, it, or local (calculator, weather). */
-  server: McpServerName | 'local';
+  server: ToolDomain | 'local';
   arguments: unknown;
   ok: boolean;
   /** The first line of what the tool answered (or why it failed). */
@@ -82,7 +87,7 @@ export interface ApprovalQuestion {
   /** Unique in its conversation: what the answer names. */
   id: string;
   tool: string;
-  server: McpServerName | 'local';
+  server: ToolDomain | 'local';
   /** As the model gave them (the session handle is the conversation's, never shown). */
   arguments: Record<string, unknown>;
   /** Why it is asked: the policy, or the question a server put (MCP `input_required`). */
@@ -117,11 +122,11 @@ export interface ConversationState {
    */
   itSessionId?: string;
   /** Tools discovered on the MCP servers. */
-  catalog: McpToolDescriptor[];
+  catalog: RemoteToolDescriptor[];
   /** Per server, until when (workflow time, epoch ms) its part of the catalog may be used: the list's `ttlMs`. */
-  catalogExpiresAt?: Partial<Record<McpServerName, number>>;
+  catalogExpiresAt?: Partial<Record<ToolDomain, number>>;
   /** Servers that could not be reached at discovery, with why; discovery is retried on the next turn. */
-  unavailable: Partial<Record<McpServerName, string>>;
+  unavailable: Partial<Record<ToolDomain, string>>;
   /** Digest of turns dropped from the model's context (summary strategy). */
   summary?: string;
   startedAt: string;
@@ -140,7 +145,7 @@ export interface BackgroundTask {
   /** The MCP task id, or the Nexus operation's token. */
   id: string;
   tool: string;
-  server: McpServerName;
+  server: ToolDomain;
   arguments: Record<string, unknown>;
   status: 'working' | 'completed' | 'failed';
   startedAt: string;
@@ -218,7 +223,7 @@ export interface TranscriptView {
   turns: number;
   itSessionId: string | null;
   tools: string[];
-  unavailableServers: Partial<Record<McpServerName, string>>;
+  unavailableServers: Partial<Record<ToolDomain, string>>;
   entries: TranscriptEntry[];
   /** The background tasks this conversation started (`/tasks` in the chat). */
   tasks: BackgroundTask[];

@@ -5,7 +5,13 @@
  */
 import type { AgentInputItem } from '@openai/agents-core';
 import { z } from 'zod';
-import type { ToolSchema } from '../tool-bridge';
+
+/** A tool as a model is offered it: name, description and the JSON Schema of its arguments. */
+export interface ToolSchema {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
+}
 
 export interface PlanRequest {
   /** The conversation's model: `offline`, or a name the configured Chat Completions endpoint serves. */

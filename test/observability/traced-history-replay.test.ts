@@ -52,7 +52,7 @@ afterAll(async () => {
   await collector?.close();
 });
 
-/** A stock_price workflow started by a traced client on a traced finance worker, as the Finance MCP server starts it. */
+/** A stock_price workflow started by a traced client on a traced finance worker, as the Finance MCP server does. */
 async function recordFinance(): Promise<string> {
   const config = testConfig();
   const namespace = config.temporal.namespaces.finance;

@@ -9,11 +9,10 @@
  * The SDK itself (./sdk.ts, half a second of imports) is loaded only then.
  */
 import { createRequire } from 'node:module';
-import type { WorkflowClientInterceptor } from '@temporalio/client';
-import type { WorkerPlugin } from '@temporalio/worker';
 import { ConfigError } from '../config/env';
-import type { WorkflowLinkTarget } from './workflow-links';
+import type { Telemetry, TelemetrySettings } from './types';
 
+export type { Telemetry, TelemetrySettings } from './types';
 export type { WorkflowLinkTarget } from './workflow-links';
 
 /** A bad OTEL_* value: reported in one line at start like any other configuration error. */
@@ -21,19 +20,6 @@ export class TelemetryConfigError extends ConfigError {
   constructor(problem: string) {
     super([problem]);
   }
-}
-
-export interface Telemetry {
-  enabled: boolean;
-  /**
-   * For every Temporal Client of the process: Start/Signal/Update/Query spans, context into the headers, and on the
-   * spans that start or message a workflow, its ids and Web UI link (./workflow-links.ts) in the client's namespace.
-   */
-  temporalClientInterceptors(target: WorkflowLinkTarget): WorkflowClientInterceptor[];
-  /** For every Worker of the process: workflow (through sinks, never during replay), activity and Nexus spans. */
-  temporalWorkerPlugins: WorkerPlugin[];
-  /** Flushes what is buffered and stops; call before the process exits. */
-  shutdown(): Promise<void>;
 }
 
 const OFF: Telemetry = {
@@ -56,13 +42,6 @@ function checkUrl(name: string, value: string | undefined): void {
       `${name} must be an http(s) URL of an OTLP/HTTP receiver, like http://localhost:4318 (got ${JSON.stringify(value)})`,
     );
   }
-}
-
-export interface TelemetrySettings {
-  metrics: boolean;
-  metricIntervalMs: number;
-  /** Tool arguments and results on `tools/call` spans (redacted); present only when turned on. */
-  captureToolContent?: boolean;
 }
 
 /**
@@ -126,12 +105,12 @@ export function temporalRuntimeMetricsSettings(
     ? env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT!.trim()
     : `${env.OTEL_EXPORTER_OTLP_ENDPOINT!.trim().replace(/\/+$/, '')}/v1/metrics`;
   // Loaded here, when metrics are on, rather than by every process that imports this module.
-  const { baggageUtils } = createRequire(import.meta.url)(
+  const { parseKeyPairsIntoRecord } = createRequire(import.meta.url)(
     '@opentelemetry/core',
   ) as typeof import('@opentelemetry/core');
   const headers = {
-    ...baggageUtils.parseKeyPairsIntoRecord(env.OTEL_EXPORTER_OTLP_HEADERS),
-    ...baggageUtils.parseKeyPairsIntoRecord(env.OTEL_EXPORTER_OTLP_METRICS_HEADERS),
+    ...parseKeyPairsIntoRecord(env.OTEL_EXPORTER_OTLP_HEADERS),
+    ...parseKeyPairsIntoRecord(env.OTEL_EXPORTER_OTLP_METRICS_HEADERS),
   };
   return { url, headers, intervalMs: settings.metricIntervalMs };
 }

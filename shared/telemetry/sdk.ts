@@ -8,18 +8,19 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import {
-  detectResourcesSync,
-  envDetectorSync,
-  hostDetectorSync,
-  processDetectorSync,
-  Resource,
+  defaultResource,
+  detectResources,
+  envDetector,
+  hostDetector,
+  processDetector,
+  resourceFromAttributes,
 } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
-import { OpenTelemetryPlugin, OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+import { OpenTelemetryPlugin, OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry-v2';
 import { fileURLToPath } from 'node:url';
-import type { Telemetry, TelemetrySettings } from './index';
+import type { Telemetry, TelemetrySettings } from './types';
 import { enableMcpTelemetry } from './mcp';
 import { WorkflowLinkInterceptor } from './workflow-links';
 
@@ -36,9 +37,11 @@ function redactQuery(span: Span, origin: string, path: string): void {
 }
 
 /**
- * The SDK's plugin (client, activity and Nexus interceptors; the `exporter` sink that turns the sandbox's spans into
- * spans of our processor) with its workflow interceptors swapped for ./workflow-interceptors: replay-safe, and free of
- * the OpenTelemetry SDK, which the sandbox would otherwise evaluate again in every run.
+ * The SDK's plugin (@temporalio/interceptors-opentelemetry-v2, for OpenTelemetry JS 2.x: client, activity and Nexus
+ * interceptors; the `exporter` sink that turns the sandbox's spans into spans of our processor) with its workflow
+ * interceptors swapped for ./workflow-interceptors: replay-safe (histories of the 1.x package's interceptors replay;
+ * the 2.x package's would not), and free of the OpenTelemetry SDK, which the sandbox would otherwise evaluate again in
+ * every run.
  */
 export class ReplaySafeOpenTelemetryPlugin extends OpenTelemetryPlugin {
   constructor(options: ConstructorParameters<typeof OpenTelemetryPlugin>[0]) {
@@ -51,9 +54,9 @@ export class ReplaySafeOpenTelemetryPlugin extends OpenTelemetryPlugin {
 
 /** The SDK for a process whose settings turned telemetry on (see startTelemetry). */
 export function startSdk(serviceName: string, settings: TelemetrySettings): Telemetry {
-  const resource = Resource.default()
-    .merge(new Resource({ [ATTR_SERVICE_NAME]: serviceName }))
-    .merge(detectResourcesSync({ detectors: [processDetectorSync, hostDetectorSync, envDetectorSync] }));
+  const resource = defaultResource()
+    .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }))
+    .merge(detectResources({ detectors: [processDetector, hostDetector, envDetector] }));
   // The exporter reads the endpoint, headers, timeout and compression from OTEL_EXPORTER_OTLP_*; the processor its
   // OTEL_BSP_* batching; the provider OTEL_TRACES_SAMPLER(_ARG) and OTEL_PROPAGATORS.
   const spanProcessor = new BatchSpanProcessor(new OTLPTraceExporter());

@@ -1,7 +1,7 @@
 /**
- * The workflow interceptors of @temporalio/interceptors-opentelemetry, rewritten on ./workflow-spans so a run loads no
- * OpenTelemetry module: the same span names, attributes, parents, headers, SDK flags and awaits (each `await` below
- * mirrors one of theirs, so workflows resume in the same order as under the SDK's interceptors).
+ * The workflow interceptors of @temporalio/interceptors-opentelemetry (1.x), rewritten on ./workflow-spans so a run
+ * loads no OpenTelemetry module: the same span names, attributes, parents, headers, SDK flags and awaits (each `await`
+ * below mirrors one of theirs, so workflows resume in the same order as under the SDK's interceptors).
  *
  * Minus the two inbound methods that run only on a live task and never on replay: Update validators (the SDK skips
  * them when replaying) and Queries. Span ids come from the workflow's seeded random numbers; a span made where replay

@@ -9,15 +9,20 @@
  * its RandomIdGenerator draws them (16 hex digits a span, 32 more for a new trace). So a replay gets the same ids, the
  * workflow's random sequence is the one older code left to it, and spans of runs started before this change keep their
  * parents. Spans that end during replay are not exported (the sink is not called during replay).
+ *
+ * That is the behaviour of the 1.x package (@temporalio/interceptors-opentelemetry), kept on purpose: the 2.x package's
+ * workflow interceptors draw ids from a named random stream of their own and await differently, so runs started under
+ * the 1.x ones would not replay (its README warns of this). Only the records' shape is 2.x's (parentSpanContext,
+ * instrumentationScope), since the 2.x package's sink rebuilds them as 2.x ReadableSpans; sink calls are not in history.
  */
 import { ApplicationFailure, ApplicationFailureCategory, type Headers } from '@temporalio/common';
 import type {
   OpenTelemetrySinks,
   SerializableSpan,
-} from '@temporalio/interceptors-opentelemetry/lib/workflow/definitions';
+} from '@temporalio/interceptors-opentelemetry-v2/lib/workflow/definitions';
 import { AsyncLocalStorage, defaultPayloadConverter, proxySinks, workflowInfo } from '@temporalio/workflow';
 
-/** The header @temporalio/interceptors-opentelemetry uses: a JSON payload of the W3C carrier. */
+/** The header both Temporal OpenTelemetry packages use: a JSON payload of the W3C carrier. */
 export const TRACE_HEADER = '_tracer-data';
 
 const SAMPLED = 1;
@@ -184,7 +189,7 @@ export class WorkflowSpan {
       name: this.name,
       kind: INTERNAL,
       spanContext: this.context,
-      parentSpanId: this.parent?.spanId,
+      ...(this.parent ? { parentSpanContext: this.parent } : {}),
       startTime: hrTime(this.startMillis),
       endTime: hrTime(endMillis),
       status: this.status,
@@ -196,7 +201,7 @@ export class WorkflowSpan {
       droppedAttributesCount: 0,
       droppedEventsCount: 0,
       droppedLinksCount: 0,
-      instrumentationLibrary: INSTRUMENTATION,
+      instrumentationScope: INSTRUMENTATION,
     };
     exporter ??= proxySinks<OpenTelemetrySinks>().exporter;
     exporter.export([span]);

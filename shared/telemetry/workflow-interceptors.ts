@@ -12,6 +12,7 @@
  */
 import {
   ContinueAsNew,
+  type ActivateInput,
   type ActivityInput,
   type DisposeInput,
   type ContinueAsNewInput,
@@ -37,6 +38,7 @@ import {
   activeContext,
   contextFromHeaders,
   disposeTracing,
+  duringActivation,
   headersWithContext,
   instrument,
   nexusHeadersWithContext,
@@ -58,6 +60,7 @@ class TracingInboundInterceptor implements WorkflowInboundCallsInterceptor {
     if (!hasFlag('OpenTelemetryInterceporsAvoidsExtraYields')) await Promise.resolve();
     return await instrument({
       spanName: `RunWorkflow:${workflowInfo().workflowType}`,
+      scope: 'run',
       fn: () => next(input),
       context,
       acceptableErrors: isContinueAsNew,
@@ -68,7 +71,12 @@ class TracingInboundInterceptor implements WorkflowInboundCallsInterceptor {
     if (!hasFlag('OpenTelemetryInterceptorsTracesInboundSignals')) return next(input);
     const context = contextFromHeaders(input.headers);
     if (!hasFlag('OpenTelemetryInterceporsAvoidsExtraYields')) await Promise.resolve();
-    return await instrument({ spanName: `HandleSignal:${input.signalName}`, fn: () => next(input), context });
+    return await instrument({
+      spanName: `HandleSignal:${input.signalName}`,
+      scope: 'handler',
+      fn: () => next(input),
+      context,
+    });
   }
 
   async handleUpdate(
@@ -79,6 +87,7 @@ class TracingInboundInterceptor implements WorkflowInboundCallsInterceptor {
     const context = contextFromHeaders(input.headers);
     return await instrument({
       spanName: `HandleUpdate:${input.name}`,
+      scope: 'handler',
       fn: (span) => {
         span.setAttribute(UPDATE_ID_ATTR_KEY, input.updateId);
         return next(input);
@@ -100,6 +109,7 @@ function withHeaders<I extends { headers: ActivityInput['headers'] }, O>(
 ): Promise<O> {
   return instrument({
     spanName,
+    scope: 'frame', // the headers are read before any await
     fn: async () => {
       const headers = headersWithContext(input.headers);
       if (!hasFlag('OpenTelemetryInterceporsAvoidsExtraYields')) await Promise.resolve();
@@ -132,6 +142,7 @@ class TracingOutboundInterceptor implements WorkflowOutboundCallsInterceptor {
     if (!hasFlag('OpenTelemetryInterceptorsInstrumentsAllMethods')) return next(input);
     return await instrument({
       spanName: `StartNexusOperation:${input.service}/${input.operation}`,
+      scope: 'frame',
       fn: async (span) => {
         span.setAttribute(NEXUS_SERVICE_ATTR_KEY, input.service);
         span.setAttribute(NEXUS_OPERATION_ATTR_KEY, input.operation);
@@ -180,6 +191,10 @@ class TracingOutboundInterceptor implements WorkflowOutboundCallsInterceptor {
 }
 
 class TracingInternalsInterceptor implements WorkflowInternalsInterceptor {
+  activate(input: ActivateInput, next: Next<WorkflowInternalsInterceptor, 'activate'>): void {
+    duringActivation(() => next(input));
+  }
+
   dispose(input: DisposeInput, next: Next<WorkflowInternalsInterceptor, 'dispose'>): void {
     disposeTracing();
     next(input);

@@ -104,7 +104,46 @@ const storage = new AsyncLocalStorage<TraceContext>();
 const ROOT: TraceContext = {};
 let exporter: OpenTelemetrySinks['exporter'] | undefined;
 
-export const activeContext = (): TraceContext => storage.getStore() ?? ROOT;
+/*
+ * Where the active context lives. An AsyncLocalStorage's first run() turns Node's promise hooks on for the whole
+ * workflow thread, and every promise of every run then pays for them: most of what tracing cost a short workflow. So
+ * only the Signal and Update handlers' chains carry their context in `storage`. The rest resolves to what `storage`
+ * gave before:
+ * - a synchronous frame (`pinned`): an outbound call's span while it builds its headers, and the run's span while the
+ *   workflow function runs to its first await;
+ * - the main chain, whose promises never carry a store: the RunWorkflow span (`runContext`);
+ * - code the SDK runs for an activation's jobs (`inActivation`: handler entry, conditions, queries): the root, as no
+ *   store was set there.
+ * So every span keeps its parent, and a span draws a trace id exactly when it did (replay depends on the draws).
+ */
+let pinned: TraceContext | undefined;
+let runContext: TraceContext | undefined;
+let inActivation = false;
+
+export const activeContext = (): TraceContext =>
+  pinned ?? storage.getStore() ?? (inActivation ? ROOT : (runContext ?? ROOT));
+
+/** Marks the SDK's job processing of one activation (the internals interceptor's `activate`). */
+export function duringActivation<T>(fn: () => T): T {
+  const outer = inActivation;
+  inActivation = true;
+  try {
+    return fn();
+  } finally {
+    inActivation = outer;
+  }
+}
+
+/** Runs `fn` with `context` active for its synchronous part only. */
+function inFrame<T>(context: TraceContext, fn: () => T): T {
+  const outer = pinned;
+  pinned = context;
+  try {
+    return fn();
+  } finally {
+    pinned = outer;
+  }
+}
 
 /** The context in Temporal headers, on top of the active one; undefined when the headers carry none. */
 export function contextFromHeaders(headers: Headers): TraceContext | undefined {
@@ -233,15 +272,29 @@ async function wrapWithSpan<T>(
   }
 }
 
+/**
+ * How long a span stays active: `handler` across its whole async chain (a Signal or Update handler, in `storage`);
+ * `run` for the workflow function (a frame, then the main chain's fallback); `frame` for its synchronous part only
+ * (an outbound call that reads the context before its first await).
+ */
+export type SpanScope = 'handler' | 'run' | 'frame';
+
+function activate<T>(scope: SpanScope, context: TraceContext, fn: () => T): T {
+  if (scope === 'handler') return storage.run(context, fn);
+  if (scope === 'run') runContext = context;
+  return inFrame(context, fn);
+}
+
 /** A new span under the active context, active while `fn` runs (as Tracer.startActiveSpan). */
-function startActiveSpan<T>(name: string, fn: (span: WorkflowSpan) => T): T {
+function startActiveSpan<T>(name: string, scope: SpanScope, fn: (span: WorkflowSpan) => T): T {
   const base = activeContext();
   const span = new WorkflowSpan(name, base.span);
-  return storage.run({ ...base, span: span.context }, fn, span);
+  return activate(scope, { ...base, span: span.context }, () => fn(span));
 }
 
 export interface InstrumentOptions<T> {
   spanName: string;
+  scope: SpanScope;
   fn: (span: WorkflowSpan) => Promise<T>;
   /** The parent from headers; the active context when undefined. */
   context?: TraceContext;
@@ -252,13 +305,20 @@ export interface InstrumentOptions<T> {
  * Runs `fn` in a span that ends when it settles. The awaits are laid out as in the SDK's `instrument`, so a workflow
  * resumes after as many microtasks as before and concurrent branches issue their commands in the same order.
  */
-export async function instrument<T>({ spanName, fn, context, acceptableErrors }: InstrumentOptions<T>): Promise<T> {
+export async function instrument<T>({
+  spanName,
+  scope,
+  fn,
+  context,
+  acceptableErrors,
+}: InstrumentOptions<T>): Promise<T> {
   if (context) {
-    return await storage.run(context, async () => {
-      return await startActiveSpan(spanName, async (span) => await wrapWithSpan(span, fn, acceptableErrors));
-    });
+    const inHeaders = async () => {
+      return await startActiveSpan(spanName, scope, async (span) => await wrapWithSpan(span, fn, acceptableErrors));
+    };
+    return await (scope === 'handler' ? storage.run(context, inHeaders) : inFrame(context, inHeaders));
   }
-  return await startActiveSpan(spanName, async (span) => await wrapWithSpan(span, fn, acceptableErrors));
+  return await startActiveSpan(spanName, scope, async (span) => await wrapWithSpan(span, fn, acceptableErrors));
 }
 
 /** Releases the run's async context when the workflow is disposed. */

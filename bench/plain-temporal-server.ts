@@ -24,7 +24,7 @@ runMain('bench:plain-temporal-server', async () => {
     temporal: temporalSection,
     finance: financeQueueSection,
   });
-  // A lazy client connection, as the MCP servers open theirs (mcp-servers/shared/entrypoint.ts).
+  // A lazy client connection, as the MCP servers open theirs (mcp-servers/entrypoint.ts).
   const connection = lazyClientConnection(config.temporal);
   const finance = new Client({ connection, namespace: config.temporal.namespaces.finance });
   const sessions = itSessionClient(connection, config.temporal.namespaces.it);

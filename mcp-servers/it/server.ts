@@ -29,13 +29,13 @@ import {
 } from '../../tool-workers/it/tools';
 import { describeFailure } from '../../shared/temporal/failures';
 import { CallerLimitReached } from '../../shared/temporal/caller-limits';
-import { callerOf } from '../shared/caller';
-import { LIST_CACHE_HINTS } from '../shared/list-cache';
-import { toolError } from '../shared/tool-results';
-import { approvalServerOptions, useApprovalPolicy } from '../shared/approvals';
+import { callerOf } from '../adapter/caller';
+import { LIST_CACHE_HINTS } from '../adapter/list-cache';
+import { toolError } from '../adapter/tool-results';
+import { approvalServerOptions, useApprovalPolicy } from '../adapter/approvals';
 import type { PendingApprovals } from '../../shared/tools/pending-approval';
 import type { ApprovalPolicy } from '../../shared/tools/approval';
-import { definedResult, registerDefinedTool } from '../shared/tool-registration';
+import { definedResult, registerDefinedTool } from '../adapter/tool-registration';
 import {
   IDEMPOTENCY_META_KEY,
   IdempotencyConflict,
@@ -45,9 +45,9 @@ import {
 import type { McpServeContext } from '../transports/http';
 import { SessionNotFound, type ItSessions } from '../../tool-workers/it/sessions';
 import type { IpWatchInput } from '../../tool-workers/it/shared';
-import type { TaskTool } from '../shared/tasks/extension';
-import { offerTasks, registerWorkflowTools, runTaskToCompletion } from '../shared/tasks/task-tools';
-import type { TaskWorkflows } from '../shared/tasks/task-workflows';
+import type { TaskTool } from '../adapter/tasks/extension';
+import { offerTasks, registerWorkflowTools, runTaskToCompletion } from '../adapter/tasks/task-tools';
+import type { TaskWorkflows } from '../adapter/tasks/task-workflows';
 
 export const itServerInfo = { name: 'it-mcp', title: 'IT tools (stateful, Temporal-backed)', version: '0.2.0' };
 

@@ -9,7 +9,7 @@ import type { AnyWorkflowRunTool } from '../../shared/tools/definition';
 import { connectClient, connectWorker, temporalReachable } from '../../shared/temporal/connection';
 import { createFinanceServer } from '../../mcp-servers/finance/server';
 import { ToolWorkflowRunner } from '../../shared/tools/workflow-runner';
-import { TaskWorkflows } from '../../mcp-servers/shared/tasks/task-workflows';
+import { TaskWorkflows } from '../../mcp-servers/adapter/tasks/task-workflows';
 import { startMcpHttpServer, type McpHttpAuth, type RunningHttpServer } from '../../mcp-servers/transports/http';
 import type { QuoteProvider } from '../../tool-workers/finance/quotes/provider';
 import { SampleQuoteProvider } from '../../tool-workers/finance/quotes/sample';

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowClient, type Client, type ConnectionLike } from '@temporalio/client';
 import { itSessionWorkflowId } from '../tool-workers/it/sessions';
-import { sessionStateQuery, sessionWriteSignal } from '../tool-workers/it/shared';
+import { sessionStateQuery, sessionWriteSignal } from '../tool-workers/it/session-contract';
 import type { RoiInput } from '../tool-workers/finance/contract';
 
 /** Row 1's baseline: `execute` of calculateRoiWorkflow, a new workflow id per call, nothing else in the request. */

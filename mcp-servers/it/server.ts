@@ -28,6 +28,7 @@ import {
   watchIpTool,
 } from '../../tool-workers/it/tools';
 import { describeFailure } from '../../shared/temporal/failures';
+import { NO_SESSION, SESSION_NOT_FOUND } from '../../shared/tools/session-handle';
 import { CallerLimitReached } from '../../shared/temporal/caller-limits';
 import { callerOf } from '../adapter/caller';
 import { LIST_CACHE_HINTS } from '../adapter/list-cache';
@@ -44,16 +45,12 @@ import {
 } from '../../shared/tools/workflow-runner';
 import type { McpServeContext } from '../transports/http';
 import { SessionNotFound, type ItSessions } from '../../tool-workers/it/sessions';
-import type { IpWatchInput } from '../../tool-workers/it/shared';
+import type { IpWatchInput } from '../../tool-workers/it/session-contract';
 import type { TaskTool } from '../adapter/tasks/extension';
 import { offerTasks, registerWorkflowTools, runTaskToCompletion } from '../adapter/tasks/task-tools';
 import type { TaskWorkflows } from '../adapter/tasks/task-workflows';
 
 export const itServerInfo = { name: 'it-mcp', title: 'IT tools (stateful, Temporal-backed)', version: '0.2.0' };
-
-/** Tool-error kinds a client program can act on (in the result's `_meta`), beside the text a model reads. */
-export const SESSION_NOT_FOUND = 'session_not_found';
-export const NO_SESSION = 'no_session';
 
 export interface ItServerDeps {
   context: McpServeContext;

@@ -27,7 +27,7 @@ import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot, type McpAuthConfig } from '../../shared/config';
 import { SampleJiraProvider } from '../../tool-workers/it/jira/sample';
-import { TOOL_ERROR_META_KEY } from '../../mcp-servers/adapter/tool-results';
+import { TOOL_ERROR_META_KEY } from '../../shared/tools/tool-error';
 import { encodeApprovalState } from '../../mcp-servers/adapter/approvals';
 import { PendingApprovals, pendingApprovalIdPrefix } from '../../shared/tools/pending-approval';
 import { approvalDecisionQuery } from '../../shared/tools/pending-approval-workflow';

@@ -12,14 +12,14 @@ import {
   keyDigest,
   type ToolWorkflowRunner,
 } from '../../shared/tools/workflow-runner';
-import { KEYED_WRITE_WINDOW_MS, MAX_KEYED_WRITES, type IpWatchInput } from './shared';
+import { projectKeyOf } from './contract';
+import { KEYED_WRITE_WINDOW_MS, MAX_KEYED_WRITES, type IpWatchInput } from './session-contract';
 import { itSessionWorkflowId, SessionNotFound, type ItSessions, type WriteOptions } from './sessions';
 import {
   closeSessionTool,
   createJiraIssueTool,
   getIpHistoryTool,
   getJiraMetricsTool,
-  projectKeyOf,
   setJiraProjectTool,
   trackIpTool,
 } from './tools';

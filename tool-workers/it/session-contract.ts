@@ -3,7 +3,7 @@
  * and message definitions only: this file must stay free of Node APIs), the MCP server and tests.
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { IpObservation, IpRecord } from './tools';
+import type { IpObservation, IpRecord } from './contract';
 
 export interface ItSessionState {
   session_id: string;

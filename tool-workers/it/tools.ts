@@ -5,8 +5,12 @@
  *
  * Sessions: a session (Jira project, IP history) is one long-running workflow named by a handle the server mints.
  * A state-changing call without `session_id` opens a new session and returns its handle; later calls pass it back.
+ * Each session tool says how it uses its session (`session`); the MCP server and the Nexus service both follow it
+ * (./session-tools.ts).
  */
-import { defineTool, defineWorkflowTool, toolNames, workflowsOf } from '../../shared/tools/definition';
+import type { Workflow } from '@temporalio/common';
+import type { z } from 'zod';
+import { defineWorkflowTool, toolNames, workflowsOf, type ToolDefinition } from '../../shared/tools/definition';
 import { toolService } from '../../shared/tools/nexus-service';
 import { CLOSE_SESSION_TOOL } from '../../shared/tools/session-handle';
 import {
@@ -31,7 +35,38 @@ import type * as workflows from './workflows';
 
 const workflow = workflowsOf<typeof workflows>();
 
-export const setJiraProjectTool = defineTool({
+/**
+ * How a call uses the IT session its `session_id` names (or, where the front end has one, the connection's own):
+ * - `writes`: without one, the call opens a new session and returns its handle;
+ * - `needs`: without one, the call is refused (it says how to get one);
+ * - `reads`: used when there is one; without one the call goes on without a session (get_jira_metrics with a project).
+ */
+export type SessionUse = 'reads' | 'writes' | 'needs';
+
+/** A tool that takes a session handle (`session_id`), with how it uses the session. */
+export interface SessionToolDefinition<
+  I extends z.ZodObject<{ session_id: z.ZodOptional<z.ZodString> }> = z.ZodObject<{
+    session_id: z.ZodOptional<z.ZodString>;
+  }>,
+  O extends z.ZodObject = z.ZodObject,
+  W extends Workflow = Workflow,
+  N extends string = string,
+  U extends SessionUse = SessionUse,
+> extends ToolDefinition<I, O, W, N> {
+  readonly session: U;
+}
+
+function defineSessionTool<
+  I extends z.ZodObject<{ session_id: z.ZodOptional<z.ZodString> }>,
+  O extends z.ZodObject,
+  W extends Workflow,
+  const N extends string,
+  const U extends SessionUse,
+>(definition: SessionToolDefinition<I, O, W, N, U>): SessionToolDefinition<I, O, W, N, U> {
+  return Object.freeze(definition);
+}
+
+export const setJiraProjectTool = defineSessionTool({
   name: 'set_jira_project',
   title: 'Set Jira project',
   description:
@@ -41,10 +76,11 @@ export const setJiraProjectTool = defineTool({
   output: setJiraProjectResult,
   annotations: { readOnlyHint: false, idempotentHint: true, destructiveHint: false, openWorldHint: false },
   workflow: workflow('itSessionWorkflow'),
+  session: 'writes',
   summarize: (r) => `Jira project set to ${r.jira_project} (session_id ${r.session_id}).`,
 });
 
-export const getJiraMetricsTool = defineTool({
+export const getJiraMetricsTool = defineSessionTool({
   name: 'get_jira_metrics',
   title: 'Jira metrics',
   description:
@@ -53,12 +89,13 @@ export const getJiraMetricsTool = defineTool({
   output: jiraMetricsResult,
   annotations: { readOnlyHint: true, idempotentHint: true, destructiveHint: false, openWorldHint: true },
   workflow: workflow('jiraMetricsWorkflow'),
+  session: 'reads',
   summarize: (m) =>
     `${m.project} (${m.project_name}): ${m.open_issues} open, ${m.in_progress} in progress, ` +
     `${m.done_last_30_days} done in 30 days, ${m.open_bugs} open bugs [${m.source}]`,
 });
 
-export const trackIpTool = defineTool({
+export const trackIpTool = defineSessionTool({
   name: 'track_ip',
   title: 'Track my IP',
   description:
@@ -68,10 +105,11 @@ export const trackIpTool = defineTool({
   output: trackIpResult,
   annotations: { readOnlyHint: false, idempotentHint: false, destructiveHint: false, openWorldHint: true },
   workflow: workflow('ipLookupWorkflow'),
+  session: 'writes',
   summarize: (r) => `Tracked ${r.ip} (${r.source}) at ${r.tracked_at} (session_id ${r.session_id}).`,
 });
 
-export const getIpHistoryTool = defineTool({
+export const getIpHistoryTool = defineSessionTool({
   name: 'get_ip_history',
   title: 'IP history',
   description: 'The IP addresses tracked in an IT session, oldest first, with when each was tracked.',
@@ -79,6 +117,7 @@ export const getIpHistoryTool = defineTool({
   output: ipHistoryResult,
   annotations: { readOnlyHint: true, idempotentHint: true, destructiveHint: false, openWorldHint: false },
   workflow: workflow('itSessionWorkflow'),
+  session: 'needs',
   summarize: (h) =>
     h.entries.length
       ? `IP history:\n${h.entries.map((r, i) => `${i + 1}. ${r.ip} (tracked at ${r.tracked_at}, ${r.source})`).join('\n')}`
@@ -97,7 +136,7 @@ export const getIpTool = defineWorkflowTool({
   summarize: (o) => `Current IP: ${o.ip} (${o.source}).`,
 });
 
-export const closeSessionTool = defineTool({
+export const closeSessionTool = defineSessionTool({
   name: CLOSE_SESSION_TOOL,
   title: 'Close IT session',
   description: 'Ends an IT session: its Jira project and IP history are discarded and its session_id stops working.',
@@ -105,10 +144,11 @@ export const closeSessionTool = defineTool({
   output: closeSessionResult,
   annotations: { readOnlyHint: false, idempotentHint: true, destructiveHint: true, openWorldHint: false },
   workflow: workflow('itSessionWorkflow'),
+  session: 'needs',
   summarize: (r) => `IT session ${r.session_id} closed.`,
 });
 
-export const watchIpTool = defineTool({
+export const watchIpTool = defineSessionTool({
   name: 'watch_ip',
   title: 'Watch my IP',
   description:
@@ -119,12 +159,13 @@ export const watchIpTool = defineTool({
   output: watchIpResult,
   annotations: { readOnlyHint: false, idempotentHint: false, destructiveHint: false, openWorldHint: true },
   workflow: workflow('ipWatchWorkflow'),
+  session: 'writes',
   taskMode: 'always',
   summarize: (w) =>
     `Watched the IP ${w.checks} times in session ${w.session_id}: ${w.changes} change${w.changes === 1 ? '' : 's'}, last ${w.observations.at(-1)?.ip ?? 'unknown'}.`,
 });
 
-export const createJiraIssueTool = defineTool({
+export const createJiraIssueTool = defineSessionTool({
   name: 'create_jira_issue',
   title: 'Create Jira issue',
   description:
@@ -134,6 +175,7 @@ export const createJiraIssueTool = defineTool({
   output: createJiraIssueResult,
   annotations: { readOnlyHint: false, idempotentHint: false, destructiveHint: false, openWorldHint: true },
   workflow: workflow('createJiraIssueWorkflow'),
+  session: 'needs',
   approval: 'required',
   summarize: (r) => `Filed ${r.key} in ${r.project}: ${r.summary} [${r.source}]`,
 });

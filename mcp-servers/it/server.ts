@@ -8,7 +8,7 @@
  * calls without `session_id` use that session (the Mcp-Session-Id, or IT_SESSION_ID), so those clients work as before.
  */
 import { McpServer, type CallToolResult, type ServerContext } from '@modelcontextprotocol/server';
-import type { AnyToolDefinition } from '../../shared/tools/definition';
+import { isWorkflowRunTool, type AnyToolDefinition } from '../../shared/tools/definition';
 import {
   ItTools,
   itSessionTools,
@@ -17,7 +17,7 @@ import {
   type SessionToolRun,
   type ToolCall,
 } from '../../tool-workers/it/session-tools';
-import { getIpTool, watchIpTool } from '../../tool-workers/it/tools';
+import { itTools, watchIpTool } from '../../tool-workers/it/tools';
 import { describeFailure } from '../../shared/temporal/failures';
 import { NO_SESSION, SESSION_NOT_FOUND } from '../../shared/tools/session-handle';
 import { callerOf, idempotencyKeyOf } from '../adapter/caller';
@@ -34,6 +34,14 @@ import type { IpWatchInput } from '../../tool-workers/it/session-contract';
 import type { TaskTool } from '../adapter/tasks/extension';
 import { offerTasks, registerWorkflowTools, runTaskToCompletion } from '../adapter/tasks/task-tools';
 import type { TaskWorkflows } from '../adapter/tasks/task-workflows';
+
+/** The IT tools that are one workflow run each (get_ip), served as finance serves its tools. */
+const workflowRunTools = (itTools as readonly AnyToolDefinition[]).filter(isWorkflowRunTool);
+// Every IT tool is served one of three ways; one that is none of them is refused at start, as the Nexus service does.
+const unserved = itTools.filter(
+  (t) => t !== watchIpTool && !isWorkflowRunTool(t) && !itSessionTools.some((s) => s.definition === t),
+);
+if (unserved.length > 0) throw new Error(`IT MCP server: no handler for ${unserved.map((t) => t.name).join(', ')}`);
 
 export const itServerInfo = { name: 'it-mcp', title: 'IT tools (stateful, Temporal-backed)', version: '0.2.0' };
 
@@ -95,7 +103,7 @@ export function createItServer({
   }
 
   for (const tool of itSessionTools) registerSessionTool(tool);
-  const taskTools = registerWorkflowTools(server, [getIpTool], lookups, tasks);
+  const taskTools = registerWorkflowTools(server, workflowRunTools, lookups, tasks);
   if (tasks) {
     tasks.declareLongRunning(watchIpTool.workflow.type);
     // A watch records into a session, resolved by the tool's policy as the other session tools resolve theirs.

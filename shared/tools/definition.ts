@@ -94,6 +94,11 @@ export function defineWorkflowTool<I extends z.ZodObject, O extends z.ZodObject,
   return Object.freeze({ ...definition, runs: 'workflow' as const });
 }
 
+/** Whether a tool is one run of its workflow (defineWorkflowTool), which the servers run generically. */
+export function isWorkflowRunTool(tool: AnyToolDefinition): tool is AnyWorkflowRunTool {
+  return (tool as Partial<AnyWorkflowRunTool>).runs === 'workflow';
+}
+
 /** A tool changes state unless it says it is read-only. */
 export function changesState(tool: Pick<ToolDefinition, 'annotations'>): boolean {
   return !tool.annotations.readOnlyHint;

@@ -1,7 +1,7 @@
 /**
  * The finance tools, each defined once (see shared/tools/definition.ts). The MCP server registers every tool listed
  * in `financeTools`, the Nexus service offers the same operations, and the orchestrator sees them through either.
- * Adding a tool: define it here, add it to `financeTools`, and write its workflow (README, "Add a tool").
+ * Adding a tool: its schemas in ./contract.ts, its definition here, added to `financeTools` (docs/add-a-tool.md).
  */
 import { defineWorkflowTool, toolNames, workflowsOf } from '../../shared/tools/definition';
 import { toolService } from '../../shared/tools/nexus-service';

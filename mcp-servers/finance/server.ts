@@ -1,5 +1,5 @@
 /**
- * The Finance MCP server: every tool of the finance contract (tool-workers/finance/tools.ts), each call one Temporal
+ * The Finance MCP server: every finance tool (tool-workers/finance/tools.ts), each call one Temporal
  * workflow. Stateless: a fresh server per HTTP request costs little, and any number of replicas can serve.
  */
 import { McpServer } from '@modelcontextprotocol/server';

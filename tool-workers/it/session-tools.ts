@@ -47,7 +47,7 @@ export class ToolInputError extends Error {
   override name = 'ToolInputError';
 }
 
-/** A read that needs a session, with none named. */
+/** A call that needs a session, with none named. */
 export class NoSessionNamed extends Error {
   override name = 'NoSessionNamed';
   constructor() {
@@ -104,7 +104,7 @@ export class ItTools {
   ) {}
 
   /** Runs a session tool's call on the session it names (`named`), by the tool's policy. */
-  run<D extends SessionToolDefinition>(
+  async run<D extends SessionToolDefinition>(
     tool: SessionToolRun<D>,
     args: z.output<D['input']>,
     named: SessionTarget | undefined,

@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowClient, type Client, type ConnectionLike } from '@temporalio/client';
 import { itSessionWorkflowId } from '../tool-workers/it/sessions';
-import { sessionStateQuery, sessionWriteSignal } from '../tool-workers/it/shared';
-import type { RoiInput } from '../tool-workers/finance/shared';
+import { sessionStateQuery, sessionWriteSignal } from '../tool-workers/it/session-contract';
+import type { RoiInput } from '../tool-workers/finance/contract';
 
 /** Row 1's baseline: `execute` of calculateRoiWorkflow, a new workflow id per call, nothing else in the request. */
 export function executeRoi(finance: Client, taskQueue: string, input: RoiInput): Promise<unknown> {

@@ -16,7 +16,7 @@ import { createFinanceServer } from '../mcp-servers/finance/server';
 import type { ToolWorkflowRunner } from '../shared/tools/workflow-runner';
 import { startMcpHttpServer } from '../mcp-servers/transports/http';
 import { compoundGrowth } from '../tool-workers/finance/roi';
-import type { RoiInput } from '../tool-workers/finance/shared';
+import type { RoiInput } from '../tool-workers/finance/contract';
 import { startPlainServer, textResult } from './plain-server';
 
 const addInput = z.object({ a: z.number().describe('First addend'), b: z.number().describe('Second addend') });

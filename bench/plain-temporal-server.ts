@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { financeQueueSection, temporalSection } from '../shared/config';
 import { loadProcessConfig, runMain } from '../shared/main';
 import { lazyClientConnection } from '../shared/temporal/connection';
-import { roiInputSchema } from '../tool-workers/finance/shared';
+import { roiInput } from '../tool-workers/finance/contract';
 import { executeRoi, itSessionClient, readSessionState, sessionOf, writeJiraProject } from './baseline-calls';
 import { startPlainServer, textResult } from './plain-server';
 
@@ -24,14 +24,14 @@ runMain('bench:plain-temporal-server', async () => {
     temporal: temporalSection,
     finance: financeQueueSection,
   });
-  // A lazy client connection, as the MCP servers open theirs (mcp-servers/shared/entrypoint.ts).
+  // A lazy client connection, as the MCP servers open theirs (mcp-servers/entrypoint.ts).
   const connection = lazyClientConnection(config.temporal);
   const finance = new Client({ connection, namespace: config.temporal.namespaces.finance });
   const sessions = itSessionClient(connection, config.temporal.namespaces.it);
   const server = await startPlainServer('plain-with-temporal', (s) => {
     s.registerTool(
       'calculate_roi',
-      { description: 'Runs calculateRoiWorkflow and waits for its result', inputSchema: roiInputSchema },
+      { description: 'Runs calculateRoiWorkflow and waits for its result', inputSchema: roiInput },
       async (input) => textResult(await executeRoi(finance, config.finance.taskQueue, input)),
     );
     s.registerTool(

@@ -18,7 +18,7 @@ import { connectClient } from '../shared/temporal/connection';
 import { startOrReuseTemporal } from '../shared/temporal/local-service';
 import { installTemporalRuntime } from '../shared/temporal/runtime';
 import { itSessionWorkflowId } from '../tool-workers/it/sessions';
-import { sessionStateQuery, type ItSessionState } from '../tool-workers/it/shared';
+import { sessionStateQuery, type ItSessionState } from '../tool-workers/it/session-contract';
 import type { Plan } from './plan';
 import type { Row } from './table';
 

@@ -7,7 +7,7 @@
  */
 import { createNexusServiceClient, proxyActivities } from '@temporalio/workflow';
 import { financeService } from '../../tool-workers/finance/tools';
-import type { RoiInput, RoiResult } from '../../tool-workers/finance/shared';
+import type { RoiInput, RoiResult } from '../../tool-workers/finance/contract';
 
 export interface RoiOverNexusInput {
   /** The Nexus endpoint that routes to the finance namespace and its worker's task queue. */

@@ -7,9 +7,9 @@ import {
   toolApprovalExpirySection,
   toolApprovalSection,
 } from '../../shared/config';
-import { runMcpServerProcess } from '../shared/entrypoint';
+import { runMcpServerProcess } from '../entrypoint';
 import { createFinanceServer } from './server';
-import { TaskWorkflows, taskLimits } from '../shared/tasks/task-workflows';
+import { TaskWorkflows, taskLimits } from '../adapter/tasks/task-workflows';
 import { ToolWorkflowRunner } from '../../shared/tools/workflow-runner';
 import { PendingApprovals } from '../../shared/tools/pending-approval';
 

@@ -1,16 +1,16 @@
 /**
- * The Finance MCP server: every tool of the finance contract (tool-workers/finance/tools.ts), each call one Temporal
+ * The Finance MCP server: every finance tool (tool-workers/finance/tools.ts), each call one Temporal
  * workflow. Stateless: a fresh server per HTTP request costs little, and any number of replicas can serve.
  */
 import { McpServer } from '@modelcontextprotocol/server';
 import type { AnyWorkflowRunTool } from '../../shared/tools/definition';
 import { financeTools } from '../../tool-workers/finance/tools';
-import { LIST_CACHE_HINTS } from '../shared/list-cache';
-import { offerTasks, registerWorkflowTools } from '../shared/tasks/task-tools';
-import type { TaskWorkflows } from '../shared/tasks/task-workflows';
+import { LIST_CACHE_HINTS } from '../adapter/list-cache';
+import { offerTasks, registerWorkflowTools } from '../adapter/tasks/task-tools';
+import type { TaskWorkflows } from '../adapter/tasks/task-workflows';
 import type { ToolWorkflowRunner } from '../../shared/tools/workflow-runner';
 import type { McpServeContext } from '../transports/http';
-import { approvalServerOptions, useApprovalPolicy } from '../shared/approvals';
+import { approvalServerOptions, useApprovalPolicy } from '../adapter/approvals';
 import type { PendingApprovals } from '../../shared/tools/pending-approval';
 import type { ApprovalPolicy } from '../../shared/tools/approval';
 

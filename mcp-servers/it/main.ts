@@ -7,10 +7,10 @@ import {
   toolApprovalExpirySection,
   toolApprovalSection,
 } from '../../shared/config';
-import { runMcpServerProcess } from '../shared/entrypoint';
+import { runMcpServerProcess } from '../entrypoint';
 import { ToolWorkflowRunner } from '../../shared/tools/workflow-runner';
 import { createItServer } from './server';
-import { TaskWorkflows, taskLimits } from '../shared/tasks/task-workflows';
+import { TaskWorkflows, taskLimits } from '../adapter/tasks/task-workflows';
 import { ItSessions } from '../../tool-workers/it/sessions';
 import { PendingApprovals } from '../../shared/tools/pending-approval';
 

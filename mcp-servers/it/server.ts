@@ -1,59 +1,49 @@
 /**
- * The IT MCP server: the tools of the IT contract (tool-workers/it/tools.ts), whose session state lives in one
- * Temporal workflow per session, named by a handle.
+ * The IT MCP server: the IT tools (tool-workers/it/tools.ts), whose session state lives in one Temporal workflow per
+ * session, named by a handle. What each session tool does, and how it uses its session (its definition's `session`),
+ * is tool-workers/it/session-tools.ts, which the Nexus service runs too; this file adds only what MCP has of its own.
  *
  * Handles (2026-07-28 has no protocol sessions): a state-changing call without `session_id` opens a new session and
  * returns its handle; every later call passes it back as `session_id`. On a 2025-era HTTP session, or over stdio,
  * calls without `session_id` use that session (the Mcp-Session-Id, or IT_SESSION_ID), so those clients work as before.
  */
 import { McpServer, type CallToolResult, type ServerContext } from '@modelcontextprotocol/server';
-import type { z } from 'zod';
-import type { AnyToolDefinition } from '../../shared/tools/definition';
+import { isWorkflowRunTool, type AnyToolDefinition } from '../../shared/tools/definition';
 import {
   ItTools,
-  NoSessionNamed,
-  sessionGoneMessage,
-  ToolInputError,
+  itSessionTools,
+  sessionToolFailure,
   type SessionTarget,
+  type SessionToolRun,
   type ToolCall,
 } from '../../tool-workers/it/session-tools';
-import {
-  closeSessionTool,
-  createJiraIssueTool,
-  getIpHistoryTool,
-  getIpTool,
-  getJiraMetricsTool,
-  setJiraProjectTool,
-  trackIpTool,
-  watchIpTool,
-} from '../../tool-workers/it/tools';
+import { itTools, watchIpTool } from '../../tool-workers/it/tools';
 import { describeFailure } from '../../shared/temporal/failures';
-import { CallerLimitReached } from '../../shared/temporal/caller-limits';
-import { callerOf } from '../shared/caller';
-import { LIST_CACHE_HINTS } from '../shared/list-cache';
-import { toolError } from '../shared/tool-results';
-import { approvalServerOptions, useApprovalPolicy } from '../shared/approvals';
+import { NO_SESSION, SESSION_NOT_FOUND } from '../../shared/tools/session-handle';
+import { callerOf, idempotencyKeyOf } from '../adapter/caller';
+import { LIST_CACHE_HINTS } from '../adapter/list-cache';
+import { toolError } from '../adapter/tool-results';
+import { approvalServerOptions, useApprovalPolicy } from '../adapter/approvals';
 import type { PendingApprovals } from '../../shared/tools/pending-approval';
 import type { ApprovalPolicy } from '../../shared/tools/approval';
-import { definedResult, registerDefinedTool } from '../shared/tool-registration';
-import {
-  IDEMPOTENCY_META_KEY,
-  IdempotencyConflict,
-  validateIdempotencyKey,
-  type ToolWorkflowRunner,
-} from '../../shared/tools/workflow-runner';
+import { definedResult, registerDefinedTool } from '../adapter/tool-registration';
+import type { ToolWorkflowRunner } from '../../shared/tools/workflow-runner';
 import type { McpServeContext } from '../transports/http';
-import { SessionNotFound, type ItSessions } from '../../tool-workers/it/sessions';
-import type { IpWatchInput } from '../../tool-workers/it/shared';
-import type { TaskTool } from '../shared/tasks/extension';
-import { offerTasks, registerWorkflowTools, runTaskToCompletion } from '../shared/tasks/task-tools';
-import type { TaskWorkflows } from '../shared/tasks/task-workflows';
+import type { ItSessions } from '../../tool-workers/it/sessions';
+import type { IpWatchInput } from '../../tool-workers/it/session-contract';
+import type { TaskTool } from '../adapter/tasks/extension';
+import { offerTasks, registerWorkflowTools, runTaskToCompletion } from '../adapter/tasks/task-tools';
+import type { TaskWorkflows } from '../adapter/tasks/task-workflows';
+
+/** The IT tools that are one workflow run each (get_ip), served as finance serves its tools. */
+const workflowRunTools = (itTools as readonly AnyToolDefinition[]).filter(isWorkflowRunTool);
+// Every IT tool is served one of three ways; one that is none of them is refused at start, as the Nexus service does.
+const unserved = itTools.filter(
+  (t) => t !== watchIpTool && !isWorkflowRunTool(t) && !itSessionTools.some((s) => s.definition === t),
+);
+if (unserved.length > 0) throw new Error(`IT MCP server: no handler for ${unserved.map((t) => t.name).join(', ')}`);
 
 export const itServerInfo = { name: 'it-mcp', title: 'IT tools (stateful, Temporal-backed)', version: '0.2.0' };
-
-/** Tool-error kinds a client program can act on (in the result's `_meta`), beside the text a model reads. */
-export const SESSION_NOT_FOUND = 'session_not_found';
-export const NO_SESSION = 'no_session';
 
 export interface ItServerDeps {
   context: McpServeContext;
@@ -91,62 +81,32 @@ export function createItServer({
     if (context.sessionId) return { id: context.sessionId, open: context.reopenDefaultSession === true };
     return undefined;
   }
-  const required = (explicit: string | undefined) => {
-    const target = named(explicit);
-    if (!target) throw new NoSessionNamed();
-    return target;
-  };
-  /** Writes without a session open a new one. */
-  const forWrite = (explicit: string | undefined, tool: string, call: ToolCall) =>
-    named(explicit) ?? tools.newSession(tool, call);
-  const call = (ctx: ServerContext): ToolCall => ({
-    who: callerOf(ctx),
-    key: validateIdempotencyKey(ctx.mcpReq._meta?.[IDEMPOTENCY_META_KEY]),
-  });
-
-  /** Runs a call and answers its failures as tool errors a model (and, by `_meta` kind, a program) can act on. */
-  function handle<D extends AnyToolDefinition>(tool: D, body: (c: ToolCall) => Promise<z.output<D['output']>>) {
-    return async (ctx: ServerContext): Promise<CallToolResult> => {
-      try {
-        return definedResult(tool, await body(call(ctx)));
-      } catch (err) {
-        return failure(tool, err);
-      }
-    };
-  }
+  const call = (ctx: ServerContext): ToolCall => ({ who: callerOf(ctx), key: idempotencyKeyOf(ctx) });
 
   /** A call's failure as a tool error a model (and, by `_meta` kind, a program) can act on. */
   function failure(tool: AnyToolDefinition, err: unknown): CallToolResult {
-    if (err instanceof IdempotencyConflict || err instanceof ToolInputError || err instanceof CallerLimitReached)
-      return toolError(err.message);
-    if (err instanceof NoSessionNamed) return toolError(err.message, NO_SESSION);
-    if (err instanceof SessionNotFound) {
-      return toolError(sessionGoneMessage(err.handle), SESSION_NOT_FOUND);
-    }
-    return toolError(`${tool.name} failed: ${describeFailure(err)}`);
+    const known = sessionToolFailure(err);
+    if (!known) return toolError(`${tool.name} failed: ${describeFailure(err)}`);
+    const kind = known.kind === NO_SESSION || known.kind === SESSION_NOT_FOUND ? known.kind : undefined;
+    return toolError(known.message, kind);
   }
 
-  registerDefinedTool(server, setJiraProjectTool, ({ project, session_id }, ctx) =>
-    handle(setJiraProjectTool, (c) =>
-      tools.setJiraProject(forWrite(session_id, setJiraProjectTool.name, c), project, c),
-    )(ctx),
-  );
-  registerDefinedTool(server, getJiraMetricsTool, ({ project, session_id }, ctx) =>
-    handle(getJiraMetricsTool, (c) => tools.jiraMetrics(named(session_id), project, c))(ctx),
-  );
-  registerDefinedTool(server, trackIpTool, ({ session_id }, ctx) =>
-    handle(trackIpTool, (c) => tools.trackIp(forWrite(session_id, trackIpTool.name, c), c))(ctx),
-  );
-  registerDefinedTool(server, createJiraIssueTool, ({ summary, description, ip, session_id }, ctx) =>
-    handle(createJiraIssueTool, (c) => tools.createJiraIssue(named(session_id), { summary, description, ip }, c))(ctx),
-  );
-  registerDefinedTool(server, getIpHistoryTool, ({ session_id }, ctx) =>
-    handle(getIpHistoryTool, (c) => tools.ipHistory(required(session_id), c))(ctx),
-  );
-  const taskTools = registerWorkflowTools(server, [getIpTool], lookups, tasks);
+  /** A session tool: run on the session it names (or this connection's), its failures answered as tool errors. */
+  function registerSessionTool(tool: SessionToolRun): void {
+    registerDefinedTool(server, tool.definition, async (args, ctx) => {
+      try {
+        return definedResult(tool.definition, await tools.run(tool, args, named(args.session_id), call(ctx)));
+      } catch (err) {
+        return failure(tool.definition, err);
+      }
+    });
+  }
+
+  for (const tool of itSessionTools) registerSessionTool(tool);
+  const taskTools = registerWorkflowTools(server, workflowRunTools, lookups, tasks);
   if (tasks) {
     tasks.declareLongRunning(watchIpTool.workflow.type);
-    // A watch records into a session: the one the call names, else this connection's default, else a new one.
+    // A watch records into a session, resolved by the tool's policy as the other session tools resolve theirs.
     const watchIp: TaskTool = {
       definition: watchIpTool,
       async start(args, ctx) {
@@ -154,7 +114,11 @@ export function createItServer({
         const c = call(ctx);
         let input: IpWatchInput;
         try {
-          input = await tools.watchInput(forWrite(session_id, watchIpTool.name, c), { every_seconds, for_minutes }, c);
+          input = await tools.watchInput(
+            tools.target(watchIpTool, named(session_id), c),
+            { every_seconds, for_minutes },
+            c,
+          );
         } catch (err) {
           return failure(watchIpTool, err);
         }
@@ -165,9 +129,6 @@ export function createItServer({
     registerDefinedTool(server, watchIpTool, (args, ctx) => runTaskToCompletion(watchIp, args, ctx, tasks));
     taskTools.push(watchIp);
   }
-  registerDefinedTool(server, closeSessionTool, ({ session_id }, ctx) =>
-    handle(closeSessionTool, (c) => tools.closeSession(required(session_id), c))(ctx),
-  );
 
   offerTasks(server, context, tasks, taskTools);
   return server;

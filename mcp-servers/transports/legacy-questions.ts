@@ -1,6 +1,6 @@
 /**
  * 2025-era HTTP sessions whose client can be asked (issue 27.4): a client that declared elicitation at its initialize
- * gets `elicitation/create` on the response stream of its tools/call (mcp-servers/shared/approvals.ts asks), and posts
+ * gets `elicitation/create` on the response stream of its tools/call (mcp-servers/adapter/approvals.ts asks), and posts
  * its answer back on the session. Every request is served by a fresh server instance, so this module keeps, in this
  * process, what such a session declared and the one instance of the session that is waiting for an answer:
  *

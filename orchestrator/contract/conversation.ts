@@ -5,6 +5,8 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AgentInputItem } from '@openai/agents-core';
+import { CLOSE_SESSION_TOOL, SESSION_ID_ARGUMENT, SESSION_NOT_FOUND } from '../../shared/tools/session-handle';
+import { TOOL_ERROR_META_KEY } from '../../shared/tools/tool-error';
 
 /** The model name of the offline model (offline-model/), which needs no LLM; the model provider resolves it. */
 export { OFFLINE_MODEL_NAME } from '../../offline-model/name';
@@ -22,11 +24,11 @@ export type ToolDomain = (typeof toolDomains)[number];
  * takes it back as the `session_id` argument. The conversation keeps the handle, so the model never sees it.
  */
 export const itSessionContract = {
-  handleArgument: 'session_id',
-  closeTool: 'close_session',
+  handleArgument: SESSION_ID_ARGUMENT,
+  closeTool: CLOSE_SESSION_TOOL,
   /** `_meta` key of a tool error a program must tell apart, and its value for a handle that is gone. */
-  errorMetaKey: 'durable-mcp-agents/error',
-  notFound: 'session_not_found',
+  errorMetaKey: TOOL_ERROR_META_KEY,
+  notFound: SESSION_NOT_FOUND,
 } as const;
 
 /** A tool a domain lists (over MCP or Nexus), as the conversation keeps it in its catalog. */

@@ -1,7 +1,7 @@
 /**
- * One definition per tool. A domain's contract (tool-workers/<domain>/tools.ts) defines each of its tools once: name,
- * title, description, input and output zod schemas, annotations, the workflow that runs it and the one-line summary a
- * reader gets beside the structured result. The MCP registration, the tool-name lists, the write scopes, the Nexus
+ * One definition per tool. A domain's tools.ts (tool-workers/<domain>/tools.ts) defines each of its tools once: name,
+ * title, description, input and output zod schemas (from the domain's contract.ts), annotations, the workflow that
+ * runs it and the one-line summary a reader gets beside the structured result. The MCP registration, the tool-name lists, the write scopes, the Nexus
  * service and the orchestrator's view of a tool are all derived from it.
  *
  * Workflow-safe: imported by workflow bundles (the orchestrator's Nexus client), so nothing here touches Node APIs.
@@ -92,6 +92,11 @@ export function defineWorkflowTool<I extends z.ZodObject, O extends z.ZodObject,
   definition: Omit<WorkflowRunTool<I, O, N>, 'runs'>,
 ): WorkflowRunTool<I, O, N> {
   return Object.freeze({ ...definition, runs: 'workflow' as const });
+}
+
+/** Whether a tool is one run of its workflow (defineWorkflowTool), which the servers run generically. */
+export function isWorkflowRunTool(tool: AnyToolDefinition): tool is AnyWorkflowRunTool {
+  return (tool as Partial<AnyWorkflowRunTool>).runs === 'workflow';
 }
 
 /** A tool changes state unless it says it is read-only. */

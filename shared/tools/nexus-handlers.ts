@@ -8,7 +8,7 @@ import { startWorkflow, WorkflowRunOperationHandler } from '@temporalio/nexus';
 import * as nexus from 'nexus-rpc';
 import { z } from 'zod';
 import { approvalRefusal, needsApproval, type ApprovalPolicy } from './approval';
-import type { AnyToolDefinition, AnyWorkflowRunTool, WorkflowRunTool } from './definition';
+import { isWorkflowRunTool, type AnyToolDefinition, type WorkflowRunTool } from './definition';
 import { nexusCaller } from './nexus-caller';
 import { checkLongRunningLimit } from './nexus-limits';
 import {
@@ -146,9 +146,8 @@ export function toolServiceHandler<Ops extends nexus.OperationMap>(
   };
   for (const tool of tools) {
     if (handlers[tool.name]) continue;
-    if ((tool as Partial<AnyWorkflowRunTool>).runs !== 'workflow')
-      throw new Error(`Nexus service ${service.name}: no handler for ${tool.name}`);
-    handlers[tool.name] = workflowRunOperation(tool as AnyWorkflowRunTool, limits);
+    if (!isWorkflowRunTool(tool)) throw new Error(`Nexus service ${service.name}: no handler for ${tool.name}`);
+    handlers[tool.name] = workflowRunOperation(tool, limits);
   }
   for (const tool of tools) handlers[tool.name] = approvalChecked(tool, handlers[tool.name], limits.approvals);
   // Built by name from the same tools the service was; the loop above checked that every operation has a handler.

@@ -19,7 +19,7 @@ import type { ConversationHandle } from '../../orchestrator/conversations';
 import { createAgentsPlugin } from '../../orchestrator/plugin';
 import { transcriptQuery, type ToolCallRecord } from '../../orchestrator/contract/conversation';
 import { connectClient } from '../../shared/temporal/connection';
-import { sessionStateQuery } from '../../tool-workers/it/shared';
+import { sessionStateQuery } from '../../tool-workers/it/session-contract';
 import { launch, pidOf, ScriptedChat, waitForWorkerPolling, type Launched } from '../support/launcher';
 import { freePort, waitFor } from '../support/processes';
 import { testConfig } from '../support/temporal';

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectHttpClient, postMcp, toolCall } from '../support/mcp-client';
 import { startFinanceStack, type FinanceStack } from '../support/finance-stack';
 import { keyedWorkflowId } from '../../shared/tools/workflow-runner';
+import { financeToolNames } from '../../tool-workers/finance/tools';
 
 let stack: FinanceStack;
 let mcp: McpClient;
@@ -28,7 +29,7 @@ async function stillServing() {
 describe('Finance MCP server over streamable HTTP (MCP SDK client)', () => {
   it('lists exactly its three tools, each fully described', async () => {
     const { tools } = await mcp.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['calculate_roi', 'price_alert', 'stock_price']);
+    expect(tools.map((t) => t.name)).toEqual([...financeToolNames]);
     for (const tool of tools) {
       expect(tool.title).toBeTruthy();
       expect(tool.description).toBeTruthy();

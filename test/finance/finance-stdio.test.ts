@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../shared/config';
 import { startFinanceStack, type FinanceStack } from '../support/finance-stack';
 import { testConfig } from '../support/temporal';
+import { financeToolNames } from '../../tool-workers/finance/tools';
 
 let stack: FinanceStack;
 const elsewhere = mkdtempSync(path.join(tmpdir(), 'desktop-cwd-'));
@@ -46,7 +47,7 @@ describe('Finance MCP server over stdio', () => {
     await client.connect(transport);
     try {
       const { tools } = await client.listTools();
-      expect(tools.map((t) => t.name).sort()).toEqual(['calculate_roi', 'price_alert', 'stock_price']);
+      expect(tools.map((t) => t.name)).toEqual([...financeToolNames]);
       const roi = await client.callTool({
         name: 'calculate_roi',
         arguments: { principal: 10000, annual_rate: 0.05, years: 10 },

@@ -2,6 +2,7 @@
 import { WorkflowFailedError, ApplicationFailure } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compoundGrowth } from '../../tool-workers/finance/roi';
+import { calculateRoiTool } from '../../tool-workers/finance/tools';
 import type { calculateRoiWorkflow } from '../../tool-workers/finance/workflows';
 import { startFinanceStack, type FinanceStack } from '../support/finance-stack';
 
@@ -37,6 +38,21 @@ describe('finance workflows', () => {
     });
     expect(attempts).toEqual([1]);
     expect(history.events!.filter((e) => e.activityTaskScheduledEventAttributes)).toHaveLength(0);
+  });
+
+  it('refuses an argument the tool does not have, as MCP and Nexus refuse it with the tool definition as its schema', async () => {
+    const run = stack.client.workflow.execute<typeof calculateRoiWorkflow>('calculateRoiWorkflow', {
+      taskQueue: stack.taskQueue,
+      workflowId: `roi-extra-key-${Date.now()}`,
+      args: [{ principal: 1000, annual_rate: 0.05, years: 10, ...{ extra: 1 } }],
+    });
+    const cause = ((await run.catch((e: unknown) => e)) as WorkflowFailedError).cause as ApplicationFailure;
+    expect(cause.type).toBe('InvalidInput');
+    expect(cause.nonRetryable).toBe(true);
+    expect(cause.message).toMatch(/^input: Unrecognized key: "extra"/);
+    expect(calculateRoiTool.input.safeParse({ principal: 1000, annual_rate: 0.05, years: 10, extra: 1 }).success).toBe(
+      false,
+    );
   });
 });
 

@@ -9,7 +9,7 @@ import type { CallToolResult } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { itSessionWorkflowId } from '../../tool-workers/it/sessions';
 import { taskProgressQuery } from '../../shared/tools/task-progress';
-import type { IpWatchInput } from '../../tool-workers/it/shared';
+import type { IpWatchInput } from '../../tool-workers/it/session-contract';
 import { watchIpTool } from '../../tool-workers/it/tools';
 import { connectHttpClient, connectModernClient, type ModernClient } from '../support/mcp-client';
 import { startItStack, type ItStack } from '../support/it-stack';

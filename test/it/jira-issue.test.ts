@@ -13,7 +13,7 @@ import type { ApprovalPolicy } from '../../shared/tools/approval';
 import { JiraCloudProvider } from '../../tool-workers/it/jira/jira-cloud';
 import { JiraProviderError, type JiraProvider } from '../../tool-workers/it/jira/provider';
 import { SampleJiraProvider } from '../../tool-workers/it/jira/sample';
-import { TOOL_ERROR_META_KEY } from '../../mcp-servers/shared/tool-results';
+import { TOOL_ERROR_META_KEY } from '../../shared/tools/tool-error';
 import { startJiraCloudFake, type JiraCloudFake } from '../fakes/jira-cloud';
 import { connectModernClient, type ModernClient } from '../support/mcp-client';
 import { startItStack, type ItStack } from '../support/it-stack';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JiraCloudProvider, parseJiraDate } from '../../tool-workers/it/jira/jira-cloud';
 import { JiraProviderError, UnknownProjectError } from '../../tool-workers/it/jira/provider';
-import { projectKeyOf } from '../../tool-workers/it/tools';
+import { projectKeyOf } from '../../tool-workers/it/contract';
 import { SampleJiraProvider } from '../../tool-workers/it/jira/sample';
 import { startJiraCloudFake, type JiraCloudFake } from '../fakes/jira-cloud';
 

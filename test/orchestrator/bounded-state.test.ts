@@ -8,8 +8,7 @@
 import type { ModelRequest, ModelResponse } from '@openai/agents-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { MAX_FINISHED_TASKS, MAX_TASK_RESULT_CHARS } from '../../orchestrator/state-bounds';
-import type { QuoteProvider } from '../../tool-workers/finance/quotes/provider';
-import { SampleQuoteProvider } from '../../tool-workers/finance/quotes/sample';
+import { sampleQuotes as sample, withQuote } from '../support/quotes';
 import { callTool, say, ScriptedModelProvider, seenTexts } from '../fakes/scripted-model';
 import { startOrchestratorStack, type OrchestratorStack } from '../support/orchestrator-stack';
 import { waitFor } from '../support/processes';
@@ -18,15 +17,14 @@ const SOURCE_NOTE_CHARS = 60_000;
 const ROUNDS = 10;
 const TASKS_PER_ROUND = 5; // below any per-caller bound on running tasks
 
-const sample = new SampleQuoteProvider();
 /** Sample prices with a long source note: price_alert's result repeats it in its summary line and its JSON. */
-const verboseQuotes: QuoteProvider = {
+const verboseQuotes = withQuote(sample, {
   name: 'sample-verbose',
   quote: async (symbol) => {
     const quote = await sample.quote(symbol);
     return { ...quote, source: `${quote.source}; ${'provenance '.repeat(SOURCE_NOTE_CHARS / 11)}` };
   },
-};
+});
 
 let stack: OrchestratorStack;
 const provider = new ScriptedModelProvider();

@@ -6,8 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentLoop } from '../../orchestrator/contract/conversation';
-import { SampleQuoteProvider } from '../../tool-workers/finance/quotes/sample';
-import type { QuoteProvider } from '../../tool-workers/finance/quotes/provider';
+import { sampleQuotes as sample, withQuote } from '../support/quotes';
 import { startProviderFake, type ProviderFake } from '../fakes/provider-chat';
 import type { ChatRequestBody } from '../fakes/scripted-chat-completions';
 import { historyText } from '../support/history';
@@ -16,15 +15,14 @@ import { startOrchestratorStack, type OrchestratorStack } from '../support/orche
 
 const MODEL = 'claude-3-5-sonnet-20241022';
 const KEY = 'sk-ant-crash-test-0123456789abcdef';
-const sample = new SampleQuoteProvider();
 /** Slow enough that the worker can be killed while the MCP call is in flight. */
-const slowQuotes: QuoteProvider = {
+const slowQuotes = withQuote(sample, {
   name: 'slow-sample',
   quote: async (symbol) => {
     await new Promise((r) => setTimeout(r, 3000));
     return sample.quote(symbol);
   },
-};
+});
 const lastToolResult = (body: ChatRequestBody) =>
   String(body.messages.findLast((m) => m.role === 'tool')?.content ?? '');
 

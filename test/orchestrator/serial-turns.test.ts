@@ -12,8 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERIAL_TURNS_PATCH } from '../../orchestrator/patches';
 import type { ConversationHandle } from '../../orchestrator/conversations';
 import { sendMessageUpdate, type AgentLoop } from '../../orchestrator/contract/conversation';
-import { SampleQuoteProvider } from '../../tool-workers/finance/quotes/sample';
-import type { QuoteProvider } from '../../tool-workers/finance/quotes/provider';
+import { sampleQuotes as sample, withQuote } from '../support/quotes';
 import { historyText } from '../support/history';
 import { startOrchestratorStack, type OrchestratorStack } from '../support/orchestrator-stack';
 import { waitFor } from '../support/processes';
@@ -23,16 +22,15 @@ const HELD = 'AAPL';
 const SYMBOLS = [HELD, 'MSFT', 'NVDA'] as const;
 const PRICES: Record<(typeof SYMBOLS)[number], string> = { AAPL: '227.48', MSFT: '431.20', NVDA: '146.67' };
 
-const sample = new SampleQuoteProvider();
 let release: () => void = () => {};
 let held = new Promise<void>((r) => (release = r));
-const heldQuotes: QuoteProvider = {
+const heldQuotes = withQuote(sample, {
   name: 'held-sample',
   quote: async (symbol) => {
     if (symbol === HELD) await held;
     return sample.quote(symbol);
   },
-};
+});
 
 let stack: OrchestratorStack;
 

@@ -24,7 +24,7 @@ import { createOrchestratorWorker } from '../../orchestrator/worker';
 import { IpLookup } from '../../tool-workers/it/ip/lookup';
 import { SampleJiraProvider } from '../../tool-workers/it/jira/sample';
 import { itSessionWorkflowId } from '../../tool-workers/it/sessions';
-import { sessionStateQuery } from '../../tool-workers/it/shared';
+import { sessionStateQuery } from '../../tool-workers/it/session-contract';
 import { createItWorker } from '../../tool-workers/it/worker';
 import { freePort, spawnMcpServer, waitFor } from '../support/processes';
 import { prebuiltBundle, uniqueTaskQueue } from '../support/temporal';

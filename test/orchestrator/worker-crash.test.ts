@@ -7,21 +7,19 @@ import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentLoop } from '../../orchestrator/contract/conversation';
 import { keyedWorkflowId } from '../../shared/tools/workflow-runner';
-import { SampleQuoteProvider } from '../../tool-workers/finance/quotes/sample';
-import type { QuoteProvider } from '../../tool-workers/finance/quotes/provider';
+import { sampleQuotes as sample, withQuote } from '../support/quotes';
 import { spawnEntry, waitFor, type Spawned } from '../support/processes';
 import { startOrchestratorStack, type OrchestratorStack } from '../support/orchestrator-stack';
 import { testConfig } from '../support/temporal';
 
-const sample = new SampleQuoteProvider();
 /** Slow enough that the worker can be killed while the MCP call is in flight. */
-const slowQuotes: QuoteProvider = {
+const slowQuotes = withQuote(sample, {
   name: 'slow-sample',
   quote: async (symbol) => {
     await new Promise((r) => setTimeout(r, 3000));
     return sample.quote(symbol);
   },
-};
+});
 
 describe.each<[AgentLoop, string]>([
   ['agents-sdk', 'conversationWorkflow'],

@@ -13,8 +13,8 @@ import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/cl
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot, type McpAuthConfig } from '../../shared/config';
 import { itSessionWorkflowId } from '../../tool-workers/it/sessions';
-import { SESSION_NOT_FOUND } from '../../mcp-servers/it/server';
-import { TOOL_ERROR_META_KEY } from '../../mcp-servers/shared/tool-results';
+import { SESSION_NOT_FOUND } from '../../shared/tools/session-handle';
+import { TOOL_ERROR_META_KEY } from '../../shared/tools/tool-error';
 import { TOOL_LIST_TTL_MS as LIST_TTL_MS } from '../../shared/tools/nexus-service';
 import type { RunningHttpServer } from '../../mcp-servers/transports/http';
 import {

@@ -13,7 +13,7 @@ import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig, projectRoot, type McpAuthConfig } from '../../shared/config';
 import type { RunningHttpServer } from '../../mcp-servers/transports/http';
-import { taskWorkflowId } from '../../mcp-servers/shared/tasks/task-workflows';
+import { taskWorkflowId } from '../../mcp-servers/adapter/tasks/task-workflows';
 import { callerScope } from '../../shared/caller-scope';
 import { itSessionWorkflowId } from '../../tool-workers/it/sessions';
 import { keyedWorkflowId } from '../../shared/tools/workflow-runner';

@@ -14,7 +14,7 @@ import { countRunning, type CallerLimit } from '../../shared/temporal/caller-lim
 import { ToolWorkflowRunner } from '../../shared/tools/workflow-runner';
 import { createFinanceServer } from '../../mcp-servers/finance/server';
 import { createItServer } from '../../mcp-servers/it/server';
-import { TaskWorkflows, taskIdPrefix, type TaskWorkflowsOptions } from '../../mcp-servers/shared/tasks/task-workflows';
+import { TaskWorkflows, taskIdPrefix, type TaskWorkflowsOptions } from '../../mcp-servers/adapter/tasks/task-workflows';
 import { startMcpHttpServer, type RunningHttpServer } from '../../mcp-servers/transports/http';
 import { ItSessions, itSessionIdPrefix } from '../../tool-workers/it/sessions';
 import { startFinanceStack, type FinanceStack } from '../support/finance-stack';

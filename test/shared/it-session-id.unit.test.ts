@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, itSection, itSessionsSection, projectRoot } from '../../shared/config';
 import { SESSION_HANDLE_PATTERN } from '../../shared/tools/session-handle';
-import { sessionIdArg } from '../../tool-workers/it/tools';
+import { sessionIdArg } from '../../tool-workers/it/contract';
 
 const noWarnings = () => undefined;
 

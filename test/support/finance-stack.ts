@@ -9,10 +9,10 @@ import type { AnyWorkflowRunTool } from '../../shared/tools/definition';
 import { connectClient, connectWorker, temporalReachable } from '../../shared/temporal/connection';
 import { createFinanceServer } from '../../mcp-servers/finance/server';
 import { ToolWorkflowRunner } from '../../shared/tools/workflow-runner';
-import { TaskWorkflows } from '../../mcp-servers/shared/tasks/task-workflows';
+import { TaskWorkflows } from '../../mcp-servers/adapter/tasks/task-workflows';
 import { startMcpHttpServer, type McpHttpAuth, type RunningHttpServer } from '../../mcp-servers/transports/http';
 import type { QuoteProvider } from '../../tool-workers/finance/quotes/provider';
-import { SampleQuoteProvider } from '../../tool-workers/finance/quotes/sample';
+import { sampleQuotes, withQuote } from './quotes';
 import { createFinanceWorker } from '../../tool-workers/finance/worker';
 import { prebuiltBundle, testConfig, uniqueTaskQueue } from './temporal';
 
@@ -40,15 +40,14 @@ export async function startFinanceStack(opts: FinanceStackOptions = {}): Promise
   const config = testConfig();
   const taskQueue = uniqueTaskQueue('finance');
   const namespace = config.temporal.namespaces.finance;
-  const inner = opts.quotes ?? new SampleQuoteProvider();
+  const inner = opts.quotes ?? sampleQuotes;
   const quoteCalls: string[] = [];
-  const quotes: QuoteProvider = {
-    name: inner.name,
+  const quotes = withQuote(inner, {
     quote: (symbol) => {
       quoteCalls.push(symbol);
       return inner.quote(symbol);
     },
-  };
+  });
 
   const workerConnection = await connectWorker(config.temporal);
   const worker = await createFinanceWorker({

@@ -9,7 +9,7 @@ import { connectClient, connectWorker, temporalReachable } from '../../shared/te
 import { createItServer } from '../../mcp-servers/it/server';
 import { ItSessions } from '../../tool-workers/it/sessions';
 import { ToolWorkflowRunner } from '../../shared/tools/workflow-runner';
-import { TaskWorkflows } from '../../mcp-servers/shared/tasks/task-workflows';
+import { TaskWorkflows } from '../../mcp-servers/adapter/tasks/task-workflows';
 import { startMcpHttpServer, type McpHttpAuth, type RunningHttpServer } from '../../mcp-servers/transports/http';
 import type { ItDeps } from '../../tool-workers/it/activities';
 import type { ApprovalPolicy } from '../../shared/tools/approval';

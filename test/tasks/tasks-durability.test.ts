@@ -7,7 +7,7 @@
 import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient } from '../../shared/temporal/connection';
-import { taskWorkflowId } from '../../mcp-servers/shared/tasks/task-workflows';
+import { taskWorkflowId } from '../../mcp-servers/adapter/tasks/task-workflows';
 import { spawnEntry, spawnMcpServer, waitFor, type Spawned } from '../support/processes';
 import { testConfig, uniqueTaskQueue } from '../support/temporal';
 import { taskClient } from './task-client';

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { McpAuthConfig } from '../../shared/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keyedTaskId, taskWorkflowId } from '../../mcp-servers/shared/tasks/task-workflows';
+import { keyedTaskId, taskWorkflowId } from '../../mcp-servers/adapter/tasks/task-workflows';
 import { callerScope } from '../../shared/caller-scope';
 import { toolRunRecord } from '../../shared/tools/workflow-runner';
 import { priceAlertTool } from '../../tool-workers/finance/tools';

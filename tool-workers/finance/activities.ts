@@ -1,6 +1,7 @@
 /**
- * Finance activities: the only place finance work touches the outside world. Input is validated here, against the
- * same schema the MCP server advertises, so any client that starts the workflows gets the same checks.
+ * Finance activities: the only place finance work touches the outside world. Input is validated here with the tool
+ * definition's own input schema (./contract.ts, strict), so any client that starts the workflows gets the checks MCP
+ * and Nexus make, an unknown key refused included.
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import type { z } from 'zod';
@@ -8,13 +9,13 @@ import { providerFailure } from '../../shared/providers';
 import { QuoteProviderError, UnknownSymbolError, type QuoteProvider } from './quotes/provider';
 import { compoundGrowth } from './roi';
 import {
-  roiInputSchema,
-  stockPriceInputSchema,
+  roiInput,
+  stockPriceInput,
   type RoiInput,
   type RoiResult,
   type StockPriceInput,
   type StockQuote,
-} from './shared';
+} from './contract';
 
 export interface FinanceDeps {
   quotes: QuoteProvider;
@@ -34,7 +35,7 @@ function validated<S extends z.ZodType>(schema: S, input: unknown): z.output<S> 
 export function createFinanceActivities({ quotes }: FinanceDeps) {
   return {
     async fetchStockQuote(input: StockPriceInput): Promise<StockQuote> {
-      const { symbol } = validated(stockPriceInputSchema, input);
+      const { symbol } = validated(stockPriceInput, input);
       try {
         return await quotes.quote(symbol.toUpperCase());
       } catch (err) {
@@ -45,7 +46,7 @@ export function createFinanceActivities({ quotes }: FinanceDeps) {
     },
 
     async computeRoi(input: RoiInput): Promise<RoiResult> {
-      const args = validated(roiInputSchema, input);
+      const args = validated(roiInput, input);
       try {
         return compoundGrowth(args);
       } catch (err) {

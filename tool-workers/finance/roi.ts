@@ -1,4 +1,4 @@
-import { periodsPerYear, type Compounding, type RoiResult } from './shared';
+import { periodsPerYear, type Compounding, type RoiResult } from './contract';
 
 const cents = (x: number) => Math.round(x * 100) / 100;
 

@@ -1,13 +1,11 @@
 /**
  * The finance tools, each defined once (see shared/tools/definition.ts). The MCP server registers every tool listed
  * in `financeTools`, the Nexus service offers the same operations, and the orchestrator sees them through either.
- * Adding a tool: define it here, add it to `financeTools`, and write its workflow (README, "Add a tool").
+ * Adding a tool: its schemas in ./contract.ts, its definition here, added to `financeTools` (docs/add-a-tool.md).
  */
-import { z } from 'zod';
 import { defineWorkflowTool, toolNames, workflowsOf } from '../../shared/tools/definition';
 import { toolService } from '../../shared/tools/nexus-service';
-import { MAX_WATCH_CHECKS } from '../../shared/tools/task-progress';
-import { priceAlertInput, priceAlertOutput, roiInput, roiOutput, stockPriceInput, stockQuoteOutput } from './shared';
+import { priceAlertInput, priceAlertResult, roiInput, roiResult, stockPriceInput, stockQuote } from './contract';
 import type * as workflows from './workflows';
 
 const workflow = workflowsOf<typeof workflows>();
@@ -22,8 +20,8 @@ export const stockPriceTool = defineWorkflowTool({
   description:
     'Latest price of a stock ticker, with its currency, the time it was observed and its source. ' +
     'The source says "sample data" when the server runs on its offline dataset.',
-  input: z.strictObject(stockPriceInput),
-  output: z.object(stockQuoteOutput),
+  input: stockPriceInput,
+  output: stockQuote,
   annotations: { readOnlyHint: true, idempotentHint: true, destructiveHint: false, openWorldHint: true },
   workflow: workflow('stockPriceWorkflow'),
   taskMode: 'when-slow',
@@ -36,8 +34,8 @@ export const calculateRoiTool = defineWorkflowTool({
   description:
     'Compound growth of an investment: final value, gain and ROI percent for a principal, an annual rate ' +
     '(a decimal: 0.05 means 5%) and a number of years, compounded yearly unless told otherwise.',
-  input: z.strictObject(roiInput),
-  output: z.object(roiOutput),
+  input: roiInput,
+  output: roiResult,
   annotations: { readOnlyHint: true, idempotentHint: true, destructiveHint: false, openWorldHint: false },
   workflow: workflow('calculateRoiWorkflow'),
   taskMode: 'when-slow',
@@ -53,13 +51,8 @@ export const priceAlertTool = defineWorkflowTool({
     'Watches a stock price: checks it every check_every_seconds until it rises above (or falls below) the threshold, or ' +
     'watch_minutes have passed, then reports whether it crossed and the last price. Long-running: clients that support ' +
     'MCP tasks get a task to poll (progress in its status message) and can cancel it.',
-  input: z
-    .strictObject(priceAlertInput)
-    .refine((a) => (a.watch_minutes * 60) / a.check_every_seconds <= MAX_WATCH_CHECKS, {
-      message: `watch_minutes * 60 / check_every_seconds must be at most ${MAX_WATCH_CHECKS} checks: check less often, or watch for less time`,
-      path: ['check_every_seconds'],
-    }),
-  output: z.object(priceAlertOutput),
+  input: priceAlertInput,
+  output: priceAlertResult,
   // Watching changes nothing outside: a repeated call is another watch, with no further effect on the world. Scopes
   // are another matter: it starts hours of durable work, so it needs tools.write (needsWriteScope, taskMode 'always').
   annotations: { readOnlyHint: true, idempotentHint: true, destructiveHint: false, openWorldHint: true },

@@ -6,7 +6,7 @@
 import { patched, proxyActivities, proxyLocalActivities, setHandler, sleep } from '@temporalio/workflow';
 import { taskProgressQuery, type TaskProgress } from '../../shared/tools/task-progress';
 import type { FinanceActivities } from './activities';
-import type { PriceAlertInput, PriceAlertResult, RoiInput, RoiResult, StockPriceInput, StockQuote } from './shared';
+import type { PriceAlertInput, PriceAlertResult, RoiInput, RoiResult, StockPriceInput, StockQuote } from './contract';
 
 const retry = {
   initialInterval: '500 milliseconds',

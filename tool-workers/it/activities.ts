@@ -4,7 +4,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { providerFailure } from '../../shared/providers';
 import type { IpLookup } from './ip/lookup';
 import { JiraProviderError, UnknownProjectError, type JiraProvider } from './jira/provider';
-import type { CreatedJiraIssue, IpObservation, JiraIssueRequest, JiraMetrics } from './tools';
+import type { CreatedJiraIssue, IpObservation, JiraIssueRequest, JiraMetrics } from './contract';
 
 /**
  * The label that names one create_jira_issue call in Jira: a digest of its workflow id, which derives from the

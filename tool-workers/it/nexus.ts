@@ -16,36 +16,22 @@ import { getClient, operationInfo, startWorkflow, WorkflowRunOperationHandler } 
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import * as nexus from 'nexus-rpc';
 import { describeFailure } from '../../shared/temporal/failures';
-import { CallerLimitReached, type CallerLimit } from '../../shared/temporal/caller-limits';
+import type { CallerLimit } from '../../shared/temporal/caller-limits';
+import { SESSION_NOT_FOUND } from '../../shared/tools/session-handle';
 import { nexusCaller } from '../../shared/tools/nexus-caller';
 import { parseToolInput, toolServiceHandler } from '../../shared/tools/nexus-handlers';
 import { checkLongRunningLimit, limitRefusal } from '../../shared/tools/nexus-limits';
-import {
-  IdempotencyConflict,
-  keyedWorkflowId,
-  toolRunRecord,
-  ToolWorkflowRunner,
-} from '../../shared/tools/workflow-runner';
+import { keyedWorkflowId, toolRunRecord, ToolWorkflowRunner } from '../../shared/tools/workflow-runner';
 import {
   ItTools,
-  NoSessionNamed,
-  sessionGoneMessage,
-  ToolInputError,
+  itSessionTools,
+  sessionToolFailure,
   type SessionTarget,
+  type SessionToolRun,
   type ToolCall,
 } from './session-tools';
-import { ItSessions, SessionNotFound } from './sessions';
-import {
-  closeSessionTool,
-  createJiraIssueTool,
-  getIpHistoryTool,
-  getJiraMetricsTool,
-  itService,
-  itTools,
-  setJiraProjectTool,
-  trackIpTool,
-  watchIpTool,
-} from './tools';
+import { ItSessions } from './sessions';
+import { itService, itTools, watchIpTool } from './tools';
 import type { ipWatchWorkflow } from './workflows';
 import type { AnyToolDefinition } from '../../shared/tools/definition';
 import type { ApprovalPolicy } from '../../shared/tools/approval';
@@ -81,73 +67,57 @@ export function createItNexusHandler(opts: ItNexusOptions) {
     return tools;
   };
 
-  /** A synchronous operation over the session tools, with MCP's errors as Nexus handler errors. */
-  function sessionOperation<D extends AnyToolDefinition, R>(
-    tool: D,
-    run: (tools: ItTools, args: ReturnType<typeof parseToolInput<D>>, call: ToolCall) => Promise<R>,
-  ) {
-    return async (ctx: nexus.StartOperationContext, input: unknown): Promise<R> => {
-      const args = parseToolInput(tool, input);
-      const call: ToolCall = { who: nexusCaller(ctx), key: ctx.requestId };
+  /** A call's failure as a Nexus handler error: the caller's mistakes are never retried, nor are spent lookups. */
+  function failure(tool: AnyToolDefinition, err: unknown): nexus.HandlerError {
+    const known = sessionToolFailure(err);
+    if (known?.kind === 'limit') return limitRefusal(known.error);
+    if (known)
+      return new nexus.HandlerError(known.kind === SESSION_NOT_FOUND ? 'NOT_FOUND' : 'BAD_REQUEST', known.message);
+    // A lookup workflow that failed has spent its own retries (an unknown Jira project fails at once): retrying the
+    // operation would only repeat it. Anything else (Temporal briefly unreachable, say) is worth a retry.
+    return new nexus.HandlerError('INTERNAL', `${tool.name} failed: ${describeFailure(err)}`, {
+      cause: err,
+      retryableOverride: err instanceof WorkflowFailedError ? false : undefined,
+    });
+  }
+  /** Nexus has no connection session: a call acts on the session its `session_id` names, or by its tool's policy. */
+  const named = (id: string | undefined): SessionTarget | undefined => (id ? { id, open: false } : undefined);
+  const callOf = (ctx: nexus.StartOperationContext): ToolCall => ({ who: nexusCaller(ctx), key: ctx.requestId });
+
+  /** A session tool as a synchronous operation, with MCP's errors as Nexus handler errors. */
+  const sessionOperation =
+    (tool: SessionToolRun) =>
+    async (ctx: nexus.StartOperationContext, input: unknown): Promise<unknown> => {
+      const args = parseToolInput(tool.definition, input);
+      const call = callOf(ctx);
       try {
-        return await run(toolsFor(), args, call);
+        return await toolsFor().run(tool, args, named(args.session_id), call);
       } catch (err) {
-        if (err instanceof ToolInputError || err instanceof NoSessionNamed || err instanceof IdempotencyConflict) {
-          throw new nexus.HandlerError('BAD_REQUEST', err.message);
-        }
-        if (err instanceof SessionNotFound) {
-          throw new nexus.HandlerError('NOT_FOUND', sessionGoneMessage(err.handle));
-        }
-        if (err instanceof CallerLimitReached) throw limitRefusal(err);
-        // A lookup workflow that failed has spent its own retries (an unknown Jira project fails at once): retrying
-        // the operation would only repeat it. Anything else (Temporal briefly unreachable, say) is worth a retry.
-        throw new nexus.HandlerError('INTERNAL', `${tool.name} failed: ${describeFailure(err)}`, {
-          cause: err,
-          retryableOverride: err instanceof WorkflowFailedError ? false : undefined,
-        });
+        throw failure(tool.definition, err);
       }
     };
-  }
-  const named = (id: string | undefined): SessionTarget | undefined => (id ? { id, open: false } : undefined);
-  const required = (id: string | undefined): SessionTarget => {
-    if (!id) throw new NoSessionNamed();
-    return { id, open: false };
-  };
 
-  // watch_ip's session is resolved (opened, for a new one) as the session tools resolve theirs, with their errors.
-  const watchInput = sessionOperation(watchIpTool, (tools, { session_id, every_seconds, for_minutes }, call) =>
-    tools.watchInput(
-      named(session_id) ?? tools.newSession(watchIpTool.name, call),
-      { every_seconds, for_minutes },
-      call,
-    ),
-  );
+  /** watch_ip's session, resolved (opened, for a new one) by its policy as the session tools resolve theirs. */
+  async function watchInput(ctx: nexus.StartOperationContext, input: unknown) {
+    const { session_id, every_seconds, for_minutes } = parseToolInput(watchIpTool, input);
+    const call = callOf(ctx);
+    try {
+      const tools = toolsFor();
+      return await tools.watchInput(
+        tools.target(watchIpTool, named(session_id), call),
+        { every_seconds, for_minutes },
+        call,
+      );
+    } catch (err) {
+      throw failure(watchIpTool, err);
+    }
+  }
 
   return toolServiceHandler(
     itService,
     itTools,
     {
-      set_jira_project: sessionOperation(setJiraProjectTool, (tools, { project, session_id }, call) =>
-        tools.setJiraProject(named(session_id) ?? tools.newSession(setJiraProjectTool.name, call), project, call),
-      ),
-      get_jira_metrics: sessionOperation(getJiraMetricsTool, (tools, { project, session_id }, call) =>
-        tools.jiraMetrics(named(session_id), project, call),
-      ),
-      track_ip: sessionOperation(trackIpTool, (tools, { session_id }, call) =>
-        tools.trackIp(named(session_id) ?? tools.newSession(trackIpTool.name, call), call),
-      ),
-      get_ip_history: sessionOperation(getIpHistoryTool, (tools, { session_id }, call) =>
-        tools.ipHistory(required(session_id), call),
-      ),
-      close_session: sessionOperation(closeSessionTool, (tools, { session_id }, call) =>
-        tools.closeSession(required(session_id), call),
-      ),
-      // Behind the approval policy (toolServiceHandler checks it first); the request id keys the call's one issue.
-      create_jira_issue: sessionOperation(
-        createJiraIssueTool,
-        (tools, { summary, description, ip, session_id }, call) =>
-          tools.createJiraIssue(named(session_id), { summary, description, ip }, call),
-      ),
+      ...Object.fromEntries(itSessionTools.map((tool) => [tool.definition.name, sessionOperation(tool)])),
       // Long-running: the operation is the watch's workflow (asynchronous), started once its session is known.
       watch_ip: new WorkflowRunOperationHandler(async (ctx, input) => {
         // Bounded before its session is resolved, so a refused watch opens no session either.

@@ -1,27 +1,33 @@
 /**
- * What each IT session tool does, whoever asks: the MCP server and the Nexus service both call these, and differ only
- * in how a request names its session and how an error reaches the caller. Results are the tools' output shapes
- * (./tools.ts).
+ * What each IT session tool does, whoever asks: the MCP server and the Nexus service both run the tools in
+ * `itSessionTools` through `ItTools.run`, which resolves the call's session by the tool's own policy (its definition's
+ * `session`), and both tell a failure by `sessionToolFailure`. They differ only in which session a call names when it
+ * passes no `session_id` (MCP: the connection's own, if any) and in how an error reaches the caller. Results are the
+ * tools' output shapes (./contract.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { CallerIdentity } from '../../shared/caller-scope';
+import { CallerLimitReached } from '../../shared/temporal/caller-limits';
+import { NO_SESSION, SESSION_NOT_FOUND } from '../../shared/tools/session-handle';
 import {
   argumentsDigest,
   IdempotencyConflict,
   keyDigest,
   type ToolWorkflowRunner,
 } from '../../shared/tools/workflow-runner';
-import { KEYED_WRITE_WINDOW_MS, MAX_KEYED_WRITES, type IpWatchInput } from './shared';
+import { projectKeyOf } from './contract';
+import { KEYED_WRITE_WINDOW_MS, MAX_KEYED_WRITES, type IpWatchInput } from './session-contract';
 import { itSessionWorkflowId, SessionNotFound, type ItSessions, type WriteOptions } from './sessions';
 import {
   closeSessionTool,
   createJiraIssueTool,
   getIpHistoryTool,
   getJiraMetricsTool,
-  projectKeyOf,
   setJiraProjectTool,
   trackIpTool,
+  type SessionToolDefinition,
+  type SessionUse,
 } from './tools';
 
 /** The session a call acts on, and whether the call may open it (a new handle, or stdio's own session). */
@@ -41,7 +47,7 @@ export class ToolInputError extends Error {
   override name = 'ToolInputError';
 }
 
-/** A read that needs a session, with none named. */
+/** A call that needs a session, with none named. */
 export class NoSessionNamed extends Error {
   override name = 'NoSessionNamed';
   constructor() {
@@ -60,14 +66,70 @@ export const START_HINT = 'Call set_jira_project or track_ip without session_id 
 
 type Output<T extends { output: z.ZodType }> = z.output<T['output']>;
 
+/** The session a call acts on, by its tool's policy: a `reads` tool may act on none. */
+export type TargetFor<U extends SessionUse> = U extends 'reads' ? SessionTarget | undefined : SessionTarget;
+
+/**
+ * Why a session tool call failed, told the same way by every front end: `invalid` (the caller can fix the request:
+ * bad input, an idempotency key used otherwise), `limit` (a per-caller bound), or a session problem by the wire kind a
+ * program acts on (no session named, or one that is gone). Anything else is a failure of the tool's work.
+ */
+export type SessionToolFailure =
+  | { kind: 'invalid' | typeof NO_SESSION | typeof SESSION_NOT_FOUND; message: string }
+  | { kind: 'limit'; message: string; error: CallerLimitReached };
+
+export function sessionToolFailure(err: unknown): SessionToolFailure | undefined {
+  if (err instanceof ToolInputError || err instanceof IdempotencyConflict)
+    return { kind: 'invalid', message: err.message };
+  if (err instanceof CallerLimitReached) return { kind: 'limit', message: err.message, error: err };
+  if (err instanceof NoSessionNamed) return { kind: NO_SESSION, message: err.message };
+  if (err instanceof SessionNotFound) return { kind: SESSION_NOT_FOUND, message: sessionGoneMessage(err.handle) };
+  return undefined;
+}
+
+/** A session tool and what its call does, given the session its policy resolved and its parsed arguments. */
+export interface SessionToolRun<D extends SessionToolDefinition = SessionToolDefinition> {
+  definition: D;
+  run(tools: ItTools, target: TargetFor<D['session']>, args: z.output<D['input']>, call: ToolCall): Promise<Output<D>>;
+}
+
+function sessionToolRun<D extends SessionToolDefinition>(definition: D, run: SessionToolRun<D>['run']): SessionToolRun {
+  return { definition, run } as unknown as SessionToolRun;
+}
+
 export class ItTools {
   constructor(
     private readonly sessions: ItSessions,
     private readonly lookups: ToolWorkflowRunner,
   ) {}
 
+  /** Runs a session tool's call on the session it names (`named`), by the tool's policy. */
+  async run<D extends SessionToolDefinition>(
+    tool: SessionToolRun<D>,
+    args: z.output<D['input']>,
+    named: SessionTarget | undefined,
+    call: ToolCall,
+  ): Promise<Output<D>> {
+    return tool.run(this, this.target<D['session']>(tool.definition, named, call), args, call);
+  }
+
+  /**
+   * The session a call acts on, by its tool's policy (`SessionUse`): the one it names; else, for a tool that writes, a
+   * new one; for a tool that needs one, none (refused); for a tool that reads, none.
+   */
+  target<U extends SessionUse>(
+    tool: { name: string; session: U },
+    named: SessionTarget | undefined,
+    call: ToolCall,
+  ): TargetFor<U> {
+    if (named) return named as TargetFor<U>;
+    if (tool.session === 'writes') return this.newSession(tool.name, call) as TargetFor<U>;
+    if (tool.session === 'needs') throw new NoSessionNamed();
+    return undefined as TargetFor<U>;
+  }
+
   /** A new session for a first write. A keyed write derives its handle from the key, so its retries open one session. */
-  newSession(tool: string, { who, key }: ToolCall): SessionTarget {
+  private newSession(tool: string, { who, key }: ToolCall): SessionTarget {
     return { id: key ? this.sessions.handleFor(tool, who.caller, key) : this.sessions.mint(), open: true };
   }
 
@@ -177,11 +239,10 @@ export class ItTools {
    * this runs, by the MCP server or Nexus handler that received the call.
    */
   async createJiraIssue(
-    target: SessionTarget | undefined,
+    target: SessionTarget,
     { summary, description, ip }: { summary: string; description: string; ip?: string },
     { who, key }: ToolCall,
   ): Promise<Output<typeof createJiraIssueTool>> {
-    if (!target) throw new NoSessionNamed();
     const project = (await this.state(target, who.caller)).jira_project;
     if (!project) {
       throw new ToolInputError(
@@ -234,3 +295,15 @@ function projectKey(input: string): string {
     throw new ToolInputError((err as Error).message);
   }
 }
+
+/** The session tools both front ends run alike (watch_ip, a task or a workflow-run operation, is started by each). */
+export const itSessionTools: readonly SessionToolRun[] = [
+  sessionToolRun(setJiraProjectTool, (tools, target, { project }, call) => tools.setJiraProject(target, project, call)),
+  sessionToolRun(getJiraMetricsTool, (tools, target, { project }, call) => tools.jiraMetrics(target, project, call)),
+  sessionToolRun(trackIpTool, (tools, target, _args, call) => tools.trackIp(target, call)),
+  sessionToolRun(getIpHistoryTool, (tools, target, _args, call) => tools.ipHistory(target, call)),
+  sessionToolRun(closeSessionTool, (tools, target, _args, call) => tools.closeSession(target, call)),
+  sessionToolRun(createJiraIssueTool, (tools, target, { summary, description, ip }, call) =>
+    tools.createJiraIssue(target, { summary, description, ip }, call),
+  ),
+];

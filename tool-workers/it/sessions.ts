@@ -24,8 +24,9 @@ import {
   type ItSessionInput,
   type ItSessionState,
   type KeyedWrite,
-} from './shared';
-import { SESSION_HANDLE_PATTERN, type IpObservation } from './tools';
+} from './session-contract';
+import { SESSION_HANDLE_PATTERN } from '../../shared/tools/session-handle';
+import type { IpObservation } from './contract';
 import type { itSessionWorkflow } from './workflows';
 import { callerScope, idDigest, type CallerIdentity } from '../../shared/caller-scope';
 import { BoundedMap } from '../../shared/bounded-map';

@@ -33,8 +33,8 @@ import {
   type ItSessionInput,
   type ItSessionState,
   type KeyedWrite,
-} from './shared';
-import type { IpObservation, IpRecord, JiraIssueRequest } from './tools';
+} from './session-contract';
+import type { IpObservation, IpRecord, IpWatchResult, JiraIssueRequest } from './contract';
 
 const DEFAULT_MAX_HISTORY_EVENTS = 2000;
 
@@ -161,14 +161,6 @@ export async function itSessionWorkflow(input: ItSessionInput): Promise<ItSessio
       });
     }
   }
-}
-
-export interface IpWatchResult {
-  session_id: string;
-  checks: number;
-  /** How many times the IP differed from the one before it. */
-  changes: number;
-  observations: IpRecord[];
 }
 
 /**

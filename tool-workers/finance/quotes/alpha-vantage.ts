@@ -7,7 +7,7 @@
  * never logged.
  */
 import { Agent, request } from 'undici';
-import type { StockQuote } from '../shared';
+import type { StockQuote } from '../contract';
 import { QuoteProviderError, UnknownSymbolError, type QuoteProvider } from './provider';
 
 export interface AlphaVantageOptions {

@@ -1,5 +1,5 @@
 import { ProviderError } from '../../../shared/providers';
-import type { StockQuote } from '../shared';
+import type { StockQuote } from '../contract';
 
 /** Where stock quotes come from. Implementations throw the errors below so activities can tell retryable from not. */
 export interface QuoteProvider {

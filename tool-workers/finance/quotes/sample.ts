@@ -2,7 +2,7 @@
  * The offline default: an embedded snapshot of closing prices, clearly labelled as sample data so nobody mistakes it
  * for a live quote.
  */
-import type { StockQuote } from '../shared';
+import type { StockQuote } from '../contract';
 import { UnknownSymbolError, type QuoteProvider } from './provider';
 
 const SNAPSHOT_AS_OF = '2026-11-20T21:00:00.000Z';

@@ -7,7 +7,7 @@
 import { isIP } from 'node:net';
 import os from 'node:os';
 import { Agent, request } from 'undici';
-import type { IpObservation } from '../tools';
+import type { IpObservation } from '../contract';
 
 export interface IpLookupOptions {
   /** The public IP service; undefined skips the public lookup. */

@@ -11,7 +11,7 @@
  */
 import { Agent, request } from 'undici';
 import { z } from 'zod';
-import type { CreatedJiraIssue, JiraMetrics } from '../tools';
+import type { CreatedJiraIssue, JiraMetrics } from '../contract';
 import {
   JiraProviderError,
   requireProjectKey,

@@ -1,7 +1,6 @@
 /** Where Jira metrics come from. Implementations throw the errors below so activities can tell retryable from not. */
 import { ProviderError } from '../../../shared/providers';
-import { projectKeyOf, type CreatedJiraIssue, type JiraIssueRequest } from '../tools';
-import type { JiraMetrics } from '../tools';
+import { projectKeyOf, type CreatedJiraIssue, type JiraIssueRequest, type JiraMetrics } from '../contract';
 
 /** An issue to file, with the label that names the call that files it (`durable-mcp-<digest>`). */
 export interface NewJiraIssue extends JiraIssueRequest {

@@ -3,7 +3,7 @@
  * mistakes it for a live Jira.
  */
 import { createHash } from 'node:crypto';
-import type { CreatedJiraIssue, JiraMetrics } from '../tools';
+import type { CreatedJiraIssue, JiraMetrics } from '../contract';
 import { requireProjectKey, UnknownProjectError, type JiraProvider, type NewJiraIssue } from './provider';
 
 const SNAPSHOT_AS_OF = '2026-11-20T09:00:00.000Z';

@@ -1,9 +1,10 @@
 /**
- * The IT session's contract: state shape and the messages of the session workflow. Imported by the workflow (types
- * and message definitions only: this file must stay free of Node APIs), the MCP server and tests.
+ * The IT session workflow's contract: its state, input and messages (Signals, Queries), and what a watch starts with.
+ * The tools' own schemas are ./contract.ts. Imported by the workflow (types and message definitions only: this file
+ * must stay free of Node APIs), the session client, the MCP server and tests.
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { IpObservation, IpRecord } from './tools';
+import type { IpObservation, IpRecord } from './contract';
 
 export interface ItSessionState {
   session_id: string;

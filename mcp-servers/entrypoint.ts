@@ -24,22 +24,22 @@ import {
   type TemporalConfig,
   type TemporalRuntimeMetricsConfig,
   type TemporalUiSettings,
-} from '../../shared/config';
-import type { Logger } from '../../shared/logger';
-import { loadProcessConfig, runMain } from '../../shared/main';
-import { announceReady } from '../../shared/ready';
-import { startTelemetry } from '../../shared/telemetry';
+} from '../shared/config';
+import type { Logger } from '../shared/logger';
+import { loadProcessConfig, runMain } from '../shared/main';
+import { announceReady } from '../shared/ready';
+import { startTelemetry } from '../shared/telemetry';
 import {
   assertNamespaceExists,
   connectWorker,
   lazyClientConnection,
   temporalReachable,
-} from '../../shared/temporal/connection';
-import { installTemporalRuntime } from '../../shared/temporal/runtime';
-import { temporalWebUi } from '../../shared/temporal/web-ui';
-import { sessionLogId, startMcpHttpServer, type LegacySessionStore, type McpServerFactory } from '../transports/http';
-import { isLoopbackHost } from '../transports/origins';
-import { serveStdio } from '../transports/stdio';
+} from '../shared/temporal/connection';
+import { installTemporalRuntime } from '../shared/temporal/runtime';
+import { temporalWebUi } from '../shared/temporal/web-ui';
+import { sessionLogId, startMcpHttpServer, type LegacySessionStore, type McpServerFactory } from './transports/http';
+import { isLoopbackHost } from './transports/origins';
+import { serveStdio } from './transports/stdio';
 
 export interface McpServerParts {
   createServer: McpServerFactory;

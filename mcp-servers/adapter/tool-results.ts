@@ -4,9 +4,7 @@
  */
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { toolResultText } from '../../shared/tools/definition';
-
-/** `_meta` key of a tool error that a program (not only a model) must tell apart, such as a handle that is gone. */
-export const TOOL_ERROR_META_KEY = 'durable-mcp-agents/error';
+import { TOOL_ERROR_META_KEY } from '../../shared/tools/tool-error';
 
 export function structuredResult<T extends object>(data: T, summary?: string): CallToolResult {
   return {

@@ -1,10 +1,15 @@
 /**
- * The finance tools' contract, shared by the MCP server (input/output schemas), the workflows (types only) and the
- * activities (validation). Field names are snake_case because they are what MCP clients and models see.
+ * The finance tools' contract: each tool's input and output schema, once. The definitions (./tools.ts) take them as
+ * their `input` and `output`, so MCP, Nexus and the activities (which validate with the same input schema) check one
+ * thing; the workflows and providers take their types. Side-free (zod and constants only), so the workflows, the
+ * activities and the definitions can all import it without importing one another. Field names are snake_case because
+ * they are what MCP clients and models see.
  */
 import { z } from 'zod';
+import { MAX_WATCH_CHECKS } from '../../shared/tools/task-progress';
 
-export const stockPriceInput = {
+/** Strict, as every tool input: an unknown argument is refused by name, by MCP, Nexus and the activity alike. */
+export const stockPriceInput = z.strictObject({
   symbol: z
     .string()
     .trim()
@@ -12,15 +17,15 @@ export const stockPriceInput = {
     .max(12, 'symbol must be at most 12 characters')
     .regex(/^[A-Za-z0-9.\-^=]+$/, 'symbol may contain only letters, digits and . - ^ =')
     .describe('Ticker symbol, for example AAPL, MSFT or BRK.B (case-insensitive)'),
-};
+});
 
-export const stockQuoteOutput = {
+export const stockQuote = z.object({
   symbol: z.string().describe('Ticker symbol, upper case'),
   price: z.number().describe('Latest price per share'),
   currency: z.string().describe('ISO 4217 currency code of the price'),
   as_of: z.string().describe('When the price was observed, ISO 8601'),
   source: z.string().describe('Where the price came from; says "sample data" when it is not live'),
-};
+});
 
 export const compoundingPeriods = ['yearly', 'semiannually', 'quarterly', 'monthly', 'daily', 'continuously'] as const;
 export type Compounding = (typeof compoundingPeriods)[number];
@@ -36,7 +41,7 @@ export const MAX_YEARS = 100;
 export const MAX_PRINCIPAL = 1e12;
 export const MAX_ANNUAL_RATE = 10;
 
-export const roiInput = {
+export const roiInput = z.strictObject({
   principal: z
     .number()
     .positive('principal must be greater than 0')
@@ -56,9 +61,9 @@ export const roiInput = {
     .enum(compoundingPeriods)
     .default('yearly')
     .describe('How often interest compounds; defaults to yearly'),
-};
+});
 
-export const roiOutput = {
+export const roiResult = z.object({
   principal: z.number().describe('Amount invested'),
   annual_rate: z.number().describe('Annual rate as a decimal fraction'),
   years: z.number().describe('Investment horizon in years'),
@@ -66,41 +71,44 @@ export const roiOutput = {
   final_value: z.number().describe('Value at the end of the horizon, rounded to cents'),
   gain: z.number().describe('final_value minus principal, rounded to cents'),
   roi_percent: z.number().describe('Return on investment in percent, rounded to 2 decimals'),
-};
+});
 
-export const stockPriceInputSchema = z.object(stockPriceInput);
-export const roiInputSchema = z.object(roiInput);
-export type StockPriceInput = z.input<typeof stockPriceInputSchema>;
-export type StockQuote = z.infer<z.ZodObject<typeof stockQuoteOutput>>;
-export type RoiInput = z.input<typeof roiInputSchema>;
-export type RoiResult = z.infer<z.ZodObject<typeof roiOutput>>;
+export type StockPriceInput = z.input<typeof stockPriceInput>;
+export type StockQuote = z.infer<typeof stockQuote>;
+export type RoiInput = z.input<typeof roiInput>;
+export type RoiResult = z.infer<typeof roiResult>;
 
 /** price_alert: watch a symbol until its price crosses a threshold or the watch ends. */
-export const priceAlertInput = {
-  symbol: stockPriceInput.symbol,
-  direction: z
-    .enum(['above', 'below'])
-    .describe('Alert when the price rises to or above the threshold ("above") or falls to or below it ("below")'),
-  threshold: z
-    .number()
-    .positive('threshold must be greater than 0')
-    .describe('The price to watch for, in the quote currency'),
-  check_every_seconds: z
-    .number()
-    .int('check_every_seconds must be a whole number')
-    .min(1, 'check_every_seconds must be at least 1')
-    .max(3600, 'check_every_seconds must be at most 3600')
-    .default(60)
-    .describe('Seconds between two price checks; defaults to 60'),
-  watch_minutes: z
-    .number()
-    .min(0.05, 'watch_minutes must be at least 0.05 (3 seconds)')
-    .max(720, 'watch_minutes must be at most 720 (12 hours)')
-    .default(60)
-    .describe('How long to watch before giving up, in minutes (fractions allowed); defaults to 60'),
-};
+export const priceAlertInput = z
+  .strictObject({
+    symbol: stockPriceInput.shape.symbol,
+    direction: z
+      .enum(['above', 'below'])
+      .describe('Alert when the price rises to or above the threshold ("above") or falls to or below it ("below")'),
+    threshold: z
+      .number()
+      .positive('threshold must be greater than 0')
+      .describe('The price to watch for, in the quote currency'),
+    check_every_seconds: z
+      .number()
+      .int('check_every_seconds must be a whole number')
+      .min(1, 'check_every_seconds must be at least 1')
+      .max(3600, 'check_every_seconds must be at most 3600')
+      .default(60)
+      .describe('Seconds between two price checks; defaults to 60'),
+    watch_minutes: z
+      .number()
+      .min(0.05, 'watch_minutes must be at least 0.05 (3 seconds)')
+      .max(720, 'watch_minutes must be at most 720 (12 hours)')
+      .default(60)
+      .describe('How long to watch before giving up, in minutes (fractions allowed); defaults to 60'),
+  })
+  .refine((a) => (a.watch_minutes * 60) / a.check_every_seconds <= MAX_WATCH_CHECKS, {
+    message: `watch_minutes * 60 / check_every_seconds must be at most ${MAX_WATCH_CHECKS} checks: check less often, or watch for less time`,
+    path: ['check_every_seconds'],
+  });
 
-export const priceAlertOutput = {
+export const priceAlertResult = z.object({
   symbol: z.string().describe('Ticker symbol, upper case'),
   direction: z.enum(['above', 'below']).describe('What was watched for'),
   threshold: z.number().describe('The price watched for'),
@@ -110,8 +118,7 @@ export const priceAlertOutput = {
   last_checked_at: z.string().describe('When the last price was observed, ISO 8601'),
   checks: z.number().describe('How many times the price was checked'),
   source: z.string().describe('Where the prices came from; says "sample data" when not live'),
-};
+});
 
-export const priceAlertInputSchema = z.object(priceAlertInput);
-export type PriceAlertInput = z.input<typeof priceAlertInputSchema>;
-export type PriceAlertResult = z.infer<z.ZodObject<typeof priceAlertOutput>>;
+export type PriceAlertInput = z.input<typeof priceAlertInput>;
+export type PriceAlertResult = z.infer<typeof priceAlertResult>;

@@ -5,21 +5,13 @@
  */
 import type { CallToolResult, McpServer, ServerContext } from '@modelcontextprotocol/server';
 import type { AnyWorkflowRunTool } from '../../../shared/tools/definition';
-import {
-  IDEMPOTENCY_META_KEY,
-  validateIdempotencyKey,
-  type ToolWorkflowRunner,
-} from '../../../shared/tools/workflow-runner';
-import { callerOf } from '../caller';
+import type { ToolWorkflowRunner } from '../../../shared/tools/workflow-runner';
+import { callerOf, idempotencyKeyOf } from '../caller';
 import { definedResult, registerDefinedTool, registerWorkflowTool } from '../tool-registration';
 import { toolError } from '../tool-results';
 import type { McpServeContext } from '../../transports/http';
 import { failedToolResult, installTasksExtension, type TaskTool } from './extension';
 import type { StartedTask, TaskWorkflows } from './task-workflows';
-
-export function idempotencyKeyOf(ctx: ServerContext): string | undefined {
-  return validateIdempotencyKey(ctx.mcpReq._meta?.[IDEMPOTENCY_META_KEY]);
-}
 
 /** A workflow-run tool as a task: its arguments start its workflow, its output schema parses the result. */
 export function workflowTaskTool(tool: AnyWorkflowRunTool, tasks: TaskWorkflows): TaskTool {

@@ -21,15 +21,10 @@ import {
 } from '../../shared/tools/definition';
 import { writeScopeChallenge } from '../transports/auth';
 import { approvalListingMeta, withApproval, type ToolRun } from './approvals';
-import { callerOf } from './caller';
+import { callerOf, idempotencyKeyOf } from './caller';
 import { toolSchema } from './schemas';
 import { structuredResult, toolError } from './tool-results';
-import {
-  IDEMPOTENCY_META_KEY,
-  IdempotencyConflict,
-  validateIdempotencyKey,
-  type ToolWorkflowRunner,
-} from '../../shared/tools/workflow-runner';
+import { IdempotencyConflict, type ToolWorkflowRunner } from '../../shared/tools/workflow-runner';
 
 /** With auth on, a token without the write scope gets a 403 challenge naming the scopes that would do (step-up). */
 function toolWriteScopeChallenge(tool: ToolDefinition<z.ZodObject, z.ZodObject, Workflow>): ScopeChallengeHandler {
@@ -106,7 +101,7 @@ export function definedResult<O extends z.ZodObject>(
 export function registerWorkflowTool(server: McpServer, tool: AnyWorkflowRunTool, workflows: ToolWorkflowRunner): void {
   registerDefinedTool(server, tool, async (args, ctx) => {
     try {
-      const key = validateIdempotencyKey(ctx.mcpReq._meta?.[IDEMPOTENCY_META_KEY]);
+      const key = idempotencyKeyOf(ctx);
       const result = await workflows.run(tool.name, tool.workflow, args, key, callerOf(ctx));
       // The tool promises its output schema, not whatever else its workflow returns (clients check it strictly).
       return definedResult(tool, tool.output.parse(result));

@@ -83,7 +83,36 @@ const markdownFiles = (root: string): string[] => [
     .map((f) => path.join(root, 'docs', f)),
 ];
 
+/** Top-level folders of this repository: a code span starting with one names a file or folder of ours. */
+const REPO_FOLDERS = [
+  'shared',
+  'mcp-servers',
+  'tool-workers',
+  'orchestrator',
+  'offline-model',
+  'test',
+  'bench',
+  'load',
+];
+
+/** Code spans like `tool-workers/it/contract.ts` (optionally `:line`) that name no existing path; patterns skipped. */
+const stalePaths = (file: string, root: string): string[] => {
+  const stale: string[] = [];
+  for (const [line, text] of readFileSync(file, 'utf8').split('\n').entries()) {
+    for (const [, span] of text.matchAll(/`([^`\s]+)`/g)) {
+      const target = span!.split(/[:#]/)[0]!;
+      if (!REPO_FOLDERS.some((dir) => target.startsWith(`${dir}/`)) || /[*{}<>…]/.test(target)) continue;
+      if (!existsSync(path.join(root, target))) stale.push(`${path.relative(root, file)}:${line + 1}: ${target}`);
+    }
+  }
+  return stale;
+};
+
 describe('links in README.md and docs/', () => {
+  it('every repository path named in code spans exists (files move; the pages must follow)', () => {
+    expect(markdownFiles(projectRoot).flatMap((f) => stalePaths(f, projectRoot))).toEqual([]);
+  });
+
   it('every relative link reaches an existing file, and every anchor an existing heading', () => {
     const files = markdownFiles(projectRoot);
     expect(files.length).toBeGreaterThan(1);

@@ -36,7 +36,7 @@ import {
   temporalReachable,
 } from '../shared/temporal/connection';
 import { installTemporalRuntime } from '../shared/temporal/runtime';
-import { temporalWebUi } from '../shared/temporal/web-ui';
+import { configuredWebUi } from '../shared/temporal/web-ui';
 import { sessionLogId, startMcpHttpServer, type LegacySessionStore, type McpServerFactory } from './transports/http';
 import { isLoopbackHost } from './transports/origins';
 import { serveStdio } from './transports/stdio';
@@ -151,7 +151,7 @@ export function runMcpServerProcess<S extends ConfigSections, W extends ConfigSe
       interceptors: {
         workflow: telemetry.temporalClientInterceptors({
           namespace: spec.namespace(config),
-          webUi: temporalWebUi(config.temporal, config.temporalUi),
+          webUi: configuredWebUi(config.temporalUi),
         }),
       },
     });

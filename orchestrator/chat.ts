@@ -11,7 +11,7 @@ import { describeModel, orchestratorSection, temporalSection, temporalUiSection 
 import { loadProcessConfig, runMain } from '../shared/main';
 import { startTelemetry } from '../shared/telemetry';
 import { assertNamespaceExists, connectClient } from '../shared/temporal/connection';
-import { temporalWebUi, workflowWebUiLink } from '../shared/temporal/web-ui';
+import { findTemporalWebUi, workflowWebUiLink } from '../shared/temporal/web-ui';
 import { Conversations, conversationInput, type ConversationHandle } from './conversations';
 import { createAgentsPlugin } from './plugin';
 import { describeQuestion, parseApprovalAnswer } from './approvals';
@@ -89,14 +89,19 @@ runMain('chat', async () => {
   );
   // Each turn's Update span is the root of that turn's trace (OTEL_* variables; off when unset).
   const telemetry = await startTelemetry('chat');
-  // No link for a server whose Web UI is unknown (an external one, without TEMPORAL_UI_URL).
-  const webUi = temporalWebUi(config.temporal, config.temporalUi);
   const connection = await connectClient(config.temporal);
   await assertNamespaceExists(connection, config.temporal, config.temporal.namespaces.orchestrator).catch(
     async (err: unknown) => {
       await connection.close();
       throw err;
     },
+  );
+  // No link for a server whose Web UI is unknown (not the dev server's, and no TEMPORAL_UI_URL).
+  const webUi = await findTemporalWebUi(
+    connection,
+    config.temporal,
+    config.temporalUi,
+    config.temporal.namespaces.orchestrator,
   );
   const client = new Client({
     connection,

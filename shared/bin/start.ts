@@ -6,7 +6,7 @@
  * started, in reverse order; and whatever ends this process, even kill -9, ends what it started (each child exits
  * when its IPC channel closes; the dev server has a watchdog).
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { describeModel, projectRoot, wholeSystemSection } from '../config';
 import { createLogger } from '../logger';
@@ -15,7 +15,7 @@ import { assertPortFree } from '../launcher/ports';
 import { assertRuntimeMetricsPortsFree, assignRuntimeMetricsAddresses } from '../launcher/runtime-metrics';
 import { chatEnvironment, systemServices } from '../launcher/services';
 import { formatDuration, RestartBudget, SupervisedService } from '../launcher/supervisor';
-import { startOrReuseTemporal } from '../temporal/local-service';
+import { startOrReuseTemporal, type LocalTemporal } from '../temporal/local-service';
 import { projectNexusEndpoints } from '../temporal/nexus-endpoints';
 
 const READY_TIMEOUT_MS = 300_000; // the first start bundles three workflow packages on a small machine
@@ -63,14 +63,21 @@ runMain('start', async () => {
     taskQueues: { finance: config.finance.taskQueue, it: config.it.taskQueue },
   });
   const temporalOptions = { detached: true, logToFile: true, nexusEndpoints };
-  let temporal = await startOrReuseTemporal(config, log, temporalOptions);
+  let temporal: LocalTemporal | undefined;
+  /** The chat, once `npm start` opens it: stopped first. */
+  const open: { chat?: ChildProcess } = {};
 
   const stopAll = (reason: string) =>
     (stopping ??= (async () => {
       log.info({ reason }, 'stopping everything this command started');
-      // Reverse order: the agent first, Temporal last, so nothing loses its server while draining.
+      // Reverse order: the chat and the agent first, Temporal last, so nothing loses its server while draining.
+      const { chat } = open;
+      if (chat && chat.exitCode === null && chat.signalCode === null) {
+        chat.kill('SIGTERM');
+        await new Promise((resolve) => chat.once('exit', resolve));
+      }
       for (const service of [...started].reverse()) await service.stop();
-      await temporal.stop();
+      await temporal?.stop();
       log.info('all stopped');
     })());
   // Leaving without stopAll (an uncaught error): no waiting. The dev server's watchdog stops it once we are gone.
@@ -78,17 +85,30 @@ runMain('start', async () => {
     for (const service of started) service.killNow();
   });
 
+  // Installed before anything starts: a service manager's SIGTERM may come at any time. SIGTERM is a requested stop
+  // (exit 0 once all is stopped, which systemd counts as clean); Ctrl-C and a closed terminal exit 130 and 129.
+  const EXIT_CODES = { SIGINT: 130, SIGTERM: 0, SIGHUP: 129 } as const;
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => {
       // With the chat open, Ctrl-C reaches it too (same terminal); its exit stops the rest.
-      if (!chatRunning || signal !== 'SIGINT') void stopAll(signal).then(() => process.exit(130));
+      if (!chatRunning || signal !== 'SIGINT') void stopAll(signal).then(() => process.exit(EXIT_CODES[signal]));
     });
   }
+
+  temporal = await startOrReuseTemporal(config, log, temporalOptions);
+  // Stopped while Temporal was starting: stopAll passed it by.
+  if (stopping) {
+    await temporal.stop();
+    return;
+  }
+  // The Web UI, when known (the dev server started here, or TEMPORAL_UI_URL), for the links the chat and the MCP
+  // servers make: they need not look for it.
+  const env = temporal.webUi ? { ...process.env, TEMPORAL_UI_URL: temporal.webUi } : process.env;
 
   try {
     for (const spec of services) {
       // Each service gets only the variables its own config reads (spec.reads), not all of this process's .env.
-      started.push(new SupervisedService(spec, { env: process.env, echo, notice, readyTimeoutMs: READY_TIMEOUT_MS }));
+      started.push(new SupervisedService(spec, { env, echo, notice, readyTimeoutMs: READY_TIMEOUT_MS }));
     }
     await Promise.all(started.map((s) => s.waitUntilReady(READY_TIMEOUT_MS)));
   } catch (err) {
@@ -118,7 +138,7 @@ runMain('start', async () => {
     const budget = new RestartBudget();
     let readySince = Date.now();
     for (;;) {
-      const server = temporal.server;
+      const server = temporal!.server;
       if (!server) return new Promise<string>(() => undefined);
       const code = await server.exited;
       if (stopping) return new Promise<string>(() => undefined);
@@ -170,7 +190,7 @@ runMain('start', async () => {
   // The chat owns the terminal; service logs are quieted to warnings and errors while it runs.
   for (const service of started) service.echoLevel = WARN;
   chatRunning = true;
-  const chat = spawn(
+  const chat = (open.chat = spawn(
     process.execPath,
     [
       '--import',
@@ -181,11 +201,11 @@ runMain('start', async () => {
     {
       cwd: projectRoot,
       // Like each service, only what its config reads (shared/launcher/services.ts): no provider key or token.
-      env: chatEnvironment(process.env),
+      env: chatEnvironment(env),
       // The IPC channel only ends the chat with this process (shared/ready.ts).
       stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     },
-  );
+  ));
   const chatExit = new Promise<number>((resolve) => chat.once('exit', (code) => resolve(code ?? 0)));
   const outcome = await Promise.race([
     chatExit.then((code) => ({ chat: code })),

@@ -35,7 +35,7 @@ export const WORKFLOW_URL_ATTR = 'temporal.workflow.url';
 export interface WorkflowLinkTarget {
   /** The client's namespace: Temporal's client interceptors are not told it. */
   namespace: string;
-  /** The Web UI's base URL (shared/temporal/web-ui.ts `temporalWebUi`); undefined: no link, the ids only. */
+  /** The Web UI's base URL (shared/temporal/web-ui.ts `configuredWebUi`); undefined: no link, the ids only. */
   webUi?: string;
 }
 

@@ -9,6 +9,7 @@ import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import type { TemporalConfig } from '../config';
 import { temporalConnectionOptions } from './connection';
+import { whenNamespaceKnown } from './new-namespace';
 import { serviceEnvironment } from '../launcher/service-env';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
@@ -36,8 +37,15 @@ export async function isTemporalServing(cfg: TemporalConfig, timeoutMs = 2000): 
   }
 }
 
-/** Registers any of `namespaces` the server does not know yet (a dev server someone else started, say). */
-export async function ensureNamespaces(cfg: TemporalConfig, namespaces: string[]): Promise<string[]> {
+/**
+ * Registers any of `namespaces` the server does not know yet (a dev server someone else started, a fresh self-hosted
+ * cluster), and returns once the server serves calls in each one it registered (shared/temporal/new-namespace.ts).
+ */
+export async function ensureNamespaces(
+  cfg: TemporalConfig,
+  namespaces: string[],
+  opts: { boundMs?: number; onWait?: (line: string) => void } = {},
+): Promise<string[]> {
   const connection = await Connection.connect(temporalConnectionOptions(cfg));
   const created: string[] = [];
   try {
@@ -52,6 +60,15 @@ export async function ensureNamespaces(cfg: TemporalConfig, namespaces: string[]
         });
         created.push(namespace);
       }
+    }
+    // DescribeNamespace reads the database; a list goes through the namespace cache, as a worker's polls do.
+    for (const namespace of created) {
+      await whenNamespaceKnown(
+        namespace,
+        'listing its workflows',
+        () => connection.workflowService.listWorkflowExecutions({ namespace, pageSize: 1 }),
+        { address: cfg.address, ...opts },
+      );
     }
   } finally {
     await connection.close();

@@ -6,6 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { Connection } from '@temporalio/client';
 import type { AppConfig } from '../config';
 import { assertPortFree } from '../launcher/ports';
 import { startWatchdog } from '../launcher/watchdog';
@@ -22,12 +23,14 @@ import {
   type RunningDevServer,
 } from './dev-server';
 import { ensureProjectNexusEndpoints, type NexusEndpointSpec } from './nexus-endpoints';
-import { temporalWebUi } from './web-ui';
+import { findTemporalWebUi } from './web-ui';
+import { NamespaceNotKnown } from './new-namespace';
+import { temporalConnectionOptions } from './connection';
 
 export interface LocalTemporal {
   /** The dev server this process started; undefined when an existing server was reused. */
   server?: RunningDevServer;
-  /** Its Web UI: the dev server's when it was started here; for a reused server, see shared/temporal/web-ui.ts. */
+  /** Its Web UI: the dev server's when it was started here; for a reused server, only one known to show it (web-ui.ts). */
   webUi?: string;
   stop(): Promise<void>;
 }
@@ -52,25 +55,32 @@ export async function startOrReuseTemporal(
   const namespaces = [temporal.namespaces.orchestrator, temporal.namespaces.finance, temporal.namespaces.it];
 
   if (await isTemporalServing(temporal)) {
-    const created = await ensureNamespaces(temporal, namespaces).catch((err: Error) => {
+    // A namespace the server does not know in time is fatal (nothing would run in it); anything else, such as no
+    // permission to register namespaces or endpoints (Temporal Cloud: Terraform's job), is a warning.
+    const onWait = (line: string) => log.info(line);
+    const created = await ensureNamespaces(temporal, namespaces, { onWait }).catch((err: Error) => {
+      if (err instanceof NamespaceNotKnown) throw err;
       log.warn(
         { err: err.message },
         'could not check or register namespaces; register them yourself if they are missing',
       );
       return [];
     });
-    const endpoints = await ensureProjectNexusEndpoints(temporal, opts.nexusEndpoints ?? []).catch((err: Error) => {
-      log.warn(
-        { err: err.message },
-        'could not check or create the Nexus endpoints; create them yourself for TOOL_TRANSPORT=nexus (docs/nexus.md)',
-      );
-      return [];
-    });
+    const endpoints = await ensureProjectNexusEndpoints(temporal, opts.nexusEndpoints ?? [], { onWait }).catch(
+      (err: Error) => {
+        if (err instanceof NamespaceNotKnown) throw err;
+        log.warn(
+          { err: err.message },
+          'could not check or create the Nexus endpoints; create them yourself for TOOL_TRANSPORT=nexus (README, "Nexus")',
+        );
+        return [];
+      },
+    );
     log.info(
       { address: temporal.address, created, endpoints },
       'a Temporal server already answers at TEMPORAL_ADDRESS; starting nothing',
     );
-    return { webUi: temporalWebUi(temporal, config.temporalUi), stop: async () => undefined };
+    return { webUi: await reusedServerWebUi(config), stop: async () => undefined };
   }
   if (!isLoopbackAddress(temporal.address)) {
     throw new StartupError(
@@ -119,4 +129,20 @@ export async function startOrReuseTemporal(
     'Temporal dev server is up',
   );
   return { server, webUi, stop };
+}
+
+/** TEMPORAL_UI_URL, or a dev server's UI found to show this cluster; none for a server whose UI is unknown. */
+async function reusedServerWebUi(config: Pick<AppConfig, 'temporal' | 'temporalUi'>): Promise<string | undefined> {
+  const connection = await Connection.connect(temporalConnectionOptions(config.temporal)).catch(() => undefined);
+  if (!connection) return config.temporalUi.url;
+  try {
+    return await findTemporalWebUi(
+      connection,
+      config.temporal,
+      config.temporalUi,
+      config.temporal.namespaces.orchestrator,
+    );
+  } finally {
+    await connection.close();
+  }
 }

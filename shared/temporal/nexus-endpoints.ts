@@ -8,6 +8,7 @@ import { Connection } from '@temporalio/client';
 import type { NexusEndpointNames, TemporalConfig } from '../config';
 import { StartupError } from '../main';
 import { temporalConnectionOptions } from './connection';
+import { whenNamespaceKnown } from './new-namespace';
 
 export interface NexusEndpointSpec {
   name: string;
@@ -15,19 +16,37 @@ export interface NexusEndpointSpec {
   taskQueue: string;
 }
 
-/** Creates each endpoint that is missing and re-targets one that points elsewhere; returns the names it changed. */
+export interface EnsureEndpointOptions {
+  /** For the message at the bound: the server's address. */
+  address?: string;
+  /** How long to wait for a target namespace registered a moment ago (shared/temporal/new-namespace.ts). */
+  boundMs?: number;
+  onWait?: (line: string) => void;
+}
+
+/**
+ * Creates each endpoint that is missing and re-targets one that points elsewhere; returns the names it changed. The
+ * server checks the target namespace through its namespace cache: one registered a moment ago is waited for.
+ */
 export async function ensureNexusEndpoints(
   connection: Pick<Connection, 'operatorService'>,
   endpoints: NexusEndpointSpec[],
+  opts: EnsureEndpointOptions = {},
 ): Promise<string[]> {
   const changed: string[] = [];
+  const waitFor = <T>(namespace: string, name: string, call: () => Promise<T>) =>
+    whenNamespaceKnown(namespace, `creating Nexus endpoint ${name}`, call, {
+      address: opts.address ?? 'TEMPORAL_ADDRESS',
+      boundMs: opts.boundMs,
+      onWait: opts.onWait,
+    });
   for (const { name, namespace, taskQueue } of endpoints) {
     const spec = { name, target: { worker: { namespace, taskQueue } } };
     const { endpoints: found = [] } = await connection.operatorService.listNexusEndpoints({ name, pageSize: 1 });
     const existing = found.find((e) => e.spec?.name === name);
     if (!existing) {
       try {
-        await connection.operatorService.createNexusEndpoint({ spec });
+        await waitFor(namespace, name, () => connection.operatorService.createNexusEndpoint({ spec }));
         changed.push(name);
       } catch (err) {
         // Another process created it between our list and create: fine when it targets the same place.
@@ -37,7 +56,9 @@ export async function ensureNexusEndpoints(
     }
     const worker = existing.spec?.target?.worker;
     if (worker?.namespace === namespace && worker?.taskQueue === taskQueue) continue;
-    await connection.operatorService.updateNexusEndpoint({ id: existing.id, version: existing.version, spec });
+    await waitFor(namespace, name, () =>
+      connection.operatorService.updateNexusEndpoint({ id: existing.id, version: existing.version, spec }),
+    );
     changed.push(name);
   }
   return changed;
@@ -60,10 +81,11 @@ export function projectNexusEndpoints(config: {
 export async function ensureProjectNexusEndpoints(
   cfg: TemporalConfig,
   endpoints: NexusEndpointSpec[],
+  opts: Omit<EnsureEndpointOptions, 'address'> = {},
 ): Promise<string[]> {
   const connection = await Connection.connect(temporalConnectionOptions(cfg));
   try {
-    return await ensureNexusEndpoints(connection, endpoints);
+    return await ensureNexusEndpoints(connection, endpoints, { address: cfg.address, ...opts });
   } finally {
     await connection.close();
   }

@@ -4,10 +4,11 @@
  * same Nexus request id) names the same workflow id, so the work runs once. Input is checked with the tool's own zod
  * schema, as MCP does; bad input is a BAD_REQUEST that names what is wrong and is never retried.
  */
-import { startWorkflow, WorkflowRunOperationHandler } from '@temporalio/nexus';
+import { WorkflowRunOperationHandler } from '@temporalio/nexus';
 import * as nexus from 'nexus-rpc';
 import { z } from 'zod';
 import { approvalRefusal, needsApproval, type ApprovalPolicy } from './approval';
+import { startOperationWorkflow } from './nexus-callbacks';
 import { isWorkflowRunTool, type AnyToolDefinition, type WorkflowRunTool } from './definition';
 import { nexusCaller } from './nexus-caller';
 import { checkLongRunningLimit } from './nexus-limits';
@@ -119,7 +120,7 @@ export function workflowRunOperation<I extends z.ZodObject, O extends z.ZodObjec
     // Scoped to the caller like an MCP idempotency key; the request id is the key Nexus gives every retry.
     const workflowId = keyedWorkflowId(tool.name, who.caller, ctx.requestId);
     await checkLongRunningLimit(tool, who.caller, workflowId, limits.longRunning);
-    return startWorkflow<(input: z.output<I>) => Promise<z.output<O>>>(ctx, tool.workflow.type, {
+    return startOperationWorkflow<(input: z.output<I>) => Promise<z.output<O>>>(ctx, tool.workflow.type, {
       workflowId,
       args: [args],
       ...toolRunRecord(tool.name, args, who),

@@ -10,7 +10,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient } from '../../shared/temporal/connection';
 import { ensureNexusEndpoints } from '../../shared/temporal/nexus-endpoints';
-import { temporalWebUi } from '../../shared/temporal/web-ui';
 import { startAlphaVantageFake, type AlphaVantageFake } from '../fakes/alpha-vantage';
 import { startOtlpCollector, type CollectedSpan, type OtlpCollectorFake } from '../fakes/otlp-collector';
 import { runChat } from './chat-process';
@@ -156,10 +155,10 @@ describe('tracing a chat turn', () => {
       expect(serverSpan.attributes['jsonrpc.request.id']).toEqual(expect.any(String));
       expect(clientSpan.attributes).toMatchObject({ 'server.address': '127.0.0.1' });
 
-      // From the trace to the workflows' histories: each Temporal client span links to its run in the Web UI (the dev
-      // server's, for a server on loopback; none for an external one without TEMPORAL_UI_URL).
+      // From the trace to the workflows' histories: a Temporal client span links to its run only in a Web UI known to
+      // show the server (TEMPORAL_UI_URL, or a dev server's UI found at TEMPORAL_UI_PORT); the test server has none.
       const { temporal } = testConfig();
-      const webUi = temporalWebUi(temporal, { devServerPort: 8233 });
+      const webUi: string | undefined = undefined;
       const history = (namespace: string, workflowId: string, runId: unknown) =>
         webUi && `${webUi}/namespaces/${namespace}/workflows/${workflowId}/${String(runId)}/history`;
       const toolStart = one(turn, 'StartWorkflow:stockPriceWorkflow', 'mcp:finance');

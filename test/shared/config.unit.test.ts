@@ -22,7 +22,7 @@ import {
   temporalUiSection,
   type Env,
 } from '../../shared/config';
-import { temporalWebUi } from '../../shared/temporal/web-ui';
+import { configuredWebUi } from '../../shared/temporal/web-ui';
 
 /** Mistakes in settings only the orchestrator and the IT worker read. */
 const LLM_AND_JIRA_MISTAKES = { LLM_MODEL: 'gpt-4o', JIRA_PROVIDER: 'cloud' };
@@ -269,19 +269,15 @@ describe('the Temporal connection (envconfig)', () => {
 });
 
 describe('Temporal Web UI links', () => {
-  it("link to the dev server's UI only for a server on loopback, else only to TEMPORAL_UI_URL", () => {
+  it('TEMPORAL_UI_URL, without its trailing slash, is the one UI known without asking the server', () => {
     const ui = (env: Env) => parseSections(env, { temporal: temporalSection, ui: temporalUiSection });
-    const local = ui({});
-    expect(temporalWebUi(local.temporal, local.ui)).toBe('http://127.0.0.1:8233');
-    const localOtherPort = ui({ TEMPORAL_ADDRESS: 'localhost:7300', TEMPORAL_UI_PORT: '8300' });
-    expect(temporalWebUi(localOtherPort.temporal, localOtherPort.ui)).toBe('http://127.0.0.1:8300');
-    const external = ui({ TEMPORAL_ADDRESS: 'temporal.internal:7233' });
-    expect(temporalWebUi(external.temporal, external.ui)).toBeUndefined();
+    expect(configuredWebUi(ui({}).ui)).toBeUndefined();
+    expect(configuredWebUi(ui({ TEMPORAL_ADDRESS: 'localhost:7300', TEMPORAL_UI_PORT: '8300' }).ui)).toBeUndefined();
     const configured = ui({
       TEMPORAL_ADDRESS: 'temporal.internal:7233',
       TEMPORAL_UI_URL: 'https://temporal-ui.internal/',
     });
-    expect(temporalWebUi(configured.temporal, configured.ui)).toBe('https://temporal-ui.internal');
+    expect(configuredWebUi(configured.ui)).toBe('https://temporal-ui.internal');
   });
 });
 

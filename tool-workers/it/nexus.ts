@@ -12,13 +12,14 @@
  * Limits: a Nexus caller's open sessions and running watches are bounded as an MCP caller's are (`limits`), each
  * Nexus caller on its own; a start past a bound is a non-retryable RESOURCE_EXHAUSTED naming the limit and setting.
  */
-import { getClient, operationInfo, startWorkflow, WorkflowRunOperationHandler } from '@temporalio/nexus';
+import { getClient, operationInfo, WorkflowRunOperationHandler } from '@temporalio/nexus';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import * as nexus from 'nexus-rpc';
 import { describeFailure } from '../../shared/temporal/failures';
 import type { CallerLimit } from '../../shared/temporal/caller-limits';
 import { SESSION_NOT_FOUND } from '../../shared/tools/session-handle';
 import { nexusCaller } from '../../shared/tools/nexus-caller';
+import { startOperationWorkflow } from '../../shared/tools/nexus-callbacks';
 import { parseToolInput, toolServiceHandler } from '../../shared/tools/nexus-handlers';
 import { checkLongRunningLimit, limitRefusal } from '../../shared/tools/nexus-limits';
 import { keyedWorkflowId, toolRunRecord, ToolWorkflowRunner } from '../../shared/tools/workflow-runner';
@@ -126,7 +127,7 @@ export function createItNexusHandler(opts: ItNexusOptions) {
         const workflowId = keyedWorkflowId(watchIpTool.name, caller, ctx.requestId);
         await checkLongRunningLimit(watchIpTool, caller, workflowId, opts.limits?.longRunning);
         const watch = await watchInput(ctx, input);
-        return startWorkflow<typeof ipWatchWorkflow>(ctx, watchIpTool.workflow.type, {
+        return startOperationWorkflow<typeof ipWatchWorkflow>(ctx, watchIpTool.workflow.type, {
           workflowId,
           args: [watch],
           ...toolRunRecord(watchIpTool.name, watch, { caller: watch.caller, onBehalfOf: watch.onBehalfOf }),

@@ -1,5 +1,5 @@
 /**
- * The goals the bench holds (issue 31), by row, in one place: the README's Benchmarks section lists the same. A row
+ * The goals the bench holds (issue 31), by row, in one place: docs/benchmarks.md lists the same. A row
  * without a goal here is reported with no target; the floors (0, 0b) are shown as floors, never as misses.
  */
 

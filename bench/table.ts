@@ -36,7 +36,7 @@ export function machine(): string {
   return `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 }
 
-/** A markdown table, as the README's benchmark section shows it. */
+/** A markdown table, as docs/benchmarks.md shows it. */
 export function formatTable(rows: Row[]): string {
   const fmt = (s?: Summary) => (s ? `${s.p50.toFixed(2)} / ${s.p99.toFixed(2)}` : '');
   const lines = [

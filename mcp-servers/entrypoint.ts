@@ -4,7 +4,7 @@
  *
  * `--with-worker` runs the domain's tool worker in this process too, and the client shares the worker's connection,
  * so a tool call's workflow starts eagerly: the server hands its first workflow task back in the start response, to
- * this worker, instead of through a task-queue poll (README, Benchmarks). Opt-in: the default keeps servers and
+ * this worker, instead of through a task-queue poll (docs/benchmarks.md). Opt-in: the default keeps servers and
  * workers apart, scaled and deployed on their own, and a server that starts while Temporal is down.
  */
 import { parseArgs } from 'node:util';

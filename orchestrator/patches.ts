@@ -1,6 +1,6 @@
 /**
  * The conversation workflow's `patched()` ids, one per change of its command sequence. Runs recorded before a patch
- * replay its old branch (test/orchestrator/conversation-replay.test.ts; README, "Changing workflow code"). docs/patches.md
+ * replay its old branch (test/orchestrator/conversation-replay.test.ts; docs/changing-workflow-code.md). docs/patches.md
  * has them all in one table: where each old branch is, and when `deprecatePatch` can follow.
  */
 
@@ -12,7 +12,7 @@ export const MCP_2026_PATCH = 'mcp-2026-handles';
 
 /**
  * The offline planner is pure CPU (milliseconds, no I/O): as a local activity it runs inside the workflow task
- * that asks for it, instead of a scheduled activity plus one more workflow task, twice a turn (the README's Benchmarks
+ * that asks for it, instead of a scheduled activity plus one more workflow task, twice a turn (docs/benchmarks.md
  * has the measurement). Remote models do network I/O for seconds and stay scheduled activities. Runs started before
  * this replay their scheduled model activities.
  */

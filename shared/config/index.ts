@@ -51,7 +51,7 @@ export const appSections = {
   orchestrator: orchestratorSection,
 };
 
-/** Every variable some section reads: what `.env.example` and the README's table document. */
+/** Every variable some section reads: what `.env.example` and docs/configuration.md's table document. */
 export const configVariables: readonly string[] = [
   ...new Set(Object.values(appSections).flatMap((s) => Object.keys(s.variables))),
 ];

@@ -71,7 +71,7 @@ export async function startOrReuseTemporal(
         if (err instanceof NamespaceNotKnown) throw err;
         log.warn(
           { err: err.message },
-          'could not check or create the Nexus endpoints; create them yourself for TOOL_TRANSPORT=nexus (README, "Nexus")',
+          'could not check or create the Nexus endpoints; create them yourself for TOOL_TRANSPORT=nexus (docs/nexus.md)',
         );
         return [];
       },

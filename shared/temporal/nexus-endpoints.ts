@@ -2,7 +2,7 @@
  * Nexus endpoints are infrastructure: a name callers use, routed to a namespace and task queue where a worker serves
  * the service. Here (`npm run temporal`, `npm start`, the tests, the bench) they are created idempotently through the
  * operator API, as `temporal operator nexus endpoint create` would; on a real cluster, by that command or Terraform
- * (README, "Nexus").
+ * (docs/nexus.md).
  */
 import { Connection } from '@temporalio/client';
 import type { NexusEndpointNames, TemporalConfig } from '../config';

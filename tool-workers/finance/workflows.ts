@@ -30,7 +30,7 @@ const { computeRoi } = proxyActivities<FinanceActivities>({
 /**
  * computeRoi is pure arithmetic (microseconds, no I/O): as a local activity it runs inside the workflow task that
  * asks for it, so a call is one workflow task instead of workflow task, activity task and workflow task (measured in
- * `npm run bench`, see the README). fetchStockQuote does I/O (up to seconds, with backoff between retries) and stays a
+ * `npm run bench`, see docs/benchmarks.md). fetchStockQuote does I/O (up to seconds, with backoff between retries) and stays a
  * scheduled activity: as a local one it would hold its workflow task that long, and its retries could not move to
  * another worker.
  */

@@ -17,6 +17,7 @@ import {
   CALCULATOR_UNAVAILABLE,
   McpFailureType,
   type CallApproval,
+  type CallMcpToolInput,
   type InputRequestMap,
   type OrchestratorActivities,
   type PendingInput,
@@ -123,14 +124,7 @@ export function createOrchestratorActivities({
      * confirmation at once; otherwise the question goes back to the workflow, which asks and calls again with
      * `resume` and the answer.
      */
-    async callMcpTool(input: {
-      server: ToolDomain;
-      tool: string;
-      arguments: Record<string, unknown>;
-      onBehalfOf?: string;
-      approval?: CallApproval;
-      resume?: PendingInput;
-    }): Promise<RemoteToolOutcome> {
+    async callMcpTool(input: CallMcpToolInput): Promise<RemoteToolOutcome> {
       const answer = (pending: PendingInput, approval: CallApproval) => ({
         inputResponses: inputResponsesFor(pending.inputRequests, approval),
         ...(pending.requestState !== undefined ? { requestState: pending.requestState } : {}),

@@ -68,6 +68,16 @@ export interface RemoteToolList {
   cacheScope?: 'public' | 'private';
 }
 
+/** One MCP tool call, as the workflow asks the activity for it. */
+export interface CallMcpToolInput {
+  server: ToolDomain;
+  tool: string;
+  arguments: Record<string, unknown>;
+  onBehalfOf?: string;
+  approval?: CallApproval;
+  resume?: PendingInput;
+}
+
 export interface OrchestratorActivities {
   /** The manual loop asks its model what to do next: call tools, or answer (orchestrator/manual/). */
   planNextAction(request: PlanRequest): Promise<ActionDecision>;
@@ -77,14 +87,7 @@ export interface OrchestratorActivities {
    * One tool call, with the arguments as given (the workflow has already put the session handle in); `approval` and
    * `resume` answer a server that asks first (`input_required`).
    */
-  callMcpTool(input: {
-    server: ToolDomain;
-    tool: string;
-    arguments: Record<string, unknown>;
-    onBehalfOf?: string;
-    approval?: CallApproval;
-    resume?: PendingInput;
-  }): Promise<RemoteToolOutcome>;
+  callMcpTool(input: CallMcpToolInput): Promise<RemoteToolOutcome>;
   /** Starts a long-running tool as an MCP task and returns its id at once. */
   startMcpToolTask(input: {
     server: ToolDomain;

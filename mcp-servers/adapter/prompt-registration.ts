@@ -7,8 +7,20 @@ import { z } from 'zod';
 import { MAX_COMPLETION_VALUES } from '../../shared/resources/definition';
 import type { AnyPromptDefinition } from '../../shared/prompts/definition';
 
-/** The definition's arguments, with each argument that completes wrapped so `completion/complete` answers for it. */
+/**
+ * Built once per definition: `completable` marks the field schema itself, and servers are built per request, so a
+ * second wrap of the same field would be refused.
+ */
+const argumentSchemas = new WeakMap<AnyPromptDefinition, z.ZodObject>();
+
 function argumentsSchema(prompt: AnyPromptDefinition): z.ZodObject {
+  let schema = argumentSchemas.get(prompt);
+  if (!schema) argumentSchemas.set(prompt, (schema = completingSchema(prompt)));
+  return schema;
+}
+
+/** The definition's arguments, with each argument that completes wrapped so `completion/complete` answers for it. */
+function completingSchema(prompt: AnyPromptDefinition): z.ZodObject {
   const shape: Record<string, z.ZodType> = { ...(prompt.arguments.shape as Record<string, z.ZodType>) };
   for (const [name, fn] of Object.entries(prompt.complete ?? {})) {
     const field = shape[name];

@@ -4,10 +4,15 @@
  * workflow; a session reads by its Query in its caller's scope, so another caller's handle reads as not found, as an
  * unknown or closed one does; prompts/get and completion/complete answer from the definitions.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client as ModernStdioClient } from '@modelcontextprotocol/client';
+import { StdioClientTransport as ModernStdioTransport } from '@modelcontextprotocol/client/stdio';
 import { Client as LegacyClient } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { McpAuthConfig } from '../../shared/config';
+import { projectRoot, type McpAuthConfig } from '../../shared/config';
 import { TOOL_LIST_TTL_MS } from '../../shared/tools/nexus-service';
 import type { RunningHttpServer } from '../../mcp-servers/transports/http';
 import { SAMPLE_SYMBOLS } from '../../tool-workers/finance/quotes/sample';
@@ -16,6 +21,7 @@ import { startItStack, type ItStack } from '../support/it-stack';
 import {
   connectHttpClient,
   connectModernClient,
+  MODERN_PROTOCOL_VERSION,
   modernRequest,
   postMcp,
   type ModernClient,
@@ -228,5 +234,45 @@ describe('IT resources', () => {
       await legacyAlice.close();
       await legacyBob.close();
     }
+  });
+});
+
+describe('stdio serves them too (the same server factory)', () => {
+  async function withStdio<T>(entry: string, env: Record<string, string>, body: (c: ModernStdioClient) => Promise<T>) {
+    const transport = new ModernStdioTransport({
+      command: process.execPath,
+      args: [path.join(projectRoot, 'bin', entry), '--transport', 'stdio'],
+      cwd: mkdtempSync(path.join(tmpdir(), 'stdio-resources-')),
+      env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ENV_FILE: '/nonexistent', ...env },
+      stderr: 'pipe',
+    });
+    const client = new ModernStdioClient(
+      { name: 'stdio-resources', version: '1' },
+      { versionNegotiation: { mode: { pin: MODERN_PROTOCOL_VERSION } } },
+    );
+    await client.connect(transport);
+    try {
+      return await body(client);
+    } finally {
+      await client.close();
+    }
+  }
+
+  it('IT over stdio reads its own session by IT_SESSION_ID; finance reads a quote', async () => {
+    const IT_SESSION_ID = `stdio-resources-${Date.now()}`;
+    await withStdio('mcp-it.mjs', { ...it2.env, IT_SESSION_ID }, async (client) => {
+      await client.callTool({ name: 'set_jira_project', arguments: { project: 'WEB' } });
+      const state = json(await client.readResource({ uri: `it://sessions/${IT_SESSION_ID}` }));
+      expect(state).toMatchObject({ session_id: IT_SESSION_ID, jira_project: 'WEB' });
+      expect((await client.listPrompts()).prompts.map((p) => p.name)).toEqual(['ip_incident_report']);
+    });
+    await withStdio(
+      'mcp-finance.mjs',
+      { TEMPORAL_ADDRESS: it2.env.TEMPORAL_ADDRESS!, FINANCE_TASK_QUEUE: finance.taskQueue },
+      async (client) => {
+        const quote = json(await client.readResource({ uri: 'finance://quotes/IBM' }));
+        expect(quote).toMatchObject({ symbol: 'IBM', source: expect.stringMatching(/sample data/) });
+      },
+    );
   });
 });

@@ -106,6 +106,13 @@ describe('finance resources', () => {
       code: -32602,
       message: expect.stringMatching(/no sample quote for NOSUCH/),
     });
+    // SEP-2164: a URI the server has nothing at is -32602 with data.uri, on both servers.
+    for (const client of [fin, alice]) {
+      await expect(client.readResource({ uri: 'test://nonexistent' })).rejects.toMatchObject({
+        code: -32602,
+        data: { uri: 'test://nonexistent' },
+      });
+    }
     await expect(fin.readResource({ uri: 'finance://quotes/%24%24' })).rejects.toMatchObject({
       code: -32602,
       message: expect.stringMatching(/symbol may contain only/),

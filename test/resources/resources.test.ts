@@ -16,6 +16,8 @@ import { projectRoot, type McpAuthConfig } from '../../shared/config';
 import { TOOL_LIST_TTL_MS } from '../../shared/tools/nexus-service';
 import type { RunningHttpServer } from '../../mcp-servers/transports/http';
 import { SAMPLE_SYMBOLS } from '../../tool-workers/finance/quotes/sample';
+import { financeResources } from '../../tool-workers/finance/resources';
+import { itResources } from '../../tool-workers/it/resources';
 import { startFinanceStack, type FinanceStack } from '../support/finance-stack';
 import { startItStack, type ItStack } from '../support/it-stack';
 import {
@@ -167,6 +169,21 @@ describe('finance resources', () => {
       expect((await legacy.listPrompts()).prompts.map((p) => p.name)).toEqual(['review_investment']);
     } finally {
       await legacy.close();
+    }
+  });
+});
+
+describe('listed from the definitions', () => {
+  it("each server lists exactly its domain's resource definitions, with their titles", async () => {
+    for (const [client, defined] of [
+      [fin, financeResources],
+      [alice, itResources],
+    ] as const) {
+      const listed = [
+        ...(await client.listResources()).resources,
+        ...(await client.listResourceTemplates()).resourceTemplates,
+      ];
+      expect(listed.map((r) => [r.name, r.title]).sort()).toEqual(defined.map((d) => [d.name, d.title]).sort());
     }
   });
 });

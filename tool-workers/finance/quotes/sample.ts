@@ -37,7 +37,6 @@ const closingPrices: Record<string, { price: number; currency: string }> = {
 
 /** The symbols the offline sample data covers, in its order: what the `finance://symbols` resource lists. */
 export const SAMPLE_SYMBOLS: readonly string[] = Object.freeze(Object.keys(closingPrices));
-export const SAMPLE_SOURCE = SOURCE;
 
 export class SampleQuoteProvider implements QuoteProvider {
   readonly name = 'sample';

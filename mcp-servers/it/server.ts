@@ -7,12 +7,19 @@
  * returns its handle; every later call passes it back as `session_id`. On a 2025-era HTTP session, or over stdio,
  * calls without `session_id` use that session (the Mcp-Session-Id, or IT_SESSION_ID), so those clients work as before.
  */
-import { McpServer, type CallToolResult, type ServerContext } from '@modelcontextprotocol/server';
+import {
+  McpServer,
+  ProtocolError,
+  ProtocolErrorCode,
+  type CallToolResult,
+  type ServerContext,
+} from '@modelcontextprotocol/server';
 import { isWorkflowRunTool, type AnyToolDefinition } from '../../shared/tools/definition';
 import {
   ItTools,
   itSessionTools,
   sessionToolFailure,
+  ToolInputError,
   type SessionTarget,
   type SessionToolRun,
   type ToolCall,
@@ -29,7 +36,11 @@ import type { ApprovalPolicy } from '../../shared/tools/approval';
 import { definedResult, registerDefinedTool } from '../adapter/tool-registration';
 import type { ToolWorkflowRunner } from '../../shared/tools/workflow-runner';
 import type { McpServeContext } from '../transports/http';
-import type { ItSessions } from '../../tool-workers/it/sessions';
+import { SessionNotFound, type ItSessions } from '../../tool-workers/it/sessions';
+import { jiraProjectResource, sessionResource, sessionView } from '../../tool-workers/it/resources';
+import { itPrompts } from '../../tool-workers/it/prompts';
+import { NotFound, registerTemplateResource } from '../adapter/resource-registration';
+import { registerDefinedPrompts } from '../adapter/prompt-registration';
 import type { IpWatchInput } from '../../tool-workers/it/session-contract';
 import type { TaskTool } from '../adapter/tasks/extension';
 import { offerTasks, registerWorkflowTools, runTaskToCompletion } from '../adapter/tasks/task-tools';
@@ -131,5 +142,24 @@ export function createItServer({
   }
 
   offerTasks(server, context, tasks, taskTools);
+
+  // A session reads by its Query, in the caller's scope as every session tool: foreign, closed or unknown is not found.
+  registerTemplateResource(server, sessionResource, async ({ session_id }, ctx) => {
+    try {
+      return sessionView(await sessions.state(session_id, callerOf(ctx).caller));
+    } catch (err) {
+      if (err instanceof SessionNotFound) throw new NotFound(err.message);
+      throw err;
+    }
+  });
+  registerTemplateResource(server, jiraProjectResource, async ({ project }, ctx) => {
+    try {
+      return await tools.jiraMetrics(undefined, project, call(ctx));
+    } catch (err) {
+      if (err instanceof ToolInputError) throw new ProtocolError(ProtocolErrorCode.InvalidParams, err.message);
+      throw err;
+    }
+  });
+  registerDefinedPrompts(server, itPrompts);
   return server;
 }

@@ -22,7 +22,8 @@ export function modernRequest(
     [CLIENT_INFO_META_KEY]: { name: clientName, version: '1' },
     [CLIENT_CAPABILITIES_META_KEY]: {},
   };
-  const name = typeof params.name === 'string' ? params.name : undefined;
+  // Mcp-Name: the tool or prompt name, or a resource's URI (resources/read).
+  const name = typeof params.name === 'string' ? params.name : typeof params.uri === 'string' ? params.uri : undefined;
   const body = {
     jsonrpc: '2.0',
     id,

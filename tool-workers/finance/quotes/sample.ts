@@ -35,6 +35,9 @@ const closingPrices: Record<string, { price: number; currency: string }> = {
   QQQ: { price: 505.79, currency: 'USD' },
 };
 
+/** The symbols the offline sample data covers, in its order: what the `finance://symbols` resource lists. */
+export const SAMPLE_SYMBOLS: readonly string[] = Object.freeze(Object.keys(closingPrices));
+
 export class SampleQuoteProvider implements QuoteProvider {
   readonly name = 'sample';
 

@@ -136,7 +136,7 @@ const NOT_APPLICABLE: NotApplicable[] = [
     reason:
       'calls the fixture tool test_reconnection, which closes its SSE stream mid-call so that the client resumes it with Last-Event-ID (SSE polling)',
   },
-  // Capabilities our servers do not declare (tools only).
+  // Capabilities our servers do not declare (logging), or fixtures they do not have.
   {
     scenario: 'logging-set-level',
     needs: [{ capability: 'logging' }],

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { definePrompt } from '../../shared/prompts/definition';
 import { completeSymbol, quoteResource } from './resources';
 import { calculateRoiTool, stockPriceTool } from './tools';
+import { stockPriceInput } from './contract';
 
 /** A positive decimal number given as text (prompt arguments are strings). */
 const positiveNumber = (what: string, max: number) =>
@@ -21,13 +22,8 @@ export const reviewInvestmentPrompt = definePrompt({
   description:
     'Review investing an amount in a stock for some years: its latest price, then the growth at a few rates.',
   arguments: z.strictObject({
-    symbol: z
-      .string()
-      .trim()
-      .min(1, 'symbol must not be empty')
-      .max(12, 'symbol must be at most 12 characters')
-      .regex(/^[A-Za-z0-9.\-^=]+$/, 'symbol may contain only letters, digits and . - ^ =')
-      .describe('Ticker symbol, for example AAPL'),
+    // stock_price's own check, as a new schema instance (completion marks the schema it wraps).
+    symbol: stockPriceInput.shape.symbol.describe('Ticker symbol, for example AAPL'),
     amount: positiveNumber('amount', 1e12).describe('Amount to invest, in the currency of the quote'),
     years: positiveNumber('years', 100).describe('Investment horizon in years'),
   }),
